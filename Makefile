@@ -1,0 +1,122 @@
+# Axolotl: build, run and test. Everything built or downloaded goes to build/.
+#
+#   make          the bootable ISO (build/axolotl.iso), BIOS and UEFI
+#   make run      boot it in QEMU with the console on this terminal
+#   make test     host unit tests + system tests in QEMU; ends "N passed, N failed"
+#   make bench    IPC and kernel-call benchmarks (guest cycles and instructions)
+#   make loc      the kernel's size in lines of code
+
+B := build
+CC := gcc
+PYTHON := python3
+
+WARN := -Wall -Wextra -Werror
+KCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
+	-mcmodel=kernel -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	$(WARN) -Ikernel/include
+UCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include
+ULDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack
+HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -fsanitize=address,undefined
+
+# ---- kernel ---------------------------------------------------------------
+
+KSRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c)
+KASM := $(wildcard kernel/arch/x86_64/*.S)
+KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
+KERNEL := $(B)/kernel/axolotl.elf
+
+$(B)/kernel/%.c.o: kernel/%.c $(wildcard kernel/*.h kernel/arch/x86_64/*.h kernel/include/axolotl/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/kernel/%.S.o: kernel/%.S kernel/arch/x86_64/layout.h
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
+	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
+		-Wl,--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld $(KOBJ) -o $@
+
+# ---- lib/sys and boot programs ----------------------------------------------
+
+LIBSYS_SRC := $(wildcard lib/sys/*.c lib/sys/*.S) kernel/format.c
+LIBSYS_OBJ := $(patsubst %,$(B)/libsys/%.o,$(LIBSYS_SRC))
+LIBSYS := $(B)/libsys/libsys.a
+UHDRS := $(wildcard lib/sys/include/sys/*.h kernel/include/axolotl/*.h kernel/format.h)
+
+$(B)/libsys/%.o: % $(UHDRS)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+$(LIBSYS): $(LIBSYS_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# A boot program is a folder of C files: servers/NAME, tests/system/NAME, tests/bench/NAME.
+define program
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
+	@mkdir -p $$(@D)
+	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
+endef
+PROGRAM_DIRS := $(wildcard servers/* tests/system/*/ tests/bench/*/)
+PROGRAM_DIRS := $(patsubst %/,%,$(PROGRAM_DIRS))
+$(foreach d,$(PROGRAM_DIRS),$(eval $(call program,$(d))))
+PROGRAMS := $(foreach d,$(PROGRAM_DIRS),$(B)/bin/$(notdir $(d)))
+
+# ---- boot images ------------------------------------------------------------
+
+ISO := $(B)/axolotl.iso
+TEST_ISO := $(B)/test.iso
+BENCH_ISO := $(B)/bench.iso
+
+$(B)/%.iso: $(KERNEL) $(PROGRAMS) release/mkiso
+	release/mkiso $@ $(LIST) $(B)/bin $(KERNEL)
+
+$(ISO): LIST := release/images/default.list
+$(ISO): release/images/default.list
+$(TEST_ISO): LIST := tests/system/image.list
+$(TEST_ISO): tests/system/image.list
+$(BENCH_ISO): LIST := tests/bench/image.list
+$(BENCH_ISO): tests/bench/image.list
+
+# ---- host unit tests --------------------------------------------------------
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+# The kernel's pure logic, compiled for the host.
+UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c
+
+$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOSTCFLAGS) $< $(UNIT_KERNEL) -o $@
+
+# ---- top-level targets ------------------------------------------------------
+
+.PHONY: all setup run test unit bench loc clean
+.DEFAULT_GOAL := all
+
+all: setup $(ISO)
+
+setup:
+	@release/setup
+
+run: all
+	release/qemu-run --iso $(ISO)
+
+unit: setup $(UNIT_BIN)
+
+test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO)
+	$(PYTHON) tests/harness/run_all.py --unit $(B)/unit \
+		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
+		--suite "boot_bios:--iso $(ISO) --expect-line 'hello: Axolotl microkernel up'" \
+		--suite "boot_uefi:--iso $(ISO) --uefi --expect-line 'hello: Axolotl microkernel up'"
+
+bench: setup $(BENCH_ISO)
+	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO)
+
+loc:
+	@release/loc
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,183 @@
+/*
+ * Page tables. The upper half (PML4 entries 256-511: the direct map of
+ * physical memory and the kernel image) is the same in every address space;
+ * the lower half is the process's own.
+ */
+#include "paging.h"
+
+#include "../../frame.h"
+#include "../../kernel.h"
+#include "cpu.h"
+
+struct frame_pool kframes;
+static uint64_t kernel_pml4;
+
+void paging_init(uint64_t boot_pml4_phys)
+{
+	kernel_pml4 = boot_pml4_phys;
+	((uint64_t *)P2V(kernel_pml4))[0] = 0; /* drop the boot identity map */
+	write_cr3(kernel_pml4);
+}
+
+uint64_t page_alloc(void)
+{
+	uint64_t f = frame_get(&kframes);
+
+	if (f == FRAME_NONE)
+		return 0;
+	memset(P2V(f * PAGE_SIZE), 0, PAGE_SIZE);
+	return f * PAGE_SIZE;
+}
+
+void page_free(uint64_t pa)
+{
+	if (!frame_in_use(&kframes, pa / PAGE_SIZE))
+		panic("page_free: frame %lx is not in use", pa);
+	frame_put(&kframes, pa / PAGE_SIZE);
+}
+
+/* A fresh space: empty lower half, the kernel's upper half. */
+uint64_t as_create(void)
+{
+	uint64_t pml4 = page_alloc();
+
+	if (pml4)
+		memcpy((uint64_t *)P2V(pml4) + 256, (uint64_t *)P2V(kernel_pml4) + 256, 256 * 8);
+	return pml4;
+}
+
+/* Free the lower half's tables and every frame the kernel gave it. */
+static void free_level(uint64_t table, int level)
+{
+	uint64_t *t = P2V(table);
+	int n = level == 4 ? 256 : 512;
+
+	for (int i = 0; i < n; i++) {
+		if (!(t[i] & PTE_P))
+			continue;
+		if (level > 1)
+			free_level(t[i] & PTE_ADDR, level - 1);
+		else if (t[i] & PTE_OWNED)
+			page_free(t[i] & PTE_ADDR);
+	}
+	if (level < 4)
+		page_free(table);
+}
+
+void as_destroy(uint64_t pml4)
+{
+	if (read_cr3() == pml4)
+		write_cr3(kernel_pml4);
+	free_level(pml4, 4);
+	page_free(pml4);
+}
+
+/* The page-table entry for va, creating tables on the way if create. */
+static uint64_t *walk(uint64_t pml4, uint64_t va, bool create)
+{
+	uint64_t *t = P2V(pml4);
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & 511];
+
+		if (!(*e & PTE_P)) {
+			uint64_t pa;
+
+			if (!create || !(pa = page_alloc()))
+				return 0;
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		}
+		t = P2V(*e & PTE_ADDR);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+uint64_t *as_pte(uint64_t pml4, uint64_t va)
+{
+	return va < USER_TOP ? walk(pml4, va, false) : 0;
+}
+
+/* Map one user page; an old mapping there is replaced (and freed if owned). */
+int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags)
+{
+	uint64_t *pte = walk(pml4, va, true);
+
+	if (!pte)
+		return -AX_ENOMEM;
+	if ((*pte & PTE_P) && (*pte & PTE_OWNED))
+		page_free(*pte & PTE_ADDR);
+	*pte = pa | pte_flags | PTE_P | PTE_U;
+	if (read_cr3() == pml4)
+		invlpg(va);
+	return 0;
+}
+
+void as_unmap(uint64_t pml4, uint64_t va)
+{
+	uint64_t *pte = walk(pml4, va, false);
+
+	if (!pte || !(*pte & PTE_P))
+		return;
+	if (*pte & PTE_OWNED)
+		page_free(*pte & PTE_ADDR);
+	*pte = 0;
+	if (read_cr3() == pml4)
+		invlpg(va);
+}
+
+/* Kernel address of user va in space as, if mapped (and writable if asked). */
+static uint8_t *user_ptr(uint64_t as, uint64_t va, bool write)
+{
+	uint64_t *pte = as_pte(as, va);
+
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W)))
+		return 0;
+	return (uint8_t *)P2V((*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1)));
+}
+
+/* Copy between two user spaces page by page through the direct map. */
+int as_copy(uint64_t dst_as, uint64_t dst_va, uint64_t src_as, uint64_t src_va, uint64_t len)
+{
+	if (dst_va >= USER_TOP || len > USER_TOP - dst_va || src_va >= USER_TOP || len > USER_TOP - src_va)
+		return -AX_EFAULT;
+	while (len) {
+		uint64_t n = len;
+		uint64_t room_d = PAGE_SIZE - (dst_va & (PAGE_SIZE - 1));
+		uint64_t room_s = PAGE_SIZE - (src_va & (PAGE_SIZE - 1));
+		uint8_t *d = user_ptr(dst_as, dst_va, true), *s = user_ptr(src_as, src_va, false);
+
+		if (!d || !s)
+			return -AX_EFAULT;
+		if (n > room_d)
+			n = room_d;
+		if (n > room_s)
+			n = room_s;
+		memmove(d, s, n);
+		dst_va += n, src_va += n, len -= n;
+	}
+	return 0;
+}
+
+/* Copy between a kernel buffer and user memory of any space. */
+int as_rw(uint64_t as, uint64_t va, void *kbuf, uint64_t len, bool to_user)
+{
+	uint8_t *k = kbuf;
+
+	if (va >= USER_TOP || len > USER_TOP - va)
+		return -AX_EFAULT;
+	while (len) {
+		uint64_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		uint8_t *u = user_ptr(as, va, to_user);
+
+		if (!u)
+			return -AX_EFAULT;
+		if (n > len)
+			n = len;
+		if (to_user)
+			memcpy(u, k, n);
+		else
+			memcpy(k, u, n);
+		va += n, k += n, len -= n;
+	}
+	return 0;
+}

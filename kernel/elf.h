@@ -1,0 +1,24 @@
+/* Checking and walking a static ELF64 executable. Pure logic; unit tested. */
+#ifndef ELF_H
+#define ELF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct elf_segment {
+	uint64_t vaddr, memsz;  /* where it lives and how big it is */
+	uint64_t offset, filesz; /* the bytes to copy from the file */
+	int writable, executable;
+};
+
+typedef int (*elf_segment_fn)(void *ctx, const struct elf_segment *seg);
+
+/*
+ * Check that image[0..size) is an x86_64 ET_EXEC whose loadable segments lie
+ * inside the file and below user_top, then call fn for each PT_LOAD segment.
+ * Returns 0 and the entry point, or a negative errno (-EINVAL: not a valid
+ * executable; whatever fn returned if it failed).
+ */
+int elf_load(const void *image, size_t size, uint64_t user_top, elf_segment_fn fn, void *ctx, uint64_t *entry);
+
+#endif

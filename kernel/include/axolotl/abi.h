@@ -1,0 +1,220 @@
+/*
+ * The kernel's interface to user space: messages, endpoints, IPC operations,
+ * kernel calls, privileges and grants. Shared by the kernel, lib/sys and the
+ * tests, so a reader learns the whole kernel ABI from this one file.
+ * Everything here is plain data: no code, no kernel internals.
+ */
+#ifndef AXOLOTL_ABI_H
+#define AXOLOTL_ABI_H
+
+#include <stdint.h>
+
+/* ---- Endpoints -------------------------------------------------------- */
+
+/*
+ * An endpoint names one incarnation of a process: slot + generation.
+ * ep = (generation << AX_SLOT_BITS) | slot, generation >= 1, so every live
+ * endpoint is positive. When a slot is reused its generation grows and the
+ * old endpoint is dead for good.
+ */
+typedef int32_t endpoint_t;
+
+#define AX_SLOT_BITS 8
+#define AX_NR_SLOTS (1 << AX_SLOT_BITS) /* process table size */
+#define AX_GEN_MAX ((1 << (31 - AX_SLOT_BITS)) - 1)
+
+#define AX_ANY ((endpoint_t)-1)      /* receive from anyone */
+#define AX_NONE ((endpoint_t)-2)     /* no endpoint */
+#define AX_HARDWARE ((endpoint_t)-3) /* source of interrupt notifications */
+#define AX_CLOCK ((endpoint_t)-4)    /* source of alarm notifications */
+#define AX_SELF ((endpoint_t)-5)     /* the caller, in kernel calls */
+
+/* ---- Messages ---------------------------------------------------------- */
+
+/* Every message is 64 bytes: who sent it, what it is, 56 bytes of payload. */
+typedef struct {
+	endpoint_t source; /* filled in by the kernel; never trusted from user */
+	int32_t type;
+	union {
+		uint64_t u64[7];
+		int64_t i64[7];
+		uint32_t u32[14];
+		uint8_t bytes[56];
+	};
+} ax_message;
+
+_Static_assert(sizeof(ax_message) == 64, "messages are 64 bytes");
+
+/* Message types the kernel itself generates. */
+#define AX_MSG_NOTIFY 0x7f000001 /* u64[0]: IRQ bitmap (HARDWARE), now in ns (CLOCK) */
+#define AX_MSG_POSIX 0x7e000000  /* POSIX trap: type = AX_MSG_POSIX + number */
+#define AX_MSG_POSIX_MAX 1024    /* call numbers 0..1023 may be routed */
+
+/*
+ * POSIX trap message: u64[0..5] = the six syscall arguments (rdi, rsi, rdx,
+ * r10, r8, r9). The server answers with any message whose i64[0] is the
+ * value to return in rax.
+ */
+
+/* ---- Native IPC trap ----------------------------------------------------- */
+
+/*
+ * A system process traps with `syscall`, rax = AX_TRAP_MAGIC | operation.
+ * Any other rax from a system process is refused (-ENOSYS, logged once).
+ * From a POSIX process, rax is a Linux call number for the POSIX bridge.
+ *   rdi = endpoint (or kernel call number for AX_KCALL)
+ *   rsi = user pointer to a 64-byte message (in and/or out)
+ *   rdx = receive-from endpoint (AX_REPLYRECV only)
+ * Returns rax = 0 or a negative errno.
+ */
+#define AX_TRAP_MAGIC 0x41580000UL
+#define AX_TRAP_MASK 0xffff0000UL
+
+enum ax_ipc_op {
+	AX_SEND = 1,      /* block until the destination takes the message */
+	AX_RECEIVE = 2,   /* block until a message from rdi (or AX_ANY) comes */
+	AX_SENDREC = 3,   /* send, then receive the reply from the same endpoint */
+	AX_NOTIFY = 4,    /* non-blocking, coalesced, no payload */
+	AX_SENDNB = 5,    /* send only if the destination is waiting: else -EAGAIN */
+	AX_REPLYRECV = 6, /* non-blocking reply to rdi, then receive from rdx */
+	AX_KCALL = 7,     /* kernel call rdi with the message at rsi */
+};
+
+/* ---- Errors (negative Linux errno values) ------------------------------ */
+
+#define AX_EPERM 1       /* privilege denied */
+#define AX_ESRCH 3       /* no such process or grant */
+#define AX_EIO 5         /* a POSIX call's server died before answering */
+#define AX_EAGAIN 11     /* non-blocking send found nobody waiting */
+#define AX_ENOMEM 12     /* the kernel ran out of memory */
+#define AX_EFAULT 14     /* a user pointer is not mapped or not user memory */
+#define AX_EBUSY 16      /* resource (IRQ line, slot) is taken */
+#define AX_EINVAL 22     /* malformed argument */
+#define AX_EDEADLK 35    /* the send would close a cycle of blocked senders */
+#define AX_ENOSYS 38     /* no such operation, kernel call or POSIX route */
+#define AX_EDEADEP 130   /* EOWNERDEAD: the endpoint's process has died */
+
+/* ---- Kernel calls -------------------------------------------------------- */
+
+/*
+ * AX_KCALL with rdi = call number; arguments and results travel in the
+ * message at rsi (u64[i] below). Each call needs its bit in priv.kcalls.
+ */
+enum ax_kcall {
+	KC_NULL = 0,         /* does nothing; for benchmarks */
+	KC_PRINT = 1,        /* u64[0]=ptr u64[1]=len: append to the kernel log */
+	KC_KLOG_READ = 2,    /* u64[0]=ptr u64[1]=len u64[2]=from seq -> u64[0]=bytes, u64[1]=next seq */
+	KC_CLOCK = 3,        /* -> u64[0]=uptime ns, u64[1]=TSC Hz, u64[2]=ticks */
+	KC_ALARM = 4,        /* u64[0]=delay ns (0 cancels): CLOCK notification later */
+	KC_PROC_CREATE = 5,  /* u64[0]=slot or -1, u64[1]=name ptr -> u64[0]=endpoint (stopped, empty) */
+	KC_PROC_COPY = 6,    /* u64[0]=endpoint, u64[1]=slot or -1 -> u64[0]=new endpoint (regs, priv, name copied; empty space) */
+	KC_PROC_DESTROY = 7, /* u64[0]=endpoint */
+	KC_GET_REGS = 8,     /* u64[0]=endpoint, u64[1]=ptr to struct ax_regs */
+	KC_SET_REGS = 9,     /* u64[0]=endpoint, u64[1]=ptr to struct ax_regs */
+	KC_PROC_START = 10,  /* u64[0]=endpoint: make it runnable */
+	KC_VMAP = 11,        /* u64[0]=endpoint u64[1]=vaddr u64[2]=paddr u64[3]=len u64[4]=AX_MAP_* */
+	KC_VUNMAP = 12,      /* u64[0]=endpoint u64[1]=vaddr u64[2]=len */
+	KC_PRIV_SET = 13,    /* u64[0]=endpoint u64[1]=ptr to struct ax_priv */
+	KC_IRQ_REGISTER = 14, /* u64[0]=line: its interrupts become notifications to the caller */
+	KC_IRQ_ENABLE = 15,  /* u64[0]=line: unmask it again (acknowledge) */
+	KC_IRQ_DISABLE = 16, /* u64[0]=line: mask it */
+	KC_DEVIO = 17,       /* u64[0]=port u64[1]=AX_IO_* u64[2]=value -> u64[0]=value read */
+	KC_GRANT_TABLE = 18, /* u64[0]=ptr u64[1]=entries: the caller's grant table */
+	KC_SAFECOPY = 19,    /* u64[0]=granter u64[1]=grant u64[2]=offset u64[3]=my ptr u64[4]=len u64[5]=AX_COPY_FROM/TO */
+	KC_POSIX_ROUTE = 20, /* u64[0]=ptr to endpoint_t[count] u64[1]=count: the POSIX routing table */
+	KC_SCHEDULE = 21,    /* u64[0]=endpoint u64[1]=priority u64[2]=quantum in ms */
+	KC_VMALLOC = 22,     /* u64[0]=endpoint u64[1]=vaddr u64[2]=len u64[3]=AX_MAP_*: map fresh zeroed frames */
+	KC_POWEROFF = 23,    /* u64[0]=0 power off, 1 reboot */
+	KC_COUNT
+};
+
+/* KC_VMAP / KC_VMALLOC flags */
+#define AX_MAP_WRITE 0x1
+#define AX_MAP_EXEC 0x2
+#define AX_MAP_UNCACHED 0x4
+
+/* KC_DEVIO operations */
+#define AX_IO_IN8 0
+#define AX_IO_IN16 1
+#define AX_IO_IN32 2
+#define AX_IO_OUT8 3
+#define AX_IO_OUT16 4
+#define AX_IO_OUT32 5
+
+/* KC_SAFECOPY directions, seen from the caller */
+#define AX_COPY_FROM 0 /* granter's memory -> caller */
+#define AX_COPY_TO 1   /* caller -> granter's memory */
+
+/* ---- Registers (KC_GET_REGS / KC_SET_REGS) --------------------------- */
+
+struct ax_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags, fs_base, gs_base;
+};
+
+/* ---- Privileges (KC_PRIV_SET and the boot command line) -------------- */
+
+#define AX_PRIV_SYSTEM 0x1   /* native IPC; the POSIX trap is refused */
+#define AX_PRIV_SEND_ANY 0x2 /* may send to every endpoint */
+#define AX_PRIV_MAGIC 0x4    /* may make grants over other processes' memory */
+
+#define AX_PRIV_IO_RANGES 8
+#define AX_PRIV_MEM_RANGES 4
+
+struct ax_priv {
+	uint32_t flags;                         /* AX_PRIV_* */
+	uint32_t irqs;                          /* bitmap of IRQ lines it may register */
+	uint64_t kcalls;                        /* bit n: may make kernel call n */
+	uint64_t send_to[AX_NR_SLOTS / 64];     /* bit s: may send to slot s */
+	struct { uint16_t lo, hi; } io[AX_PRIV_IO_RANGES];          /* ports lo..hi */
+	struct { uint64_t base, size; } mem[AX_PRIV_MEM_RANGES];    /* physical */
+};
+
+/* ---- Grants -------------------------------------------------------------- */
+
+/*
+ * A process publishes a table of grants in its own memory (KC_GRANT_TABLE);
+ * grant id = index. The kernel reads an entry on every safe copy, so making
+ * or revoking a grant is a plain memory write.
+ */
+#define AX_GRANT_VALID 0x1
+#define AX_GRANT_READ 0x2  /* grantee may copy from the memory */
+#define AX_GRANT_WRITE 0x4 /* grantee may copy into the memory */
+#define AX_GRANT_MAGIC 0x8 /* the memory is owner's, not the granter's (AX_PRIV_MAGIC) */
+
+struct ax_grant {
+	uint32_t flags;
+	endpoint_t grantee; /* who may use it (AX_ANY: anyone) */
+	endpoint_t owner;   /* AX_GRANT_MAGIC only: whose memory */
+	uint32_t reserved;
+	uint64_t addr;
+	uint64_t len;
+};
+
+_Static_assert(sizeof(struct ax_grant) == 32, "grant entries are 32 bytes");
+
+/* ---- Boot processes ----------------------------------------------------- */
+
+/*
+ * Each boot process starts at its ELF entry with rdi = its own endpoint and
+ * rsi = AX_BOOTINFO_ADDR, where a read-only page names every boot process.
+ * Its stack (AX_BOOT_STACK bytes) ends at AX_STACK_TOP.
+ */
+#define AX_BOOTINFO_ADDR 0x7ff000000000UL
+#define AX_STACK_TOP 0x7ffffffff000UL
+#define AX_BOOT_STACK 0x10000UL
+#define AX_BOOT_MAX 32
+
+struct ax_bootinfo {
+	uint32_t count;
+	uint32_t reserved;
+	uint64_t tsc_hz;
+	struct {
+		char name[16];
+		endpoint_t ep;
+		uint32_t reserved;
+	} procs[AX_BOOT_MAX];
+};
+
+#endif

@@ -1,0 +1,303 @@
+/*
+ * Message passing. Every operation is decided in two steps: check every
+ * argument and right, changing nothing (a refusal leaves no trace), then act.
+ * A message that cannot be delivered at once waits in the sender's process
+ * slot (p->msg) on the receiver's queue; a message delivered to a blocked
+ * receiver waits in the receiver's slot until it next runs, when
+ * ipc_finish_receive copies it into the receiver's own buffer.
+ */
+#include "ipc.h"
+
+#include "arch/x86_64/layout.h"
+#include "kernel.h"
+#include "proc.h"
+
+#define BLOCKED 1 /* do_send: the caller now waits */
+
+extern int copy_user(void *dst, const void *src, uint64_t n);
+
+static struct proc *resolve(endpoint_t ep)
+{
+	struct proc *p;
+
+	return proc_lookup(ep, &p) == 0 ? p : 0;
+}
+
+static bool user_msg_ok(uint64_t uptr)
+{
+	return uptr < USER_TOP - sizeof(ax_message) && uptr >= 4096;
+}
+
+/* Is dst waiting for a message from src right now? */
+static bool accepts(const struct proc *dst, endpoint_t src, bool is_notify)
+{
+	if ((dst->blocked & (BLK_RECEIVING | BLK_SENDING)) != BLK_RECEIVING)
+		return false;
+	if (is_notify && (dst->flags & PF_REPLY))
+		return false; /* a sendrec waits for its reply, not a notification */
+	return dst->getfrom == AX_ANY || dst->getfrom == src;
+}
+
+/* Hand m to dst, which accepts it: stage it and let dst run. */
+static void deliver(struct proc *dst, const ax_message *m, bool front)
+{
+	dst->msg = *m;
+	dst->flags = (dst->flags | PF_MSG_PENDING) & ~PF_REPLY;
+	dst->tf.rax = 0;
+	sched_unblock(dst, BLK_RECEIVING, front);
+}
+
+/*
+ * The send half of send, sendnb, sendrec and the POSIX trap. m->source is
+ * set here: a process can never forge who it is. Returns 0 (delivered),
+ * BLOCKED (queued; caller now waits) or a negative errno (nothing changed).
+ */
+static int do_send(struct proc *caller, endpoint_t to, ax_message *m, bool may_block, bool trusted, bool handoff)
+{
+	struct proc *dst;
+	int r = proc_lookup(to, &dst);
+
+	if (r < 0)
+		return r;
+	if (!trusted && !priv_may_send(caller, dst))
+		return -AX_EPERM;
+	m->source = caller->ep;
+	if (accepts(dst, caller->ep, false)) {
+		deliver(dst, m, handoff);
+		return 0;
+	}
+	if (!may_block)
+		return -AX_EAGAIN;
+	if (ipc_would_deadlock(caller, dst, resolve))
+		return -AX_EDEADLK;
+	caller->msg = *m;
+	caller->sendto = to;
+	sendq_append(dst, caller);
+	sched_block(caller, BLK_SENDING);
+	return BLOCKED;
+}
+
+/* After a successful send in a sendrec: wait for the answer from `from`. */
+static void await_reply(struct proc *caller, endpoint_t from, uint64_t uptr)
+{
+	caller->getfrom = from;
+	caller->msg_uptr = uptr;
+	caller->flags |= PF_REPLY;
+	sched_block(caller, BLK_RECEIVING);
+}
+
+/* Stage a message for the caller that it will get when it next runs. */
+static void take_now(struct proc *caller, const ax_message *m)
+{
+	caller->msg = *m;
+	caller->flags |= PF_MSG_PENDING;
+	caller->tf.rax = 0;
+}
+
+/*
+ * The receive half: pending kernel notifications first, then process
+ * notifications, then queued senders; otherwise block.
+ */
+static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
+{
+	ax_message m = {0};
+	struct proc *sender;
+	int slot;
+
+	if (from != AX_ANY && from != AX_HARDWARE && from != AX_CLOCK) {
+		int r = proc_lookup(from, &sender);
+
+		if (r < 0)
+			return r;
+	}
+	caller->msg_uptr = uptr;
+	m.type = AX_MSG_NOTIFY;
+	if ((from == AX_ANY || from == AX_HARDWARE) && caller->irq_pending) {
+		m.source = AX_HARDWARE;
+		m.u64[0] = caller->irq_pending;
+		caller->irq_pending = 0;
+		take_now(caller, &m);
+	} else if ((from == AX_ANY || from == AX_CLOCK) && caller->alarm_pending) {
+		m.source = AX_CLOCK;
+		m.u64[0] = clock_now_ns();
+		caller->alarm_pending = false;
+		take_now(caller, &m);
+	} else if (from != AX_HARDWARE && from != AX_CLOCK && (slot = notify_take(caller, from)) >= 0) {
+		m.source = proc_table[slot].ep;
+		take_now(caller, &m);
+	} else if (from != AX_HARDWARE && from != AX_CLOCK && (sender = sendq_find(caller, from))) {
+		sendq_remove(caller, sender);
+		take_now(caller, &sender->msg);
+		sender->sendto = AX_NONE;
+		if (!(sender->flags & PF_REPLY))
+			sender->tf.rax = 0;
+		sched_unblock(sender, BLK_SENDING, false);
+	} else {
+		caller->getfrom = from;
+		sched_block(caller, BLK_RECEIVING);
+	}
+	return 0;
+}
+
+static int do_notify(struct proc *caller, endpoint_t to)
+{
+	struct proc *dst;
+	int r = proc_lookup(to, &dst);
+
+	if (r < 0)
+		return r;
+	if (!priv_may_send(caller, dst))
+		return -AX_EPERM;
+	if (accepts(dst, caller->ep, true)) {
+		ax_message m = {.source = caller->ep, .type = AX_MSG_NOTIFY};
+
+		deliver(dst, &m, false);
+	} else {
+		dst->notify_bits[caller->slot / 64] |= 1ULL << (caller->slot % 64);
+	}
+	return 0;
+}
+
+/* A kernel source (HARDWARE, CLOCK) has something pending for dst. */
+void ipc_notify_kernel(struct proc *dst, endpoint_t src)
+{
+	ax_message m = {.source = src, .type = AX_MSG_NOTIFY};
+
+	if (!accepts(dst, src, true))
+		return; /* stays pending until dst receives */
+	if (src == AX_HARDWARE) {
+		m.u64[0] = dst->irq_pending;
+		dst->irq_pending = 0;
+	} else {
+		m.u64[0] = clock_now_ns();
+		dst->alarm_pending = false;
+	}
+	deliver(dst, &m, true);
+}
+
+/* Native IPC trap of a system process. Sets caller->tf.rax unless blocked. */
+void ipc_trap(struct proc *caller, unsigned op)
+{
+	struct trapframe *tf = &caller->tf;
+	endpoint_t ep = (endpoint_t)tf->rdi;
+	uint64_t uptr = tf->rsi;
+	ax_message m;
+	int r;
+
+	if (op == AX_NOTIFY) {
+		tf->rax = (uint64_t)(int64_t)do_notify(caller, ep);
+		return;
+	}
+	if (op < AX_SEND || op > AX_KCALL) {
+		tf->rax = (uint64_t)-AX_ENOSYS;
+		return;
+	}
+	if (!user_msg_ok(uptr)) {
+		tf->rax = (uint64_t)-AX_EFAULT;
+		return;
+	}
+	if (op != AX_RECEIVE && copy_user(&m, (void *)uptr, sizeof(m)) < 0) {
+		tf->rax = (uint64_t)-AX_EFAULT;
+		return;
+	}
+	switch (op) {
+	case AX_SEND:
+	case AX_SENDNB:
+		r = do_send(caller, ep, &m, op == AX_SEND, false, false);
+		break;
+	case AX_SENDREC:
+		r = do_send(caller, ep, &m, true, false, true);
+		if (r >= 0)
+			await_reply(caller, ep, uptr);
+		break;
+	case AX_RECEIVE:
+		r = do_receive(caller, ep, uptr);
+		break;
+	case AX_REPLYRECV:
+		r = do_send(caller, ep, &m, false, false, true);
+		if (r >= 0)
+			r = do_receive(caller, (endpoint_t)tf->rdx, uptr);
+		break;
+	default: /* AX_KCALL */
+		r = kcall_dispatch(caller, (unsigned)tf->rdi, &m);
+		if (r >= 0 && caller->blocked == 0 && copy_user((void *)uptr, &m, sizeof(m)) < 0)
+			r = -AX_EFAULT;
+		break;
+	}
+	if (caller->blocked == 0 && !(caller->flags & PF_MSG_PENDING))
+		tf->rax = (uint64_t)(int64_t)(r == BLOCKED ? 0 : r);
+	else if (r < 0)
+		tf->rax = (uint64_t)(int64_t)r;
+}
+
+/*
+ * The POSIX trap bridge: a user process's `syscall` becomes a sendrec, on
+ * its behalf, to the server the routing table names for the call number.
+ * The kernel knows no call by name; an unrouted number gets -ENOSYS.
+ */
+void ipc_posix_call(struct proc *caller, uint64_t nr)
+{
+	static uint64_t warned[AX_MSG_POSIX_MAX / 64];
+	struct trapframe *tf = &caller->tf;
+	ax_message m = {.type = (int32_t)(AX_MSG_POSIX + nr)};
+	endpoint_t server;
+	int r;
+
+	if (nr >= AX_MSG_POSIX_MAX || posix_routes[nr] == AX_NONE) {
+		if (nr < AX_MSG_POSIX_MAX && !(warned[nr / 64] & (1ULL << (nr % 64)))) {
+			warned[nr / 64] |= 1ULL << (nr % 64);
+			kprintf("kernel: POSIX call %lu from %s has no server: ENOSYS\n", nr, caller->name);
+		}
+		tf->rax = (uint64_t)-AX_ENOSYS;
+		return;
+	}
+	server = posix_routes[nr];
+	m.u64[0] = tf->rdi;
+	m.u64[1] = tf->rsi;
+	m.u64[2] = tf->rdx;
+	m.u64[3] = tf->r10;
+	m.u64[4] = tf->r8;
+	m.u64[5] = tf->r9;
+	r = do_send(caller, server, &m, true, true, true);
+	if (r < 0) {
+		tf->rax = (uint64_t)(int64_t)(r == -AX_EDEADEP ? -AX_EIO : r);
+		return;
+	}
+	caller->flags |= PF_POSIX_CALL;
+	await_reply(caller, server, 0);
+}
+
+/*
+ * p is about to run: give it the message staged for it. A POSIX caller gets
+ * the reply's value in rax; a system process gets the 64 bytes in its
+ * buffer (or -EFAULT if that buffer has gone).
+ */
+void ipc_finish_receive(struct proc *p)
+{
+	p->flags &= ~PF_MSG_PENDING;
+	if (p->flags & PF_POSIX_CALL) {
+		p->flags &= ~PF_POSIX_CALL;
+		p->tf.rax = (uint64_t)p->msg.i64[0];
+	} else if (copy_user((void *)p->msg_uptr, &p->msg, sizeof(p->msg)) < 0) {
+		p->tf.rax = (uint64_t)-AX_EFAULT;
+	}
+}
+
+/* dead is gone: everyone blocked sending to it or waiting on it learns so. */
+void ipc_wake_all_of(struct proc *dead)
+{
+	for (int s = 1; s < AX_NR_SLOTS; s++) {
+		struct proc *q = &proc_table[s];
+		bool sending = (q->blocked & BLK_SENDING) && q->sendto == dead->ep;
+		bool waiting = (q->blocked & BLK_RECEIVING) && q->getfrom == dead->ep;
+
+		if (q == dead || (q->blocked & BLK_FREE) || !(sending || waiting))
+			continue;
+		q->tf.rax = (uint64_t)(int64_t)((q->flags & PF_POSIX_CALL) ? -AX_EIO : -AX_EDEADEP);
+		q->flags &= ~(PF_REPLY | PF_POSIX_CALL | PF_MSG_PENDING);
+		q->sendto = q->getfrom = AX_NONE;
+		q->send_next = 0;
+		sched_unblock(q, q->blocked & (BLK_SENDING | BLK_RECEIVING), false);
+	}
+	dead->senders = 0;
+}

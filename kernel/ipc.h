@@ -1,0 +1,13 @@
+/* Message passing entry points (ipc.c). */
+#ifndef IPC_H
+#define IPC_H
+
+#include <stdint.h>
+
+#include "proc.h"
+
+void ipc_trap(struct proc *caller, unsigned op);
+void ipc_posix_call(struct proc *caller, uint64_t nr);
+void ipc_finish_receive(struct proc *p);
+
+#endif

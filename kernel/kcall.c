@@ -1,0 +1,450 @@
+/*
+ * Kernel calls: the mechanisms servers build policy on. Each handler first
+ * checks every argument (decode) and only then changes state (invoke), so a
+ * refused call leaves nothing half done. The caller's right to make the
+ * call at all was checked by kcall_dispatch.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "frame.h"
+#include "grant.h"
+#include "kernel.h"
+#include "proc.h"
+
+extern int copy_user(void *dst, const void *src, uint64_t n);
+
+endpoint_t posix_routes[AX_MSG_POSIX_MAX];
+
+const char *const kcall_names[KC_COUNT] = {
+	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
+	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
+	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc",
+};
+
+/* The target of a call: AX_SELF or a live endpoint. */
+static int target(struct proc *caller, uint64_t ep, struct proc **out)
+{
+	if ((endpoint_t)ep == AX_SELF) {
+		*out = caller;
+		return 0;
+	}
+	return proc_lookup((endpoint_t)ep, out);
+}
+
+static bool page_range_ok(uint64_t va, uint64_t len)
+{
+	return len && !(va % PAGE_SIZE) && !(len % PAGE_SIZE) && va < USER_TOP && len <= USER_TOP - va;
+}
+
+static int do_null(struct proc *c, ax_message *m)
+{
+	(void)c, (void)m;
+	return 0;
+}
+
+static int do_print(struct proc *c, ax_message *m)
+{
+	char buf[256];
+	uint64_t ptr = m->u64[0], len = m->u64[1];
+
+	(void)c;
+	if (len > 4096 || ptr >= USER_TOP || len > USER_TOP - ptr)
+		return -AX_EINVAL;
+	while (len) {
+		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
+
+		if (copy_user(buf, (void *)ptr, n) < 0)
+			return -AX_EFAULT;
+		klog_write(buf, n);
+		ptr += n, len -= n;
+	}
+	return 0;
+}
+
+static int do_klog_read(struct proc *c, ax_message *m)
+{
+	char buf[256];
+	uint64_t ptr = m->u64[0], len = m->u64[1], seq = m->u64[2], done = 0;
+
+	(void)c;
+	if (ptr >= USER_TOP || len > USER_TOP - ptr)
+		return -AX_EFAULT;
+	while (done < len) {
+		uint64_t want = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		uint64_t before = seq;
+		size_t n = klog_read(buf, want, &seq);
+
+		if (n == 0)
+			break;
+		if (copy_user((void *)(ptr + done), buf, n) < 0) {
+			seq = before;
+			return -AX_EFAULT;
+		}
+		done += n;
+	}
+	m->u64[0] = done;
+	m->u64[1] = seq;
+	return 0;
+}
+
+static int do_clock(struct proc *c, ax_message *m)
+{
+	(void)c;
+	m->u64[0] = clock_now_ns();
+	m->u64[1] = tsc_hz;
+	m->u64[2] = clock_ticks;
+	return 0;
+}
+
+static int do_alarm(struct proc *c, ax_message *m)
+{
+	clock_set_alarm(c, m->u64[0]);
+	return 0;
+}
+
+static int copy_name(char *name, uint64_t uptr)
+{
+	memset(name, 0, 16);
+	for (int i = 0; i < 15; i++) {
+		if (uptr + (uint64_t)i >= USER_TOP || copy_user(&name[i], (void *)(uptr + (uint64_t)i), 1) < 0)
+			return -AX_EFAULT;
+		if (!name[i])
+			break;
+	}
+	return name[0] ? 0 : -AX_EINVAL;
+}
+
+static int do_create(struct proc *c, ax_message *m)
+{
+	char name[16];
+	int64_t slot = m->i64[0];
+	int err = 0, r = copy_name(name, m->u64[1]);
+	struct proc *p;
+
+	(void)c;
+	if (r < 0)
+		return r;
+	if (slot < -1 || slot >= AX_NR_SLOTS)
+		return -AX_EINVAL;
+	if (!(p = proc_alloc((int)slot, name, &err)))
+		return err;
+	m->i64[0] = p->ep;
+	return 0;
+}
+
+static int do_copy(struct proc *c, ax_message *m)
+{
+	struct proc *src, *p;
+	int64_t slot = m->i64[1];
+	int err = 0, r = target(c, m->u64[0], &src);
+
+	if (r < 0)
+		return r;
+	if (slot < -1 || slot >= AX_NR_SLOTS)
+		return -AX_EINVAL;
+	if (!(p = proc_alloc((int)slot, src->name, &err)))
+		return err;
+	p->tf = src->tf;
+	p->tf.vector = 0; /* resume through iret: every register restored */
+	memcpy(p->fpu, src->fpu, sizeof(p->fpu));
+	p->priv = src->priv;
+	p->prio = src->prio;
+	p->quantum_ms = p->ticks_left = src->quantum_ms;
+	p->fs_base = src->fs_base;
+	p->gs_base = src->gs_base;
+	m->i64[0] = p->ep;
+	return 0;
+}
+
+static int do_destroy(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	proc_kill(p, 0);
+	return 0;
+}
+
+static int do_getregs(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	struct ax_regs g;
+	int r = target(c, m->u64[0], &p);
+	struct trapframe *t = &p->tf;
+
+	if (r < 0)
+		return r;
+	g = (struct ax_regs){t->rax, t->rbx, t->rcx, t->rdx, t->rsi, t->rdi, t->rbp, t->rsp,
+			     t->r8, t->r9, t->r10, t->r11, t->r12, t->r13, t->r14, t->r15,
+			     t->rip, t->rflags, p->fs_base, p->gs_base};
+	return copy_user((void *)m->u64[1], &g, sizeof(g));
+}
+
+static int do_setregs(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	struct ax_regs g;
+	int r = target(c, m->u64[0], &p);
+	struct trapframe *t;
+
+	if (r < 0)
+		return r;
+	if (m->u64[1] >= USER_TOP || copy_user(&g, (void *)m->u64[1], sizeof(g)) < 0)
+		return -AX_EFAULT;
+	if (g.rip >= USER_TOP || g.rsp >= USER_TOP || g.fs_base >= USER_TOP || g.gs_base >= USER_TOP)
+		return -AX_EINVAL;
+	t = &p->tf;
+	*t = (struct trapframe){.r15 = g.r15, .r14 = g.r14, .r13 = g.r13, .r12 = g.r12, .r11 = g.r11,
+				.r10 = g.r10, .r9 = g.r9, .r8 = g.r8, .rbp = g.rbp, .rdi = g.rdi, .rsi = g.rsi,
+				.rdx = g.rdx, .rcx = g.rcx, .rbx = g.rbx, .rax = g.rax, .rip = g.rip,
+				.cs = SEL_UCODE, .rflags = (g.rflags & 0x40dd5) | 0x202, .rsp = g.rsp, .ss = SEL_UDATA};
+	p->fs_base = g.fs_base;
+	p->gs_base = g.gs_base;
+	return 0;
+}
+
+static int do_start(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (!(p->blocked & BLK_STOPPED))
+		return -AX_EBUSY;
+	p->ticks_left = p->quantum_ms;
+	sched_unblock(p, BLK_STOPPED, false);
+	return 0;
+}
+
+static uint64_t map_flags(uint64_t f)
+{
+	return ((f & AX_MAP_WRITE) ? PTE_W : 0) | ((f & AX_MAP_EXEC) ? 0 : PTE_NX) |
+	       ((f & AX_MAP_UNCACHED) ? PTE_PCD | PTE_PWT : 0);
+}
+
+/* Map physical memory the caller holds a right to (devices; vm's pool). */
+static int do_vmap(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	uint64_t va = m->u64[1], pa = m->u64[2], len = m->u64[3], fl = m->u64[4];
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (!page_range_ok(va, len) || pa % PAGE_SIZE || fl & ~7ULL)
+		return -AX_EINVAL;
+	if (!priv_mem_ok(&c->priv, pa, len))
+		return -AX_EPERM;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		if ((r = as_map(p->pml4, va + off, pa + off, map_flags(fl))) < 0) {
+			while (off)
+				as_unmap(p->pml4, va + (off -= PAGE_SIZE));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int do_vunmap(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	uint64_t va = m->u64[1], len = m->u64[2];
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (!page_range_ok(va, len))
+		return -AX_EINVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		as_unmap(p->pml4, va + off);
+	return 0;
+}
+
+/* Map fresh zeroed frames from the kernel's pool; freed with the mapping. */
+static int do_vmalloc(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	uint64_t va = m->u64[1], len = m->u64[2], fl = m->u64[3];
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (!page_range_ok(va, len) || fl & ~3ULL)
+		return -AX_EINVAL;
+	if (len / PAGE_SIZE > kframes.nfree)
+		return -AX_ENOMEM;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t pa = page_alloc();
+
+		r = pa ? as_map(p->pml4, va + off, pa, map_flags(fl) | PTE_OWNED) : -AX_ENOMEM;
+		if (r < 0) {
+			if (pa)
+				page_free(pa);
+			while (off)
+				as_unmap(p->pml4, va + (off -= PAGE_SIZE));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int do_priv(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	struct ax_priv pv;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (m->u64[1] >= USER_TOP || copy_user(&pv, (void *)m->u64[1], sizeof(pv)) < 0)
+		return -AX_EFAULT;
+	if (pv.flags & ~7U || pv.irqs & ~0xfffaU) /* no timer, no cascade */
+		return -AX_EINVAL;
+	for (int i = 0; i < AX_PRIV_IO_RANGES; i++)
+		if (pv.io[i].lo > pv.io[i].hi)
+			return -AX_EINVAL;
+	p->priv = pv;
+	return 0;
+}
+
+static int do_irq(struct proc *c, ax_message *m, unsigned call)
+{
+	uint64_t line = m->u64[0];
+
+	if (line >= 16 || line == 0 || line == 2)
+		return -AX_EINVAL;
+	if (call == KC_IRQ_REGISTER)
+		return (c->priv.irqs >> line) & 1 ? irq_register(c, (unsigned)line) : -AX_EPERM;
+	if (!irq_owned_by((unsigned)line, c))
+		return -AX_EPERM;
+	if (call == KC_IRQ_ENABLE)
+		pic_unmask((unsigned)line);
+	else
+		pic_mask((unsigned)line);
+	return 0;
+}
+
+static int do_irqreg(struct proc *c, ax_message *m) { return do_irq(c, m, KC_IRQ_REGISTER); }
+static int do_irqon(struct proc *c, ax_message *m) { return do_irq(c, m, KC_IRQ_ENABLE); }
+static int do_irqoff(struct proc *c, ax_message *m) { return do_irq(c, m, KC_IRQ_DISABLE); }
+
+static int do_devio(struct proc *c, ax_message *m)
+{
+	static const unsigned width[] = {1, 2, 4, 1, 2, 4};
+	uint64_t port = m->u64[0], op = m->u64[1], v = m->u64[2];
+
+	if (port > 0xffff || op > AX_IO_OUT32)
+		return -AX_EINVAL;
+	if (!priv_io_ok(&c->priv, (uint32_t)port, width[op]))
+		return -AX_EPERM;
+	switch (op) {
+	case AX_IO_IN8: m->u64[0] = inb((uint16_t)port); break;
+	case AX_IO_IN16: m->u64[0] = inw((uint16_t)port); break;
+	case AX_IO_IN32: m->u64[0] = inl((uint16_t)port); break;
+	case AX_IO_OUT8: outb((uint16_t)port, (uint8_t)v); break;
+	case AX_IO_OUT16: outw((uint16_t)port, (uint16_t)v); break;
+	default: outl((uint16_t)port, (uint32_t)v); break;
+	}
+	return 0;
+}
+
+static int do_granttable(struct proc *c, ax_message *m)
+{
+	uint64_t ptr = m->u64[0], n = m->u64[1];
+
+	if (n > 65536 || ptr >= USER_TOP || n * sizeof(struct ax_grant) > USER_TOP - ptr)
+		return -AX_EINVAL;
+	c->grant_addr = ptr;
+	c->grant_count = n;
+	return 0;
+}
+
+/* Copy between the caller's memory and memory someone granted it. */
+static int do_safecopy(struct proc *c, ax_message *m)
+{
+	struct proc *granter, *owner;
+	struct ax_grant g;
+	uint64_t id = m->u64[1], off = m->u64[2], mine = m->u64[3], len = m->u64[4], addr;
+	int dir = (int)m->u64[5];
+	int r = proc_lookup((endpoint_t)m->u64[0], &granter);
+
+	if (r < 0)
+		return r;
+	if (id >= granter->grant_count ||
+	    as_rw(granter->pml4, granter->grant_addr + id * sizeof(g), &g, sizeof(g), false) < 0)
+		return -AX_ESRCH;
+	r = grant_check(&g, c->ep, off, len, dir, granter->priv.flags & AX_PRIV_MAGIC, USER_TOP, &addr);
+	if (r < 0)
+		return r;
+	owner = granter;
+	if ((g.flags & AX_GRANT_MAGIC) && (r = proc_lookup(g.owner, &owner)) < 0)
+		return r;
+	if (dir == AX_COPY_FROM)
+		return as_copy(c->pml4, mine, owner->pml4, addr, len);
+	return as_copy(owner->pml4, addr, c->pml4, mine, len);
+}
+
+static int do_posixroute(struct proc *c, ax_message *m)
+{
+	static endpoint_t table[AX_MSG_POSIX_MAX];
+	uint64_t ptr = m->u64[0], n = m->u64[1];
+	struct proc *p;
+
+	(void)c;
+	if (n > AX_MSG_POSIX_MAX || ptr >= USER_TOP || copy_user(table, (void *)ptr, n * sizeof(endpoint_t)) < 0)
+		return -AX_EINVAL;
+	for (uint64_t i = 0; i < n; i++)
+		if (table[i] != AX_NONE && proc_lookup(table[i], &p) < 0)
+			return -AX_EINVAL;
+	for (uint64_t i = 0; i < AX_MSG_POSIX_MAX; i++)
+		posix_routes[i] = i < n ? table[i] : AX_NONE;
+	return 0;
+}
+
+static int do_schedule(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	uint64_t prio = m->u64[1], q = m->u64[2];
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (prio >= NR_PRIOS || q == 0 || q > 1000)
+		return -AX_EINVAL;
+	if (p->blocked == 0)
+		sched_unready(p);
+	p->prio = (int)prio;
+	p->quantum_ms = p->ticks_left = (unsigned)q;
+	if (p->blocked == 0)
+		sched_ready(p, false);
+	return 0;
+}
+
+static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
+	[KC_NULL] = do_null, [KC_PRINT] = do_print, [KC_KLOG_READ] = do_klog_read,
+	[KC_CLOCK] = do_clock, [KC_ALARM] = do_alarm, [KC_PROC_CREATE] = do_create,
+	[KC_PROC_COPY] = do_copy, [KC_PROC_DESTROY] = do_destroy, [KC_GET_REGS] = do_getregs,
+	[KC_SET_REGS] = do_setregs, [KC_PROC_START] = do_start, [KC_VMAP] = do_vmap,
+	[KC_VUNMAP] = do_vunmap, [KC_PRIV_SET] = do_priv, [KC_IRQ_REGISTER] = do_irqreg,
+	[KC_IRQ_ENABLE] = do_irqon, [KC_IRQ_DISABLE] = do_irqoff, [KC_DEVIO] = do_devio,
+	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
+	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc,
+};
+
+/*
+ * Check the caller's right to the call, then run it. A process may always
+ * end itself (KC_PROC_DESTROY of AX_SELF): exiting needs no privilege.
+ */
+int kcall_dispatch(struct proc *caller, unsigned call, ax_message *m)
+{
+	bool self_exit = call == KC_PROC_DESTROY && (endpoint_t)m->u64[0] == AX_SELF;
+
+	if (call >= KC_COUNT)
+		return -AX_ENOSYS;
+	if (!self_exit && !priv_has_kcall(caller, call))
+		return -AX_EPERM;
+	return kcall_table[call](caller, m);
+}

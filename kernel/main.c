@@ -1,0 +1,214 @@
+/*
+ * Boot: read what GRUB handed over (memory map, modules), set up the CPU,
+ * memory and timer, load every boot module as a process, and start them.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+#include "bootspec.h"
+#include "elf.h"
+#include "frame.h"
+#include "kernel.h"
+#include "proc.h"
+
+#define MB2_BOOT_MAGIC 0x36d76289
+#define MB2_TAG_END 0
+#define MB2_TAG_MODULE 3
+#define MB2_TAG_MMAP 6
+#define MB2_TAG_FRAMEBUFFER 8
+#define FIRST_BOOT_SLOT 1
+
+struct mb2_tag {
+	uint32_t type, size;
+};
+
+struct mb2_module {
+	uint32_t type, size, start, end;
+	char cmdline[];
+};
+
+struct boot_module {
+	uint64_t start, end;
+	const char *cmdline;
+	char name[16];
+};
+
+extern char _kernel_phys_start[], _kernel_phys_end[], boot_pml4[];
+extern const char *const kcall_names[KC_COUNT];
+void clock_init(void);
+
+static uint64_t frame_bitmap[PHYSMAP_LIMIT / PAGE_SIZE / 64];
+static struct boot_module modules[AX_BOOT_MAX];
+static int nmodules;
+static struct ax_bootinfo bootinfo;
+static uint8_t bootinfo_page[PAGE_SIZE] __attribute__((aligned(16)));
+
+static struct mb2_tag *first_tag(uint64_t mbi) { return (struct mb2_tag *)P2V(mbi + 8); }
+static struct mb2_tag *next_tag(struct mb2_tag *t) { return (struct mb2_tag *)((uint8_t *)t + ALIGN_UP(t->size, 8)); }
+
+static bool has_text_console(uint64_t mbi)
+{
+	for (struct mb2_tag *t = first_tag(mbi); t->type != MB2_TAG_END; t = next_tag(t))
+		if (t->type == MB2_TAG_FRAMEBUFFER)
+			return ((uint8_t *)t)[28] == 2; /* framebuffer_type: EGA text */
+	return false;
+}
+
+/* Free what the memory map calls RAM, then reserve what is already used. */
+static void memory_init(uint64_t mbi)
+{
+	uint64_t mbi_size = *(uint32_t *)P2V(mbi);
+
+	frame_pool_init(&kframes, frame_bitmap, PHYSMAP_LIMIT / PAGE_SIZE);
+	for (struct mb2_tag *t = first_tag(mbi); t->type != MB2_TAG_END; t = next_tag(t)) {
+		uint32_t esize = ((uint32_t *)t)[2];
+
+		if (t->type != MB2_TAG_MMAP)
+			continue;
+		for (uint8_t *e = (uint8_t *)t + 16; e < (uint8_t *)t + t->size; e += esize) {
+			uint64_t base = *(uint64_t *)e, len = *(uint64_t *)(e + 8);
+
+			if (*(uint32_t *)(e + 16) == 1 && base < PHYSMAP_LIMIT) {
+				uint64_t first = ALIGN_UP(base, PAGE_SIZE) / PAGE_SIZE;
+				uint64_t last = ALIGN_DOWN(base + len, PAGE_SIZE) / PAGE_SIZE;
+
+				if (last > first)
+					frame_range_free(&kframes, first, last - first);
+			}
+		}
+	}
+	frame_range_use(&kframes, 0, 0x100000 / PAGE_SIZE); /* BIOS, VGA, boot page tables */
+	frame_range_use(&kframes, (uint64_t)_kernel_phys_start / PAGE_SIZE,
+			ALIGN_UP((uint64_t)_kernel_phys_end - (uint64_t)_kernel_phys_start, PAGE_SIZE) / PAGE_SIZE);
+	frame_range_use(&kframes, mbi / PAGE_SIZE, ALIGN_UP(mbi % PAGE_SIZE + mbi_size, PAGE_SIZE) / PAGE_SIZE);
+	for (struct mb2_tag *t = first_tag(mbi); t->type != MB2_TAG_END; t = next_tag(t)) {
+		struct mb2_module *m = (struct mb2_module *)t;
+
+		if (t->type != MB2_TAG_MODULE)
+			continue;
+		if (nmodules == AX_BOOT_MAX)
+			panic("more than %d boot modules", AX_BOOT_MAX);
+		frame_range_use(&kframes, m->start / PAGE_SIZE,
+				ALIGN_UP(m->end, PAGE_SIZE) / PAGE_SIZE - m->start / PAGE_SIZE);
+		modules[nmodules].start = m->start;
+		modules[nmodules].end = m->end;
+		modules[nmodules++].cmdline = m->cmdline;
+	}
+}
+
+struct loader {
+	struct proc *p;
+	const uint8_t *image;
+};
+
+/* Copy one ELF segment into fresh frames of the new process. */
+static int load_segment(void *ctx, const struct elf_segment *seg)
+{
+	struct loader *ld = ctx;
+	uint64_t flags = PTE_OWNED | (seg->writable ? PTE_W : 0) | (seg->executable ? 0 : PTE_NX);
+
+	for (uint64_t va = ALIGN_DOWN(seg->vaddr, PAGE_SIZE); va < seg->vaddr + seg->memsz; va += PAGE_SIZE) {
+		uint64_t *pte = as_pte(ld->p->pml4, va);
+		uint64_t pa, from = va > seg->vaddr ? va : seg->vaddr, to = va + PAGE_SIZE;
+
+		if (pte && (*pte & PTE_P)) { /* shared with the previous segment */
+			pa = *pte & PTE_ADDR;
+			*pte = (*pte | (flags & PTE_W)) & (flags & PTE_NX ? ~0ULL : ~PTE_NX);
+		} else if (!(pa = page_alloc()) || as_map(ld->p->pml4, va, pa, flags) < 0) {
+			return -AX_ENOMEM;
+		}
+		if (to > seg->vaddr + seg->filesz)
+			to = seg->vaddr + seg->filesz;
+		if (to > from)
+			memcpy((uint8_t *)P2V(pa) + (from - va), ld->image + seg->offset + (from - seg->vaddr), to - from);
+	}
+	return 0;
+}
+
+static int map_fresh(struct proc *p, uint64_t va, uint64_t len, uint64_t flags, const void *src)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t pa = page_alloc();
+
+		if (!pa || as_map(p->pml4, va + off, pa, flags | PTE_OWNED | PTE_NX) < 0)
+			return -AX_ENOMEM;
+		if (src)
+			memcpy(P2V(pa), (const uint8_t *)src + off, PAGE_SIZE);
+	}
+	return 0;
+}
+
+static void load_boot_process(int i, const char *const *names)
+{
+	struct boot_module *m = &modules[i];
+	struct bootspec spec;
+	struct loader ld;
+	uint64_t entry;
+	int err = 0;
+
+	if (bootspec_parse(m->cmdline, names, nmodules, FIRST_BOOT_SLOT, kcall_names, KC_COUNT, &spec) < 0)
+		panic("boot module %d ('%s'): %s", i, m->cmdline, spec.error);
+	if (!(ld.p = proc_alloc(FIRST_BOOT_SLOT + i, spec.name, &err)))
+		panic("boot module %s: no process slot (%d)", spec.name, err);
+	ld.image = P2V(m->start);
+	err = elf_load(ld.image, m->end - m->start, USER_TOP, load_segment, &ld, &entry);
+	if (err < 0)
+		panic("boot module %s: not a loadable static ELF64 executable (%d)", spec.name, err);
+	if (map_fresh(ld.p, AX_STACK_TOP - AX_BOOT_STACK, AX_BOOT_STACK, PTE_W, 0) < 0 ||
+	    map_fresh(ld.p, AX_BOOTINFO_ADDR, PAGE_SIZE, 0, bootinfo_page) < 0)
+		panic("boot module %s: out of memory", spec.name);
+	ld.p->priv = spec.priv;
+	ld.p->prio = spec.prio;
+	ld.p->quantum_ms = ld.p->ticks_left = spec.quantum_ms;
+	ld.p->tf.rip = entry;
+	ld.p->tf.rsp = AX_STACK_TOP;
+	ld.p->tf.rdi = (uint64_t)ld.p->ep;
+	ld.p->tf.rsi = AX_BOOTINFO_ADDR;
+	sched_unblock(ld.p, BLK_STOPPED, false);
+}
+
+/* Name every boot process first: privileges may name later ones. */
+static void load_boot_processes(void)
+{
+	const char *names[AX_BOOT_MAX];
+
+	for (int i = 0; i < nmodules; i++) {
+		struct bootspec spec;
+
+		bootspec_parse(modules[i].cmdline, 0, 0, 0, 0, 0, &spec);
+		strlcpy(modules[i].name, spec.name, sizeof(modules[i].name));
+		names[i] = modules[i].name;
+		strlcpy(bootinfo.procs[i].name, spec.name, sizeof(bootinfo.procs[i].name));
+		bootinfo.procs[i].ep = ep_make(FIRST_BOOT_SLOT + i, 1);
+	}
+	bootinfo.count = (uint32_t)nmodules;
+	bootinfo.tsc_hz = tsc_hz;
+	_Static_assert(sizeof(bootinfo) <= PAGE_SIZE, "boot info fits a page");
+	memcpy(bootinfo_page, &bootinfo, sizeof(bootinfo));
+	for (int i = 0; i < nmodules; i++)
+		load_boot_process(i, names);
+	for (int i = 0; i < nmodules; i++) /* the images are copied: give their memory back */
+		frame_range_free(&kframes, modules[i].start / PAGE_SIZE,
+				 ALIGN_UP(modules[i].end, PAGE_SIZE) / PAGE_SIZE - modules[i].start / PAGE_SIZE);
+}
+
+void kmain(uint32_t magic, uint64_t mbi)
+{
+	klog_init(magic == MB2_BOOT_MAGIC && has_text_console(mbi));
+	if (magic != MB2_BOOT_MAGIC)
+		panic("not started by a Multiboot2 loader (magic %x)", magic);
+	kprintf("Axolotl kernel booting\n");
+	cpu_init();
+	pic_init();
+	memory_init(mbi);
+	paging_init((uint64_t)boot_pml4);
+	proc_init();
+	for (unsigned i = 0; i < AX_MSG_POSIX_MAX; i++)
+		posix_routes[i] = AX_NONE;
+	clock_init();
+	load_boot_processes();
+	kprintf("kernel: %lu MiB free, %d boot processes, TSC %lu MHz\n", kframes.nfree * PAGE_SIZE >> 20, nmodules,
+		tsc_hz / 1000000);
+	timer_init(1000);
+	return_to_user(sched_run());
+}

@@ -1,0 +1,161 @@
+/* The process table: slots, endpoints, privileges, and process death. */
+#include "proc.h"
+
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+#include "kernel.h"
+
+struct proc proc_table[AX_NR_SLOTS];
+struct proc *current;
+
+void proc_init(void)
+{
+	for (int s = 0; s < AX_NR_SLOTS; s++) {
+		proc_table[s].slot = s;
+		proc_table[s].gen = 0;
+		proc_table[s].blocked = BLK_FREE;
+	}
+}
+
+/*
+ * Take a free slot (slot_hint, or the lowest free one when it is -1) for a
+ * new, stopped process with an empty address space and no privileges.
+ * Slot 0 is never used, so endpoint values stay recognisable.
+ */
+struct proc *proc_alloc(int slot_hint, const char *name, int *err)
+{
+	struct proc *p = 0;
+	uint64_t pml4;
+
+	if (slot_hint >= 0) {
+		if (slot_hint == 0 || slot_hint >= AX_NR_SLOTS) {
+			*err = -AX_EINVAL;
+			return 0;
+		}
+		if (!(proc_table[slot_hint].blocked & BLK_FREE)) {
+			*err = -AX_EBUSY;
+			return 0;
+		}
+		p = &proc_table[slot_hint];
+	} else {
+		for (int s = 1; s < AX_NR_SLOTS && !p; s++)
+			if (proc_table[s].blocked & BLK_FREE)
+				p = &proc_table[s];
+		if (!p) {
+			*err = -AX_EBUSY;
+			return 0;
+		}
+	}
+	if (!(pml4 = as_create())) {
+		*err = -AX_ENOMEM;
+		return 0;
+	}
+	int slot = p->slot, gen = ep_next_gen(p->gen);
+
+	memset(p, 0, sizeof(*p));
+	p->slot = slot;
+	p->gen = gen;
+	p->ep = ep_make(slot, gen);
+	p->blocked = BLK_STOPPED;
+	p->pml4 = pml4;
+	p->prio = 8;
+	p->quantum_ms = p->ticks_left = 10;
+	p->sendto = p->getfrom = AX_NONE;
+	p->tf.cs = SEL_UCODE;
+	p->tf.ss = SEL_UDATA;
+	p->tf.rflags = 0x202; /* interrupts on */
+	strlcpy(p->name, name, sizeof(p->name));
+	fpu_init_state(p);
+	return p;
+}
+
+/*
+ * Find the live process an endpoint names. Returns 0, -EDEADEP when the
+ * endpoint's incarnation has ended, or -EINVAL when it never named anything.
+ */
+int proc_lookup(endpoint_t ep, struct proc **out)
+{
+	struct proc *p;
+
+	if (!ep_plausible(ep) || ep_slot(ep) == 0)
+		return -AX_EINVAL;
+	p = &proc_table[ep_slot(ep)];
+	if (p->ep != ep || (p->blocked & BLK_FREE)) {
+		/* A generation at or below the slot's newest once lived. */
+		return ep_gen(ep) <= p->gen ? -AX_EDEADEP : -AX_EINVAL;
+	}
+	*out = p;
+	return 0;
+}
+
+/*
+ * End a process: wake everyone blocked on it with -EDEADEP, drop its
+ * notifications, interrupts and memory, and free the slot for a new
+ * generation.
+ */
+void proc_kill(struct proc *p, const char *why)
+{
+	if (why)
+		kprintf("kernel: %s (endpoint %d) ended: %s\n", p->name, p->ep, why);
+	if (p->blocked & BLK_SENDING) {
+		struct proc *dst;
+
+		if (proc_lookup(p->sendto, &dst) == 0)
+			sendq_remove(dst, p);
+	}
+	sched_unready(p);
+	ipc_wake_all_of(p);
+	for (int s = 0; s < AX_NR_SLOTS; s++)
+		proc_table[s].notify_bits[p->slot / 64] &= ~(1ULL << (p->slot % 64));
+	irq_release_all(p);
+	for (unsigned i = 0; i < AX_MSG_POSIX_MAX; i++)
+		if (posix_routes[i] == p->ep)
+			posix_routes[i] = AX_NONE;
+	fpu_forget(p);
+	as_destroy(p->pml4);
+	p->pml4 = 0;
+	p->blocked = BLK_FREE;
+	p->alarm_ns = 0;
+	if (current == p)
+		current = 0;
+}
+
+static bool bit_set(const uint64_t *map, int n)
+{
+	return (map[n / 64] >> (n % 64)) & 1;
+}
+
+/*
+ * May `from` send to `to`? Yes if its privileges name the target, or if it
+ * is answering: `to` waits in a sendrec for a reply from `from`.
+ */
+bool priv_may_send(const struct proc *from, const struct proc *to)
+{
+	if ((from->priv.flags & AX_PRIV_SEND_ANY) || bit_set(from->priv.send_to, to->slot))
+		return true;
+	return (to->blocked & BLK_RECEIVING) && (to->flags & PF_REPLY) && to->getfrom == from->ep;
+}
+
+bool priv_has_kcall(const struct proc *p, unsigned call)
+{
+	return call < 64 && ((p->priv.kcalls >> call) & 1);
+}
+
+bool priv_io_ok(const struct ax_priv *pv, uint32_t port, unsigned width)
+{
+	for (int i = 0; i < AX_PRIV_IO_RANGES; i++)
+		if (pv->io[i].hi && port >= pv->io[i].lo && port + width - 1 <= pv->io[i].hi)
+			return true;
+	return false;
+}
+
+bool priv_mem_ok(const struct ax_priv *pv, uint64_t base, uint64_t len)
+{
+	for (int i = 0; i < AX_PRIV_MEM_RANGES; i++) {
+		uint64_t lo = pv->mem[i].base, size = pv->mem[i].size;
+
+		if (size && base >= lo && len <= size && base - lo <= size - len)
+			return true;
+	}
+	return false;
+}

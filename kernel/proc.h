@@ -1,0 +1,114 @@
+/* The process table. Host-compilable: unit tests build it. */
+#ifndef PROC_H
+#define PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <axolotl/abi.h>
+
+#include "arch/x86_64/trap.h"
+#include "endpoint.h"
+
+/* Why a process is not runnable (p->blocked); runnable when 0. */
+#define BLK_SENDING 0x01   /* waiting for p->sendto to take p->msg */
+#define BLK_RECEIVING 0x02 /* waiting for a message from p->getfrom */
+#define BLK_STOPPED 0x04   /* created, not yet started */
+#define BLK_FREE 0x08      /* the slot holds no process */
+
+/* Other state (p->flags). */
+#define PF_REPLY 0x01       /* the receive is the second half of a sendrec */
+#define PF_MSG_PENDING 0x02 /* p->msg must reach p->msg_uptr before p runs */
+#define PF_POSIX_CALL 0x04  /* the pending message is a POSIX reply: rax = i64[0] */
+#define PF_POSIX_WARNED 0x08 /* a system process was told once not to trap POSIX */
+
+#define NR_PRIOS 16
+
+struct proc {
+	struct trapframe tf; /* first: entry.S saves the user's registers here */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+
+	endpoint_t ep;
+	int slot, gen;
+	unsigned blocked, flags;
+	char name[16];
+
+	/* IPC */
+	endpoint_t sendto;   /* while BLK_SENDING */
+	endpoint_t getfrom;  /* while BLK_RECEIVING: a process, ANY, HARDWARE, CLOCK */
+	uint64_t msg_uptr;   /* receive buffer in the user's space */
+	ax_message msg;      /* message being sent, or received and pending */
+	struct proc *senders; /* queue of processes blocked sending to us */
+	struct proc *send_next;
+	uint64_t notify_bits[AX_NR_SLOTS / 64]; /* pending notifications by slot */
+	uint32_t irq_pending;
+	bool alarm_pending;
+
+	/* scheduling */
+	int prio;
+	unsigned quantum_ms, ticks_left;
+	struct proc *run_next;
+
+	/* memory */
+	uint64_t pml4; /* physical address of the page map */
+	uint64_t fs_base, gs_base;
+	uint64_t grant_addr, grant_count;
+	uint64_t alarm_ns; /* 0: no alarm */
+
+	struct ax_priv priv;
+} __attribute__((aligned(16)));
+
+extern struct proc proc_table[AX_NR_SLOTS];
+extern struct proc *current;
+
+#define proc_runnable(p) ((p)->blocked == 0)
+
+/* proc.c */
+void proc_init(void);
+struct proc *proc_alloc(int slot_hint, const char *name, int *err);
+int proc_lookup(endpoint_t ep, struct proc **out);
+void proc_kill(struct proc *p, const char *why);
+bool priv_may_send(const struct proc *from, const struct proc *to);
+bool priv_has_kcall(const struct proc *p, unsigned call);
+bool priv_io_ok(const struct ax_priv *pv, uint32_t port, unsigned width);
+bool priv_mem_ok(const struct ax_priv *pv, uint64_t base, uint64_t len);
+
+/* ipcq.c: pure queue and cycle logic */
+void sendq_append(struct proc *dst, struct proc *sender);
+bool sendq_remove(struct proc *dst, struct proc *sender);
+struct proc *sendq_find(struct proc *dst, endpoint_t from);
+typedef struct proc *(*proc_resolver)(endpoint_t ep);
+bool ipc_would_deadlock(const struct proc *caller, const struct proc *dst, proc_resolver resolve);
+int notify_take(struct proc *p, endpoint_t from);
+
+/* sched.c */
+void sched_ready(struct proc *p, bool front);
+void sched_unready(struct proc *p);
+void sched_block(struct proc *p, unsigned why);
+void sched_unblock(struct proc *p, unsigned why, bool front);
+struct proc *sched_pick(void);
+void sched_tick(void);
+void sched_yield_current(void);
+struct trapframe *sched_run(void);
+
+/* ipc.c */
+void ipc_notify_kernel(struct proc *dst, endpoint_t src);
+void ipc_wake_all_of(struct proc *dead);
+
+/* kcall.c */
+int kcall_dispatch(struct proc *caller, unsigned call, ax_message *m);
+extern endpoint_t posix_routes[AX_MSG_POSIX_MAX];
+
+/* clock.c */
+extern uint64_t clock_ticks, tsc_hz;
+uint64_t clock_now_ns(void);
+void clock_tick(void);
+void clock_set_alarm(struct proc *p, uint64_t delay_ns);
+
+/* irq.c */
+void irq_interrupt(unsigned line);
+int irq_register(struct proc *p, unsigned line);
+void irq_release_all(struct proc *p);
+bool irq_owned_by(unsigned line, const struct proc *p);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * Fixed-priority round robin: 16 queues, 0 the most urgent. Which process
+ * gets which priority and quantum is decided in user space (KC_SCHEDULE).
+ */
+#include "arch/x86_64/cpu.h"
+#include "ipc.h"
+#include "kernel.h"
+#include "proc.h"
+
+static struct proc *run_head[NR_PRIOS], *run_tail[NR_PRIOS];
+
+/* Put a runnable p on its queue: at the front when it should run next. */
+void sched_ready(struct proc *p, bool front)
+{
+	int q = p->prio;
+
+	if (front) {
+		p->run_next = run_head[q];
+		run_head[q] = p;
+		if (!run_tail[q])
+			run_tail[q] = p;
+	} else {
+		p->run_next = 0;
+		if (run_tail[q])
+			run_tail[q]->run_next = p;
+		else
+			run_head[q] = p;
+		run_tail[q] = p;
+	}
+}
+
+void sched_unready(struct proc *p)
+{
+	int q = p->prio;
+	struct proc *prev = 0;
+
+	for (struct proc *x = run_head[q]; x; prev = x, x = x->run_next) {
+		if (x != p)
+			continue;
+		if (prev)
+			prev->run_next = x->run_next;
+		else
+			run_head[q] = x->run_next;
+		if (run_tail[q] == x)
+			run_tail[q] = prev;
+		x->run_next = 0;
+		return;
+	}
+}
+
+/* p stops being runnable for reason why (a BLK_ bit). */
+void sched_block(struct proc *p, unsigned why)
+{
+	if (p->blocked == 0)
+		sched_unready(p);
+	p->blocked |= why;
+}
+
+/* Clear reason why; if nothing else holds p, it becomes runnable. */
+void sched_unblock(struct proc *p, unsigned why, bool front)
+{
+	if (!(p->blocked & why))
+		return;
+	p->blocked &= ~why;
+	if (p->blocked == 0)
+		sched_ready(p, front);
+}
+
+/* The process to run: the head of the most urgent non-empty queue, or 0. */
+struct proc *sched_pick(void)
+{
+	for (int q = 0; q < NR_PRIOS; q++)
+		if (run_head[q])
+			return run_head[q];
+	return 0;
+}
+
+/* Send the current process to the back of its queue with a new quantum. */
+void sched_yield_current(void)
+{
+	struct proc *p = current;
+
+	if (!p || p->blocked)
+		return;
+	sched_unready(p);
+	p->ticks_left = p->quantum_ms;
+	sched_ready(p, false);
+}
+
+/* One millisecond passed while current ran. */
+void sched_tick(void)
+{
+	if (current && current->blocked == 0 && current->ticks_left && --current->ticks_left == 0)
+		sched_yield_current();
+}
+
+/*
+ * Choose who runs next and make it live; halt until an interrupt makes
+ * someone runnable. Returns the trapframe that return_to_user restores.
+ */
+struct trapframe *sched_run(void)
+{
+	struct proc *next;
+
+	while (!(next = sched_pick())) {
+		current = 0;
+		cpu_halt_wait();
+	}
+	current = next;
+	cpu_switch_to(next);
+	if (next->flags & PF_MSG_PENDING)
+		ipc_finish_receive(next);
+	return &next->tf;
+}
