@@ -59,6 +59,8 @@ static int do_send(struct proc *caller, endpoint_t to, ax_message *m, bool may_b
 
 	if (r < 0)
 		return r;
+	if (dst == caller)
+		return -AX_EDEADLK; /* nobody could ever receive it */
 	if (!trusted && !priv_may_send(caller, dst))
 		return -AX_EPERM;
 	m->source = caller->ep;

@@ -1,0 +1,84 @@
+/*
+ * Shared by the system test programs: reporting in the harness's protocol
+ * ("TEST name PASS" / "TEST name FAIL reason") and the message types the
+ * test processes use among themselves.
+ */
+#ifndef TESTS_SYSTEM_TEST_H
+#define TESTS_SYSTEM_TEST_H
+
+#include <sys/ax.h>
+
+enum test_msg {
+	T_DONE = 0x100,   /* a test program finished: to testctl */
+	T_ECHO,           /* echo: reply with u64[i] + 1, u64[6] = source seen */
+	T_LATER,          /* echo: reply by a separate send */
+	T_IGNORE,         /* echo: no reply */
+	T_NOTIFY_TEST,    /* echo: reply, sleep 30 ms, then count notifications */
+	T_COUNT,          /* echo: reply with the notifications counted */
+	T_DIE_AFTER,      /* victim: reply, sleep u64[0] ms, exit */
+	T_GRANT_SETUP,    /* granter: publish the grant table */
+	T_GRANT_CHECK,    /* granter: is the write-grant buffer as expected? */
+	T_GRANT_REVOKE,   /* granter: clear grant u64[0] */
+	T_HELLO,
+};
+
+static int test_failures;
+
+static inline void test_result(const char *name, int ok, const char *why)
+{
+	if (ok) {
+		ax_printf("TEST %s PASS\n", name);
+	} else {
+		ax_printf("TEST %s FAIL %s\n", name, why);
+		test_failures++;
+	}
+}
+
+/* Check that got == want; the failure line says both. */
+static inline void test_eq(const char *name, int64_t got, int64_t want)
+{
+	char why[96];
+
+	ax_snprintf(why, sizeof(why), "got %ld, want %ld", got, want);
+	test_result(name, got == want, why);
+}
+
+/* Tell the controller this program has reported everything. */
+static inline void test_done(void)
+{
+	ax_message m = {.type = T_DONE};
+
+	ax_send(ax_boot_endpoint("testctl"), &m);
+}
+
+static inline uint64_t now_ms(void)
+{
+	uint64_t ns;
+
+	ax_clock(&ns);
+	return ns / 1000000;
+}
+
+/*
+ * Receive a message from `from` within ms milliseconds. Returns 0, the
+ * receive's error, or -AX_EAGAIN on time-out. Other messages are dropped.
+ */
+static inline int receive_within(endpoint_t from, unsigned ms, ax_message *m)
+{
+	int r;
+
+	ax_alarm((uint64_t)ms * 1000000);
+	for (;;) {
+		r = ax_receive(AX_ANY, m);
+		if (r < 0 || m->source == from)
+			break;
+		if (m->source == AX_CLOCK) {
+			r = -AX_EAGAIN;
+			break;
+		}
+	}
+	ax_alarm(0);
+	return r;
+}
+
+#endif
