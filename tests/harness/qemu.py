@@ -1,0 +1,76 @@
+"""Start QEMU for Axolotl images and read its serial console with time limits.
+
+Shared by systest.py, bench.py and release/qemu-run.
+"""
+import os
+import select
+import shlex
+import subprocess
+import time
+
+TIMEOUT = object()  # readline: nothing came before the deadline
+
+OVMF_CANDIDATES = ("/usr/share/ovmf/OVMF.fd", "/usr/share/qemu/OVMF.fd")
+
+
+def ovmf_path():
+    for path in OVMF_CANDIDATES:
+        if os.path.exists(path):
+            return path
+    raise SystemExit("qemu: no OVMF firmware found (install the ovmf package)")
+
+
+def command(iso, machine="q35", mem=128, uefi=False, extra="", interactive=False):
+    """The QEMU command line for booting iso; console on stdio."""
+    cmd = ["qemu-system-x86_64", "-M", machine, "-m", str(mem), "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso]
+    cmd += ["-nographic"] if interactive else ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+    if uefi:
+        cmd += ["-bios", ovmf_path()]
+    return cmd + shlex.split(extra)
+
+
+class Console:
+    """A QEMU process whose serial output is read line by line."""
+
+    def __init__(self, cmd, log_path=None):
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.buf = b""
+        self.lines = []
+        self.log = open(log_path, "w") if log_path else None
+
+    def readline(self, deadline):
+        """Next line (str) before the deadline, TIMEOUT if none came, None when QEMU has exited."""
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return TIMEOUT
+            ready, _, _ = select.select([self.proc.stdout], [], [], left)
+            if not ready:
+                return TIMEOUT
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                if self.buf:
+                    break
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        text = line.decode("utf-8", "replace").replace("\r", "")
+        self.lines.append(text)
+        if self.log:
+            self.log.write(text + "\n")
+            self.log.flush()
+        return text
+
+    def close(self):
+        """Stop QEMU (if still running) and return its exit status."""
+        if self.proc.poll() is None:
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.log:
+            self.log.close()
+        return self.proc.returncode
