@@ -127,7 +127,7 @@ static const char *parse_list(const char *p, struct bootspec *b, char kind, cons
 			b->priv.mem[nmem].base = lo;
 			b->priv.mem[nmem++].size = hi - lo + 1;
 		}
-		if (*p == 0 || *p == ' ')
+		if (p[-1] != ',') /* the list ended; after a comma another item must follow */
 			return 0;
 	}
 }
