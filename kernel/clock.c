@@ -11,6 +11,8 @@ static uint64_t next_alarm_ns = UINT64_MAX;
 void clock_init(void)
 {
 	tsc_hz = tsc_calibrate();
+	if (tsc_hz == 0)
+		panic("the TSC does not advance: no clock");
 	tsc_boot = rdtsc();
 }
 

@@ -31,6 +31,12 @@ static int target(struct proc *caller, uint64_t ep, struct proc **out)
 	return proc_lookup((endpoint_t)ep, out);
 }
 
+/* [ptr, ptr+len) lies wholly in user space: the only check copy_user needs. */
+static bool user_range_ok(uint64_t ptr, uint64_t len)
+{
+	return ptr < USER_TOP && len <= USER_TOP - ptr;
+}
+
 static bool page_range_ok(uint64_t va, uint64_t len)
 {
 	return len && !(va % PAGE_SIZE) && !(len % PAGE_SIZE) && va < USER_TOP && len <= USER_TOP - va;
@@ -48,8 +54,10 @@ static int do_print(struct proc *c, ax_message *m)
 	uint64_t ptr = m->u64[0], len = m->u64[1];
 
 	(void)c;
-	if (len > 4096 || ptr >= USER_TOP || len > USER_TOP - ptr)
+	if (len > 4096)
 		return -AX_EINVAL;
+	if (!user_range_ok(ptr, len))
+		return -AX_EFAULT;
 	while (len) {
 		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
 
@@ -67,7 +75,7 @@ static int do_klog_read(struct proc *c, ax_message *m)
 	uint64_t ptr = m->u64[0], len = m->u64[1], seq = m->u64[2], done = 0;
 
 	(void)c;
-	if (ptr >= USER_TOP || len > USER_TOP - ptr)
+	if (!user_range_ok(ptr, len))
 		return -AX_EFAULT;
 	while (done < len) {
 		uint64_t want = len - done < sizeof(buf) ? len - done : sizeof(buf);
@@ -176,6 +184,8 @@ static int do_getregs(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
+	if (!user_range_ok(m->u64[1], sizeof(g)))
+		return -AX_EFAULT;
 	g = (struct ax_regs){t->rax, t->rbx, t->rcx, t->rdx, t->rsi, t->rdi, t->rbp, t->rsp,
 			     t->r8, t->r9, t->r10, t->r11, t->r12, t->r13, t->r14, t->r15,
 			     t->rip, t->rflags, p->fs_base, p->gs_base};
@@ -191,7 +201,7 @@ static int do_setregs(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
-	if (m->u64[1] >= USER_TOP || copy_user(&g, (void *)m->u64[1], sizeof(g)) < 0)
+	if (!user_range_ok(m->u64[1], sizeof(g)) || copy_user(&g, (void *)m->u64[1], sizeof(g)) < 0)
 		return -AX_EFAULT;
 	if (g.rip >= USER_TOP || g.rsp >= USER_TOP || g.fs_base >= USER_TOP || g.gs_base >= USER_TOP)
 		return -AX_EINVAL;
@@ -299,7 +309,7 @@ static int do_priv(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
-	if (m->u64[1] >= USER_TOP || copy_user(&pv, (void *)m->u64[1], sizeof(pv)) < 0)
+	if (!user_range_ok(m->u64[1], sizeof(pv)) || copy_user(&pv, (void *)m->u64[1], sizeof(pv)) < 0)
 		return -AX_EFAULT;
 	if (pv.flags & ~7U || pv.irqs & ~0xfffaU) /* no timer, no cascade */
 		return -AX_EINVAL;
@@ -394,8 +404,10 @@ static int do_posixroute(struct proc *c, ax_message *m)
 	struct proc *p;
 
 	(void)c;
-	if (n > AX_MSG_POSIX_MAX || ptr >= USER_TOP || copy_user(table, (void *)ptr, n * sizeof(endpoint_t)) < 0)
+	if (n > AX_MSG_POSIX_MAX)
 		return -AX_EINVAL;
+	if (!user_range_ok(ptr, n * sizeof(endpoint_t)) || copy_user(table, (void *)ptr, n * sizeof(endpoint_t)) < 0)
+		return -AX_EFAULT;
 	for (uint64_t i = 0; i < n; i++)
 		if (table[i] != AX_NONE && proc_lookup(table[i], &p) < 0)
 			return -AX_EINVAL;

@@ -70,7 +70,8 @@ void kernel_trap(struct trapframe *tf)
 		irq_interrupt((unsigned)(tf->vector - IRQ_BASE));
 		return;
 	}
-	if (tf->vector == 14 && tf->rip >= (uint64_t)usercopy_start && tf->rip < (uint64_t)usercopy_end) {
+	if ((tf->vector == 14 || tf->vector == 13) && tf->rip >= (uint64_t)usercopy_start &&
+	    tf->rip < (uint64_t)usercopy_end) {
 		tf->rip = (uint64_t)usercopy_fault; /* a bad user pointer: the copy fails */
 		return;
 	}

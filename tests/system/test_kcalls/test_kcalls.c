@@ -36,6 +36,8 @@ int main(void)
 	test_result("kcall_klog_read_finds_marker", log_contains("marker 7f3a9c"), "marker not in the log");
 	test_eq("kcall_klog_read_bad_buffer_efault",
 		ax_kcall(KC_KLOG_READ, &(ax_message){.u64 = {0xffff800000000000, 16, 0}}), -AX_EFAULT);
+	test_eq("kcall_print_across_user_top_efault",
+		ax_kcall(KC_PRINT, &(ax_message){.u64 = {0x7ffffffffff0, 64}}), -AX_EFAULT);
 	test_eq("kcall_print_too_long_einval", ax_kcall(KC_PRINT, &(ax_message){.u64 = {SCRATCH, 1 << 20}}),
 		-AX_EINVAL);
 

@@ -74,6 +74,14 @@ int main(void)
 	regs.rflags = 0x202;
 	test_eq("spawn_set_regs", kc(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)child, (uint64_t)&regs}}), 0);
 	test_eq("spawn_get_regs", kc(KC_GET_REGS, &(ax_message){.u64 = {(uint64_t)child, (uint64_t)&back}}), 0);
+	test_eq("spawn_get_regs_into_kernel_efault",
+		kc(KC_GET_REGS, &(ax_message){.u64 = {(uint64_t)child, 0xffffffff80100000}}), -AX_EFAULT);
+	test_eq("spawn_get_regs_across_user_top_efault",
+		kc(KC_GET_REGS, &(ax_message){.u64 = {(uint64_t)child, 0x7fffffffffc0}}), -AX_EFAULT);
+	test_eq("spawn_set_regs_from_kernel_efault",
+		kc(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)child, 0xffffffff80100000}}), -AX_EFAULT);
+	test_eq("spawn_priv_set_across_user_top_efault",
+		kc(KC_PRIV_SET, &(ax_message){.u64 = {(uint64_t)child, 0x7fffffffff00}}), -AX_EFAULT);
 	test_result("spawn_regs_read_back", back.rip == CHILD_CODE && back.r12 == regs.r12, "registers differ");
 	test_eq("spawn_bad_rip_einval",
 		kc(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)child, (uint64_t)&(struct ax_regs){.rip = 1ULL << 63}}}),
