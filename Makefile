@@ -40,10 +40,10 @@ $(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
 
 # ---- lib/sys and boot programs ----------------------------------------------
 
-LIBSYS_SRC := $(wildcard lib/sys/*.c lib/sys/*.S) kernel/format.c
+LIBSYS_SRC := $(wildcard lib/sys/*.c lib/sys/*.S) kernel/format.c kernel/lib.c
 LIBSYS_OBJ := $(patsubst %,$(B)/libsys/%.o,$(LIBSYS_SRC))
 LIBSYS := $(B)/libsys/libsys.a
-UHDRS := $(wildcard lib/sys/include/sys/*.h kernel/include/axolotl/*.h kernel/format.h)
+UHDRS := $(wildcard lib/sys/include/sys/*.h kernel/include/axolotl/*.h kernel/format.h kernel/kernel.h)
 
 $(B)/libsys/%.o: % $(UHDRS)
 	@mkdir -p $(@D)

@@ -5,6 +5,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The file headers (System V gABI): the loader reads them, tests build them. */
+struct elf64_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
 struct elf_segment {
 	uint64_t vaddr, memsz;  /* where it lives and how big it is */
 	uint64_t offset, filesz; /* the bytes to copy from the file */

@@ -95,34 +95,32 @@ size_t klog_read(char *dst, size_t len, uint64_t *seq)
 	return n;
 }
 
-void kprintf(const char *fmt, ...)
+static void vkprintf(const char *fmt, va_list ap)
 {
 	char buf[256];
+	size_t n = (size_t)vformat(buf, sizeof(buf), fmt, ap);
+
+	klog_write(buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+}
+
+void kprintf(const char *fmt, ...)
+{
 	va_list ap;
-	size_t n;
 
 	va_start(ap, fmt);
-	n = (size_t)vformat(buf, sizeof(buf), fmt, ap);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
+	vkprintf(fmt, ap);
 	va_end(ap);
-	klog_write(buf, n);
 }
 
 _Noreturn void panic(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
-	size_t n;
 
 	__asm__ volatile("cli");
 	klog_write("\nkernel PANIC: ", 15);
 	va_start(ap, fmt);
-	n = (size_t)vformat(buf, sizeof(buf), fmt, ap);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
+	vkprintf(fmt, ap);
 	va_end(ap);
-	klog_write(buf, n);
 	klog_write("\n", 1);
 	for (;;)
 		__asm__ volatile("hlt");

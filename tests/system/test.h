@@ -81,4 +81,19 @@ static inline int receive_within(endpoint_t from, unsigned ms, ax_message *m)
 	return r;
 }
 
+/* Does the kernel log (its last 64 KiB) contain needle? Needs the klog right. */
+static inline int log_contains(const char *needle)
+{
+	static char log[65536];
+	ax_message m = {.u64 = {(uint64_t)log, sizeof(log), 0}};
+	size_t n = strlen(needle);
+
+	if (ax_kcall(KC_KLOG_READ, &m) < 0)
+		return 0;
+	for (uint64_t i = 0; i + n <= m.u64[0]; i++)
+		if (memcmp(log + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
 #endif

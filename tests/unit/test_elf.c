@@ -8,22 +8,9 @@
 
 #define TOP 0x800000000000ULL
 
-struct ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 static uint8_t image[8192];
-static struct ehdr *eh = (struct ehdr *)image;
-static struct phdr *ph = (struct phdr *)(image + 64);
+static struct elf64_ehdr *eh = (struct elf64_ehdr *)image;
+static struct elf64_phdr *ph = (struct elf64_phdr *)(image + 64);
 static struct elf_segment seen[4];
 static int nseen;
 
@@ -42,9 +29,9 @@ static void make_valid(void)
 	eh->ehsize = 64;
 	eh->phentsize = 56;
 	eh->phnum = 3;
-	ph[0] = (struct phdr){1, 5, 0x1000, 0x400000, 0x400000, 0x800, 0x800, 0x1000};
-	ph[1] = (struct phdr){1, 6, 0x1800, 0x401000, 0x401000, 0x100, 0x3000, 0x1000};
-	ph[2] = (struct phdr){0x6474e551, 6, 0, 0, 0, 0, 0, 16}; /* GNU_STACK: skipped */
+	ph[0] = (struct elf64_phdr){1, 5, 0x1000, 0x400000, 0x400000, 0x800, 0x800, 0x1000};
+	ph[1] = (struct elf64_phdr){1, 6, 0x1800, 0x401000, 0x401000, 0x100, 0x3000, 0x1000};
+	ph[2] = (struct elf64_phdr){0x6474e551, 6, 0, 0, 0, 0, 0, 16}; /* GNU_STACK: skipped */
 	nseen = 0;
 }
 

@@ -3,20 +3,6 @@
 
 #define SCRATCH 0x40000000UL
 
-static int log_contains(const char *needle)
-{
-	static char log[65536];
-	ax_message m = {.u64 = {(uint64_t)log, sizeof(log) - 1, 0}};
-	size_t n = strlen(needle);
-
-	if (ax_kcall(KC_KLOG_READ, &m) < 0)
-		return 0;
-	for (uint64_t i = 0; i + n <= m.u64[0]; i++)
-		if (memcmp(log + i, needle, n) == 0)
-			return 1;
-	return 0;
-}
-
 int main(void)
 {
 	uint64_t t0, t1;
