@@ -41,9 +41,16 @@ static bool accepts(const struct proc *dst, endpoint_t src, bool is_notify)
 /* Hand m to dst, which accepts it: stage it and let dst run. */
 static void deliver(struct proc *dst, const ax_message *m, bool front)
 {
+	if (dst->flags & PF_FAULT) { /* vm's answer to a page fault: no message, just go on or end */
+		dst->flags &= ~(PF_FAULT | PF_REPLY);
+		if (m->i64[0] < 0)
+			proc_kill(dst, "vm could not resolve its page fault");
+		else
+			sched_unblock(dst, BLK_RECEIVING, front);
+		return;
+	}
 	dst->msg = *m;
 	dst->flags = (dst->flags | PF_MSG_PENDING) & ~PF_REPLY;
-	dst->tf.rax = 0;
 	sched_unblock(dst, BLK_RECEIVING, front);
 }
 
@@ -93,7 +100,6 @@ static void take_now(struct proc *caller, const ax_message *m)
 {
 	caller->msg = *m;
 	caller->flags |= PF_MSG_PENDING;
-	caller->tf.rax = 0;
 }
 
 /*
@@ -280,9 +286,28 @@ void ipc_finish_receive(struct proc *p)
 	if (p->flags & PF_POSIX_CALL) {
 		p->flags &= ~PF_POSIX_CALL;
 		p->tf.rax = (uint64_t)p->msg.i64[0];
-	} else if (copy_user((void *)p->msg_uptr, &p->msg, sizeof(p->msg)) < 0) {
-		p->tf.rax = (uint64_t)-AX_EFAULT;
+	} else {
+		p->tf.rax = 0;
+		if (copy_user((void *)p->msg_uptr, &p->msg, sizeof(p->msg)) < 0)
+			p->tf.rax = (uint64_t)-AX_EFAULT;
 	}
+}
+
+/*
+ * A POSIX process faulted at addr: send vm the fault on its behalf and
+ * block it until vm answers. False if there is no vm to ask.
+ */
+bool ipc_page_fault(struct proc *p, uint64_t addr)
+{
+	ax_message m = {.type = AX_MSG_PAGEFAULT, .u64 = {addr, p->tf.error, p->tf.rip}};
+
+	if (vm_handler == AX_NONE || (p->priv.flags & AX_PRIV_SYSTEM) || p->ep == vm_handler)
+		return false;
+	if (do_send(p, vm_handler, &m, true, true, true) < 0)
+		return false;
+	p->flags |= PF_FAULT;
+	await_reply(p, vm_handler, 0);
+	return true;
 }
 
 /* dead is gone: everyone blocked sending to it or waiting on it learns so. */
@@ -295,6 +320,11 @@ void ipc_wake_all_of(struct proc *dead)
 
 		if (q == dead || (q->blocked & BLK_FREE) || !(sending || waiting))
 			continue;
+		if (q->flags & PF_FAULT) { /* nobody left to resolve its fault */
+			q->flags &= ~PF_FAULT;
+			proc_kill(q, "vm ended while resolving its page fault");
+			continue;
+		}
 		q->tf.rax = (uint64_t)(int64_t)((q->flags & PF_POSIX_CALL) ? -AX_EIO : -AX_EDEADEP);
 		q->flags &= ~(PF_REPLY | PF_POSIX_CALL | PF_MSG_PENDING);
 		q->sendto = q->getfrom = AX_NONE;

@@ -2,6 +2,7 @@
 #ifndef IPC_H
 #define IPC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "proc.h"
@@ -9,5 +10,6 @@
 void ipc_trap(struct proc *caller, unsigned op);
 void ipc_posix_call(struct proc *caller, uint64_t nr);
 void ipc_finish_receive(struct proc *p);
+bool ipc_page_fault(struct proc *p, uint64_t addr);
 
 #endif

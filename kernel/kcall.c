@@ -14,11 +14,12 @@
 extern int copy_user(void *dst, const void *src, uint64_t n);
 
 endpoint_t posix_routes[AX_MSG_POSIX_MAX];
+endpoint_t vm_handler = AX_NONE;
 
 const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
-	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc",
+	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -435,6 +436,23 @@ static int do_schedule(struct proc *c, ax_message *m)
 	return 0;
 }
 
+/* Name the process that resolves POSIX processes' page faults (vm). */
+static int do_vmhandler(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	endpoint_t ep = (endpoint_t)m->u64[0];
+	int r;
+
+	if (ep == AX_NONE) {
+		vm_handler = AX_NONE;
+		return 0;
+	}
+	if ((r = target(c, m->u64[0], &p)) < 0)
+		return r;
+	vm_handler = p->ep;
+	return 0;
+}
+
 static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_NULL] = do_null, [KC_PRINT] = do_print, [KC_KLOG_READ] = do_klog_read,
 	[KC_CLOCK] = do_clock, [KC_ALARM] = do_alarm, [KC_PROC_CREATE] = do_create,
@@ -443,7 +461,7 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_VUNMAP] = do_vunmap, [KC_PRIV_SET] = do_priv, [KC_IRQ_REGISTER] = do_irqreg,
 	[KC_IRQ_ENABLE] = do_irqon, [KC_IRQ_DISABLE] = do_irqoff, [KC_DEVIO] = do_devio,
 	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
-	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc,
+	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler,
 };
 
 /*

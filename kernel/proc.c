@@ -111,6 +111,8 @@ void proc_kill(struct proc *p, const char *why)
 	for (unsigned i = 0; i < AX_MSG_POSIX_MAX; i++)
 		if (posix_routes[i] == p->ep)
 			posix_routes[i] = AX_NONE;
+	if (vm_handler == p->ep)
+		vm_handler = AX_NONE;
 	fpu_forget(p);
 	as_destroy(p->pml4);
 	p->pml4 = 0;

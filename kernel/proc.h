@@ -21,6 +21,7 @@
 #define PF_MSG_PENDING 0x02 /* p->msg must reach p->msg_uptr before p runs */
 #define PF_POSIX_CALL 0x04  /* the pending message is a POSIX reply: rax = i64[0] */
 #define PF_POSIX_WARNED 0x08 /* a system process was told once not to trap POSIX */
+#define PF_FAULT 0x10        /* waiting for vm to resolve a page fault */
 
 #define NR_PRIOS 16
 
@@ -98,6 +99,7 @@ void ipc_wake_all_of(struct proc *dead);
 /* kcall.c */
 int kcall_dispatch(struct proc *caller, unsigned call, ax_message *m);
 extern endpoint_t posix_routes[AX_MSG_POSIX_MAX];
+extern endpoint_t vm_handler;
 
 /* clock.c */
 extern uint64_t clock_ticks, tsc_hz;

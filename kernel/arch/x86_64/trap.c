@@ -53,6 +53,8 @@ struct trapframe *user_trap(struct trapframe *tf)
 		irq_interrupt((unsigned)(tf->vector - IRQ_BASE));
 	} else if (tf->vector == 7) {
 		fpu_trap();
+	} else if (tf->vector == 14 && ipc_page_fault(p, read_cr2())) {
+		/* vm resolves it; p waits */
 	} else {
 		uint64_t addr = tf->vector == 14 ? read_cr2() : 0;
 

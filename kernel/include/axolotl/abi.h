@@ -47,10 +47,17 @@ _Static_assert(sizeof(ax_message) == 64, "messages are 64 bytes");
 
 /* Message types the kernel itself generates. */
 #define AX_MSG_NOTIFY 0x7f000001 /* u64[0]: IRQ bitmap (HARDWARE), now in ns (CLOCK) */
+#define AX_MSG_PAGEFAULT 0x7f000002 /* to vm: u64[0]=address u64[1]=error code u64[2]=rip */
 #define AX_MSG_POSIX 0x7e000000  /* POSIX trap: type = AX_MSG_POSIX + number */
 #define AX_MSG_POSIX_MAX 1024    /* call numbers 0..1023 may be routed */
 
 /*
+ * Page fault message: a POSIX process's page fault, sent to the registered
+ * vm (KC_VM_HANDLER) as if the process had made a sendrec; source = the
+ * faulting process. vm answers with i64[0] = 0 (resolved: the faulting
+ * instruction runs again, every register intact) or a negative errno (the
+ * kernel ends the process).
+ *
  * POSIX trap message: u64[0..5] = the six syscall arguments (rdi, rsi, rdx,
  * r10, r8, r9). The server answers with any message whose i64[0] is the
  * value to return in rax.
@@ -125,6 +132,7 @@ enum ax_kcall {
 	KC_SCHEDULE = 21,    /* u64[0]=endpoint u64[1]=priority u64[2]=quantum in ms */
 	KC_VMALLOC = 22,     /* u64[0]=endpoint u64[1]=vaddr u64[2]=len u64[3]=AX_MAP_*: map fresh zeroed frames */
 	KC_POWEROFF = 23,    /* u64[0]=0 power off, 1 reboot */
+	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
 	KC_COUNT
 };
 
