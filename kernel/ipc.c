@@ -44,7 +44,10 @@ static void deliver(struct proc *dst, const ax_message *m, bool front)
 	if (dst->flags & PF_FAULT) { /* vm's answer to a page fault: no message, just go on or end */
 		dst->flags &= ~(PF_FAULT | PF_REPLY);
 		if (m->i64[0] < 0)
-			proc_kill(dst, "vm could not resolve its page fault");
+			{
+			dst->death = (struct ax_death){.vector = 14, .address = dst->msg.u64[0], .rip = dst->tf.rip};
+			proc_kill(dst, AX_DEATH_FAULT, "vm could not resolve its page fault");
+		}
 		else
 			sched_unblock(dst, BLK_RECEIVING, front);
 		return;
@@ -112,7 +115,7 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 	struct proc *sender;
 	int slot;
 
-	if (from != AX_ANY && from != AX_HARDWARE && from != AX_CLOCK) {
+	if (from != AX_ANY && from != AX_HARDWARE && from != AX_CLOCK && from != AX_KERNEL) {
 		int r = proc_lookup(from, &sender);
 
 		if (r < 0)
@@ -130,10 +133,15 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 		m.u64[0] = clock_now_ns();
 		caller->alarm_pending = false;
 		take_now(caller, &m);
-	} else if (from != AX_HARDWARE && from != AX_CLOCK && (slot = notify_take(caller, from)) >= 0) {
+	} else if ((from == AX_ANY || from == AX_KERNEL) && caller->deaths_pending) {
+		m.source = AX_KERNEL;
+		caller->deaths_pending = false;
+		take_now(caller, &m);
+	} else if (from != AX_HARDWARE && from != AX_CLOCK && from != AX_KERNEL &&
+		   (slot = notify_take(caller, from)) >= 0) {
 		m.source = proc_table[slot].ep;
 		take_now(caller, &m);
-	} else if (from != AX_HARDWARE && from != AX_CLOCK && (sender = sendq_find(caller, from))) {
+	} else if (from != AX_HARDWARE && from != AX_CLOCK && from != AX_KERNEL && (sender = sendq_find(caller, from))) {
 		sendq_remove(caller, sender);
 		take_now(caller, &sender->msg);
 		sender->sendto = AX_NONE;
@@ -176,6 +184,8 @@ void ipc_notify_kernel(struct proc *dst, endpoint_t src)
 	if (src == AX_HARDWARE) {
 		m.u64[0] = dst->irq_pending;
 		dst->irq_pending = 0;
+	} else if (src == AX_KERNEL) {
+		dst->deaths_pending = false;
 	} else {
 		m.u64[0] = clock_now_ns();
 		dst->alarm_pending = false;
@@ -322,7 +332,8 @@ void ipc_wake_all_of(struct proc *dead)
 			continue;
 		if (q->flags & PF_FAULT) { /* nobody left to resolve its fault */
 			q->flags &= ~PF_FAULT;
-			proc_kill(q, "vm ended while resolving its page fault");
+			q->death = (struct ax_death){.vector = 14, .rip = q->tf.rip};
+			proc_kill(q, AX_DEATH_FAULT, "vm ended while resolving its page fault");
 			continue;
 		}
 		q->tf.rax = (uint64_t)(int64_t)((q->flags & PF_POSIX_CALL) ? -AX_EIO : -AX_EDEADEP);

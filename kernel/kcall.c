@@ -19,7 +19,7 @@ endpoint_t vm_handler = AX_NONE;
 const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
-	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler",
+	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -137,6 +137,7 @@ static int do_create(struct proc *c, ax_message *m)
 		return -AX_EINVAL;
 	if (!(p = proc_alloc((int)slot, name, &err)))
 		return err;
+	p->supervisor = c->ep;
 	m->i64[0] = p->ep;
 	return 0;
 }
@@ -153,6 +154,7 @@ static int do_copy(struct proc *c, ax_message *m)
 		return -AX_EINVAL;
 	if (!(p = proc_alloc((int)slot, src->name, &err)))
 		return err;
+	p->supervisor = c->ep;
 	p->tf = src->tf;
 	p->tf.vector = 0; /* resume through iret: every register restored */
 	memcpy(p->fpu, src->fpu, sizeof(p->fpu));
@@ -172,7 +174,7 @@ static int do_destroy(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
-	proc_kill(p, 0);
+	proc_kill(p, p == c ? AX_DEATH_EXIT : AX_DEATH_KILLED, 0);
 	return 0;
 }
 
@@ -453,6 +455,18 @@ static int do_vmhandler(struct proc *c, ax_message *m)
 	return 0;
 }
 
+static int do_reap(struct proc *c, ax_message *m)
+{
+	struct ax_death d;
+	int r;
+
+	if (!user_range_ok(m->u64[0], sizeof(d)))
+		return -AX_EFAULT;
+	if ((r = proc_reap(c, &d)) < 0)
+		return r;
+	return copy_user((void *)m->u64[0], &d, sizeof(d)); /* the slot is free either way */
+}
+
 static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_NULL] = do_null, [KC_PRINT] = do_print, [KC_KLOG_READ] = do_klog_read,
 	[KC_CLOCK] = do_clock, [KC_ALARM] = do_alarm, [KC_PROC_CREATE] = do_create,
@@ -461,7 +475,7 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_VUNMAP] = do_vunmap, [KC_PRIV_SET] = do_priv, [KC_IRQ_REGISTER] = do_irqreg,
 	[KC_IRQ_ENABLE] = do_irqon, [KC_IRQ_DISABLE] = do_irqoff, [KC_DEVIO] = do_devio,
 	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
-	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler,
+	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap,
 };
 
 /*

@@ -60,7 +60,7 @@ struct proc *proc_alloc(int slot_hint, const char *name, int *err)
 	p->pml4 = pml4;
 	p->prio = 8;
 	p->quantum_ms = p->ticks_left = 10;
-	p->sendto = p->getfrom = AX_NONE;
+	p->sendto = p->getfrom = p->supervisor = AX_NONE;
 	p->tf.cs = SEL_UCODE;
 	p->tf.ss = SEL_UDATA;
 	p->tf.rflags = 0x202; /* interrupts on */
@@ -80,7 +80,7 @@ int proc_lookup(endpoint_t ep, struct proc **out)
 	if (!ep_plausible(ep) || ep_slot(ep) == 0)
 		return -AX_EINVAL;
 	p = &proc_table[ep_slot(ep)];
-	if (p->ep != ep || (p->blocked & BLK_FREE)) {
+	if (p->ep != ep || (p->blocked & (BLK_FREE | BLK_ZOMBIE))) {
 		/* A generation at or below the slot's newest once lived. */
 		return ep_gen(ep) <= p->gen ? -AX_EDEADEP : -AX_EINVAL;
 	}
@@ -90,11 +90,15 @@ int proc_lookup(endpoint_t ep, struct proc **out)
 
 /*
  * End a process: wake everyone blocked on it with -EDEADEP, drop its
- * notifications, interrupts and memory, and free the slot for a new
- * generation.
+ * notifications, interrupts and memory. Its slot stays a zombie for its
+ * supervisor to reap (KC_REAP), or is freed at once if it has none; the
+ * zombies it supervised itself are freed. cause is an AX_DEATH_* value;
+ * for AX_DEATH_FAULT the caller has filled p->death's vector, address, rip.
  */
-void proc_kill(struct proc *p, const char *why)
+void proc_kill(struct proc *p, int cause, const char *why)
 {
+	struct proc *super = 0;
+
 	if (why)
 		kprintf("kernel: %s (endpoint %d) ended: %s\n", p->name, p->ep, why);
 	if (p->blocked & BLK_SENDING) {
@@ -104,9 +108,15 @@ void proc_kill(struct proc *p, const char *why)
 			sendq_remove(dst, p);
 	}
 	sched_unready(p);
+	p->blocked |= BLK_ZOMBIE; /* from here on its endpoint is dead */
 	ipc_wake_all_of(p);
-	for (int s = 0; s < AX_NR_SLOTS; s++)
-		proc_table[s].notify_bits[p->slot / 64] &= ~(1ULL << (p->slot % 64));
+	for (int s = 0; s < AX_NR_SLOTS; s++) {
+		struct proc *q = &proc_table[s];
+
+		q->notify_bits[p->slot / 64] &= ~(1ULL << (p->slot % 64));
+		if ((q->blocked & BLK_ZOMBIE) && q->supervisor == p->ep && q != p)
+			q->blocked = BLK_FREE;
+	}
 	irq_release_all(p);
 	for (unsigned i = 0; i < AX_MSG_POSIX_MAX; i++)
 		if (posix_routes[i] == p->ep)
@@ -116,10 +126,33 @@ void proc_kill(struct proc *p, const char *why)
 	fpu_forget(p);
 	as_destroy(p->pml4);
 	p->pml4 = 0;
-	p->blocked = BLK_FREE;
 	p->alarm_ns = 0;
+	p->death.ep = p->ep;
+	p->death.cause = cause;
 	if (current == p)
 		current = 0;
+	if (proc_lookup(p->supervisor, &super) == 0) {
+		p->blocked = BLK_ZOMBIE;
+		super->deaths_pending = true;
+		ipc_notify_kernel(super, AX_KERNEL);
+	} else {
+		p->blocked = BLK_FREE;
+	}
+}
+
+/* Hand super the record of one process it supervised that has ended, and free that slot. */
+int proc_reap(struct proc *super, struct ax_death *out)
+{
+	for (int s = 1; s < AX_NR_SLOTS; s++) {
+		struct proc *z = &proc_table[s];
+
+		if ((z->blocked & BLK_ZOMBIE) && z->supervisor == super->ep) {
+			*out = z->death;
+			z->blocked = BLK_FREE;
+			return 0;
+		}
+	}
+	return -AX_EAGAIN;
 }
 
 static bool bit_set(const uint64_t *map, int n)

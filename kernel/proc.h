@@ -15,6 +15,7 @@
 #define BLK_RECEIVING 0x02 /* waiting for a message from p->getfrom */
 #define BLK_STOPPED 0x04   /* created, not yet started */
 #define BLK_FREE 0x08      /* the slot holds no process */
+#define BLK_ZOMBIE 0x10    /* ended; kept until its supervisor reaps it */
 
 /* Other state (p->flags). */
 #define PF_REPLY 0x01       /* the receive is the second half of a sendrec */
@@ -44,6 +45,10 @@ struct proc {
 	uint64_t notify_bits[AX_NR_SLOTS / 64]; /* pending notifications by slot */
 	uint32_t irq_pending;
 	bool alarm_pending;
+	bool deaths_pending; /* a process it supervises has ended */
+
+	endpoint_t supervisor; /* who hears of its death: its creator */
+	struct ax_death death;
 
 	/* scheduling */
 	int prio;
@@ -68,7 +73,8 @@ extern struct proc *current;
 void proc_init(void);
 struct proc *proc_alloc(int slot_hint, const char *name, int *err);
 int proc_lookup(endpoint_t ep, struct proc **out);
-void proc_kill(struct proc *p, const char *why);
+void proc_kill(struct proc *p, int cause, const char *why);
+int proc_reap(struct proc *super, struct ax_death *out);
 bool priv_may_send(const struct proc *from, const struct proc *to);
 bool priv_has_kcall(const struct proc *p, unsigned call);
 bool priv_io_ok(const struct ax_priv *pv, uint32_t port, unsigned width);

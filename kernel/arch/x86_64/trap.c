@@ -60,7 +60,8 @@ struct trapframe *user_trap(struct trapframe *tf)
 
 		kprintf("kernel: %s (endpoint %d): %s (vector %lu) at address %p, rip %p, error %lx\n", p->name,
 			p->ep, exception_name(tf->vector), tf->vector, (void *)addr, (void *)tf->rip, tf->error);
-		proc_kill(p, 0);
+		p->death = (struct ax_death){.vector = tf->vector, .address = addr, .rip = tf->rip};
+		proc_kill(p, AX_DEATH_FAULT, 0);
 	}
 	return sched_run();
 }

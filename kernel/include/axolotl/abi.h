@@ -28,6 +28,7 @@ typedef int32_t endpoint_t;
 #define AX_HARDWARE ((endpoint_t)-3) /* source of interrupt notifications */
 #define AX_CLOCK ((endpoint_t)-4)    /* source of alarm notifications */
 #define AX_SELF ((endpoint_t)-5)     /* the caller, in kernel calls */
+#define AX_KERNEL ((endpoint_t)-6)   /* source of "a process you created ended" notifications */
 
 /* ---- Messages ---------------------------------------------------------- */
 
@@ -133,6 +134,7 @@ enum ax_kcall {
 	KC_VMALLOC = 22,     /* u64[0]=endpoint u64[1]=vaddr u64[2]=len u64[3]=AX_MAP_*: map fresh zeroed frames */
 	KC_POWEROFF = 23,    /* u64[0]=0 power off, 1 reboot */
 	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
+	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death: one ended process the caller created; frees its slot */
 	KC_COUNT
 };
 
@@ -159,6 +161,25 @@ struct ax_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 	uint64_t rip, rflags, fs_base, gs_base;
+};
+
+/* ---- Death reports (KC_REAP) ------------------------------------------- */
+
+/*
+ * A process that ends stays a zombie slot (its endpoint already dead) until
+ * the process that created it reaps it. The creator is told by a
+ * notification from AX_KERNEL.
+ */
+#define AX_DEATH_EXIT 1   /* it ended itself */
+#define AX_DEATH_KILLED 2 /* another process destroyed it */
+#define AX_DEATH_FAULT 3  /* a CPU exception (or an unresolved page fault) */
+
+struct ax_death {
+	endpoint_t ep;
+	int32_t cause;    /* AX_DEATH_* */
+	uint64_t vector;  /* AX_DEATH_FAULT: the exception */
+	uint64_t address; /* AX_DEATH_FAULT: the faulting address (page faults) */
+	uint64_t rip;     /* AX_DEATH_FAULT: where */
 };
 
 /* ---- Privileges (KC_PRIV_SET and the boot command line) -------------- */

@@ -52,6 +52,64 @@ static struct ax_priv child_priv(int with_clock)
 	return pv;
 }
 
+/* Reap every ended process we created; count those killed among want1 and want2. */
+static int reap_killed(endpoint_t want1, endpoint_t want2)
+{
+	struct ax_death d;
+	int found = 0;
+
+	while (ax_kcall(KC_REAP, &(ax_message){.u64 = {(uint64_t)&d}}) == 0)
+		found += (d.ep == want1 || d.ep == want2) && d.cause == AX_DEATH_KILLED;
+	return found;
+}
+
+static void reap_checks(endpoint_t child, endpoint_t copy)
+{
+	ax_message m;
+	int slot = child & (AX_NR_SLOTS - 1);
+
+	/* Until reaped, the ended child's slot is not free. */
+	m = (ax_message){.u64 = {(uint64_t)slot, (uint64_t)"again"}};
+	test_eq("death_zombie_slot_not_reused_before_reap", ax_kcall(KC_PROC_CREATE, &m), -AX_EBUSY);
+	test_eq("death_reports_both_killed_processes", reap_killed(child, copy), 2);
+	test_eq("death_reap_with_none_left_eagain", ax_kcall(KC_REAP, &(ax_message){.u64 = {(uint64_t)&m}}), -AX_EAGAIN);
+	m = (ax_message){.u64 = {(uint64_t)slot, (uint64_t)"again"}};
+	test_eq("death_slot_reusable_after_reap", ax_kcall(KC_PROC_CREATE, &m), 0);
+	kc(KC_PROC_DESTROY, &(ax_message){.u64 = {m.u64[0]}});
+	reap_killed(0, 0);
+	test_eq("death_reap_bad_buffer_efault", ax_kcall(KC_REAP, &(ax_message){.u64 = {0xffff800000000000}}), -AX_EFAULT);
+}
+
+/* A child that executes ud2: its creator hears how and where it died. */
+static void crash_report_checks(void)
+{
+	static const uint8_t ud2[] = {0x0f, 0x0b};
+	ax_message m = {.u64 = {(uint64_t)-1, (uint64_t)"ud2child"}};
+	struct ax_regs regs = {.rip = CHILD_CODE, .rsp = CHILD_STACK + 4096, .rflags = 0x202};
+	struct ax_death d = {0};
+	endpoint_t c;
+
+	kc(KC_PROC_CREATE, &m);
+	c = (endpoint_t)m.i64[0];
+	ax_vmalloc(c, CHILD_CODE, 4096, AX_MAP_EXEC | AX_MAP_WRITE);
+	write_child(c, CHILD_CODE, ud2, sizeof(ud2));
+	kc(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)c, (uint64_t)&regs}});
+	kc(KC_PROC_START, &(ax_message){.u64 = {(uint64_t)c}});
+	/* Notifications coalesce: one may be left from an earlier death. Wait for the record. */
+	int got = -1, notified = 0;
+
+	for (int waits = 0; got < 0 && waits < 3; waits++) {
+		if (receive_within(AX_KERNEL, 2000, &m) < 0 || m.source != AX_KERNEL || m.type != AX_MSG_NOTIFY)
+			break;
+		notified = 1;
+		got = ax_kcall(KC_REAP, &(ax_message){.u64 = {(uint64_t)&d}});
+	}
+	test_eq("death_notification_from_kernel", notified, 1);
+	test_eq("death_reap_crashed_child", got, 0);
+	test_result("death_cause_fault_with_vector_and_rip",
+		    d.ep == c && d.cause == AX_DEATH_FAULT && d.vector == 6 && d.rip == CHILD_CODE, "wrong record");
+}
+
 int main(void)
 {
 	ax_message m = {.u64 = {(uint64_t)-1, (uint64_t)"child"}};
@@ -112,6 +170,8 @@ int main(void)
 	/* The child waits for our reply; destroying it is final. */
 	test_eq("spawn_destroy_child", kc(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)child}}), 0);
 	test_eq("spawn_destroyed_child_edeadep", ax_sendnb(child, &m), -AX_EDEADEP);
+	reap_checks(child, copy);
+	crash_report_checks();
 	test_done();
 	return 0;
 }
