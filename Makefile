@@ -17,7 +17,7 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack
-HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -fsanitize=address,undefined
+HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -fsanitize=address,undefined
 
 # ---- kernel ---------------------------------------------------------------
 
@@ -40,7 +40,7 @@ $(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
 
 # ---- lib/sys and boot programs ----------------------------------------------
 
-LIBSYS_SRC := $(wildcard lib/sys/*.c lib/sys/*.S) kernel/format.c kernel/lib.c
+LIBSYS_SRC := $(filter-out lib/sys/musl.c,$(wildcard lib/sys/*.c lib/sys/*.S)) kernel/format.c kernel/lib.c
 LIBSYS_OBJ := $(patsubst %,$(B)/libsys/%.o,$(LIBSYS_SRC))
 LIBSYS := $(B)/libsys/libsys.a
 UHDRS := $(wildcard lib/sys/include/sys/*.h kernel/include/axolotl/*.h kernel/format.h kernel/kernel.h)
@@ -53,7 +53,27 @@ $(LIBSYS): $(LIBSYS_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# System processes on musl: musl's libc.a for pure functions, its own start-up;
+# lib/sys replaces the thread-pointer set-up, _Exit and malloc (linked as
+# objects, ahead of libc.a, so musl's members for them are never pulled in).
+MUSL_CC := musl-gcc
+MCFLAGS := -std=c11 -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include \
+	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
+LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c kernel/format.c
+LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
+
+$(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MCFLAGS) -c $< -o $@
+
+define musl_program
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(UHDRS)
+	@mkdir -p $$(@D)
+	$(MUSL_CC) $(MCFLAGS) $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) -o $$@
+endef
+
 # A boot program is a folder of C files: servers/NAME, tests/system/NAME, tests/bench/NAME.
+# Those holding a file named MUSL are built on musl; the others freestanding.
 define program
 $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	@mkdir -p $$(@D)
@@ -61,7 +81,9 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 endef
 PROGRAM_DIRS := $(wildcard servers/* tests/system/*/ tests/bench/*/)
 PROGRAM_DIRS := $(patsubst %/,%,$(PROGRAM_DIRS))
-$(foreach d,$(PROGRAM_DIRS),$(eval $(call program,$(d))))
+MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
+$(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
+$(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS),$(B)/bin/$(notdir $(d)))
 
 # ---- boot images ------------------------------------------------------------
@@ -85,7 +107,7 @@ $(BENCH_ISO): tests/bench/image.list
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
-UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c
+UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h)
 	@mkdir -p $(@D)

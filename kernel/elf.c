@@ -67,3 +67,17 @@ int elf_load(const void *image, size_t size, uint64_t user_top, elf_segment_fn f
 	*entry = eh->entry;
 	return 0;
 }
+
+uint64_t elf_phdr_vaddr(const void *image, uint16_t *phnum)
+{
+	const struct elf64_ehdr *eh = image;
+	const struct elf64_phdr *ph = (const struct elf64_phdr *)((const uint8_t *)image + eh->phoff);
+	uint64_t len = (uint64_t)eh->phnum * sizeof(*ph);
+
+	*phnum = eh->phnum;
+	for (unsigned i = 0; i < eh->phnum; i++)
+		if (ph[i].type == PT_LOAD && eh->phoff >= ph[i].offset && len <= ph[i].filesz &&
+		    eh->phoff - ph[i].offset <= ph[i].filesz - len)
+			return ph[i].vaddr + (eh->phoff - ph[i].offset);
+	return 0;
+}

@@ -36,4 +36,11 @@ typedef int (*elf_segment_fn)(void *ctx, const struct elf_segment *seg);
  */
 int elf_load(const void *image, size_t size, uint64_t user_top, elf_segment_fn fn, void *ctx, uint64_t *entry);
 
+/*
+ * Where the program headers of a checked image lie once loaded (the value
+ * of AT_PHDR, which musl uses to find its TLS image), or 0 if no loadable
+ * segment holds them. Call only after elf_load accepted the image.
+ */
+uint64_t elf_phdr_vaddr(const void *image, uint16_t *phnum);
+
 #endif

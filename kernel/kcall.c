@@ -6,6 +6,7 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
 #include "frame.h"
 #include "grant.h"
 #include "kernel.h"
@@ -19,7 +20,7 @@ endpoint_t vm_handler = AX_NONE;
 const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
-	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap",
+	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -467,6 +468,21 @@ static int do_reap(struct proc *c, ax_message *m)
 	return copy_user((void *)m->u64[0], &d, sizeof(d)); /* the slot is free either way */
 }
 
+static int do_setfs(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (m->u64[1] >= USER_TOP)
+		return -AX_EINVAL;
+	p->fs_base = m->u64[1];
+	if (p == current)
+		cpu_switch_to(p); /* load it now: the caller returns with it */
+	return 0;
+}
+
 static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_NULL] = do_null, [KC_PRINT] = do_print, [KC_KLOG_READ] = do_klog_read,
 	[KC_CLOCK] = do_clock, [KC_ALARM] = do_alarm, [KC_PROC_CREATE] = do_create,
@@ -475,20 +491,21 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_VUNMAP] = do_vunmap, [KC_PRIV_SET] = do_priv, [KC_IRQ_REGISTER] = do_irqreg,
 	[KC_IRQ_ENABLE] = do_irqon, [KC_IRQ_DISABLE] = do_irqoff, [KC_DEVIO] = do_devio,
 	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
-	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap,
+	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SET_FS] = do_setfs,
 };
 
 /*
  * Check the caller's right to the call, then run it. A process may always
- * end itself (KC_PROC_DESTROY of AX_SELF): exiting needs no privilege.
+ * end itself and set its own thread pointer (KC_PROC_DESTROY, KC_SET_FS of
+ * AX_SELF): neither needs a privilege.
  */
 int kcall_dispatch(struct proc *caller, unsigned call, ax_message *m)
 {
-	bool self_exit = call == KC_PROC_DESTROY && (endpoint_t)m->u64[0] == AX_SELF;
+	bool own = (call == KC_PROC_DESTROY || call == KC_SET_FS) && (endpoint_t)m->u64[0] == AX_SELF;
 
 	if (call >= KC_COUNT)
 		return -AX_ENOSYS;
-	if (!self_exit && !priv_has_kcall(caller, call))
+	if (!own && !priv_has_kcall(caller, call))
 		return -AX_EPERM;
 	return kcall_table[call](caller, m);
 }

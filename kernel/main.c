@@ -138,12 +138,28 @@ static int map_fresh(struct proc *p, uint64_t va, uint64_t len, uint64_t flags, 
 	return 0;
 }
 
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+
+/* argc 0, empty argv and envp, auxv (program headers, page size), 16-byte aligned. */
+static void make_start_frame(uint64_t frame[14], const void *image)
+{
+	uint16_t phnum;
+	uint64_t phdr = elf_phdr_vaddr(image, &phnum);
+	uint64_t f[14] = {0, 0, 0, AT_PHDR, phdr, AT_PHENT, sizeof(struct elf64_phdr), AT_PHNUM, phnum,
+			  AT_PAGESZ, PAGE_SIZE, 0, 0, 0};
+
+	memcpy(frame, f, sizeof(f));
+}
+
 static void load_boot_process(int i, const char *const *names)
 {
 	struct boot_module *m = &modules[i];
 	struct bootspec spec;
 	struct loader ld;
-	uint64_t entry;
+	uint64_t entry, start_frame[14];
 	int err = 0;
 
 	if (bootspec_parse(m->cmdline, names, nmodules, FIRST_BOOT_SLOT, kcall_names, KC_COUNT, &spec) < 0)
@@ -154,14 +170,17 @@ static void load_boot_process(int i, const char *const *names)
 	err = elf_load(ld.image, m->end - m->start, USER_TOP, load_segment, &ld, &entry);
 	if (err < 0)
 		panic("boot module %s: not a loadable static ELF64 executable (%d)", spec.name, err);
+	((struct ax_bootinfo *)bootinfo_page)->self = ld.p->ep;
+	make_start_frame(start_frame, ld.image);
 	if (map_fresh(ld.p, AX_STACK_TOP - AX_BOOT_STACK, AX_BOOT_STACK, PTE_W, 0) < 0 ||
-	    map_fresh(ld.p, AX_BOOTINFO_ADDR, PAGE_SIZE, 0, bootinfo_page) < 0)
+	    map_fresh(ld.p, AX_BOOTINFO_ADDR, PAGE_SIZE, 0, bootinfo_page) < 0 ||
+	    as_rw(ld.p->pml4, AX_STACK_TOP - sizeof(start_frame), (void *)start_frame, sizeof(start_frame), true) < 0)
 		panic("boot module %s: out of memory", spec.name);
 	ld.p->priv = spec.priv;
 	ld.p->prio = spec.prio;
 	ld.p->quantum_ms = ld.p->ticks_left = spec.quantum_ms;
 	ld.p->tf.rip = entry;
-	ld.p->tf.rsp = AX_STACK_TOP;
+	ld.p->tf.rsp = AX_STACK_TOP - sizeof(start_frame);
 	ld.p->tf.rdi = (uint64_t)ld.p->ep;
 	ld.p->tf.rsi = AX_BOOTINFO_ADDR;
 	sched_unblock(ld.p, BLK_STOPPED, false);

@@ -94,6 +94,19 @@ REFUSED(refuses_page_zero, ph[0].vaddr = 0)
 REFUSED(refuses_entry_outside_code, eh->entry = 0x401010)
 REFUSED(refuses_wrong_phentsize, eh->phentsize = 32)
 
+static void program_headers_located_in_first_segment(void)
+{
+	uint16_t n = 0;
+
+	make_valid();
+	ph[0].offset = 0; /* the text segment now starts at the file's beginning */
+	ph[0].vaddr = 0x400000;
+	CHECK(elf_phdr_vaddr(image, &n) == 0x400000 + 64);
+	CHECK(n == 3);
+	ph[0].offset = 0x1000; /* no segment holds them */
+	CHECK(elf_phdr_vaddr(image, &n) == 0);
+}
+
 static void refuses_truncated_header(void)
 {
 	uint64_t entry;
@@ -142,6 +155,7 @@ int main(void)
 	RUN(refuses_page_zero);
 	RUN(refuses_entry_outside_code);
 	RUN(refuses_wrong_phentsize);
+	RUN(program_headers_located_in_first_segment);
 	RUN(refuses_truncated_header);
 	RUN(callback_error_passed_back);
 	RUN(host_pie_binary_refused);

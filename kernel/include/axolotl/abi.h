@@ -135,6 +135,7 @@ enum ax_kcall {
 	KC_POWEROFF = 23,    /* u64[0]=0 power off, 1 reboot */
 	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
 	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death: one ended process the caller created; frees its slot */
+	KC_SET_FS = 25,      /* u64[0]=endpoint u64[1]=fs base: the thread pointer (arch_prctl's mechanism) */
 	KC_COUNT
 };
 
@@ -227,8 +228,10 @@ _Static_assert(sizeof(struct ax_grant) == 32, "grant entries are 32 bytes");
 
 /*
  * Each boot process starts at its ELF entry with rdi = its own endpoint and
- * rsi = AX_BOOTINFO_ADDR, where a read-only page names every boot process.
- * Its stack (AX_BOOT_STACK bytes) ends at AX_STACK_TOP.
+ * rsi = AX_BOOTINFO_ADDR, where a read-only page names every boot process
+ * (and, in `self`, the process reading it). Its stack (AX_BOOT_STACK bytes)
+ * ends at AX_STACK_TOP; rsp points at a System V start frame (argc 0, empty
+ * argv and envp, auxv with AT_PAGESZ), so musl's own start-up can run.
  */
 #define AX_BOOTINFO_ADDR 0x7ff000000000UL
 #define AX_STACK_TOP 0x7ffffffff000UL
@@ -237,7 +240,7 @@ _Static_assert(sizeof(struct ax_grant) == 32, "grant entries are 32 bytes");
 
 struct ax_bootinfo {
 	uint32_t count;
-	uint32_t reserved;
+	endpoint_t self; /* the endpoint of the process this copy belongs to */
 	uint64_t tsc_hz;
 	struct {
 		char name[16];
