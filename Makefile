@@ -43,7 +43,7 @@ $(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
 LIBSYS_SRC := $(filter-out lib/sys/musl.c,$(wildcard lib/sys/*.c lib/sys/*.S)) kernel/format.c kernel/lib.c
 LIBSYS_OBJ := $(patsubst %,$(B)/libsys/%.o,$(LIBSYS_SRC))
 LIBSYS := $(B)/libsys/libsys.a
-UHDRS := $(wildcard lib/sys/include/sys/*.h kernel/include/axolotl/*.h kernel/format.h kernel/kernel.h)
+UHDRS := $(wildcard lib/sys/include/sys/*.h lib/sys/include/proto/*.h kernel/include/axolotl/*.h kernel/format.h kernel/kernel.h)
 
 $(B)/libsys/%.o: % $(UHDRS)
 	@mkdir -p $(@D)
@@ -57,9 +57,9 @@ $(LIBSYS): $(LIBSYS_OBJ)
 # lib/sys replaces the thread-pointer set-up, _Exit and malloc (linked as
 # objects, ahead of libc.a, so musl's members for them are never pulled in).
 MUSL_CC := musl-gcc
-MCFLAGS := -std=c11 -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include \
+MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
-LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c kernel/format.c
+LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c kernel/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
 
 $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h

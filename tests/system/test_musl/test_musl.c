@@ -3,7 +3,6 @@
  * constructors) without a POSIX call, and its pure functions, errno and
  * lib/sys's malloc work.
  */
-#define _DEFAULT_SOURCE /* strdup */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
