@@ -68,6 +68,23 @@ uint64_t frame_get(struct frame_pool *fp)
 	return FRAME_NONE;
 }
 
+/* Take `count` consecutive free frames; the first's number, or FRAME_NONE. */
+uint64_t frame_get_run(struct frame_pool *fp, uint64_t count)
+{
+	uint64_t run = 0;
+
+	if (count == 0 || count > fp->nfree)
+		return FRAME_NONE;
+	for (uint64_t f = 0; f < fp->nframes; f++) {
+		run = frame_in_use(fp, f) ? 0 : run + 1;
+		if (run == count) {
+			frame_range_use(fp, f + 1 - count, count);
+			return f + 1 - count;
+		}
+	}
+	return FRAME_NONE;
+}
+
 /* Give a frame back. Freeing a free frame is a kernel bug: the caller panics. */
 void frame_put(struct frame_pool *fp, uint64_t frame)
 {

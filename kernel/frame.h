@@ -18,6 +18,7 @@ void frame_pool_init(struct frame_pool *fp, uint64_t *bitmap, uint64_t nframes);
 void frame_range_free(struct frame_pool *fp, uint64_t first, uint64_t count);
 void frame_range_use(struct frame_pool *fp, uint64_t first, uint64_t count);
 uint64_t frame_get(struct frame_pool *fp);
+uint64_t frame_get_run(struct frame_pool *fp, uint64_t count);
 void frame_put(struct frame_pool *fp, uint64_t frame);
 bool frame_in_use(const struct frame_pool *fp, uint64_t frame);
 

@@ -20,7 +20,7 @@ endpoint_t vm_handler = AX_NONE;
 const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
-	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs",
+	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs", "meminfo", "vshare", "vcow",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -483,6 +483,95 @@ static int do_setfs(struct proc *c, ax_message *m)
 	return 0;
 }
 
+static int do_meminfo(struct proc *c, ax_message *m)
+{
+	(void)c;
+	m->u64[0] = kframes.nfree;
+	m->u64[1] = kframes.nframes;
+	m->u64[2] = PAGE_SIZE;
+	return 0;
+}
+
+/* The kernel-allocated page mapped at va in p, or 0. */
+static uint64_t *owned_pte(struct proc *p, uint64_t va)
+{
+	uint64_t *pte = as_pte(p->pml4, va);
+
+	return pte && (*pte & PTE_P) && (*pte & PTE_OWNED) ? pte : 0;
+}
+
+/*
+ * Map the pages another process has at [from, from+len) into a process at
+ * `to`, sharing the frames (fork's copy-on-write, shared memory). With
+ * AX_SHARE_COW the source loses its write right too; vm gives each side a
+ * private copy on its first write (KC_VCOW).
+ */
+static int do_vshare(struct proc *c, ax_message *m)
+{
+	struct proc *src, *dst;
+	uint64_t from = m->u64[1], to = m->u64[3], len = m->u64[4], fl = m->u64[5];
+	int r;
+
+	if ((r = target(c, m->u64[0], &src)) < 0 || (r = target(c, m->u64[2], &dst)) < 0)
+		return r;
+	if (!page_range_ok(from, len) || !page_range_ok(to, len) || fl & ~(uint64_t)(AX_MAP_WRITE | AX_MAP_EXEC | AX_SHARE_COW))
+		return -AX_EINVAL;
+	if (src == dst)
+		return -AX_EINVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *pte = owned_pte(src, from + off);
+
+		if (!pte)
+			return -AX_EFAULT; /* nothing there to share */
+		if (page_refs(*pte & PTE_ADDR) >= 254)
+			return -AX_EBUSY; /* shared too widely: copy instead */
+	}
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *pte = owned_pte(src, from + off), pa = *pte & PTE_ADDR;
+
+		page_ref(pa);
+		if ((r = as_map(dst->pml4, to + off, pa, map_flags(fl & 3) | PTE_OWNED)) < 0) {
+			page_free(pa);
+			while (off)
+				as_unmap(dst->pml4, to + (off -= PAGE_SIZE));
+			return r;
+		}
+	}
+	if (fl & AX_SHARE_COW)
+		for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+			*owned_pte(src, from + off) &= ~PTE_W;
+	if (src == current || dst == current)
+		write_cr3(current->pml4); /* no stale writable translation may survive */
+	return 0;
+}
+
+/* Make the shared page at va private to p and writable: copy it unless p is its last user. */
+static int do_vcow(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	uint64_t va = m->u64[1], *pte, old, copy;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (va % PAGE_SIZE || va >= USER_TOP)
+		return -AX_EINVAL;
+	if (!(pte = owned_pte(p, va)))
+		return -AX_EFAULT;
+	old = *pte & PTE_ADDR;
+	if (page_refs(old) > 1) {
+		if (!(copy = page_alloc()))
+			return -AX_ENOMEM;
+		memcpy(P2V(copy), P2V(old), PAGE_SIZE);
+		page_free(old);
+		*pte = (*pte & ~PTE_ADDR) | copy;
+	}
+	*pte |= PTE_W;
+	if (p == current)
+		invlpg(va);
+	return 0;
+}
+
 static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_NULL] = do_null, [KC_PRINT] = do_print, [KC_KLOG_READ] = do_klog_read,
 	[KC_CLOCK] = do_clock, [KC_ALARM] = do_alarm, [KC_PROC_CREATE] = do_create,
@@ -492,6 +581,7 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_IRQ_ENABLE] = do_irqon, [KC_IRQ_DISABLE] = do_irqoff, [KC_DEVIO] = do_devio,
 	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
 	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SET_FS] = do_setfs,
+	[KC_MEMINFO] = do_meminfo, [KC_VSHARE] = do_vshare, [KC_VCOW] = do_vcow,
 };
 
 /*

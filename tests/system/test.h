@@ -96,4 +96,20 @@ static inline int log_contains(const char *needle)
 	return 0;
 }
 
+/*
+ * Copy into (AX_COPY_TO) or out of (AX_COPY_FROM) another process's memory
+ * through a magic grant in our own one-entry grant table. Needs
+ * AX_PRIV_MAGIC and the granttable and safecopy rights.
+ */
+static inline int other_copy(endpoint_t owner, uint64_t va, void *mine, uint64_t len, int dir)
+{
+	static struct ax_grant table[1];
+
+	table[0] = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ax_self,
+				     owner, 0, va, len};
+	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)table, 1}});
+	return ax_kcall(KC_SAFECOPY,
+			&(ax_message){.u64 = {(uint64_t)(int64_t)ax_self, 0, 0, (uint64_t)mine, len, (uint64_t)dir}});
+}
+
 #endif

@@ -103,6 +103,20 @@ static void random_alloc_free_matches_reference(void)
 	}
 }
 
+static void run_of_consecutive_frames(void)
+{
+	frame_pool_init(&fp, bitmap, N);
+	frame_range_free(&fp, 10, 5);   /* too short */
+	frame_range_free(&fp, 100, 20); /* long enough */
+	CHECK(frame_get_run(&fp, 8) == 100);
+	CHECK(fp.nfree == 5 + 12);
+	CHECK(frame_get_run(&fp, 12) == 108);
+	CHECK(frame_get_run(&fp, 6) == FRAME_NONE);
+	CHECK(frame_get_run(&fp, 5) == 10);
+	CHECK(frame_get_run(&fp, 0) == FRAME_NONE);
+	CHECK(fp.nfree == 0);
+}
+
 int main(void)
 {
 	RUN(starts_all_used);
@@ -111,5 +125,6 @@ int main(void)
 	RUN(use_over_partly_free_range);
 	RUN(ranges_past_the_end_ignored);
 	RUN(random_alloc_free_matches_reference);
+	RUN(run_of_consecutive_frames);
 	return check_exit();
 }

@@ -11,14 +11,30 @@
 
 struct frame_pool kframes;
 static uint64_t kernel_pml4;
+static uint8_t *frame_refs; /* mappings of each frame the kernel handed out */
+static uint64_t nrefs;      /* frames covered: up to the highest RAM frame */
 
+/*
+ * Switch to the kernel's own tables and set up reference counts for every
+ * frame of RAM (one byte each, in frames taken from the pool).
+ */
 void paging_init(uint64_t boot_pml4_phys)
 {
+	uint64_t first;
+
 	kernel_pml4 = boot_pml4_phys;
 	((uint64_t *)P2V(kernel_pml4))[0] = 0; /* drop the boot identity map */
 	write_cr3(kernel_pml4);
+	for (nrefs = kframes.nframes; nrefs && frame_in_use(&kframes, nrefs - 1); nrefs--)
+		;
+	first = frame_get_run(&kframes, ALIGN_UP(nrefs, PAGE_SIZE) / PAGE_SIZE);
+	if (first == FRAME_NONE)
+		panic("no memory for frame reference counts");
+	frame_refs = P2V(first * PAGE_SIZE);
+	memset(frame_refs, 0, nrefs);
 }
 
+/* A zeroed frame with one reference; its physical address, or 0. */
 uint64_t page_alloc(void)
 {
 	uint64_t f = frame_get(&kframes);
@@ -26,14 +42,35 @@ uint64_t page_alloc(void)
 	if (f == FRAME_NONE)
 		return 0;
 	memset(P2V(f * PAGE_SIZE), 0, PAGE_SIZE);
+	frame_refs[f] = 1;
 	return f * PAGE_SIZE;
 }
 
+/* One more mapping of pa; false when the count is full (share no further). */
+bool page_ref(uint64_t pa)
+{
+	uint64_t f = pa / PAGE_SIZE;
+
+	if (f >= nrefs || frame_refs[f] == 0 || frame_refs[f] == UINT8_MAX)
+		return false;
+	frame_refs[f]++;
+	return true;
+}
+
+unsigned page_refs(uint64_t pa)
+{
+	return pa / PAGE_SIZE < nrefs ? frame_refs[pa / PAGE_SIZE] : 0;
+}
+
+/* Drop one reference; the frame goes back to the pool with the last. */
 void page_free(uint64_t pa)
 {
-	if (!frame_in_use(&kframes, pa / PAGE_SIZE))
+	uint64_t f = pa / PAGE_SIZE;
+
+	if (f >= nrefs || frame_refs[f] == 0 || !frame_in_use(&kframes, f))
 		panic("page_free: frame %lx is not in use", pa);
-	frame_put(&kframes, pa / PAGE_SIZE);
+	if (--frame_refs[f] == 0)
+		frame_put(&kframes, f);
 }
 
 /* A fresh space: empty lower half, the kernel's upper half. */

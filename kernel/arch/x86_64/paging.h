@@ -23,7 +23,9 @@ extern struct frame_pool kframes;
 
 void paging_init(uint64_t boot_pml4_phys);
 uint64_t page_alloc(void); /* zeroed frame, physical address; 0 if none */
-void page_free(uint64_t pa);
+void page_free(uint64_t pa); /* drops one reference */
+bool page_ref(uint64_t pa);
+unsigned page_refs(uint64_t pa);
 uint64_t as_create(void);
 void as_destroy(uint64_t pml4);
 int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);

@@ -136,6 +136,9 @@ enum ax_kcall {
 	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
 	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death: one ended process the caller created; frees its slot */
 	KC_SET_FS = 25,      /* u64[0]=endpoint u64[1]=fs base: the thread pointer (arch_prctl's mechanism) */
+	KC_MEMINFO = 26,     /* -> u64[0]=free frames u64[1]=frames of RAM u64[2]=page size */
+	KC_VSHARE = 27,      /* u64[0]=from ep u64[1]=from va u64[2]=to ep u64[3]=to va u64[4]=len u64[5]=AX_MAP_*|AX_SHARE_COW */
+	KC_VCOW = 28,        /* u64[0]=endpoint u64[1]=va: make that shared page its own and writable */
 	KC_COUNT
 };
 
@@ -143,6 +146,7 @@ enum ax_kcall {
 #define AX_MAP_WRITE 0x1
 #define AX_MAP_EXEC 0x2
 #define AX_MAP_UNCACHED 0x4
+#define AX_SHARE_COW 0x8 /* KC_VSHARE: also make the source read-only (copy-on-write) */
 
 /* KC_DEVIO operations */
 #define AX_IO_IN8 0

@@ -30,14 +30,11 @@ __asm__(".pushsection .rodata\n"
 	"child_code_end:\n"
 	".popsection\n");
 
-static struct ax_grant grants[1];
-
 static int kc(unsigned call, ax_message *m) { return ax_kcall(call, m); }
 
 static int write_child(endpoint_t child, uint64_t va, const void *src, uint64_t len)
 {
-	grants[0] = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_WRITE | AX_GRANT_MAGIC, ax_self, child, 0, va, len};
-	return kc(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)ax_self, 0, 0, (uint64_t)src, len, AX_COPY_TO}});
+	return other_copy(child, va, (void *)src, len, AX_COPY_TO);
 }
 
 static struct ax_priv child_priv(int with_clock)
@@ -118,7 +115,6 @@ int main(void)
 	endpoint_t child, copy;
 	int r;
 
-	kc(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grants, 1}});
 	test_eq("spawn_create", kc(KC_PROC_CREATE, &m), 0);
 	child = (endpoint_t)m.i64[0];
 	r = ax_vmalloc(child, CHILD_CODE, 4096, AX_MAP_EXEC | AX_MAP_WRITE);
