@@ -20,7 +20,7 @@ endpoint_t vm_handler = AX_NONE;
 const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
-	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs", "meminfo", "vshare", "vcow",
+	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs", "meminfo", "vshare", "vcow", "vprotect",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -516,8 +516,8 @@ static int do_vshare(struct proc *c, ax_message *m)
 		return r;
 	if (!page_range_ok(from, len) || !page_range_ok(to, len) || fl & ~(uint64_t)(AX_MAP_WRITE | AX_MAP_EXEC | AX_SHARE_COW))
 		return -AX_EINVAL;
-	if (src == dst)
-		return -AX_EINVAL;
+	if (src == dst && from < to + len && to < from + len)
+		return -AX_EINVAL; /* within one process only between disjoint ranges */
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t *pte = owned_pte(src, from + off);
 
@@ -572,6 +572,34 @@ static int do_vcow(struct proc *c, ax_message *m)
 	return 0;
 }
 
+/*
+ * Change the rights of the pages present in [va, va+len). A shared frame
+ * does not become writable here: its first write faults, and vm copies it.
+ */
+static int do_vprotect(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	uint64_t va = m->u64[1], len = m->u64[2], fl = m->u64[3];
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (!page_range_ok(va, len) || fl & ~3ULL)
+		return -AX_EINVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *pte = as_pte(p->pml4, va + off);
+
+		if (!pte || !(*pte & PTE_P))
+			continue;
+		*pte = (*pte & ~(PTE_W | PTE_NX)) | map_flags(fl);
+		if ((*pte & PTE_OWNED) && page_refs(*pte & PTE_ADDR) > 1)
+			*pte &= ~PTE_W;
+	}
+	if (p == current)
+		write_cr3(p->pml4);
+	return 0;
+}
+
 static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_NULL] = do_null, [KC_PRINT] = do_print, [KC_KLOG_READ] = do_klog_read,
 	[KC_CLOCK] = do_clock, [KC_ALARM] = do_alarm, [KC_PROC_CREATE] = do_create,
@@ -582,6 +610,7 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
 	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SET_FS] = do_setfs,
 	[KC_MEMINFO] = do_meminfo, [KC_VSHARE] = do_vshare, [KC_VCOW] = do_vcow,
+	[KC_VPROTECT] = do_vprotect,
 };
 
 /*

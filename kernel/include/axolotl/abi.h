@@ -139,6 +139,7 @@ enum ax_kcall {
 	KC_MEMINFO = 26,     /* -> u64[0]=free frames u64[1]=frames of RAM u64[2]=page size */
 	KC_VSHARE = 27,      /* u64[0]=from ep u64[1]=from va u64[2]=to ep u64[3]=to va u64[4]=len u64[5]=AX_MAP_*|AX_SHARE_COW */
 	KC_VCOW = 28,        /* u64[0]=endpoint u64[1]=va: make that shared page its own and writable */
+	KC_VPROTECT = 29,    /* u64[0]=endpoint u64[1]=va u64[2]=len u64[3]=AX_MAP_*: new rights for present pages */
 	KC_COUNT
 };
 
