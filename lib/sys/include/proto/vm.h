@@ -1,0 +1,25 @@
+/*
+ * What pm says to vm (servers/vm). User processes reach vm directly through
+ * the POSIX bridge for brk, mmap, munmap, mprotect and mremap, and the
+ * kernel sends it their page faults (AX_MSG_PAGEFAULT). Replies: i64[0] is
+ * 0, a result, or a negative errno.
+ */
+#ifndef PROTO_VM_H
+#define PROTO_VM_H
+
+#include <axolotl/abi.h>
+
+enum vm_call {
+	VM_SPACE_NEW = 0x500, /* u64[0]=ep u64[1]=stack top u64[2]=stack limit (bytes) u64[3]=brk start: forget old regions */
+	VM_REGION,            /* u64[0]=ep u64[1]=start u64[2]=len u64[3]=VM_PROT_* u64[4]=VM_POPULATE: add a region */
+	VM_FORK,              /* u64[0]=parent u64[1]=child: the child gets the parent's regions, copy-on-write */
+	VM_EXIT,              /* u64[0]=ep: the process is gone; forget it */
+	VM_INFO,              /* -> u64[1]=free bytes u64[2]=total bytes */
+};
+
+#define VM_PROT_READ 1
+#define VM_PROT_WRITE 2
+#define VM_PROT_EXEC 4
+#define VM_POPULATE 1 /* map the pages now (so pm can copy an executable's bytes in) */
+
+#endif
