@@ -514,21 +514,27 @@ static int do_vshare(struct proc *c, ax_message *m)
 
 	if ((r = target(c, m->u64[0], &src)) < 0 || (r = target(c, m->u64[2], &dst)) < 0)
 		return r;
-	if (!page_range_ok(from, len) || !page_range_ok(to, len) || fl & ~(uint64_t)(AX_MAP_WRITE | AX_MAP_EXEC | AX_SHARE_COW))
+	if (!page_range_ok(from, len) || !page_range_ok(to, len) ||
+	    fl & ~(uint64_t)(AX_MAP_WRITE | AX_MAP_EXEC | AX_SHARE_COW | AX_SHARE_PRESENT))
 		return -AX_EINVAL;
 	if (src == dst && from < to + len && to < from + len)
 		return -AX_EINVAL; /* within one process only between disjoint ranges */
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t *pte = owned_pte(src, from + off);
 
+		if (!pte && (fl & AX_SHARE_PRESENT))
+			continue;
 		if (!pte)
 			return -AX_EFAULT; /* nothing there to share */
 		if (page_refs(*pte & PTE_ADDR) >= 254)
 			return -AX_EBUSY; /* shared too widely: copy instead */
 	}
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		uint64_t *pte = owned_pte(src, from + off), pa = *pte & PTE_ADDR;
+		uint64_t *pte = owned_pte(src, from + off), pa;
 
+		if (!pte)
+			continue; /* a hole, with AX_SHARE_PRESENT */
+		pa = *pte & PTE_ADDR;
 		page_ref(pa);
 		if ((r = as_map(dst->pml4, to + off, pa, map_flags(fl & 3) | PTE_OWNED)) < 0) {
 			page_free(pa);
@@ -538,8 +544,12 @@ static int do_vshare(struct proc *c, ax_message *m)
 		}
 	}
 	if (fl & AX_SHARE_COW)
-		for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-			*owned_pte(src, from + off) &= ~PTE_W;
+		for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+			uint64_t *pte = owned_pte(src, from + off);
+
+			if (pte)
+				*pte &= ~PTE_W;
+		}
 	if (src == current || dst == current)
 		write_cr3(current->pml4); /* no stale writable translation may survive */
 	return 0;
