@@ -13,6 +13,20 @@ int region_find(const struct space *s, uint64_t addr)
 	return -1;
 }
 
+/* Join neighbours that touch and have the same rights, as Linux does. */
+static void merge(struct space *s)
+{
+	for (int i = 0; i + 1 < s->n;) {
+		if (s->r[i].end == s->r[i + 1].start && s->r[i].prot == s->r[i + 1].prot) {
+			s->r[i].end = s->r[i + 1].end;
+			memmove(&s->r[i + 1], &s->r[i + 2], (size_t)(s->n - i - 2) * sizeof(s->r[0]));
+			s->n--;
+		} else {
+			i++;
+		}
+	}
+}
+
 /* Add [start, end), which must not overlap anything; keeps the list sorted. */
 int region_add(struct space *s, uint64_t start, uint64_t end, unsigned prot)
 {
@@ -29,6 +43,7 @@ int region_add(struct space *s, uint64_t start, uint64_t end, unsigned prot)
 	memmove(&s->r[i + 1], &s->r[i], (size_t)(s->n - i) * sizeof(s->r[0]));
 	s->r[i] = (struct region){start, end, prot};
 	s->n++;
+	merge(s);
 	return 0;
 }
 
@@ -89,6 +104,7 @@ int region_protect(struct space *s, uint64_t start, uint64_t end, unsigned prot)
 	for (int i = 0; i < s->n; i++)
 		if (s->r[i].start >= start && s->r[i].end <= end)
 			s->r[i].prot = prot;
+	merge(s);
 	return 0;
 }
 

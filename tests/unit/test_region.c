@@ -23,6 +23,18 @@ static void add_keeps_sorted_and_refuses_overlap(void)
 	CHECK(region_add(&s, 20 * K, 30 * K, 1) == 0); /* touching is fine */
 }
 
+static void neighbours_with_same_rights_merge(void)
+{
+	reset();
+	region_add(&s, 10 * K, 20 * K, 3);
+	region_add(&s, 20 * K, 30 * K, 3);
+	CHECK(s.n == 1 && s.r[0].start == 10 * K && s.r[0].end == 30 * K);
+	region_add(&s, 30 * K, 40 * K, 1); /* other rights: stays apart */
+	CHECK(s.n == 2);
+	CHECK(region_protect(&s, 30 * K, 40 * K, 3) == 0);
+	CHECK(s.n == 1 && s.r[0].end == 40 * K);
+}
+
 static void find_by_address(void)
 {
 	reset();
@@ -89,7 +101,7 @@ static void gap_is_highest_fit(void)
 static void table_full_reported(void)
 {
 	reset();
-	for (int i = 0; i < MAX_REGIONS; i++)
+	for (int i = 0; i < MAX_REGIONS; i++) /* gaps between them: no merging */
 		CHECK(region_add(&s, (uint64_t)i * 2 * K, (uint64_t)i * 2 * K + K, 1) == 0);
 	CHECK(region_add(&s, 1000 * K, 1001 * K, 1) == -AX_ENOMEM);
 	CHECK(region_protect(&s, 0, K, 3) == 0); /* a whole region: no split needed */
@@ -98,6 +110,7 @@ static void table_full_reported(void)
 int main(void)
 {
 	RUN(add_keeps_sorted_and_refuses_overlap);
+	RUN(neighbours_with_same_rights_merge);
 	RUN(find_by_address);
 	RUN(remove_splits_a_region);
 	RUN(remove_across_several_regions);
