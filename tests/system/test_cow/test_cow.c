@@ -1,7 +1,9 @@
 /*
  * The mechanism under vm's copy-on-write fork: two processes share a frame
  * read-only (KC_VSHARE), each gets a private writable copy on demand
- * (KC_VCOW), and every frame comes back when both end (KC_MEMINFO).
+ * (KC_VCOW), and every frame comes back when both end (KC_MEMINFO). It
+ * runs at the highest priority and never blocks until it reports, so no
+ * other process allocates or frees memory while it counts.
  */
 #include "../test.h"
 
