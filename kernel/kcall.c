@@ -262,18 +262,31 @@ static int do_vmap(struct proc *c, ax_message *m)
 	return 0;
 }
 
-static int do_vunmap(struct proc *c, ax_message *m)
+/*
+ * Decode the common arguments of the calls on a range of one process's pages:
+ * u64[0] target, u64[1] page-aligned start, u64[2] length, u64[3] flags
+ * within allowed (pass ~0 when the call takes no flags).
+ */
+static int decode_pages(struct proc *c, const ax_message *m, uint64_t allowed, struct proc **p)
 {
-	struct proc *p;
-	uint64_t va = m->u64[1], len = m->u64[2];
-	int r = target(c, m->u64[0], &p);
+	int r = target(c, m->u64[0], p);
 
 	if (r < 0)
 		return r;
-	if (!page_range_ok(va, len))
+	if (!page_range_ok(m->u64[1], m->u64[2]) || (m->u64[3] & ~allowed))
 		return -AX_EINVAL;
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-		as_unmap(p->pml4, va + off);
+	return 0;
+}
+
+static int do_vunmap(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	int r = decode_pages(c, m, ~0ULL, &p);
+
+	if (r < 0)
+		return r;
+	for (uint64_t off = 0; off < m->u64[2]; off += PAGE_SIZE)
+		as_unmap(p->pml4, m->u64[1] + off);
 	return 0;
 }
 
@@ -282,12 +295,10 @@ static int do_vmalloc(struct proc *c, ax_message *m)
 {
 	struct proc *p;
 	uint64_t va = m->u64[1], len = m->u64[2], fl = m->u64[3];
-	int r = target(c, m->u64[0], &p);
+	int r = decode_pages(c, m, AX_MAP_WRITE | AX_MAP_EXEC, &p);
 
 	if (r < 0)
 		return r;
-	if (!page_range_ok(va, len) || fl & ~3ULL)
-		return -AX_EINVAL;
 	if (len / PAGE_SIZE > kframes.nfree)
 		return -AX_ENOMEM;
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
@@ -590,12 +601,10 @@ static int do_vprotect(struct proc *c, ax_message *m)
 {
 	struct proc *p;
 	uint64_t va = m->u64[1], len = m->u64[2], fl = m->u64[3];
-	int r = target(c, m->u64[0], &p);
+	int r = decode_pages(c, m, AX_MAP_WRITE | AX_MAP_EXEC, &p);
 
 	if (r < 0)
 		return r;
-	if (!page_range_ok(va, len) || fl & ~3ULL)
-		return -AX_EINVAL;
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t *pte = as_pte(p->pml4, va + off);
 

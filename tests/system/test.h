@@ -112,4 +112,17 @@ static inline int other_copy(endpoint_t owner, uint64_t va, void *mine, uint64_t
 			&(ax_message){.u64 = {(uint64_t)(int64_t)ax_self, 0, 0, (uint64_t)mine, len, (uint64_t)dir}});
 }
 
+/* A raw Linux system call, as an unprivileged (POSIX) test process makes it. */
+static inline long posix_call(long nr, long a, long b, long c, long d, long e, long f)
+{
+	long r;
+	register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
 #endif

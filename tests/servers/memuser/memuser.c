@@ -5,19 +5,7 @@
  */
 #include "../../system/test.h"
 
-static long sys6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
-
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return r;
-}
-
-#define MMAP(addr, len, prot, flags, fd) sys6(9, (long)(addr), (long)(len), prot, flags, fd, 0)
+#define MMAP(addr, len, prot, flags, fd) posix_call(9, (long)(addr), (long)(len), prot, flags, fd, 0)
 #define RW 3
 #define ANON 0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */
 
@@ -51,29 +39,29 @@ int main(void)
 	a = MMAP(0, 3 * 4096, RW, ANON, -1);
 	fail |= (a <= 0 || a % 4096) << 0;
 	fail |= !(a > 0 && zero_and_keep((volatile uint64_t *)a, 3 * 512)) << 1;
-	r = sys6(11, a + 4096, 4096, 0, 0, 0, 0); /* munmap the middle page */
+	r = posix_call(11, a + 4096, 4096, 0, 0, 0, 0); /* munmap the middle page */
 	b = MMAP(a + 4096, 4096, RW, ANON | 0x10, -1); /* MAP_FIXED into the hole */
 	fail |= (r != 0 || b != a + 4096 || ((volatile uint64_t *)b)[0] != 0) << 2;
 
-	brk0 = sys6(12, 0, 0, 0, 0, 0, 0);
-	r = sys6(12, brk0 + 10000, 0, 0, 0, 0, 0);
+	brk0 = posix_call(12, 0, 0, 0, 0, 0, 0);
+	r = posix_call(12, brk0 + 10000, 0, 0, 0, 0, 0);
 	p = (volatile uint64_t *)brk0;
 	fail |= (brk0 <= 0 || r != brk0 + 10000 || !zero_and_keep(p, 1024)) << 3;
-	fail |= (sys6(12, brk0 + 100, 0, 0, 0, 0, 0) != brk0 + 100) << 4;
+	fail |= (posix_call(12, brk0 + 100, 0, 0, 0, 0, 0) != brk0 + 100) << 4;
 
 	fail |= (deep(250) != 250 * 251 / 2) << 5; /* 250 frames of 1 KiB: the stack must grow */
 
-	r = sys6(10, a, 4096, 1, 0, 0, 0); /* read-only */
-	fail |= (r != 0 || ((volatile uint64_t *)a)[0] != 1 || sys6(10, a, 4096, RW, 0, 0, 0) != 0) << 6;
+	r = posix_call(10, a, 4096, 1, 0, 0, 0); /* read-only */
+	fail |= (r != 0 || ((volatile uint64_t *)a)[0] != 1 || posix_call(10, a, 4096, RW, 0, 0, 0) != 0) << 6;
 	((volatile uint64_t *)a)[0] = 77; /* writable again */
 
-	b = sys6(25, a, 3 * 4096, 64 * 4096, 1, 0, 0); /* mremap grow, may move */
+	b = posix_call(25, a, 3 * 4096, 64 * 4096, 1, 0, 0); /* mremap grow, may move */
 	fail |= (b <= 0 || ((volatile uint64_t *)b)[0] != 77 || !zero_and_keep((volatile uint64_t *)(b + 3 * 4096), 512)) << 7;
 
 	fail |= (MMAP(0, 4096, RW, 0x02, 3) != -19 /* ENODEV: file mappings wait for vfs */ || MMAP(0, 4096, RW, 0x33, -1) != -AX_EINVAL ||
 		 MMAP(0, 0, RW, ANON, -1) != -AX_EINVAL) << 8;
-	fail |= (sys6(11, a + 1, 4096, 0, 0, 0, 0) != -AX_EINVAL) << 9;
-	sys6(231, fail, 0, 0, 0, 0, 0); /* exit_group: the stand-in pm reads the status */
+	fail |= (posix_call(11, a + 1, 4096, 0, 0, 0, 0) != -AX_EINVAL) << 9;
+	posix_call(231, fail, 0, 0, 0, 0, 0); /* exit_group: the stand-in pm reads the status */
 	for (;;)
 		;
 }
