@@ -154,31 +154,28 @@ static void make_start_frame(uint64_t frame[14], const void *image)
 	memcpy(frame, f, sizeof(f));
 }
 
-static void load_boot_process(int i, const char *const *names)
+static void load_boot_process(int i, const struct bootspec *spec)
 {
 	struct boot_module *m = &modules[i];
-	struct bootspec spec;
 	struct loader ld;
 	uint64_t entry, start_frame[14];
 	int err = 0;
 
-	if (bootspec_parse(m->cmdline, names, nmodules, FIRST_BOOT_SLOT, kcall_names, KC_COUNT, &spec) < 0)
-		panic("boot module %d ('%s'): %s", i, m->cmdline, spec.error);
-	if (!(ld.p = proc_alloc(FIRST_BOOT_SLOT + i, spec.name, &err)))
-		panic("boot module %s: no process slot (%d)", spec.name, err);
+	if (!(ld.p = proc_alloc(FIRST_BOOT_SLOT + i, spec->name, &err)))
+		panic("boot module %s: no process slot (%d)", spec->name, err);
 	ld.image = P2V(m->start);
 	err = elf_load(ld.image, m->end - m->start, USER_TOP, load_segment, &ld, &entry);
 	if (err < 0)
-		panic("boot module %s: not a loadable static ELF64 executable (%d)", spec.name, err);
+		panic("boot module %s: not a loadable static ELF64 executable (%d)", spec->name, err);
 	((struct ax_bootinfo *)bootinfo_page)->self = ld.p->ep;
 	make_start_frame(start_frame, ld.image);
 	if (map_fresh(ld.p, AX_STACK_TOP - AX_BOOT_STACK, AX_BOOT_STACK, PTE_W, 0) < 0 ||
 	    map_fresh(ld.p, AX_BOOTINFO_ADDR, PAGE_SIZE, 0, bootinfo_page) < 0 ||
 	    as_rw(ld.p->pml4, AX_STACK_TOP - sizeof(start_frame), (void *)start_frame, sizeof(start_frame), true) < 0)
-		panic("boot module %s: out of memory", spec.name);
-	ld.p->priv = spec.priv;
-	ld.p->prio = spec.prio;
-	ld.p->quantum_ms = ld.p->ticks_left = spec.quantum_ms;
+		panic("boot module %s: out of memory", spec->name);
+	ld.p->priv = spec->priv;
+	ld.p->prio = spec->prio;
+	ld.p->quantum_ms = ld.p->ticks_left = spec->quantum_ms;
 	ld.p->tf.rip = entry;
 	ld.p->tf.rsp = AX_STACK_TOP - sizeof(start_frame);
 	ld.p->tf.rdi = (uint64_t)ld.p->ep;
@@ -186,26 +183,34 @@ static void load_boot_process(int i, const char *const *names)
 	sched_unblock(ld.p, BLK_STOPPED, false);
 }
 
-/* Name every boot process first: privileges may name later ones. */
+/*
+ * Parse every boot command line before loading anything: privileges may
+ * name later processes, and every process's boot information lists all.
+ */
 static void load_boot_processes(void)
 {
+	static struct bootspec specs[AX_BOOT_MAX];
 	const char *names[AX_BOOT_MAX];
 
 	for (int i = 0; i < nmodules; i++) {
-		struct bootspec spec;
-
-		bootspec_parse(modules[i].cmdline, 0, 0, 0, 0, 0, &spec);
-		strlcpy(modules[i].name, spec.name, sizeof(modules[i].name));
+		bootspec_parse(modules[i].cmdline, 0, 0, 0, 0, 0, &specs[i]); /* the name is all we need yet */
+		strlcpy(modules[i].name, specs[i].name, sizeof(modules[i].name));
 		names[i] = modules[i].name;
-		strlcpy(bootinfo.procs[i].name, spec.name, sizeof(bootinfo.procs[i].name));
+	}
+	for (int i = 0; i < nmodules; i++) {
+		if (bootspec_parse(modules[i].cmdline, names, nmodules, FIRST_BOOT_SLOT, kcall_names, KC_COUNT,
+				   &specs[i]) < 0)
+			panic("boot module %d ('%s'): %s", i, modules[i].cmdline, specs[i].error);
+		strlcpy(bootinfo.procs[i].name, specs[i].name, sizeof(bootinfo.procs[i].name));
 		bootinfo.procs[i].ep = ep_make(FIRST_BOOT_SLOT + i, 1);
+		bootinfo.procs[i].flags = specs[i].priv.flags;
 	}
 	bootinfo.count = (uint32_t)nmodules;
 	bootinfo.tsc_hz = tsc_hz;
 	_Static_assert(sizeof(bootinfo) <= PAGE_SIZE, "boot info fits a page");
 	memcpy(bootinfo_page, &bootinfo, sizeof(bootinfo));
 	for (int i = 0; i < nmodules; i++)
-		load_boot_process(i, names);
+		load_boot_process(i, &specs[i]);
 	for (int i = 0; i < nmodules; i++) /* the images are copied: give their memory back */
 		frame_range_free(&kframes, modules[i].start / PAGE_SIZE,
 				 ALIGN_UP(modules[i].end, PAGE_SIZE) / PAGE_SIZE - modules[i].start / PAGE_SIZE);

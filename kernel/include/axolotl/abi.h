@@ -251,7 +251,7 @@ struct ax_bootinfo {
 	struct {
 		char name[16];
 		endpoint_t ep;
-		uint32_t reserved;
+		uint32_t flags; /* its AX_PRIV_* flags: pm adopts those without AX_PRIV_SYSTEM */
 	} procs[AX_BOOT_MAX];
 };
 
