@@ -72,14 +72,14 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(UHDRS)
 	$(MUSL_CC) $(MCFLAGS) $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) -o $$@
 endef
 
-# A boot program is a folder of C files: servers/NAME, tests/{system,servers,bench}/NAME.
+# A boot program is a folder of C files: servers/NAME, tests/{system,servers,pm,bench}/NAME.
 # Those holding a file named MUSL are built on musl; the others freestanding.
 define program
 $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	@mkdir -p $$(@D)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef
-PROGRAM_DIRS := $(wildcard servers/* tests/system/*/ tests/servers/*/ tests/bench/*/)
+PROGRAM_DIRS := $(wildcard servers/* tests/system/*/ tests/servers/*/ tests/pm/*/ tests/bench/*/)
 PROGRAM_DIRS := $(patsubst %/,%,$(PROGRAM_DIRS))
 MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
 $(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
@@ -91,6 +91,7 @@ PROGRAMS := $(foreach d,$(PROGRAM_DIRS),$(B)/bin/$(notdir $(d)))
 ISO := $(B)/axolotl.iso
 TEST_ISO := $(B)/test.iso
 SERVERS_ISO := $(B)/servers.iso
+PM_ISO := $(B)/pm.iso
 BENCH_ISO := $(B)/bench.iso
 
 $(B)/%.iso: $(KERNEL) $(PROGRAMS) release/mkiso
@@ -102,6 +103,8 @@ $(TEST_ISO): LIST := tests/system/image.list
 $(TEST_ISO): tests/system/image.list
 $(SERVERS_ISO): LIST := tests/servers/image.list
 $(SERVERS_ISO): tests/servers/image.list
+$(PM_ISO): LIST := tests/pm/image.list
+$(PM_ISO): tests/pm/image.list
 $(BENCH_ISO): LIST := tests/bench/image.list
 $(BENCH_ISO): tests/bench/image.list
 
@@ -131,10 +134,11 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO)
+test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO)
 	$(PYTHON) tests/harness/run_all.py --unit $(B)/unit \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
+		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \
 		--suite "boot_bios:--iso $(ISO) --expect-line 'hello: Axolotl microkernel up'" \
 		--suite "boot_uefi:--iso $(ISO) --uefi --expect-line 'hello: Axolotl microkernel up'"
 

@@ -295,20 +295,24 @@ static int do_vmalloc(struct proc *c, ax_message *m)
 {
 	struct proc *p;
 	uint64_t va = m->u64[1], len = m->u64[2], fl = m->u64[3];
-	int r = decode_pages(c, m, AX_MAP_WRITE | AX_MAP_EXEC, &p);
+	int r = decode_pages(c, m, AX_MAP_WRITE | AX_MAP_EXEC | AX_MAP_IFABSENT, &p);
 
 	if (r < 0)
 		return r;
 	if (len / PAGE_SIZE > kframes.nfree)
 		return -AX_ENOMEM;
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		uint64_t pa = page_alloc();
+		uint64_t *pte = as_pte(p->pml4, va + off), pa;
 
-		r = pa ? as_map(p->pml4, va + off, pa, map_flags(fl) | PTE_OWNED) : -AX_ENOMEM;
+		if ((fl & AX_MAP_IFABSENT) && pte && (*pte & PTE_P))
+			continue;
+		pa = page_alloc();
+		r = pa ? as_map(p->pml4, va + off, pa, map_flags(fl & 3) | PTE_OWNED) : -AX_ENOMEM;
 		if (r < 0) {
 			if (pa)
 				page_free(pa);
-			while (off)
+			/* Undo, unless pages that were there before are mixed in (they stay, as do ours). */
+			while (off && !(fl & AX_MAP_IFABSENT))
 				as_unmap(p->pml4, va + (off -= PAGE_SIZE));
 			return r;
 		}

@@ -85,8 +85,15 @@ static struct mproc *by_pid(int pid)
 	return 0;
 }
 
-/* Copy between pm and a process's memory through a magic grant. */
-static int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
+static int64_t vm_call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
+{
+	ax_message m = {.type = type, .u64 = {a, b, c, d, e}};
+	int r = ax_sendrec(vm, &m);
+
+	return r < 0 ? r : m.i64[0];
+}
+
+static int safecopy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 {
 	grant[0] = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ax_self, ep, 0,
 				     va, len};
@@ -94,12 +101,18 @@ static int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int di
 								(uint64_t)dir}});
 }
 
-static int64_t vm_call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
+/*
+ * Copy between pm and a process's memory through a magic grant. A page not
+ * there yet, or shared copy-on-write, makes the copy fail: vm then prepares
+ * the range as the process's own access would, and the copy runs again.
+ */
+static int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 {
-	ax_message m = {.type = type, .u64 = {a, b, c, d, e}};
-	int r = ax_sendrec(vm, &m);
+	int r = safecopy(ep, va, buf, len, dir);
 
-	return r < 0 ? r : m.i64[0];
+	if (r == -AX_EFAULT && len && vm_call(VM_TOUCH, (uint64_t)ep, va, len, dir == AX_COPY_TO, 0) == 0)
+		r = safecopy(ep, va, buf, len, dir);
+	return r;
 }
 
 static int kcall(unsigned call, uint64_t a, uint64_t b)

@@ -161,6 +161,8 @@ static int64_t do_info(const ax_message *m, ax_message *reply)
 
 /* ---- page faults ---------------------------------------------------------- */
 
+static int grow_stack(struct space *s, uint64_t addr);
+
 /* A fault just below the stack, within its limit, grows it. */
 static int grow_stack(struct space *s, uint64_t addr)
 {
@@ -340,12 +342,45 @@ static int64_t do_mremap(const ax_message *m, ax_message *reply)
 	return (int64_t)to;
 }
 
+/*
+ * A server is about to copy into (or out of) a process's memory: do what
+ * the process's own accesses would fault in. The region's rights apply.
+ */
+static int64_t do_touch(const ax_message *m, ax_message *reply)
+{
+	endpoint_t ep = (endpoint_t)m->i64[0];
+	struct space *s = space_of(ep);
+	uint64_t start = m->u64[1] & ~(PAGE - 1), end = align_up(m->u64[1] + m->u64[2]);
+	int write = m->u64[3] == 1, r;
+
+	(void)reply;
+	if (!s)
+		return -AX_ESRCH;
+	if (m->u64[3] > 1 || end < start || !m->u64[2])
+		return -AX_EINVAL;
+	for (uint64_t page = start; page < end; page += PAGE) {
+		int i = region_find(s, page);
+
+		if (i < 0)
+			i = grow_stack(s, page);
+		if (i < 0 || (write && !(s->r[i].prot & VM_PROT_WRITE)))
+			return -14; /* EFAULT: the process itself could not do this access */
+		r = ax_vmalloc(ep, page, PAGE, map_rights(s->r[i].prot) | AX_MAP_IFABSENT);
+		if (r == 0 && write)
+			r = kcall6(KC_VCOW, (uint64_t)ep, page, 0, 0, 0, 0); /* its own, writable copy */
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static const struct ax_call calls[] = {
 	{VM_SPACE_NEW, do_space_new},
 	{VM_REGION, do_region},
 	{VM_FORK, do_fork},
 	{VM_EXIT, do_exit},
 	{VM_INFO, do_info},
+	{VM_TOUCH, do_touch},
 	{AX_MSG_PAGEFAULT, do_fault},
 	{AX_MSG_POSIX + NR_BRK, do_brk},
 	{AX_MSG_POSIX + NR_MMAP, do_mmap},

@@ -147,6 +147,7 @@ enum ax_kcall {
 #define AX_MAP_WRITE 0x1
 #define AX_MAP_EXEC 0x2
 #define AX_MAP_UNCACHED 0x4
+#define AX_MAP_IFABSENT 0x20 /* KC_VMALLOC: leave pages already present as they are */
 #define AX_SHARE_COW 0x8      /* KC_VSHARE: also make the source read-only (copy-on-write) */
 #define AX_SHARE_PRESENT 0x10 /* KC_VSHARE: share the pages present, skip the holes (fork) */
 

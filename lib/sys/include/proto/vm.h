@@ -1,5 +1,6 @@
 /*
- * What pm says to vm (servers/vm). User processes reach vm directly through
+ * What pm (and, for VM_TOUCH, any server that copies into user memory)
+ * says to vm (servers/vm). User processes reach vm directly through
  * the POSIX bridge for brk, mmap, munmap, mprotect and mremap, and the
  * kernel sends it their page faults (AX_MSG_PAGEFAULT). Replies: i64[0] is
  * 0, a result, or a negative errno.
@@ -15,6 +16,8 @@ enum vm_call {
 	VM_FORK,              /* u64[0]=parent u64[1]=child: the child gets the parent's regions, copy-on-write */
 	VM_EXIT,              /* u64[0]=ep: the process is gone; forget it */
 	VM_INFO,              /* -> u64[1]=free bytes u64[2]=total bytes */
+	VM_TOUCH,             /* u64[0]=ep u64[1]=addr u64[2]=len u64[3]=1 to write: make the range present
+	                         (and writable) as the process's own access would, before a server copies in */
 };
 
 #define VM_PROT_READ 1
