@@ -157,7 +157,15 @@ static const char *parse_word(const char **p, struct bootspec *b, const char *co
 		b->priv.flags |= AX_PRIV_SYSTEM;
 	else if (word_is(w, "sendany"))
 		b->priv.flags |= AX_PRIV_SEND_ANY;
-	else if (word_is(w, "magic"))
+	else if (word_is(w, "data") && b->data_for < 0)
+		b->data_for = AX_BOOT_MAX; /* to= must follow */
+	else if (w.len > 3 && word_is((struct word){w.s, 3}, "to=")) {
+		int i = find_name((struct word){w.s + 3, w.len - 3}, names, nnames);
+
+		if (b->data_for != AX_BOOT_MAX || i < 0)
+			return "to= names no boot process, or follows no data word";
+		b->data_for = i;
+	} else if (word_is(w, "magic"))
 		b->priv.flags |= AX_PRIV_MAGIC;
 	else if (w.len > 5 && word_is((struct word){w.s, 5}, "prio=")) {
 		if (!parse_num((struct word){w.s + 5, w.len - 5}, &v) || v > 15)
@@ -184,7 +192,7 @@ int bootspec_parse(const char *cmdline, const char *const *names, int nnames, in
 	const char *p = cmdline;
 	struct word w;
 
-	*out = (struct bootspec){.prio = 8, .quantum_ms = 10};
+	*out = (struct bootspec){.prio = 8, .quantum_ms = 10, .data_for = -1};
 	while (*p == ' ')
 		p++;
 	if (*p == '/') { /* GRUB may pass the module's path first */
@@ -202,6 +210,10 @@ int bootspec_parse(const char *cmdline, const char *const *names, int nnames, in
 	for (;;) {
 		while (*p == ' ')
 			p++;
+		if (*p == 0 && out->data_for == AX_BOOT_MAX) {
+			out->error = "data needs to=PROCESS";
+			return -AX_EINVAL;
+		}
 		if (*p == 0)
 			return 0;
 		out->error = parse_word(&p, out, names, nnames, first_slot, kcall_names, nkcalls);

@@ -3,6 +3,8 @@
  * scheduling, written in grub.cfg after the module's path. Words:
  *   NAME system sendany magic prio=N quantum=MS
  *   kc=all|CALL,...  send=all|NAME,...  io=LO-HI,...  irq=N,...  mem=LO-HI,...
+ * or, for a module that is not a program but data for one:
+ *   NAME data to=PROCESS
  * Numbers are decimal or 0x-hex; ranges are inclusive. Pure logic.
  */
 #ifndef BOOTSPEC_H
@@ -15,6 +17,7 @@ struct bootspec {
 	struct ax_priv priv;
 	int prio;
 	unsigned quantum_ms;
+	int data_for; /* `data to=NAME`: not a process, but memory for boot process data_for; else -1 */
 	const char *error; /* why parsing failed */
 };
 

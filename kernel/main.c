@@ -183,6 +183,43 @@ static void load_boot_process(int i, const struct bootspec *spec)
 	sched_unblock(ld.p, BLK_STOPPED, false);
 }
 
+static uint64_t data_addr[AX_BOOT_MAX];
+
+/* Give data module i its place in the process it is for, and list it. */
+static void plan_data(int i, const struct bootspec *spec)
+{
+	static uint64_t next_addr[AX_BOOT_MAX];
+	uint32_t k = bootinfo.ndata;
+
+	if (k == AX_BOOT_DATA_MAX)
+		panic("more than %d data modules", AX_BOOT_DATA_MAX);
+	if (!next_addr[spec->data_for])
+		next_addr[spec->data_for] = AX_BOOTDATA_ADDR;
+	data_addr[i] = next_addr[spec->data_for];
+	next_addr[spec->data_for] += ALIGN_UP(modules[i].end - modules[i].start, PAGE_SIZE) + PAGE_SIZE;
+	strlcpy(bootinfo.data[k].name, spec->name, sizeof(bootinfo.data[k].name));
+	bootinfo.data[k].addr = data_addr[i];
+	bootinfo.data[k].size = modules[i].end - modules[i].start;
+	bootinfo.ndata = k + 1;
+}
+
+/* Copy data module i, read-only, into the process it is for. */
+static void load_data(int i, const struct bootspec *spec)
+{
+	struct proc *p = &proc_table[FIRST_BOOT_SLOT + spec->data_for];
+	uint64_t size = modules[i].end - modules[i].start;
+
+	if (p->blocked & BLK_FREE)
+		panic("data module %s is for %s, which is not a process", spec->name, modules[spec->data_for].name);
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t pa = page_alloc(), n = size - off < PAGE_SIZE ? size - off : PAGE_SIZE;
+
+		if (!pa || as_map(p->pml4, data_addr[i] + off, pa, PTE_OWNED | PTE_NX) < 0)
+			panic("data module %s: out of memory", spec->name);
+		memcpy(P2V(pa), (const uint8_t *)P2V(modules[i].start) + off, n);
+	}
+}
+
 /*
  * Parse every boot command line before loading anything: privileges may
  * name later processes, and every process's boot information lists all.
@@ -202,15 +239,21 @@ static void load_boot_processes(void)
 				   &specs[i]) < 0)
 			panic("boot module %d ('%s'): %s", i, modules[i].cmdline, specs[i].error);
 		strlcpy(bootinfo.procs[i].name, specs[i].name, sizeof(bootinfo.procs[i].name));
-		bootinfo.procs[i].ep = ep_make(FIRST_BOOT_SLOT + i, 1);
+		bootinfo.procs[i].ep = specs[i].data_for < 0 ? ep_make(FIRST_BOOT_SLOT + i, 1) : AX_NONE;
 		bootinfo.procs[i].flags = specs[i].priv.flags;
+		if (specs[i].data_for >= 0)
+			plan_data(i, &specs[i]);
 	}
 	bootinfo.count = (uint32_t)nmodules;
 	bootinfo.tsc_hz = tsc_hz;
 	_Static_assert(sizeof(bootinfo) <= PAGE_SIZE, "boot info fits a page");
 	memcpy(bootinfo_page, &bootinfo, sizeof(bootinfo));
 	for (int i = 0; i < nmodules; i++)
-		load_boot_process(i, &specs[i]);
+		if (specs[i].data_for < 0)
+			load_boot_process(i, &specs[i]);
+	for (int i = 0; i < nmodules; i++)
+		if (specs[i].data_for >= 0)
+			load_data(i, &specs[i]);
 	for (int i = 0; i < nmodules; i++) /* the images are copied: give their memory back */
 		frame_range_free(&kframes, modules[i].start / PAGE_SIZE,
 				 ALIGN_UP(modules[i].end, PAGE_SIZE) / PAGE_SIZE - modules[i].start / PAGE_SIZE);

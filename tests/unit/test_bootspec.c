@@ -15,7 +15,7 @@ static void parses_name_and_defaults(void)
 {
 	CHECK(parse("hello") == 0);
 	CHECK(strcmp(b.name, "hello") == 0);
-	CHECK(b.prio == 8 && b.quantum_ms == 10);
+	CHECK(b.prio == 8 && b.quantum_ms == 10 && b.data_for == -1);
 	CHECK(b.priv.flags == 0 && b.priv.kcalls == 0 && b.priv.irqs == 0);
 }
 
@@ -57,6 +57,12 @@ static void parses_io_irq_and_memory(void)
 	CHECK(b.priv.mem[0].base == 0xb8000 && b.priv.mem[0].size == 0x1000);
 }
 
+static void parses_data_module(void)
+{
+	CHECK(parse("programs data to=disk") == 0);
+	CHECK(strcmp(b.name, "programs") == 0 && b.data_for == 2);
+}
+
 #define REFUSED(name, line)                          \
 	static void name(void)                       \
 	{                                            \
@@ -77,6 +83,9 @@ REFUSED(refuses_empty_name, "")
 REFUSED(refuses_long_name, "abcdefghijklmnopq system")
 REFUSED(refuses_empty_list_item, "x kc=print,")
 REFUSED(refuses_bad_number, "x irq=0xZZ")
+REFUSED(refuses_data_without_target, "x data")
+REFUSED(refuses_data_for_unknown_process, "x data to=nobody")
+REFUSED(refuses_to_without_data, "x to=hello")
 
 int main(void)
 {
@@ -86,6 +95,10 @@ int main(void)
 	RUN(parses_kernel_calls);
 	RUN(parses_send_targets_by_slot);
 	RUN(parses_io_irq_and_memory);
+	RUN(parses_data_module);
+	RUN(refuses_data_without_target);
+	RUN(refuses_data_for_unknown_process);
+	RUN(refuses_to_without_data);
 	RUN(refuses_unknown_word);
 	RUN(refuses_unknown_kernel_call);
 	RUN(refuses_unknown_send_target);

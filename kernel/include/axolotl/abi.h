@@ -239,8 +239,12 @@ _Static_assert(sizeof(struct ax_grant) == 32, "grant entries are 32 bytes");
  * (and, in `self`, the process reading it). Its stack (AX_BOOT_STACK bytes)
  * ends at AX_STACK_TOP; rsp points at a System V start frame (argc 0, empty
  * argv and envp, auxv with AT_PAGESZ), so musl's own start-up can run.
+ * A module marked `data to=NAME` is no process: its bytes are mapped
+ * read-only into NAME from AX_BOOTDATA_ADDR on, and listed in data[].
  */
 #define AX_BOOTINFO_ADDR 0x7ff000000000UL
+#define AX_BOOTDATA_ADDR 0x7fe000000000UL /* data modules, read-only, in the process they are for */
+#define AX_BOOT_DATA_MAX 4
 #define AX_STACK_TOP 0x7ffffffff000UL
 #define AX_BOOT_STACK 0x10000UL
 #define AX_BOOT_MAX 32
@@ -254,6 +258,11 @@ struct ax_bootinfo {
 		endpoint_t ep;
 		uint32_t flags; /* its AX_PRIV_* flags: pm adopts those without AX_PRIV_SYSTEM */
 	} procs[AX_BOOT_MAX];
+	uint32_t ndata;
+	struct {
+		char name[16];
+		uint64_t addr, size; /* where it is in the process it was given to */
+	} data[AX_BOOT_DATA_MAX];
 };
 
 #endif
