@@ -104,7 +104,12 @@ $(TEST_ISO): tests/system/image.list
 $(SERVERS_ISO): LIST := tests/servers/image.list
 $(SERVERS_ISO): tests/servers/image.list
 $(PM_ISO): LIST := tests/pm/image.list
-$(PM_ISO): tests/pm/image.list
+$(PM_ISO): tests/pm/image.list $(B)/bin/pm-programs.cpio
+
+# A program archive for pm from a list of PATH PROGRAM (build/bin) or PATH @FILE lines.
+$(B)/bin/pm-programs.cpio: tests/pm/programs.list tests/pm/motd $(PROGRAMS) release/mkcpio
+	release/mkcpio $@ $$(awk '!/^#/ && NF == 2 { f = $$2; sub(/^@/, "", f); \
+		print $$1 "=" ($$2 ~ /^@/ ? f : "$(B)/bin/" f) }' $<)
 $(BENCH_ISO): LIST := tests/bench/image.list
 $(BENCH_ISO): tests/bench/image.list
 
@@ -113,7 +118,7 @@ $(BENCH_ISO): tests/bench/image.list
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
-UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c
+UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c servers/pm/cpio.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h)
 	@mkdir -p $(@D)

@@ -135,6 +135,24 @@ static int64_t do_fork(const ax_message *m, ax_message *reply)
 	return 0;
 }
 
+static int64_t do_protect(const ax_message *m, ax_message *reply)
+{
+	struct space *s = space_of((endpoint_t)m->i64[0]);
+	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3];
+	int r;
+
+	(void)reply;
+	if (!from_pm(m))
+		return -AX_EPERM;
+	if (!s)
+		return -AX_ESRCH;
+	if (start % PAGE || len % PAGE || !len || prot > PROT_MASK)
+		return -AX_EINVAL;
+	if ((r = region_protect(s, start, start + len, (unsigned)prot)) < 0)
+		return r;
+	return kcall6(KC_VPROTECT, (uint64_t)m->i64[0], start, len, map_rights((unsigned)prot), 0, 0);
+}
+
 static int64_t do_exit(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of((endpoint_t)m->i64[0]);
@@ -380,6 +398,7 @@ static const struct ax_call calls[] = {
 	{VM_FORK, do_fork},
 	{VM_EXIT, do_exit},
 	{VM_INFO, do_info},
+	{VM_PROTECT, do_protect},
 	{VM_TOUCH, do_touch},
 	{AX_MSG_PAGEFAULT, do_fault},
 	{AX_MSG_POSIX + NR_BRK, do_brk},

@@ -116,6 +116,21 @@ int main(void)
 	after = free_ram();
 	report("pm_memory_returned_after_100_fork_exit_cycles", before > 0 && after == before);
 
+	{
+		const char *args[] = {"echoargs", "one", "two", 0}, *env[] = {"A=1", "B=2", 0};
+
+		pid = SYS(57, 0, 0, 0, 0);
+		if (pid == 0) {
+			SYS(59, "/bin/echoargs", args, env, 0);
+			SYS(60, 100, 0, 0, 0); /* only if execve failed */
+		}
+		report("pm_execve_runs_program_with_args_env_auxv", wait_for(pid, &st, 0) == pid && EXITED(st) &&
+									   EXIT_CODE(st) == 0);
+		report("pm_execve_missing_file_enoent", SYS(59, "/bin/nothing", args, env, 0) == -2);
+		report("pm_execve_not_executable_eacces", SYS(59, "/etc/motd", args, env, 0) == -13);
+		report("pm_execve_bad_path_pointer_efault", SYS(59, 0x10, args, env, 0) == -AX_EFAULT);
+		report("pm_execve_bad_argv_pointer_efault", SYS(59, "/bin/echoargs", 0x10, env, 0) == -AX_EFAULT);
+	}
 	report("pm_arch_prctl_set_and_get_fs", SYS(158, 0x1002, 0x123450, 0, 0) == 0 &&
 						       SYS(158, 0x1003, &fs, 0, 0) == 0 && fs == 0x123450);
 	SYS(158, 0x1002, 0, 0, 0);

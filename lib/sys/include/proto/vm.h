@@ -16,6 +16,7 @@ enum vm_call {
 	VM_FORK,              /* u64[0]=parent u64[1]=child: the child gets the parent's regions, copy-on-write */
 	VM_EXIT,              /* u64[0]=ep: the process is gone; forget it */
 	VM_INFO,              /* -> u64[1]=free bytes u64[2]=total bytes */
+	VM_PROTECT,           /* u64[0]=ep u64[1]=start u64[2]=len u64[3]=VM_PROT_*: new rights (pm, after loading) */
 	VM_TOUCH,             /* u64[0]=ep u64[1]=addr u64[2]=len u64[3]=1 to write: make the range present
 	                         (and writable) as the process's own access would, before a server copies in */
 };

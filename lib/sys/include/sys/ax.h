@@ -54,6 +54,7 @@ void ax_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Set by the start-up code before main runs. */
 extern endpoint_t ax_self;
 extern const struct ax_bootinfo *ax_bootinfo;
+extern uint64_t *ax_start_sp; /* freestanding programs: the System V start frame */
 
 /* Each program defines main; returning ends the process. */
 int main(void);
