@@ -67,10 +67,19 @@ $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
 	$(MUSL_CC) $(MCFLAGS) -c $< -o $@
 
 define musl_program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(UHDRS)
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(UHDRS) $(B)/gen/syscall_names.c
 	@mkdir -p $$(@D)
-	$(MUSL_CC) $(MCFLAGS) $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) -o $$@
+	$(MUSL_CC) $(MCFLAGS) -I$(B)/gen $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) -o $$@
 endef
+
+# Linux's system call names, for pm's "not implemented" log lines: generated
+# from the installed kernel headers (linux-libc-dev), not kept in the tree.
+SYSCALL_HEADER := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
+$(B)/gen/syscall_names.c: $(SYSCALL_HEADER)
+	@mkdir -p $(@D)
+	awk 'BEGIN { print "/* Generated from $(SYSCALL_HEADER). */" } \
+	     $$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); \
+	       printf "[%s] = \"%s\",\n", $$3, $$2 }' $< > $@
 
 # A boot program is a folder of C files: servers/NAME, tests/{system,servers,pm,bench}/NAME.
 # Those holding a file named MUSL are built on musl; the others freestanding.
@@ -144,6 +153,7 @@ test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO)
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
 		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \
+		--suite "pm_enosys_logged_once_by_name:--iso $(PM_ISO) --expect-line 'pm: pid 1 called acct \(163\), not implemented: ENOSYS' --expect-line 'TESTS DONE'" \
 		--suite "boot_bios:--iso $(ISO) --expect-line 'hello: Axolotl microkernel up'" \
 		--suite "boot_uefi:--iso $(ISO) --uefi --expect-line 'hello: Axolotl microkernel up'"
 

@@ -3,10 +3,15 @@
 
 static ax_handler find(const struct ax_call *calls, int n, int32_t type)
 {
-	for (int i = 0; i < n; i++)
+	ax_handler other = 0;
+
+	for (int i = 0; i < n; i++) {
 		if (calls[i].type == type)
 			return calls[i].fn;
-	return 0;
+		if (calls[i].type == AX_CALL_OTHER)
+			other = calls[i].fn;
+	}
+	return other;
 }
 
 _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notify)(const ax_message *m))

@@ -28,7 +28,12 @@ enum {
 	NR_GETPID = 39, NR_FORK = 57, NR_EXECVE = 59, NR_EXIT = 60, NR_WAIT4 = 61, NR_UNAME = 63, NR_GETUID = 102,
 	NR_GETGID = 104, NR_GETEUID = 107, NR_GETEGID = 108, NR_GETPPID = 110, NR_SYSINFO = 99,
 	NR_ARCH_PRCTL = 158, NR_REBOOT = 169, NR_GETTID = 186, NR_SET_TID_ADDRESS = 218, NR_EXIT_GROUP = 231,
-	NR_ROUTES = 232,
+	NR_ROUTES = 512,
+};
+
+/* Linux's call names, generated at build time from the kernel headers. */
+static const char *const syscall_names[NR_ROUTES] = {
+#include "syscall_names.c"
 };
 #define ECHILD 10
 #define EBADF 9
@@ -579,6 +584,29 @@ static int64_t do_execve(const ax_message *m, ax_message *reply)
 	return 0; /* the reply resumes the process at its new entry point, rax = 0 */
 }
 
+/*
+ * Every call number nobody serves yet comes here: -ENOSYS, and one log line
+ * per number, by name, so a missing call is easy to find.
+ */
+static int64_t do_other(const ax_message *m, ax_message *r)
+{
+	static uint64_t logged[NR_ROUTES / 64];
+	int64_t nr = (int64_t)m->type - AX_MSG_POSIX;
+	struct mproc *p = caller(m);
+
+	(void)r;
+	if (nr < 0 || nr >= NR_ROUTES) {
+		ax_printf("pm: message of unknown type %x from %d: refused\n", m->type, m->source);
+		return -AX_ENOSYS;
+	}
+	if (!(logged[nr / 64] & (1ULL << (nr % 64)))) {
+		logged[nr / 64] |= 1ULL << (nr % 64);
+		ax_printf("pm: pid %d called %s (%ld), not implemented: ENOSYS\n", p ? p->pid : -1,
+			  syscall_names[nr] ? syscall_names[nr] : "an unknown call", nr);
+	}
+	return -AX_ENOSYS;
+}
+
 /* reboot(2): power off and halt both power the machine off. */
 static int64_t do_reboot(const ax_message *m, ax_message *r)
 {
@@ -646,15 +674,10 @@ static int adopt(endpoint_t ep, int ppid)
 static void install_routes(void)
 {
 	static endpoint_t routes[NR_ROUTES];
-	static const int mine[] = {NR_WRITE, NR_GETPID, NR_FORK, NR_EXECVE, NR_EXIT, NR_WAIT4, NR_UNAME, NR_GETUID, NR_GETGID,
-				   NR_GETEUID, NR_GETEGID, NR_GETPPID, NR_SYSINFO, NR_ARCH_PRCTL, NR_REBOOT,
-				   NR_GETTID, NR_SET_TID_ADDRESS, NR_EXIT_GROUP};
 	static const int vms[] = {NR_MMAP, NR_MPROTECT, NR_MUNMAP, NR_BRK, NR_MREMAP};
 
 	for (int i = 0; i < NR_ROUTES; i++)
-		routes[i] = AX_NONE;
-	for (unsigned i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
-		routes[mine[i]] = ax_self;
+		routes[i] = ax_self; /* served here, or refused here by name (do_other) */
 	for (unsigned i = 0; i < sizeof(vms) / sizeof(vms[0]); i++)
 		routes[vms[i]] = vm;
 	if (kcall(KC_POSIX_ROUTE, (uint64_t)routes, NR_ROUTES) < 0)
@@ -670,6 +693,7 @@ static const struct ax_call calls[] = {
 	CALL(NR_EXIT, do_exit),         CALL(NR_EXECVE, do_execve),         CALL(NR_EXIT_GROUP, do_exit),   CALL(NR_WAIT4, do_wait4),
 	CALL(NR_UNAME, do_uname),       CALL(NR_SYSINFO, do_sysinfo),   CALL(NR_ARCH_PRCTL, do_arch_prctl),
 	CALL(NR_REBOOT, do_reboot),     CALL(NR_SET_TID_ADDRESS, do_set_tid_address),
+	{AX_CALL_OTHER, do_other},
 };
 
 int main(void)

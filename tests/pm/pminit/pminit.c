@@ -137,6 +137,8 @@ int main(void)
 	report("pm_write_to_unknown_descriptor_ebadf", SYS(1, 7, "x", 1, 0) == -9);
 	report("pm_wait4_bad_options_einval", wait_for(-1, &st, 0x40000000) == -AX_EINVAL);
 	report("pm_unimplemented_call_enosys", SYS(400, 0, 0, 0, 0) == -AX_ENOSYS);
+	report("pm_unimplemented_named_call_enosys", SYS(163 /* acct */, 0, 0, 0, 0) == -AX_ENOSYS &&
+						   SYS(163, 0, 0, 0, 0) == -AX_ENOSYS);
 	SYS(1, 1, "TESTS DONE\n", 11, 0);
 	SYS(169, 0xfee1dead, 672274793, 0x4321fedc, 0); /* power off */
 	return failures;

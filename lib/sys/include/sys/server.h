@@ -16,13 +16,16 @@
 typedef int64_t (*ax_handler)(const ax_message *req, ax_message *reply);
 
 struct ax_call {
-	int32_t type;
+	int32_t type; /* AX_CALL_OTHER: every type no other entry names */
 	ax_handler fn;
 };
 
+#define AX_CALL_OTHER INT32_MIN
+
 /*
- * Serve forever: receive from anyone, dispatch by type, reply. Unknown types
- * get -ENOSYS; notifications go to on_notify (may be 0: ignored).
+ * Serve forever: receive from anyone, dispatch by type, reply. Types the
+ * table does not name go to its AX_CALL_OTHER entry, or get -ENOSYS;
+ * notifications go to on_notify (may be 0: ignored).
  */
 _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notify)(const ax_message *m));
 
