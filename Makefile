@@ -88,12 +88,23 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	@mkdir -p $$(@D)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef
-PROGRAM_DIRS := $(wildcard servers/* tests/system/*/ tests/servers/*/ tests/pm/*/ tests/bench/*/)
+PROGRAM_DIRS := $(wildcard servers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ tests/bench/*/ tests/rs/*/)
 PROGRAM_DIRS := $(patsubst %/,%,$(PROGRAM_DIRS))
 MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
 $(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
 $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
-PROGRAMS := $(foreach d,$(PROGRAM_DIRS),$(B)/bin/$(notdir $(d)))
+
+# Ordinary POSIX programs (our commands, the POSIX tests): static Linux
+# executables from Debian's musl-gcc, exactly as a user would build them.
+PCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -static -Wall -Wextra -Werror
+define posix_program
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.h)
+	@mkdir -p $$(@D)
+	$(MUSL_CC) $(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
+endef
+POSIX_DIRS := $(patsubst %/,%,$(wildcard commands/*/ tests/posix/*/))
+$(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
+PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 
 # ---- boot images ------------------------------------------------------------
 
@@ -106,21 +117,26 @@ BENCH_ISO := $(B)/bench.iso
 $(B)/%.iso: $(KERNEL) $(PROGRAMS) release/mkiso
 	release/mkiso $@ $(LIST) $(B)/bin $(KERNEL)
 
-$(ISO): LIST := release/images/default.list
-$(ISO): release/images/default.list
-$(TEST_ISO): LIST := tests/system/image.list
-$(TEST_ISO): tests/system/image.list
-$(SERVERS_ISO): LIST := tests/servers/image.list
-$(SERVERS_ISO): tests/servers/image.list
-$(PM_ISO): LIST := tests/pm/image.list
-$(PM_ISO): tests/pm/image.list $(B)/bin/pm-programs.cpio
+# A program archive (cpio, given to a server as a boot data module) from a
+# list of "PATH PROGRAM" (from build/bin) or "PATH @FILE" (from the tree) lines.
+define archive
+$(B)/bin/$(1): $(2) $(PROGRAMS) release/mkcpio $$(shell awk '!/^\#/ && NF == 2 && $$$$2 ~ /^@/ { print substr($$$$2, 2) }' $(2))
+	release/mkcpio $$@ $$$$(awk '!/^#/ && NF == 2 { f = $$$$2; sub(/^@/, "", f); \
+		print $$$$1 "=" ($$$$2 ~ /^@/ ? f : "$(B)/bin/" f) }' $(2))
+endef
 
-# A program archive for pm from a list of PATH PROGRAM (build/bin) or PATH @FILE lines.
-$(B)/bin/pm-programs.cpio: tests/pm/programs.list tests/pm/motd $(PROGRAMS) release/mkcpio
-	release/mkcpio $@ $$(awk '!/^#/ && NF == 2 { f = $$2; sub(/^@/, "", f); \
-		print $$1 "=" ($$2 ~ /^@/ ? f : "$(B)/bin/" f) }' $<)
-$(BENCH_ISO): LIST := tests/bench/image.list
-$(BENCH_ISO): tests/bench/image.list
+# A boot image: its ISO, its list, and the archives the list loads.
+define image
+$(1): LIST := $(2)
+$(1): $(2) $(3)
+endef
+
+$(eval $(call image,$(ISO),release/images/default.list))
+$(eval $(call image,$(TEST_ISO),tests/system/image.list))
+$(eval $(call image,$(SERVERS_ISO),tests/servers/image.list))
+$(eval $(call archive,pm-programs.cpio,tests/pm/programs.list))
+$(eval $(call image,$(PM_ISO),tests/pm/image.list,$(B)/bin/pm-programs.cpio))
+$(eval $(call image,$(BENCH_ISO),tests/bench/image.list))
 
 # ---- host unit tests --------------------------------------------------------
 

@@ -17,6 +17,7 @@
 
 #include "../../kernel/elf.h"
 #include "cpio.h"
+#include "pm.h"
 #include "wait.h"
 
 #define PAGE 4096ULL
@@ -53,21 +54,7 @@ static const char *const syscall_names[NR_ROUTES] = {
 #define ARG_MAX_BYTES (64 * 1024)
 #define ARG_MAX_COUNT 256
 
-enum { FREE, ALIVE, ZOMBIE };
-
-struct mproc {
-	int state;
-	endpoint_t ep;
-	int pid, ppid, pgrp, sid;
-	int status;        /* wait4's status word, once a zombie */
-	uint64_t fs_base;  /* arch_prctl(ARCH_GET_FS) */
-	uint64_t tid_addr; /* set_tid_address */
-	/* a wait4 this process is blocked in */
-	int waiting, wait_pid, wait_options;
-	uint64_t wait_status, wait_rusage;
-};
-
-static struct mproc procs[AX_NR_SLOTS];
+struct mproc procs[AX_NR_SLOTS];
 static const uint8_t *programs; /* the boot image's program archive (cpio), until vfs */
 static size_t programs_size;
 static int next_pid = 1;
@@ -94,7 +81,7 @@ static struct mproc *new_entry(void)
 	return 0;
 }
 
-static struct mproc *by_pid(int pid)
+struct mproc *by_pid(int pid)
 {
 	for (int i = 0; i < AX_NR_SLOTS; i++)
 		if (procs[i].state != FREE && procs[i].pid == pid)
@@ -123,7 +110,7 @@ static int safecopy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir
  * there yet, or shared copy-on-write, makes the copy fail: vm then prepares
  * the range as the process's own access would, and the copy runs again.
  */
-static int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
+int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 {
 	int r = safecopy(ep, va, buf, len, dir);
 
@@ -232,7 +219,7 @@ static void on_notify(const ax_message *m)
 
 /* ---- the calls ------------------------------------------------------------ */
 
-static struct mproc *caller(const ax_message *m) { return by_ep(m->source); }
+struct mproc *caller(const ax_message *m) { return by_ep(m->source); }
 
 static int64_t do_getpid(const ax_message *m, ax_message *r) { (void)r; return caller(m) ? caller(m)->pid : -AX_ESRCH; }
 static int64_t do_getppid(const ax_message *m, ax_message *r) { (void)r; return caller(m) ? caller(m)->ppid : -AX_ESRCH; }
