@@ -38,18 +38,13 @@ static bool accepts(const struct proc *dst, endpoint_t src, bool is_notify)
 	return dst->getfrom == AX_ANY || dst->getfrom == src;
 }
 
+static void handler_verdict(struct proc *dst, const ax_message *m, bool front);
+
 /* Hand m to dst, which accepts it: stage it and let dst run. */
 static void deliver(struct proc *dst, const ax_message *m, bool front)
 {
-	if (dst->flags & PF_FAULT) { /* vm's answer to a page fault: no message, just go on or end */
-		dst->flags &= ~(PF_FAULT | PF_REPLY);
-		if (m->i64[0] < 0)
-			{
-			dst->death = (struct ax_death){.vector = 14, .address = dst->msg.u64[0], .rip = dst->tf.rip};
-			proc_kill(dst, AX_DEATH_FAULT, "vm could not resolve its page fault");
-		}
-		else
-			sched_unblock(dst, BLK_RECEIVING, front);
+	if (dst->flags & PF_HANDLER_WAIT) {
+		handler_verdict(dst, m, front);
 		return;
 	}
 	dst->msg = *m;
@@ -304,20 +299,70 @@ void ipc_finish_receive(struct proc *p)
 }
 
 /*
- * A POSIX process faulted at addr: send vm the fault on its behalf and
- * block it until vm answers. False if there is no vm to ask.
+ * p (running, or blocked waiting for a verdict) now makes a sendrec on its
+ * own behalf to a handler, as if it had trapped; `wait` says which verdict
+ * it waits for. False if the handler cannot be reached.
  */
+static bool divert(struct proc *p, endpoint_t handler, ax_message *m, unsigned wait)
+{
+	if (handler == AX_NONE || (p->priv.flags & AX_PRIV_SYSTEM) || p->ep == handler)
+		return false;
+	p->blocked &= ~BLK_RECEIVING; /* a verdict just came: p is on no queue */
+	if (do_send(p, handler, m, true, true, true) < 0)
+		return false;
+	p->flags |= wait;
+	await_reply(p, handler, 0);
+	return true;
+}
+
+/* A POSIX process faulted at addr: vm resolves it, or refuses. False if there is no vm to ask. */
 bool ipc_page_fault(struct proc *p, uint64_t addr)
 {
 	ax_message m = {.type = AX_MSG_PAGEFAULT, .u64 = {addr, p->tf.error, p->tf.rip}};
 
-	if (vm_handler == AX_NONE || (p->priv.flags & AX_PRIV_SYSTEM) || p->ep == vm_handler)
-		return false;
-	if (do_send(p, vm_handler, &m, true, true, true) < 0)
-		return false;
-	p->flags |= PF_FAULT;
-	await_reply(p, vm_handler, 0);
-	return true;
+	p->death = (struct ax_death){.vector = 14, .address = addr, .rip = p->tf.rip};
+	return divert(p, vm_handler, &m, PF_FAULT);
+}
+
+/* A POSIX process took a CPU exception: pm turns it into a signal, or refuses. */
+bool ipc_exception(struct proc *p, uint64_t vector, uint64_t addr, uint64_t error)
+{
+	ax_message m = {.type = AX_MSG_EXCEPTION, .u64 = {vector, addr, p->tf.rip, error}};
+
+	p->death = (struct ax_death){.vector = vector, .address = addr, .rip = p->tf.rip};
+	return divert(p, exc_handler, &m, PF_EXCEPTION);
+}
+
+/* p, about to return to user mode, was asked to stop for its signals (KC_SIGNAL). */
+bool ipc_signal_stop(struct proc *p)
+{
+	ax_message m = {.type = AX_MSG_SIGNAL};
+
+	p->flags &= ~PF_SIGNAL;
+	return divert(p, exc_handler, &m, PF_STOPPED);
+}
+
+/*
+ * A handler's answer to a fault, exception or signal stop: p goes on
+ * (i64[0] >= 0) with whatever registers the handler gave it, or ends; a
+ * page fault vm refuses goes on to pm as an exception first.
+ */
+static void handler_verdict(struct proc *p, const ax_message *m, bool front)
+{
+	unsigned wait = p->flags & PF_HANDLER_WAIT;
+
+	p->flags &= ~(PF_HANDLER_WAIT | PF_REPLY);
+	if (m->i64[0] >= 0) {
+		sched_unblock(p, BLK_RECEIVING, front);
+		return;
+	}
+	if (wait == PF_FAULT && ipc_exception(p, 14, p->death.address, p->tf.error))
+		return;
+	if (wait == PF_STOPPED) { /* pm refused to let it go on: end it as killed */
+		proc_kill(p, AX_DEATH_KILLED, 0);
+		return;
+	}
+	proc_kill(p, AX_DEATH_FAULT, wait == PF_FAULT ? "vm could not resolve its page fault" : 0);
 }
 
 /* dead is gone: everyone blocked sending to it or waiting on it learns so. */
@@ -330,10 +375,15 @@ void ipc_wake_all_of(struct proc *dead)
 
 		if (q == dead || (q->blocked & BLK_FREE) || !(sending || waiting))
 			continue;
-		if (q->flags & PF_FAULT) { /* nobody left to resolve its fault */
-			q->flags &= ~PF_FAULT;
-			q->death = (struct ax_death){.vector = 14, .rip = q->tf.rip};
-			proc_kill(q, AX_DEATH_FAULT, "vm ended while resolving its page fault");
+		if (q->flags & (PF_FAULT | PF_EXCEPTION)) { /* nobody left to resolve its fault */
+			q->flags &= ~(PF_FAULT | PF_EXCEPTION | PF_REPLY);
+			proc_kill(q, AX_DEATH_FAULT, "its fault handler ended");
+			continue;
+		}
+		if (q->flags & PF_STOPPED) { /* its signals' keeper is gone: let it run on */
+			q->flags &= ~(PF_STOPPED | PF_REPLY);
+			q->getfrom = AX_NONE;
+			sched_unblock(q, BLK_RECEIVING, false);
 			continue;
 		}
 		q->tf.rax = (uint64_t)(int64_t)((q->flags & PF_POSIX_CALL) ? -AX_EIO : -AX_EDEADEP);

@@ -16,11 +16,13 @@ extern int copy_user(void *dst, const void *src, uint64_t n);
 
 endpoint_t posix_routes[AX_MSG_POSIX_MAX];
 endpoint_t vm_handler = AX_NONE;
+endpoint_t exc_handler = AX_NONE;
 
 const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
 	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs", "meminfo", "vshare", "vcow", "vprotect",
+	"signal", "fpu", "exchandler", "cputime",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -158,6 +160,7 @@ static int do_copy(struct proc *c, ax_message *m)
 	p->supervisor = c->ep;
 	p->tf = src->tf;
 	p->tf.vector = 0; /* resume through iret: every register restored */
+	fpu_sync(src); /* its live FPU registers, not a stale copy */
 	memcpy(p->fpu, src->fpu, sizeof(p->fpu));
 	p->priv = src->priv;
 	p->prio = src->prio;
@@ -455,19 +458,72 @@ static int do_schedule(struct proc *c, ax_message *m)
 }
 
 /* Name the process that resolves POSIX processes' page faults (vm). */
-static int do_vmhandler(struct proc *c, ax_message *m)
+/* Name who handles POSIX processes' page faults (vm) or exceptions and signal stops (pm). */
+static int set_handler(struct proc *c, const ax_message *m, endpoint_t *handler)
 {
 	struct proc *p;
-	endpoint_t ep = (endpoint_t)m->u64[0];
 	int r;
 
-	if (ep == AX_NONE) {
-		vm_handler = AX_NONE;
+	if ((endpoint_t)m->u64[0] == AX_NONE) {
+		*handler = AX_NONE;
 		return 0;
 	}
 	if ((r = target(c, m->u64[0], &p)) < 0)
 		return r;
-	vm_handler = p->ep;
+	*handler = p->ep;
+	return 0;
+}
+
+static int do_vmhandler(struct proc *c, ax_message *m) { return set_handler(c, m, &vm_handler); }
+static int do_exchandler(struct proc *c, ax_message *m) { return set_handler(c, m, &exc_handler); }
+
+/* Stop a POSIX process where signals can be delivered: at its next return to user mode. */
+static int do_signal(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if ((p->priv.flags & AX_PRIV_SYSTEM) || exc_handler == AX_NONE)
+		return -AX_EINVAL;
+	p->flags |= PF_SIGNAL;
+	return 0;
+}
+
+static int do_cputime(struct proc *c, ax_message *m)
+{
+	struct proc *p;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	m->u64[0] = p->cpu_ns;
+	return 0;
+}
+
+/* Read or replace a process's FPU and SSE state (signal frames save and restore it). */
+static int do_fpu(struct proc *c, ax_message *m)
+{
+	uint8_t state[512] __attribute__((aligned(16)));
+	struct proc *p;
+	int r = target(c, m->u64[0], &p);
+
+	if (r < 0)
+		return r;
+	if (m->u64[2] != AX_COPY_FROM && m->u64[2] != AX_COPY_TO)
+		return -AX_EINVAL;
+	if (!user_range_ok(m->u64[1], sizeof(state)))
+		return -AX_EFAULT;
+	if (m->u64[2] == AX_COPY_FROM) {
+		fpu_sync(p);
+		return copy_user((void *)m->u64[1], p->fpu, sizeof(state));
+	}
+	if (copy_user(state, (void *)m->u64[1], sizeof(state)) < 0)
+		return -AX_EFAULT;
+	fpu_sanitize(state); /* reserved MXCSR bits would make fxrstor fault in the kernel */
+	fpu_forget(p);
+	memcpy(p->fpu, state, sizeof(state));
 	return 0;
 }
 
@@ -633,7 +689,8 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
 	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SET_FS] = do_setfs,
 	[KC_MEMINFO] = do_meminfo, [KC_VSHARE] = do_vshare, [KC_VCOW] = do_vcow,
-	[KC_VPROTECT] = do_vprotect,
+	[KC_VPROTECT] = do_vprotect, [KC_SIGNAL] = do_signal, [KC_FPU] = do_fpu, [KC_EXC_HANDLER] = do_exchandler,
+	[KC_CPU_TIME] = do_cputime,
 };
 
 /*

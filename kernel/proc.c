@@ -123,11 +123,14 @@ void proc_kill(struct proc *p, int cause, const char *why)
 			posix_routes[i] = AX_NONE;
 	if (vm_handler == p->ep)
 		vm_handler = AX_NONE;
+	if (exc_handler == p->ep)
+		exc_handler = AX_NONE;
 	fpu_forget(p);
 	as_destroy(p->pml4);
 	p->pml4 = 0;
 	p->alarm_ns = 0;
 	p->death.ep = p->ep;
+	p->death.cpu_ns = p->cpu_ns;
 	p->death.cause = cause;
 	if (current == p)
 		current = 0;

@@ -23,6 +23,10 @@
 #define PF_POSIX_CALL 0x04  /* the pending message is a POSIX reply: rax = i64[0] */
 #define PF_POSIX_WARNED 0x08 /* a system process was told once not to trap POSIX */
 #define PF_FAULT 0x10        /* waiting for vm to resolve a page fault */
+#define PF_SIGNAL 0x20       /* stop for the exception handler at the next return to user mode */
+#define PF_STOPPED 0x40      /* waiting for the exception handler's answer to a signal stop */
+#define PF_EXCEPTION 0x80    /* waiting for the exception handler's answer to an exception */
+#define PF_HANDLER_WAIT (PF_FAULT | PF_STOPPED | PF_EXCEPTION) /* the answer is a verdict, not a message */
 
 #define NR_PRIOS 16
 
@@ -53,6 +57,7 @@ struct proc {
 	/* scheduling */
 	int prio;
 	unsigned quantum_ms, ticks_left;
+	uint64_t cpu_ns; /* CPU time used, counted by timer ticks */
 	struct proc *run_next;
 
 	/* memory */
@@ -101,11 +106,13 @@ struct trapframe *sched_run(void);
 /* ipc.c */
 void ipc_notify_kernel(struct proc *dst, endpoint_t src);
 void ipc_wake_all_of(struct proc *dead);
+bool ipc_exception(struct proc *p, uint64_t vector, uint64_t addr, uint64_t error);
+bool ipc_signal_stop(struct proc *p);
 
 /* kcall.c */
 int kcall_dispatch(struct proc *caller, unsigned call, ax_message *m);
 extern endpoint_t posix_routes[AX_MSG_POSIX_MAX];
-extern endpoint_t vm_handler;
+extern endpoint_t vm_handler, exc_handler;
 
 /* clock.c */
 extern uint64_t clock_ticks, tsc_hz;

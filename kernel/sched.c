@@ -90,6 +90,8 @@ void sched_yield_current(void)
 /* One millisecond passed while current ran. */
 void sched_tick(void)
 {
+	if (current)
+		current->cpu_ns += 1000000;
 	if (current && current->blocked == 0 && current->ticks_left && --current->ticks_left == 0)
 		sched_yield_current();
 }
@@ -102,13 +104,17 @@ struct trapframe *sched_run(void)
 {
 	struct proc *next;
 
-	while (!(next = sched_pick())) {
-		current = 0;
-		cpu_halt_wait();
+	for (;;) {
+		while (!(next = sched_pick())) {
+			current = 0;
+			cpu_halt_wait();
+		}
+		current = next;
+		cpu_switch_to(next);
+		if (next->flags & PF_MSG_PENDING)
+			ipc_finish_receive(next);
+		if (!(next->flags & PF_SIGNAL) || !ipc_signal_stop(next))
+			return &next->tf;
+		/* next now waits for pm to deliver its signals */
 	}
-	current = next;
-	cpu_switch_to(next);
-	if (next->flags & PF_MSG_PENDING)
-		ipc_finish_receive(next);
-	return &next->tf;
 }

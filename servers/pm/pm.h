@@ -1,39 +1,201 @@
-/* What pm's files share: the process table and the ways to reach a process. */
+/*
+ * What pm's files share: the process table, Linux's numbers as musl uses
+ * them, and the ways to reach a process. Each file holds one part of pm:
+ * pm.c (the table, start-up, small calls), fork.c (fork, exit, wait),
+ * exec.c, signal.c, time.c (clocks, timers, sleeping), session.c (process
+ * groups and sessions), limits.c (rlimits), random.c (getrandom).
+ */
 #ifndef PM_PM_H
 #define PM_PM_H
 
+#include <stdbool.h>
+
 #include <sys/server.h>
 
+/* ---- Linux's numbers -------------------------------------------------------- */
+
+enum {
+	NR_WRITE = 1, NR_MMAP = 9, NR_MPROTECT = 10, NR_MUNMAP = 11, NR_BRK = 12, NR_RT_SIGACTION = 13,
+	NR_RT_SIGPROCMASK = 14, NR_RT_SIGRETURN = 15, NR_MREMAP = 25, NR_PAUSE = 34, NR_NANOSLEEP = 35,
+	NR_GETITIMER = 36, NR_ALARM = 37, NR_SETITIMER = 38, NR_GETPID = 39, NR_CLONE = 56, NR_FORK = 57,
+	NR_VFORK = 58, NR_EXECVE = 59, NR_EXIT = 60, NR_WAIT4 = 61, NR_KILL = 62, NR_UNAME = 63,
+	NR_GETTIMEOFDAY = 96, NR_GETRLIMIT = 97, NR_GETRUSAGE = 98, NR_SYSINFO = 99, NR_TIMES = 100,
+	NR_GETUID = 102, NR_GETGID = 104, NR_SETUID = 105, NR_SETGID = 106, NR_GETEUID = 107, NR_GETEGID = 108,
+	NR_SETPGID = 109, NR_GETPPID = 110, NR_GETPGRP = 111, NR_SETSID = 112, NR_GETPGID = 121,
+	NR_GETSID = 124, NR_RT_SIGPENDING = 127, NR_RT_SIGTIMEDWAIT = 128, NR_RT_SIGSUSPEND = 130,
+	NR_SIGALTSTACK = 131, NR_ARCH_PRCTL = 158, NR_SETRLIMIT = 160, NR_SETTIMEOFDAY = 164,
+	NR_REBOOT = 169, NR_GETTID = 186, NR_TIME = 201, NR_TKILL = 200, NR_SET_TID_ADDRESS = 218,
+	NR_RESTART_SYSCALL = 219, NR_CLOCK_SETTIME = 227, NR_CLOCK_GETTIME = 228, NR_CLOCK_GETRES = 229,
+	NR_CLOCK_NANOSLEEP = 230, NR_EXIT_GROUP = 231, NR_TGKILL = 234, NR_WAITID = 247, NR_PRLIMIT64 = 302,
+	NR_GETRANDOM = 318,
+	NR_ROUTES = 512,
+};
+
+/* errno values (Linux's) that the kernel's ABI header does not name */
+enum {
+	ENOENT = 2, EINTR = 4, E2BIG = 7, ENOEXEC = 8, EBADF = 9, ECHILD = 10, EACCES = 13,
+	ENAMETOOLONG = 36,
+	/* Linux's internal "restart the call" codes; never seen by a program */
+	ERESTARTSYS = 512, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516,
+};
+
+#define NSIG 64
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+#define SIGBIT(s) (1ULL << ((s)-1))
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+/* Linux's struct sigaction as the kernel takes it (not libc's). */
+struct k_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+/* What Linux puts in a siginfo_t: the fields pm fills. */
+struct sig_info {
+	int code, pid, uid, status;
+	uint64_t addr;
+};
+
+/* ---- the process table ------------------------------------------------------ */
+
 enum { FREE, ALIVE, ZOMBIE };
+
+struct rlimit64 {
+	uint64_t cur, max;
+};
+#define NR_RLIMITS 16
 
 struct mproc {
 	int state;
 	endpoint_t ep;
 	int pid, ppid, pgrp, sid;
-	int status;        /* wait4's status word, once a zombie */
-	uint64_t fs_base;  /* arch_prctl(ARCH_GET_FS) */
-	uint64_t tid_addr; /* set_tid_address */
-	/* a wait4 this process is blocked in */
-	int waiting, wait_pid, wait_options;
+	int status;       /* wait4's status word, once a zombie */
+	int exit_signal;  /* sent to the parent when it ends (SIGCHLD, or clone's choice) */
+	int execed;       /* has called execve since fork (setpgid's EACCES) */
+	uint64_t fs_base; /* arch_prctl(ARCH_GET_FS) */
+	uint64_t tid_addr;
+	uint64_t start_ns; /* when it was created */
+	uint64_t cpu_ns, child_cpu_ns; /* its own CPU time once ended; its reaped children's */
+
+	/* a call it is blocked in, inside pm (0: none) */
+	int blocked_nr;
+	int wait_pid, wait_options, wait_idtype;
 	uint64_t wait_status, wait_rusage;
+	uint64_t sleep_until;              /* monotonic ns; nanosleep and friends */
+	uint64_t sleep_rem;                /* where to write the time left, or 0 */
+	uint64_t restart_until;            /* restart_syscall resumes a sleep that ends then (0: none) */
+	int vfork_child;                   /* a vfork parent waits for this child to exec or end */
+
+	/* signals */
+	uint64_t sig_pending, sig_mask, saved_mask;
+	int has_saved_mask;                /* sigsuspend: the mask to restore after the handler */
+	struct k_sigaction act[NSIG + 1];
+	struct sig_info info[NSIG + 1];    /* why each pending signal was sent */
+	uint64_t alt_sp, alt_size;
+	int alt_flags;
+	int stopped;                       /* stopped by this signal; pm holds its stop message */
+	int report;                        /* for its parent's wait: STOPPED or CONTINUED, not yet told */
+	int interrupted_nr;                /* the pm call a signal interrupted, for a restart */
+
+	/* ITIMER_REAL */
+	uint64_t alarm_at, alarm_every;    /* monotonic ns (0: off), period */
+
+	struct rlimit64 rlim[NR_RLIMITS];
 };
 
+enum { REPORT_NONE, REPORT_STOPPED, REPORT_CONTINUED };
+
 extern struct mproc procs[AX_NR_SLOTS];
+extern endpoint_t vm;
 
 struct mproc *caller(const ax_message *m);
 struct mproc *by_pid(int pid);
+struct mproc *by_ep(endpoint_t ep);
 int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir);
+int64_t vm_call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e);
+int kcall(unsigned call, uint64_t a, uint64_t b);
+uint64_t now_ns(void);
+/* Answer a call p is blocked in, in pm. */
+void answer(struct mproc *p, int nr, int64_t value);
+
+/* fork.c */
+struct mproc *new_entry(void);
+int next_pid(void);
+void stop_changed(struct mproc *p);
+void became_zombie(struct mproc *p, int status);
+void child_changed(struct mproc *p);
+void vfork_release(struct mproc *child);
+int64_t do_fork(const ax_message *m, ax_message *r);
+int64_t do_vfork(const ax_message *m, ax_message *r);
+int64_t do_clone(const ax_message *m, ax_message *r);
+int64_t do_exit(const ax_message *m, ax_message *r);
+int64_t do_wait4(const ax_message *m, ax_message *r);
+int64_t do_waitid(const ax_message *m, ax_message *r);
+int64_t do_getrusage(const ax_message *m, ax_message *r);
+int64_t do_times(const ax_message *m, ax_message *r);
+void on_deaths(void);
+
+/* exec.c */
+void exec_init(void);
+int64_t do_execve(const ax_message *m, ax_message *r);
+int user_string(endpoint_t ep, uint64_t va, char *buf, size_t max);
+
+/* signal.c */
+void signal_fork(struct mproc *child, const struct mproc *parent);
+void signal_exec(struct mproc *p);
+void post_signal(struct mproc *p, int sig, const struct sig_info *info);
+int signal_for_vector(uint64_t vector);
+int64_t do_signal_stop(const ax_message *m, ax_message *r);
+int64_t do_exception(const ax_message *m, ax_message *r);
+int64_t do_kill(const ax_message *m, ax_message *r);
+int64_t do_tkill(const ax_message *m, ax_message *r);
+int64_t do_tgkill(const ax_message *m, ax_message *r);
+int64_t do_rt_sigaction(const ax_message *m, ax_message *r);
+int64_t do_rt_sigprocmask(const ax_message *m, ax_message *r);
+int64_t do_rt_sigpending(const ax_message *m, ax_message *r);
+int64_t do_rt_sigsuspend(const ax_message *m, ax_message *r);
+int64_t do_rt_sigreturn(const ax_message *m, ax_message *r);
+int64_t do_pause(const ax_message *m, ax_message *r);
+int64_t do_sigaltstack(const ax_message *m, ax_message *r);
 
 /* time.c */
 void time_init(void);
-void time_alarm(void);
+void time_expired(void);
+void time_forget(struct mproc *p);
+int64_t sleep_interrupted(struct mproc *p);
 int64_t do_clock_gettime(const ax_message *m, ax_message *r);
+int64_t do_clock_getres(const ax_message *m, ax_message *r);
+int64_t do_clock_settime(const ax_message *m, ax_message *r);
 int64_t do_gettimeofday(const ax_message *m, ax_message *r);
+int64_t do_settimeofday(const ax_message *m, ax_message *r);
 int64_t do_time(const ax_message *m, ax_message *r);
 int64_t do_nanosleep(const ax_message *m, ax_message *r);
 int64_t do_clock_nanosleep(const ax_message *m, ax_message *r);
-int64_t do_getrandom(const ax_message *m, ax_message *r);
-void time_forget(struct mproc *p);
+int64_t do_restart_syscall(const ax_message *m, ax_message *r);
+int64_t do_alarm(const ax_message *m, ax_message *r);
+int64_t do_setitimer(const ax_message *m, ax_message *r);
+int64_t do_getitimer(const ax_message *m, ax_message *r);
 
 /* session.c */
 int64_t do_setpgid(const ax_message *m, ax_message *r);
@@ -41,5 +203,17 @@ int64_t do_getpgid(const ax_message *m, ax_message *r);
 int64_t do_getpgrp(const ax_message *m, ax_message *r);
 int64_t do_setsid(const ax_message *m, ax_message *r);
 int64_t do_getsid(const ax_message *m, ax_message *r);
+
+/* limits.c */
+void limits_default(struct mproc *p);
+uint64_t stack_limit(const struct mproc *p);
+int64_t do_getrlimit(const ax_message *m, ax_message *r);
+int64_t do_setrlimit(const ax_message *m, ax_message *r);
+int64_t do_prlimit64(const ax_message *m, ax_message *r);
+
+/* random.c */
+void random_init(void);
+void random_bytes(void *buf, size_t n);
+int64_t do_getrandom(const ax_message *m, ax_message *r);
 
 #endif

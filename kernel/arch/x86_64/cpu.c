@@ -101,6 +101,28 @@ void fpu_forget(struct proc *p)
 		fpu_owner = 0;
 }
 
+static void set_ts(bool on);
+
+/* Make p->fpu hold p's state, which may still be live in the registers. */
+void fpu_sync(struct proc *p)
+{
+	if (fpu_owner != p)
+		return;
+	set_ts(false); /* sched_run sets it again for whoever runs next */
+	__asm__ volatile("fxsave %0" : "=m"(p->fpu));
+}
+
+/* Clear the MXCSR bits this CPU does not have: fxrstor faults on them. */
+void fpu_sanitize(uint8_t state[512])
+{
+	uint32_t mask, mxcsr;
+
+	memcpy(&mask, fpu_clean + 28, 4);
+	memcpy(&mxcsr, state + 24, 4);
+	mxcsr &= mask ? mask : 0xffbf;
+	memcpy(state + 24, &mxcsr, 4);
+}
+
 static void set_ts(bool on)
 {
 	uint64_t cr0;

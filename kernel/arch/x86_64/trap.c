@@ -55,6 +55,8 @@ struct trapframe *user_trap(struct trapframe *tf)
 		fpu_trap();
 	} else if (tf->vector == 14 && ipc_page_fault(p, read_cr2())) {
 		/* vm resolves it; p waits */
+	} else if (ipc_exception(p, tf->vector, tf->vector == 14 ? read_cr2() : 0, tf->error)) {
+		/* pm makes it a signal, or ends it */
 	} else {
 		uint64_t addr = tf->vector == 14 ? read_cr2() : 0;
 

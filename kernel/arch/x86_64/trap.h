@@ -21,6 +21,8 @@ void cpu_switch_to(struct proc *p);
 void fpu_trap(void);
 void fpu_init_state(struct proc *p);
 void fpu_forget(struct proc *p);
+void fpu_sync(struct proc *p);
+void fpu_sanitize(uint8_t state[512]);
 _Noreturn void return_to_user(struct trapframe *tf);
 
 /* pic.c */

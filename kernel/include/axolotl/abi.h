@@ -49,6 +49,8 @@ _Static_assert(sizeof(ax_message) == 64, "messages are 64 bytes");
 /* Message types the kernel itself generates. */
 #define AX_MSG_NOTIFY 0x7f000001 /* u64[0]: IRQ bitmap (HARDWARE), now in ns (CLOCK) */
 #define AX_MSG_PAGEFAULT 0x7f000002 /* to vm: u64[0]=address u64[1]=error code u64[2]=rip */
+#define AX_MSG_SIGNAL 0x7f000003 /* to the exception handler: the process stopped where signals can be delivered */
+#define AX_MSG_EXCEPTION 0x7f000004 /* to the exception handler: u64[0]=vector u64[1]=address u64[2]=rip u64[3]=error code */
 #define AX_MSG_POSIX 0x7e000000  /* POSIX trap: type = AX_MSG_POSIX + number */
 #define AX_MSG_POSIX_MAX 1024    /* call numbers 0..1023 may be routed */
 
@@ -58,6 +60,14 @@ _Static_assert(sizeof(ax_message) == 64, "messages are 64 bytes");
  * faulting process. vm answers with i64[0] = 0 (resolved: the faulting
  * instruction runs again, every register intact) or a negative errno (the
  * kernel ends the process).
+ *
+ * Signal stop and exception messages (KC_SIGNAL, KC_EXC_HANDLER): sent, like
+ * a page fault, on the process's behalf to the registered exception handler
+ * (pm), which may change its registers (KC_SET_REGS, KC_FPU) before it
+ * answers. i64[0] = 0: the process goes on with the registers it has then;
+ * negative: the kernel ends it (an exception: as a fault). A page fault vm
+ * refuses becomes an exception message (vector 14) when a handler is
+ * registered. Until the handler answers, the process does not run.
  *
  * POSIX trap message: u64[0..5] = the six syscall arguments (rdi, rsi, rdx,
  * r10, r8, r9). The server answers with any message whose i64[0] is the
@@ -132,7 +142,6 @@ enum ax_kcall {
 	KC_POSIX_ROUTE = 20, /* u64[0]=ptr to endpoint_t[count] u64[1]=count: the POSIX routing table */
 	KC_SCHEDULE = 21,    /* u64[0]=endpoint u64[1]=priority u64[2]=quantum in ms */
 	KC_VMALLOC = 22,     /* u64[0]=endpoint u64[1]=vaddr u64[2]=len u64[3]=AX_MAP_*: map fresh zeroed frames */
-	KC_POWEROFF = 23,    /* u64[0]=0 power off, 1 reboot */
 	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
 	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death: one ended process the caller created; frees its slot */
 	KC_SET_FS = 25,      /* u64[0]=endpoint u64[1]=fs base: the thread pointer (arch_prctl's mechanism) */
@@ -140,6 +149,10 @@ enum ax_kcall {
 	KC_VSHARE = 27,      /* u64[0]=from ep u64[1]=from va u64[2]=to ep u64[3]=to va u64[4]=len u64[5]=AX_MAP_*|AX_SHARE_COW */
 	KC_VCOW = 28,        /* u64[0]=endpoint u64[1]=va: make that shared page its own and writable */
 	KC_VPROTECT = 29,    /* u64[0]=endpoint u64[1]=va u64[2]=len u64[3]=AX_MAP_*: new rights for present pages */
+	KC_SIGNAL = 30,      /* u64[0]=POSIX endpoint: at its next return to user mode it sends AX_MSG_SIGNAL to the exception handler */
+	KC_FPU = 31,         /* u64[0]=endpoint u64[1]=ptr to 512 bytes (fxsave layout) u64[2]=AX_COPY_FROM (get) / AX_COPY_TO (set) */
+	KC_EXC_HANDLER = 32, /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' exceptions and signal stops */
+	KC_CPU_TIME = 33,    /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution) */
 	KC_COUNT
 };
 
@@ -188,6 +201,7 @@ struct ax_death {
 	uint64_t vector;  /* AX_DEATH_FAULT: the exception */
 	uint64_t address; /* AX_DEATH_FAULT: the faulting address (page faults) */
 	uint64_t rip;     /* AX_DEATH_FAULT: where */
+	uint64_t cpu_ns;  /* the CPU time it used */
 };
 
 /* ---- Privileges (KC_PRIV_SET and the boot command line) -------------- */

@@ -1,0 +1,88 @@
+/*
+ * Resource limits: kept per process, inherited across fork and exec, with
+ * Linux's defaults. pm enforces RLIMIT_STACK (the stack vm lets a new
+ * program grow); the file servers will enforce RLIMIT_NOFILE and
+ * RLIMIT_FSIZE when they exist.
+ */
+#include "pm.h"
+
+#define INF UINT64_MAX
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define STACK_MAX (1ULL << 30) /* the room below the stack top vm can give a stack */
+
+void limits_default(struct mproc *p)
+{
+	for (int i = 0; i < NR_RLIMITS; i++)
+		p->rlim[i] = (struct rlimit64){INF, INF};
+	p->rlim[RLIMIT_STACK] = (struct rlimit64){8ULL << 20, INF};
+	p->rlim[RLIMIT_CORE] = (struct rlimit64){0, INF};
+	p->rlim[RLIMIT_NPROC] = (struct rlimit64){AX_NR_SLOTS, AX_NR_SLOTS};
+	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096};
+	p->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){8ULL << 20, 8ULL << 20};
+	p->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){NSIG, NSIG};
+	p->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){819200, 819200};
+	p->rlim[RLIMIT_NICE] = (struct rlimit64){0, 0};
+	p->rlim[RLIMIT_RTPRIO] = (struct rlimit64){0, 0};
+}
+
+/* How far a new program's stack may grow. */
+uint64_t stack_limit(const struct mproc *p)
+{
+	uint64_t lim = p->rlim[RLIMIT_STACK].cur;
+
+	return lim < (128ULL << 10) ? 128ULL << 10 : lim > STACK_MAX ? STACK_MAX : lim & ~4095ULL;
+}
+
+/* prlimit64's core: read the old limit, then set the new one. Everyone is root: raising is allowed. */
+static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t new_ptr, uint64_t old_ptr)
+{
+	struct mproc *p = pid == 0 ? self : by_pid(pid);
+	struct rlimit64 old, nw;
+
+	if (!p || p->state != ALIVE)
+		return -AX_ESRCH;
+	if (resource >= NR_RLIMITS)
+		return -AX_EINVAL;
+	old = p->rlim[resource];
+	if (new_ptr) {
+		if (user_copy(self->ep, new_ptr, &nw, sizeof(nw), AX_COPY_FROM) < 0)
+			return -AX_EFAULT;
+		if (nw.cur > nw.max)
+			return -AX_EINVAL;
+	}
+	if (old_ptr && user_copy(self->ep, old_ptr, &old, sizeof(old), AX_COPY_TO) < 0)
+		return -AX_EFAULT;
+	if (new_ptr)
+		p->rlim[resource] = nw;
+	return 0;
+}
+
+int64_t do_getrlimit(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	if (!m->u64[1])
+		return -AX_EFAULT;
+	return caller(m) ? limit(caller(m), 0, m->u64[0], 0, m->u64[1]) : -AX_ESRCH;
+}
+
+int64_t do_setrlimit(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	if (!m->u64[1])
+		return -AX_EFAULT;
+	return caller(m) ? limit(caller(m), 0, m->u64[0], m->u64[1], 0) : -AX_ESRCH;
+}
+
+int64_t do_prlimit64(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	return caller(m) ? limit(caller(m), (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]) : -AX_ESRCH;
+}

@@ -1,0 +1,449 @@
+/*
+ * Clocks, sleeping and ITIMER_REAL. Monotonic time is the kernel's clock
+ * (KC_CLOCK); wall-clock time is that plus an offset read from the CMOS RTC
+ * at start (or set by clock_settime). Every sleeper and every armed alarm
+ * is a deadline in pm's table; pm keeps the kernel's one alarm for it set
+ * to the earliest, and acts on all that are due when it rings.
+ */
+#include "calendar.h"
+#include "pm.h"
+
+#define NS 1000000000ULL
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1
+#define ITIMER_REAL 0
+#define EOPNOTSUPP 95
+#define SI_KERNEL 0x80
+
+static int64_t realtime_offset; /* ns: wall-clock time = monotonic + this */
+
+struct timespec64 {
+	int64_t sec, nsec;
+};
+
+/* ---- the wall clock --------------------------------------------------------- */
+
+static unsigned cmos(unsigned reg)
+{
+	uint32_t v = 0;
+
+	ax_devio(0x70, AX_IO_OUT8, reg, 0);
+	ax_devio(0x71, AX_IO_IN8, 0, &v);
+	return v & 0xff;
+}
+
+/* Read the RTC (twice, until two reads agree: it may tick in between). */
+static int64_t rtc_seconds(void)
+{
+	unsigned t[6], u[6], status_b;
+	int tries = 0;
+
+	do {
+		while (cmos(0x0a) & 0x80 && tries++ < 100000) /* an update is in progress */
+			;
+		t[0] = cmos(0), t[1] = cmos(2), t[2] = cmos(4), t[3] = cmos(7), t[4] = cmos(8), t[5] = cmos(9);
+		u[0] = cmos(0), u[1] = cmos(2), u[2] = cmos(4), u[3] = cmos(7), u[4] = cmos(8), u[5] = cmos(9);
+	} while ((t[0] != u[0] || t[1] != u[1]) && tries++ < 100000);
+	status_b = cmos(0x0b);
+	if (!(status_b & 4)) /* BCD, the usual */
+		for (int i = 0; i < 6; i++)
+			t[i] = i == 2 ? (bcd(t[i] & 0x7f) | (t[i] & 0x80)) : bcd(t[i]);
+	if (!(status_b & 2) && (t[2] & 0x80)) /* 12-hour clock, PM */
+		t[2] = ((t[2] & 0x7f) % 12) + 12;
+	return epoch_seconds(2000 + t[5], t[4], t[3], t[2] & 0x7f, t[1], t[0]);
+}
+
+void time_init(void)
+{
+	uint32_t probe;
+
+	if (ax_devio(0x71, AX_IO_IN8, 0, &probe) < 0) {
+		ax_printf("pm: no right to the RTC's ports: the wall clock starts at 1970\n");
+		realtime_offset = 0;
+		return;
+	}
+	realtime_offset = rtc_seconds() * (int64_t)NS - (int64_t)now_ns();
+}
+
+/* ---- deadlines -------------------------------------------------------------- */
+
+/* Set the kernel's alarm for the earliest deadline in the table, or cancel it. */
+static void rearm(void)
+{
+	uint64_t first = UINT64_MAX, now = now_ns();
+
+	for (int i = 0; i < AX_NR_SLOTS; i++) {
+		struct mproc *p = &procs[i];
+
+		if (p->state != ALIVE)
+			continue;
+		if (p->sleep_until && p->sleep_until < first)
+			first = p->sleep_until;
+		if (p->alarm_at && p->alarm_at < first)
+			first = p->alarm_at;
+	}
+	ax_alarm(first == UINT64_MAX ? 0 : first > now ? first - now : 1);
+}
+
+/* The kernel's alarm rang: wake the sleepers that are due, send SIGALRM where an alarm is. */
+void time_expired(void)
+{
+	uint64_t now = now_ns();
+
+	for (int i = 0; i < AX_NR_SLOTS; i++) {
+		struct mproc *p = &procs[i];
+
+		if (p->state != ALIVE)
+			continue;
+		if (p->sleep_until && p->sleep_until <= now) {
+			p->sleep_until = 0;
+			p->restart_until = 0;
+			answer(p, p->blocked_nr, 0);
+		}
+		if (p->alarm_at && p->alarm_at <= now) {
+			struct sig_info info = {.code = SI_KERNEL};
+
+			uint64_t next = p->alarm_at + p->alarm_every;
+
+			if (p->alarm_every && next <= now) /* periodic: skip the periods already past */
+				next += ((now - next) / p->alarm_every + 1) * p->alarm_every;
+			p->alarm_at = p->alarm_every ? next : 0;
+			post_signal(p, SIGALRM, &info);
+		}
+	}
+	rearm();
+}
+
+void time_forget(struct mproc *p)
+{
+	p->sleep_until = p->alarm_at = p->alarm_every = p->restart_until = 0;
+}
+
+static int read_timespec(struct mproc *p, uint64_t va, uint64_t *ns)
+{
+	struct timespec64 ts;
+
+	if (user_copy(p->ep, va, &ts, sizeof(ts), AX_COPY_FROM) < 0)
+		return -AX_EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
+		return -AX_EINVAL;
+	*ns = (uint64_t)ts.sec >= UINT64_MAX / NS ? UINT64_MAX / 2 : (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+	return 0;
+}
+
+static int write_timespec(struct mproc *p, uint64_t va, uint64_t ns)
+{
+	struct timespec64 ts = {(int64_t)(ns / NS), (int64_t)(ns % NS)};
+
+	return user_copy(p->ep, va, &ts, sizeof(ts), AX_COPY_TO);
+}
+
+/* Block p until monotonic time `until`. rem: where an interruption writes the time left (relative sleeps). */
+static int64_t sleep_until(struct mproc *p, int nr, uint64_t until, uint64_t rem, int absolute)
+{
+	if (until <= now_ns())
+		return 0;
+	p->blocked_nr = nr;
+	p->sleep_until = until;
+	p->sleep_rem = absolute ? 0 : rem;
+	p->wait_options = absolute; /* what an interruption answers: see sleep_interrupted */
+	rearm();
+	return AX_NO_REPLY;
+}
+
+/*
+ * A signal interrupts p's sleep. Like Linux: a relative sleep writes the
+ * time left and, if no handler runs, goes on through restart_syscall to
+ * the same deadline; an absolute one simply restarts.
+ */
+int64_t sleep_interrupted(struct mproc *p)
+{
+	uint64_t now = now_ns(), until = p->sleep_until;
+
+	p->sleep_until = 0;
+	rearm();
+	if (p->wait_options) /* TIMER_ABSTIME */
+		return -ERESTARTNOHAND;
+	if (p->sleep_rem)
+		write_timespec(p, p->sleep_rem, until > now ? until - now : 0);
+	p->restart_until = until;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+int64_t do_nanosleep(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	uint64_t ns;
+	int rc;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if ((rc = read_timespec(p, m->u64[0], &ns)) < 0)
+		return rc;
+	return sleep_until(p, NR_NANOSLEEP, now_ns() + ns, m->u64[1], 0);
+}
+
+/* A clock's time now, in ns; negative errno for clocks that cannot be read here. */
+static int clock_now(struct mproc *p, int64_t clk, uint64_t *ns)
+{
+	ax_message t = {.u64 = {(uint64_t)(int64_t)p->ep}};
+
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = (uint64_t)((int64_t)now_ns() + realtime_offset);
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME: /* nothing suspends here: boot time is monotonic time */
+		*ns = now_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		if (ax_kcall(KC_CPU_TIME, &t) < 0)
+			return -AX_EIO;
+		*ns = t.u64[0];
+		return 0;
+	default:
+		return -AX_EINVAL;
+	}
+}
+
+int64_t do_clock_nanosleep(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	int64_t clk = m->i64[0];
+	uint64_t ns, now;
+	int rc;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID)
+		return clk == CLOCK_THREAD_CPUTIME_ID ? -AX_EINVAL : -EOPNOTSUPP;
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME)
+		return -AX_EINVAL;
+	if (m->u64[1] & ~(uint64_t)TIMER_ABSTIME)
+		return -AX_EINVAL;
+	if ((rc = read_timespec(p, m->u64[2], &ns)) < 0)
+		return rc;
+	now = now_ns();
+	if (!(m->u64[1] & TIMER_ABSTIME))
+		return sleep_until(p, NR_CLOCK_NANOSLEEP, now + ns, m->u64[3], 0);
+	if (clk == CLOCK_REALTIME) /* a wall-clock deadline, on the monotonic clock */
+		ns = (int64_t)ns - realtime_offset < 0 ? 0 : (uint64_t)((int64_t)ns - realtime_offset);
+	return sleep_until(p, NR_CLOCK_NANOSLEEP, ns, 0, 1);
+}
+
+/* restart_syscall: an interrupted relative sleep goes on to its old deadline. */
+int64_t do_restart_syscall(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	uint64_t until;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (!(until = p->restart_until))
+		return -EINTR;
+	p->restart_until = 0;
+	return sleep_until(p, NR_RESTART_SYSCALL, until, p->sleep_rem, 0);
+}
+
+int64_t do_clock_gettime(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	uint64_t ns;
+	int rc;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if ((rc = clock_now(p, m->i64[0], &ns)) < 0)
+		return rc;
+	return write_timespec(p, m->u64[1], ns);
+}
+
+int64_t do_clock_getres(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	int64_t clk = m->i64[0];
+	uint64_t ns;
+	int rc;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if ((rc = clock_now(p, clk, &ns)) < 0)
+		return rc;
+	if (!m->u64[1])
+		return 0;
+	/* The TSC gives nanoseconds; CPU time and the coarse clocks count 1 ms ticks. */
+	return write_timespec(p, m->u64[1], clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID ||
+							  clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE
+						  ? 1000000
+						  : 1);
+}
+
+static int64_t set_realtime(int64_t ns)
+{
+	if (ns < 0)
+		return -AX_EINVAL;
+	realtime_offset = ns - (int64_t)now_ns();
+	return 0;
+}
+
+int64_t do_clock_settime(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	uint64_t ns;
+	int rc;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (m->i64[0] != CLOCK_REALTIME)
+		return -AX_EINVAL;
+	if ((rc = read_timespec(p, m->u64[1], &ns)) < 0)
+		return rc;
+	return set_realtime((int64_t)ns);
+}
+
+int64_t do_gettimeofday(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	int64_t ns = (int64_t)now_ns() + realtime_offset, tv[2] = {ns / (int64_t)NS, ns % (int64_t)NS / 1000};
+	static const int32_t no_zone[2];
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (m->u64[0] && user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_TO) < 0)
+		return -AX_EFAULT;
+	if (m->u64[1] && user_copy(p->ep, m->u64[1], (void *)no_zone, sizeof(no_zone), AX_COPY_TO) < 0)
+		return -AX_EFAULT;
+	return 0;
+}
+
+int64_t do_settimeofday(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	int64_t tv[2];
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (!m->u64[0])
+		return 0; /* only a time zone: the kernel keeps none */
+	if (user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_FROM) < 0)
+		return -AX_EFAULT;
+	if (tv[1] < 0 || tv[1] >= 1000000)
+		return -AX_EINVAL;
+	return set_realtime(tv[0] * (int64_t)NS + tv[1] * 1000);
+}
+
+int64_t do_time(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	int64_t t = ((int64_t)now_ns() + realtime_offset) / (int64_t)NS;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (m->u64[0] && user_copy(p->ep, m->u64[0], &t, sizeof(t), AX_COPY_TO) < 0)
+		return -AX_EFAULT;
+	return t;
+}
+
+/* ---- ITIMER_REAL and alarm -------------------------------------------------------- */
+
+struct itimerval64 {
+	int64_t interval_sec, interval_usec, value_sec, value_usec;
+};
+
+static struct itimerval64 itimer_now(const struct mproc *p)
+{
+	uint64_t now = now_ns(), left = p->alarm_at > now ? p->alarm_at - now : p->alarm_at ? 1000 : 0;
+
+	return (struct itimerval64){(int64_t)(p->alarm_every / NS), (int64_t)(p->alarm_every % NS / 1000),
+				    (int64_t)(left / NS), (int64_t)((left % NS + 999) / 1000)};
+}
+
+static void itimer_set(struct mproc *p, uint64_t value_ns, uint64_t every_ns)
+{
+	p->alarm_at = value_ns ? now_ns() + value_ns : 0;
+	p->alarm_every = value_ns ? every_ns : 0;
+	rearm();
+}
+
+int64_t do_alarm(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	struct itimerval64 old;
+	int64_t left;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	old = itimer_now(p);
+	/* Linux: the seconds left, rounded to the nearest, and at least 1 if one was set. */
+	left = old.value_sec + (old.value_usec >= 500000);
+	if (!left && p->alarm_at)
+		left = 1;
+	itimer_set(p, (m->u64[0] & 0xffffffff) * NS, 0);
+	return left;
+}
+
+int64_t do_setitimer(const ax_message *m, ax_message *r)
+{
+	static int warned;
+	struct mproc *p = caller(m);
+	struct itimerval64 v, old;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (m->i64[0] != ITIMER_REAL) {
+		if (m->i64[0] == 1 || m->i64[0] == 2) {
+			if (!warned++)
+				ax_printf("pm: pid %d asked for ITIMER_VIRTUAL/PROF, not implemented: EINVAL\n", p->pid);
+		}
+		return -AX_EINVAL;
+	}
+	old = itimer_now(p);
+	if (m->u64[1]) {
+		if (user_copy(p->ep, m->u64[1], &v, sizeof(v), AX_COPY_FROM) < 0)
+			return -AX_EFAULT;
+		if (v.interval_sec < 0 || v.value_sec < 0 || v.interval_usec < 0 || v.value_usec < 0 ||
+		    v.interval_usec >= 1000000 || v.value_usec >= 1000000)
+			return -AX_EINVAL;
+		itimer_set(p, (uint64_t)v.value_sec * NS + (uint64_t)v.value_usec * 1000,
+			   (uint64_t)v.interval_sec * NS + (uint64_t)v.interval_usec * 1000);
+	}
+	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
+		return -AX_EFAULT;
+	return 0;
+}
+
+int64_t do_getitimer(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+	struct itimerval64 now;
+
+	(void)r;
+	if (!p)
+		return -AX_ESRCH;
+	if (m->i64[0] != ITIMER_REAL)
+		return -AX_EINVAL;
+	now = itimer_now(p);
+	return user_copy(p->ep, m->u64[1], &now, sizeof(now), AX_COPY_TO);
+}
