@@ -3,7 +3,8 @@
 #   make          the bootable ISO (build/axolotl.iso), BIOS and UEFI
 #   make run      boot it in QEMU with the console on this terminal
 #   make test     host unit tests + system tests in QEMU; ends "N passed, N failed"
-#   make bench    IPC and kernel-call benchmarks (guest cycles and instructions)
+#   make bench    kernel and POSIX benchmarks (guest cycles and instructions), POSIX
+#                 ones side by side with Linux in the same QEMU
 #   make loc      the kernel's size in lines of code
 
 B := build
@@ -81,6 +82,15 @@ $(B)/gen/syscall_names.c: $(SYSCALL_HEADER)
 	     $$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); \
 	       printf "[%s] = \"%s\",\n", $$3, $$2 }' $< > $@
 
+# The kernel's call names, for rs's service table: taken from kernel/kcall.c,
+# so the table knows exactly the names the kernel has.
+$(B)/gen/kcall_names.c: kernel/kcall.c
+	@mkdir -p $(@D)
+	sed -n '/kcall_names\[KC_COUNT\] = {/,/^};/p' $< | sed '1d;$$d' > $@
+$(B)/bin/rs: $(B)/gen/kcall_names.c $(wildcard servers/rs/*.h) servers/pm/cpio.c servers/pm/cpio.h kernel/elf.c kernel/elf.h
+RS_TEST_PROGRAMS := $(foreach d,$(wildcard tests/rs/*/),$(B)/bin/$(notdir $(patsubst %/,%,$(d))))
+$(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
+
 # A boot program is a folder of C files: servers/NAME, tests/{system,servers,pm,bench}/NAME.
 # Those holding a file named MUSL are built on musl; the others freestanding.
 define program
@@ -102,7 +112,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.
 	@mkdir -p $$(@D)
 	$(MUSL_CC) $(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
 endef
-POSIX_DIRS := $(patsubst %/,%,$(wildcard commands/*/ tests/posix/*/))
+POSIX_DIRS := $(patsubst %/,%,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 
@@ -113,6 +123,7 @@ TEST_ISO := $(B)/test.iso
 SERVERS_ISO := $(B)/servers.iso
 PM_ISO := $(B)/pm.iso
 BENCH_ISO := $(B)/bench.iso
+POSIXBENCH_ISO := $(B)/posixbench.iso
 
 $(B)/%.iso: $(KERNEL) $(PROGRAMS) release/mkiso
 	release/mkiso $@ $(LIST) $(B)/bin $(KERNEL)
@@ -137,17 +148,38 @@ $(eval $(call image,$(SERVERS_ISO),tests/servers/image.list))
 $(eval $(call archive,pm-programs.cpio,tests/pm/programs.list))
 $(eval $(call image,$(PM_ISO),tests/pm/image.list,$(B)/bin/pm-programs.cpio))
 $(eval $(call image,$(BENCH_ISO),tests/bench/image.list))
+$(eval $(call archive,posixbench-programs.cpio,tests/posixbench/programs.list))
+$(eval $(call image,$(POSIXBENCH_ISO),tests/posixbench/image.list,$(B)/bin/posixbench-programs.cpio))
+
+# ---- the Linux reference for make bench ---------------------------------------
+
+# Debian's kernel and an initramfs whose /init is the same posixbench binary,
+# /bin/nothing at the same path as on Axolotl, and the /dev/console Linux
+# opens for init's standard descriptors. fetch-linux never fails: without a
+# network it leaves no vmlinuz (and is tried again next time), and bench.py
+# then reports the Axolotl side alone.
+LINUX_DIR := $(B)/linux
+LINUX_KERNEL := $(LINUX_DIR)/vmlinuz
+LINUX_INITRD := $(LINUX_DIR)/initramfs.cpio
+
+$(LINUX_KERNEL): tests/posixbench/fetch-linux
+	tests/posixbench/fetch-linux $(LINUX_DIR)
+
+$(LINUX_INITRD): $(B)/bin/posixbench $(B)/bin/nothing release/mkcpio
+	@mkdir -p $(@D)
+	release/mkcpio $@ init=$(B)/bin/posixbench bin/nothing=$(B)/bin/nothing --chardev dev/console=5:1
 
 # ---- host unit tests --------------------------------------------------------
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
-UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c servers/pm/cpio.c
+UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c servers/pm/cpio.c servers/rs/table.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOSTCFLAGS) $< $(UNIT_KERNEL) -o $@
+$(B)/unit/test_service_table: servers/rs/table.h
 
 # ---- top-level targets ------------------------------------------------------
 
@@ -173,8 +205,9 @@ test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO)
 		--suite "boot_bios:--iso $(ISO) --expect-line 'hello: Axolotl microkernel up'" \
 		--suite "boot_uefi:--iso $(ISO) --uefi --expect-line 'hello: Axolotl microkernel up'"
 
-bench: setup $(BENCH_ISO)
-	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO)
+bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD)
+	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO) --posix-iso $(POSIXBENCH_ISO) \
+		--linux-kernel $(LINUX_KERNEL) --linux-initrd $(LINUX_INITRD)
 
 loc:
 	@release/loc

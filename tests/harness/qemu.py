@@ -20,13 +20,24 @@ def ovmf_path():
     raise SystemExit("qemu: no OVMF firmware found (install the ovmf package)")
 
 
+def _machine(machine, mem, interactive):
+    """What every run shares: the machine, its memory and devices, the console on stdio."""
+    cmd = ["qemu-system-x86_64", "-M", machine, "-m", str(mem), "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    return cmd + (["-nographic"] if interactive else ["-display", "none", "-serial", "stdio", "-monitor", "none"])
+
+
 def command(iso, machine="q35", mem=128, uefi=False, extra="", interactive=False):
     """The QEMU command line for booting iso; console on stdio."""
-    cmd = ["qemu-system-x86_64", "-M", machine, "-m", str(mem), "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso]
-    cmd += ["-nographic"] if interactive else ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+    cmd = _machine(machine, mem, interactive) + ["-cdrom", iso]
     if uefi:
         cmd += ["-bios", ovmf_path()]
+    return cmd + shlex.split(extra)
+
+
+def linux_command(kernel, initrd, append, machine="q35", mem=128, extra=""):
+    """The same machine booting a Linux kernel and initramfs directly (SeaBIOS, no GRUB)."""
+    cmd = _machine(machine, mem, False) + ["-kernel", kernel, "-initrd", initrd, "-append", append]
     return cmd + shlex.split(extra)
 
 
