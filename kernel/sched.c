@@ -8,12 +8,14 @@
 #include "proc.h"
 
 static struct proc *run_head[NR_PRIOS], *run_tail[NR_PRIOS];
+static uint32_t nonempty; /* bit q: queue q has a process */
 
 /* Put a runnable p on its queue: at the front when it should run next. */
 void sched_ready(struct proc *p, bool front)
 {
 	int q = p->prio;
 
+	nonempty |= 1u << q;
 	if (front) {
 		p->run_next = run_head[q];
 		run_head[q] = p;
@@ -43,6 +45,8 @@ void sched_unready(struct proc *p)
 			run_head[q] = x->run_next;
 		if (run_tail[q] == x)
 			run_tail[q] = prev;
+		if (!run_head[q])
+			nonempty &= ~(1u << q);
 		x->run_next = 0;
 		return;
 	}
@@ -69,10 +73,7 @@ void sched_unblock(struct proc *p, unsigned why, bool front)
 /* The process to run: the head of the most urgent non-empty queue, or 0. */
 struct proc *sched_pick(void)
 {
-	for (int q = 0; q < NR_PRIOS; q++)
-		if (run_head[q])
-			return run_head[q];
-	return 0;
+	return nonempty ? run_head[__builtin_ctz(nonempty)] : 0;
 }
 
 /* Send the current process to the back of its queue with a new quantum. */

@@ -14,10 +14,32 @@ static ax_handler find(const struct ax_call *calls, int n, int32_t type)
 	return other;
 }
 
+/*
+ * POSIX calls are the hot path of pm and vm: find their handlers by index,
+ * not by a walk through the table.
+ */
+static ax_handler posix_calls[AX_MSG_POSIX_MAX];
+
+static void index_posix(const struct ax_call *calls, int n)
+{
+	for (int nr = 0; nr < AX_MSG_POSIX_MAX; nr++)
+		posix_calls[nr] = find(calls, n, AX_MSG_POSIX + nr);
+}
+
+static ax_handler lookup(const struct ax_call *calls, int n, int32_t type)
+{
+	uint32_t nr = (uint32_t)type - AX_MSG_POSIX;
+
+	return nr < AX_MSG_POSIX_MAX ? posix_calls[nr] : find(calls, n, type);
+}
+
 _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notify)(const ax_message *m))
 {
 	ax_message req, reply;
-	int r = ax_receive(AX_ANY, &req);
+	int r;
+
+	index_posix(calls, ncalls);
+	r = ax_receive(AX_ANY, &req);
 
 	for (;;) {
 		ax_handler fn;
@@ -35,7 +57,7 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 			continue;
 		}
 		memset(&reply, 0, sizeof(reply));
-		fn = find(calls, ncalls, req.type);
+		fn = lookup(calls, ncalls, req.type);
 		status = fn ? fn(&req, &reply) : -AX_ENOSYS;
 		if (status == AX_NO_REPLY) {
 			r = ax_receive(AX_ANY, &req);

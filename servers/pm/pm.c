@@ -37,9 +37,17 @@ static struct ax_grant grant[1];
  */
 struct mproc *by_ep(endpoint_t ep)
 {
-	for (int i = 0; i < AX_NR_SLOTS; i++)
-		if (procs[i].state == ALIVE && procs[i].ep == ep)
+	static struct mproc *by_slot[AX_NR_SLOTS]; /* a cache: checked on every use */
+	struct mproc *p = by_slot[ep & (AX_NR_SLOTS - 1)];
+
+	if (p && p->state == ALIVE && p->ep == ep)
+		return p;
+	for (int i = 0; i < AX_NR_SLOTS; i++) {
+		if (procs[i].state == ALIVE && procs[i].ep == ep) {
+			by_slot[ep & (AX_NR_SLOTS - 1)] = &procs[i];
 			return &procs[i];
+		}
+	}
 	return 0;
 }
 
@@ -107,7 +115,13 @@ int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 
 /* ---- small calls ------------------------------------------------------------ */
 
-static int64_t do_getpid(const ax_message *m, ax_message *r) { (void)r; return caller(m) ? caller(m)->pid : -AX_ESRCH; }
+static int64_t do_getpid(const ax_message *m, ax_message *r)
+{
+	struct mproc *p = caller(m);
+
+	(void)r;
+	return p ? p->pid : -AX_ESRCH;
+}
 static int64_t do_getppid(const ax_message *m, ax_message *r) { (void)r; return caller(m) ? caller(m)->ppid : -AX_ESRCH; }
 static int64_t do_getuid(const ax_message *m, ax_message *r) { (void)m, (void)r; return 0; /* all root until users exist */ }
 

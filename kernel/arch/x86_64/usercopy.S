@@ -9,7 +9,11 @@
 	.globl copy_user, usercopy_start, usercopy_end, usercopy_fault
 copy_user:
 	mov %rdx, %rcx
+	shr $3, %rcx
+	and $7, %edx
 usercopy_start:
+	rep movsq /* by words: a message is 8 moves, not 64 */
+	mov %rdx, %rcx
 	rep movsb
 usercopy_end:
 	xor %eax, %eax
