@@ -122,8 +122,10 @@ ISO := $(B)/axolotl.iso
 TEST_ISO := $(B)/test.iso
 SERVERS_ISO := $(B)/servers.iso
 PM_ISO := $(B)/pm.iso
+RS_ISO := $(B)/rs.iso
 BENCH_ISO := $(B)/bench.iso
 POSIXBENCH_ISO := $(B)/posixbench.iso
+POSIX_ISO := $(B)/posix.iso
 
 $(B)/%.iso: $(KERNEL) $(PROGRAMS) release/mkiso
 	release/mkiso $@ $(LIST) $(B)/bin $(KERNEL)
@@ -147,9 +149,13 @@ $(eval $(call image,$(TEST_ISO),tests/system/image.list))
 $(eval $(call image,$(SERVERS_ISO),tests/servers/image.list))
 $(eval $(call archive,pm-programs.cpio,tests/pm/programs.list))
 $(eval $(call image,$(PM_ISO),tests/pm/image.list,$(B)/bin/pm-programs.cpio))
+$(eval $(call archive,rs-services.cpio,tests/rs/programs.list))
+$(eval $(call image,$(RS_ISO),tests/rs/image.list,$(B)/bin/rs-services.cpio))
 $(eval $(call image,$(BENCH_ISO),tests/bench/image.list))
 $(eval $(call archive,posixbench-programs.cpio,tests/posixbench/programs.list))
 $(eval $(call image,$(POSIXBENCH_ISO),tests/posixbench/image.list,$(B)/bin/posixbench-programs.cpio))
+$(eval $(call archive,posix-programs.cpio,tests/posix/programs.list))
+$(eval $(call image,$(POSIX_ISO),tests/posix/image.list,$(B)/bin/posix-programs.cpio))
 
 # ---- the Linux reference for make bench ---------------------------------------
 
@@ -196,11 +202,13 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO)
+test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO)
 	$(PYTHON) tests/harness/run_all.py --unit $(B)/unit \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
 		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \
+		--suite "posix:--iso $(POSIX_ISO) --expected tests/posix/expected.txt --step-timeout 60 --total-timeout 240" \
+		--suite "rs:--iso $(RS_ISO) --expected tests/rs/expected.txt" \
 		--suite "pm_enosys_logged_once_by_name:--iso $(PM_ISO) --expect-line 'pm: pid 1 called acct \(163\), not implemented: ENOSYS' --expect-line 'TESTS DONE'" \
 		--suite "boot_bios:--iso $(ISO) --expect-line 'hello: Axolotl microkernel up'" \
 		--suite "boot_uefi:--iso $(ISO) --uefi --expect-line 'hello: Axolotl microkernel up'"

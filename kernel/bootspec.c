@@ -165,6 +165,12 @@ static const char *parse_word(const char **p, struct bootspec *b, const char *co
 		if (b->data_for != AX_BOOT_MAX || i < 0)
 			return "to= names no boot process, or follows no data word";
 		b->data_for = i;
+	} else if (w.len > 6 && word_is((struct word){w.s, 6}, "super=")) {
+		int i = find_name((struct word){w.s + 6, w.len - 6}, names, nnames);
+
+		if (i < 0 || word_is((struct word){w.s + 6, w.len - 6}, b->name))
+			return "super= names no other boot process";
+		b->super = i;
 	} else if (word_is(w, "magic"))
 		b->priv.flags |= AX_PRIV_MAGIC;
 	else if (w.len > 5 && word_is((struct word){w.s, 5}, "prio=")) {
@@ -192,7 +198,7 @@ int bootspec_parse(const char *cmdline, const char *const *names, int nnames, in
 	const char *p = cmdline;
 	struct word w;
 
-	*out = (struct bootspec){.prio = 8, .quantum_ms = 10, .data_for = -1};
+	*out = (struct bootspec){.prio = 8, .quantum_ms = 10, .data_for = -1, .super = -1};
 	while (*p == ' ')
 		p++;
 	if (*p == '/') { /* GRUB may pass the module's path first */
@@ -212,6 +218,10 @@ int bootspec_parse(const char *cmdline, const char *const *names, int nnames, in
 			p++;
 		if (*p == 0 && out->data_for == AX_BOOT_MAX) {
 			out->error = "data needs to=PROCESS";
+			return -AX_EINVAL;
+		}
+		if (*p == 0 && out->data_for >= 0 && out->super >= 0) {
+			out->error = "a data module has no supervisor";
 			return -AX_EINVAL;
 		}
 		if (*p == 0)

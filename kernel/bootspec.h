@@ -1,8 +1,10 @@
 /*
  * The boot command line of each boot process: its name, privileges and
  * scheduling, written in grub.cfg after the module's path. Words:
- *   NAME system sendany magic prio=N quantum=MS
+ *   NAME system sendany magic prio=N quantum=MS super=NAME
  *   kc=all|CALL,...  send=all|NAME,...  io=LO-HI,...  irq=N,...  mem=LO-HI,...
+ * super=NAME makes boot process NAME (rs) its supervisor: it hears of the
+ * process's death (KC_REAP), as the creator of any other process does.
  * or, for a module that is not a program but data for one:
  *   NAME data to=PROCESS
  * Numbers are decimal or 0x-hex; ranges are inclusive. Pure logic.
@@ -18,6 +20,7 @@ struct bootspec {
 	int prio;
 	unsigned quantum_ms;
 	int data_for; /* `data to=NAME`: not a process, but memory for boot process data_for; else -1 */
+	int super;    /* `super=NAME`: boot process super is told of its death; else -1 (nobody) */
 	const char *error; /* why parsing failed */
 };
 

@@ -174,6 +174,8 @@ static void load_boot_process(int i, const struct bootspec *spec)
 	    as_rw(ld.p->pml4, AX_STACK_TOP - sizeof(start_frame), (void *)start_frame, sizeof(start_frame), true) < 0)
 		panic("boot module %s: out of memory", spec->name);
 	ld.p->priv = spec->priv;
+	if (spec->super >= 0 && (ld.p->supervisor = bootinfo.procs[spec->super].ep) == AX_NONE)
+		panic("boot module %s: super= names a data module", spec->name);
 	ld.p->prio = spec->prio;
 	ld.p->quantum_ms = ld.p->ticks_left = spec->quantum_ms;
 	ld.p->tf.rip = entry;

@@ -17,7 +17,7 @@
 enum {
 	NR_WRITE = 1, NR_MMAP = 9, NR_MPROTECT = 10, NR_MUNMAP = 11, NR_BRK = 12, NR_RT_SIGACTION = 13,
 	NR_RT_SIGPROCMASK = 14, NR_RT_SIGRETURN = 15, NR_MREMAP = 25, NR_PAUSE = 34, NR_NANOSLEEP = 35,
-	NR_GETITIMER = 36, NR_ALARM = 37, NR_SETITIMER = 38, NR_GETPID = 39, NR_CLONE = 56, NR_FORK = 57,
+	NR_GETITIMER = 36, NR_ALARM = 37, NR_SETITIMER = 38, NR_GETPID = 39, NR_RT_SIGQUEUEINFO = 129, NR_RT_TGSIGQUEUEINFO = 297, NR_CLONE = 56, NR_FORK = 57,
 	NR_VFORK = 58, NR_EXECVE = 59, NR_EXIT = 60, NR_WAIT4 = 61, NR_KILL = 62, NR_UNAME = 63,
 	NR_GETTIMEOFDAY = 96, NR_GETRLIMIT = 97, NR_GETRUSAGE = 98, NR_SYSINFO = 99, NR_TIMES = 100,
 	NR_GETUID = 102, NR_GETGID = 104, NR_SETUID = 105, NR_SETGID = 106, NR_GETEUID = 107, NR_GETEGID = 108,
@@ -74,8 +74,11 @@ struct k_sigaction {
 /* What Linux puts in a siginfo_t: the fields pm fills. */
 struct sig_info {
 	int code, pid, uid, status;
-	uint64_t addr;
+	uint64_t addr, value; /* value: sigqueue's */
 };
+
+#define SIGRTMIN_K 32 /* the first real-time signal: these queue, one delivery per sending */
+#define RTQ_MAX 32
 
 /* ---- the process table ------------------------------------------------------ */
 
@@ -111,7 +114,9 @@ struct mproc {
 	uint64_t sig_pending, sig_mask, saved_mask;
 	int has_saved_mask;                /* sigsuspend: the mask to restore after the handler */
 	struct k_sigaction act[NSIG + 1];
-	struct sig_info info[NSIG + 1];    /* why each pending signal was sent */
+	struct sig_info info[NSIG + 1];    /* why each pending standard signal was sent */
+	struct { int sig; struct sig_info info; } rtq[RTQ_MAX]; /* real-time signals, in order sent */
+	int rtq_len;
 	uint64_t alt_sp, alt_size;
 	int alt_flags;
 	int stopped;                       /* stopped by this signal; pm holds its stop message */
@@ -164,13 +169,15 @@ int user_string(endpoint_t ep, uint64_t va, char *buf, size_t max);
 /* signal.c */
 void signal_fork(struct mproc *child, const struct mproc *parent);
 void signal_exec(struct mproc *p);
-void post_signal(struct mproc *p, int sig, const struct sig_info *info);
+int post_signal(struct mproc *p, int sig, const struct sig_info *info);
 int signal_for_vector(uint64_t vector);
 int64_t do_signal_stop(const ax_message *m, ax_message *r);
 int64_t do_exception(const ax_message *m, ax_message *r);
 int64_t do_kill(const ax_message *m, ax_message *r);
 int64_t do_tkill(const ax_message *m, ax_message *r);
 int64_t do_tgkill(const ax_message *m, ax_message *r);
+int64_t do_rt_sigqueueinfo(const ax_message *m, ax_message *r);
+int64_t do_rt_tgsigqueueinfo(const ax_message *m, ax_message *r);
 int64_t do_rt_sigaction(const ax_message *m, ax_message *r);
 int64_t do_rt_sigprocmask(const ax_message *m, ax_message *r);
 int64_t do_rt_sigpending(const ax_message *m, ax_message *r);

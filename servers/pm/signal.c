@@ -68,7 +68,7 @@ struct k_siginfo {
 	int32_t signo, errno_, code, pad;
 	union {
 		struct { int32_t pid, uid, status, pad; int64_t utime, stime; } child;
-		struct { int32_t pid, uid; } kill;
+		struct { int32_t pid, uid; uint64_t value; } kill;
 		uint64_t addr;
 		uint8_t bytes[112];
 	};
@@ -137,6 +137,7 @@ void signal_fork(struct mproc *child, const struct mproc *parent)
 {
 	(void)parent; /* actions, mask and alternate stack are copied with the entry */
 	child->sig_pending = 0;
+	child->rtq_len = 0;
 	child->has_saved_mask = 0;
 	child->stopped = 0;
 	memset(child->info, 0, sizeof(child->info));
@@ -193,32 +194,77 @@ static void resume_stopped(struct mproc *p)
 		ax_sendnb(p->ep, &go); /* the answer to its stop message */
 }
 
-void post_signal(struct mproc *p, int sig, const struct sig_info *info)
+/* Drop every pending instance of sig (it is now ignored). */
+static void discard(struct mproc *p, int sig)
+{
+	int k = 0;
+
+	p->sig_pending &= ~SIGBIT(sig);
+	for (int i = 0; i < p->rtq_len; i++)
+		if (p->rtq[i].sig != sig)
+			p->rtq[k++] = p->rtq[i];
+	p->rtq_len = k;
+}
+
+/* Returns 0, or -EAGAIN when a real-time signal finds the queue full (sigqueue reports it). */
+int post_signal(struct mproc *p, int sig, const struct sig_info *info)
 {
 	uint64_t bit = SIGBIT(sig);
 
 	if (p->state != ALIVE)
-		return;
+		return 0;
 	if (sig == SIGKILL) {
 		end_by(p, SIGKILL);
-		return;
+		return 0;
 	}
 	if (sig == SIGCONT) {
 		p->sig_pending &= ~(SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU));
 		if (p->stopped)
 			resume_stopped(p);
 		if (p->state != ALIVE)
-			return;
+			return 0;
 	}
 	if (is_stop(sig))
 		p->sig_pending &= ~SIGBIT(SIGCONT);
 	if (ignored(p, sig) && !(p->sig_mask & bit))
-		return; /* a blocked signal stays: its action may change before it is unblocked */
-	if (!(p->sig_pending & bit))
+		return 0; /* a blocked signal stays: its action may change before it is unblocked */
+	if (sig >= SIGRTMIN_K) {
+		if (p->rtq_len == RTQ_MAX)
+			return -AX_EAGAIN;
+		p->rtq[p->rtq_len].sig = sig;
+		p->rtq[p->rtq_len++].info = *info;
+	} else if (!(p->sig_pending & bit)) {
 		p->info[sig] = *info;
+	}
 	p->sig_pending |= bit;
 	if (!(p->sig_mask & bit))
 		make_effective(p);
+	return 0;
+}
+
+/* Take one pending instance of sig, with why it was sent. */
+static struct sig_info take(struct mproc *p, int sig)
+{
+	struct sig_info info = p->info[sig];
+	int i, more = 0;
+
+	if (sig < SIGRTMIN_K) {
+		p->sig_pending &= ~SIGBIT(sig);
+		return info;
+	}
+	for (i = 0; i < p->rtq_len && p->rtq[i].sig != sig; i++)
+		;
+	if (i < p->rtq_len) {
+		info = p->rtq[i].info;
+		for (int k = i; k + 1 < p->rtq_len; k++)
+			p->rtq[k] = p->rtq[k + 1];
+		p->rtq_len--;
+	}
+	for (int k = 0; k < p->rtq_len; k++)
+		more |= p->rtq[k].sig == sig;
+	if (!more)
+		p->sig_pending &= ~SIGBIT(sig);
+	return info;
 }
 
 /* ---- delivering -------------------------------------------------------------- */
@@ -297,7 +343,7 @@ static int setup_frame(struct mproc *p, int sig, const struct sig_info *info, co
 	else if (trap->vector || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
 		f.info.addr = info->addr;
 	else
-		f.info.kill.pid = info->pid, f.info.kill.uid = info->uid;
+		f.info.kill.pid = info->pid, f.info.kill.uid = info->uid, f.info.kill.value = info->value;
 	if (user_copy(p->ep, fp_at, fpu, sizeof(fpu), AX_COPY_TO) < 0 ||
 	    user_copy(p->ep, sp, &f, sizeof(f), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
@@ -339,9 +385,8 @@ static int64_t deliver(struct mproc *p)
 	int sig;
 
 	while ((sig = next_signal(p))) {
-		struct sig_info info = p->info[sig];
+		struct sig_info info = take(p, sig);
 
-		p->sig_pending &= ~SIGBIT(sig);
 		if (p->act[sig].handler == SIG_IGN)
 			continue;
 		if (p->act[sig].handler == SIG_DFL) {
@@ -483,6 +528,38 @@ int64_t do_tgkill(const ax_message *m, ax_message *r)
 	return signal_targets(p, (int)m->i64[1], (int)m->i64[2], SI_TKILL);
 }
 
+/* rt_[tg]sigqueueinfo: a signal with the sender's own siginfo (sigqueue's value). */
+static int64_t queue_info(struct mproc *self, int tgid, int pid, int sig, uint64_t uinfo)
+{
+	struct k_siginfo ki;
+	struct sig_info info;
+	struct mproc *q = by_pid(pid);
+
+	if (sig < 0 || sig > NSIG)
+		return -AX_EINVAL;
+	if (user_copy(self->ep, uinfo, &ki, sizeof(ki), AX_COPY_FROM) < 0)
+		return -AX_EFAULT;
+	if (!q || q->state != ALIVE || (tgid && tgid != pid))
+		return -AX_ESRCH;
+	if (q != self && (ki.code >= 0 || ki.code == SI_TKILL))
+		return -AX_EPERM; /* as Linux: nobody may pretend to be the kernel or kill() to another */
+	info = (struct sig_info){.code = ki.code, .pid = ki.kill.pid, .uid = ki.kill.uid, .value = ki.kill.value};
+	return sig ? post_signal(q, sig, &info) : 0;
+}
+
+int64_t do_rt_sigqueueinfo(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	return caller(m) ? queue_info(caller(m), 0, (int)m->i64[0], (int)m->i64[1], m->u64[2]) : -AX_ESRCH;
+}
+
+int64_t do_rt_tgsigqueueinfo(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	return caller(m) ? queue_info(caller(m), (int)m->i64[0], (int)m->i64[1], (int)m->i64[2], m->u64[3])
+			 : -AX_ESRCH;
+}
+
 /* p's mask just opened, or a signal it does not block is pending: deliver before it goes on. */
 static void recheck(struct mproc *p)
 {
@@ -508,7 +585,7 @@ int64_t do_rt_sigaction(const ax_message *m, ax_message *r)
 		act.mask &= ~UNBLOCKABLE;
 		p->act[sig] = act;
 		if (ignored(p, sig)) /* POSIX: setting a pending signal to be ignored discards it */
-			p->sig_pending &= ~SIGBIT(sig);
+			discard(p, sig);
 	}
 	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
 		return -AX_EFAULT;

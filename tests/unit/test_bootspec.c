@@ -63,6 +63,14 @@ static void parses_data_module(void)
 	CHECK(strcmp(b.name, "programs") == 0 && b.data_for == 2);
 }
 
+static void parses_supervisor(void)
+{
+	CHECK(parse("hello system super=disk") == 0);
+	CHECK(b.super == 2);
+	CHECK(parse("hello system") == 0);
+	CHECK(b.super == -1);
+}
+
 #define REFUSED(name, line)                          \
 	static void name(void)                       \
 	{                                            \
@@ -86,6 +94,10 @@ REFUSED(refuses_bad_number, "x irq=0xZZ")
 REFUSED(refuses_data_without_target, "x data")
 REFUSED(refuses_data_for_unknown_process, "x data to=nobody")
 REFUSED(refuses_to_without_data, "x to=hello")
+REFUSED(refuses_supervisor_unknown, "x super=nobody")
+REFUSED(refuses_supervisor_itself, "disk super=disk")
+REFUSED(refuses_supervisor_empty, "x super=")
+REFUSED(refuses_supervisor_of_data_module, "x data to=disk super=hello")
 
 int main(void)
 {
@@ -96,6 +108,11 @@ int main(void)
 	RUN(parses_send_targets_by_slot);
 	RUN(parses_io_irq_and_memory);
 	RUN(parses_data_module);
+	RUN(parses_supervisor);
+	RUN(refuses_supervisor_unknown);
+	RUN(refuses_supervisor_itself);
+	RUN(refuses_supervisor_empty);
+	RUN(refuses_supervisor_of_data_module);
 	RUN(refuses_data_without_target);
 	RUN(refuses_data_for_unknown_process);
 	RUN(refuses_to_without_data);

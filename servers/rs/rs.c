@@ -1,0 +1,275 @@
+/*
+ * rs, the reincarnation server, first version. At boot it starts the
+ * services of the table etc/services, found with their binaries in its
+ * boot archive, one after the other, each with exactly the privileges the
+ * table states. It is the parent (supervisor) of every service, and of the
+ * boot processes whose boot line says super=rs, so the kernel reports each
+ * death to rs; rs logs it with its cause. Heartbeats and restarts come
+ * next; the records in rs.h keep what they will need. See docs/rs.md.
+ */
+#include <string.h>
+
+#include "../pm/cpio.h"
+#include "rs.h"
+
+#define TABLE_PATH "etc/services"
+#define ARCHIVE_NAME "services" /* the boot data module: `rs-services.cpio services data to=rs` */
+
+/* The kernel's call names, generated from kernel/kcall.c. */
+static const char *const kcall_names[KC_COUNT] = {
+#include "kcall_names.c"
+};
+
+static struct svc_table table;
+static struct service services[SVC_MAX];
+static int nservices;
+static const uint8_t *archive;
+static size_t archive_size;
+/* What each new service finds at AX_BOOTINFO_ADDR: rs's own, with the services started so far. */
+static struct ax_bootinfo service_info;
+
+static uint64_t now_ns(void)
+{
+	uint64_t ns = 0;
+
+	ax_clock(&ns);
+	return ns;
+}
+
+static const char *errno_text(int err)
+{
+	switch (-err) {
+	case AX_ENOMEM: return "out of memory";
+	case AX_EBUSY: return "its slot is taken";
+	case AX_EINVAL: return "invalid";
+	case AX_EPERM: return "refused: rs lacks the right";
+	case AX_EFAULT: return "bad address";
+	default: return "error";
+	}
+}
+
+static struct service *by_endpoint(endpoint_t ep)
+{
+	for (int i = 0; i < nservices; i++)
+		if (services[i].ep == ep)
+			return &services[i];
+	return 0;
+}
+
+/* ---- deaths ----------------------------------------------------------------- */
+
+/* "exited", or how it was ended. */
+static void describe_death(const struct ax_death *d, char *buf, size_t size)
+{
+	if (d->cause == AX_DEATH_EXIT)
+		ax_snprintf(buf, size, "exited");
+	else if (d->cause == AX_DEATH_KILLED)
+		ax_snprintf(buf, size, "was ended by another process");
+	else if (d->cause == AX_DEATH_FAULT)
+		ax_snprintf(buf, size, "killed by a CPU exception: vector %lu at rip 0x%lx, address 0x%lx", d->vector,
+			    d->rip, d->address);
+	else
+		ax_snprintf(buf, size, "ended (cause %d)", d->cause);
+}
+
+static const char *boot_name(endpoint_t ep)
+{
+	for (uint32_t i = 0; i < ax_bootinfo->count && i < AX_BOOT_MAX; i++)
+		if (ax_bootinfo->procs[i].ep == ep)
+			return ax_bootinfo->procs[i].name;
+	return 0;
+}
+
+/* One death the kernel reported: record it and say what happened and what follows. */
+static void service_ended(const struct ax_death *d)
+{
+	struct service *s = by_endpoint(d->ep);
+	char how[128];
+
+	describe_death(d, how, sizeof(how));
+	if (!s) { /* a boot process with super=rs that the table does not list */
+		const char *name = boot_name(d->ep);
+
+		ax_printf("rs: %s%s (endpoint %d) %s; not in the service table: left down\n",
+			  name ? "boot process " : "process ", name ? name : "unknown to rs", d->ep, how);
+		return;
+	}
+	if (s->state != SVC_RUNNING)
+		return; /* the half-built process of a failed start, which rs ended itself: reported already */
+	s->state = SVC_DOWN;
+	s->last_death = *d;
+	s->ended_ns = now_ns();
+	ax_printf("rs: service %s (endpoint %d) %s; %s\n", s->spec->label, d->ep, how,
+		  s->spec->recovery == SVC_RECOVER_NONE ? "recovery none: left down"
+							: "left down (restarting is not implemented yet)");
+}
+
+/* Collect every death record there is: one notification may stand for several (they coalesce). */
+static void reap_deaths(void)
+{
+	struct ax_death d;
+
+	while (ax_kcall(KC_REAP, &(ax_message){.u64 = {(uint64_t)&d}}) == 0)
+		service_ended(&d);
+}
+
+/* The kernel says processes rs supervises have ended. */
+static void on_notify(const ax_message *m)
+{
+	if (m->source == AX_KERNEL)
+		reap_deaths();
+}
+
+/* ---- start-up ------------------------------------------------------------------ */
+
+/* List a started service in the boot information the next services get. */
+static void list_service(const struct service *s)
+{
+	static int warned;
+	struct ax_bootinfo *bi = &service_info;
+
+	if (bi->count == AX_BOOT_MAX) {
+		if (!warned++)
+			ax_printf("rs: boot information full: %s and later services are not listed in it\n",
+				  s->spec->label);
+		return;
+	}
+	memset(&bi->procs[bi->count], 0, sizeof(bi->procs[0]));
+	memcpy(bi->procs[bi->count].name, s->spec->label, sizeof(s->spec->label));
+	bi->procs[bi->count].ep = s->ep;
+	bi->procs[bi->count++].flags = s->spec->priv.flags;
+}
+
+/* Find s's binary in the archive: 0, or a negative errno and a log line. */
+static int find_binary(struct service *s)
+{
+	const uint8_t *data;
+	size_t len;
+	unsigned mode;
+	int r = cpio_find(archive, archive_size, s->spec->binary, &data, &len, &mode);
+	const char *why = r == -2 ? "is not in the archive" : "cannot be read: the archive is malformed";
+
+	if (r == 0 && (mode & 0170000) != 0100000) {
+		r = -AX_EINVAL;
+		why = "is not a regular file";
+	}
+	if (r < 0) {
+		ax_printf("rs: service %s %s: %s %s\n", s->spec->label,
+			  s->spec->boot ? "cannot be restarted" : "not started", s->spec->binary, why);
+		return r;
+	}
+	s->image = data;
+	s->image_size = len;
+	return 0;
+}
+
+/* A boot service: the kernel started it; rs only takes over its record. */
+static void adopt(struct service *s)
+{
+	for (uint32_t i = 0; i < ax_bootinfo->count && i < AX_BOOT_MAX; i++)
+		if (strcmp(ax_bootinfo->procs[i].name, s->spec->label) == 0)
+			s->ep = ax_bootinfo->procs[i].ep;
+	s->state = SVC_RUNNING;
+	s->starts = 1;
+	ax_printf("rs: service %s adopted (endpoint %d, started by the kernel)\n", s->spec->label, s->ep);
+}
+
+static void start_one(struct service *s)
+{
+	const char *step = "";
+	endpoint_t ep = find_binary(s);
+
+	if (ep < 0) {
+		s->state = SVC_START_FAILED;
+		s->last_error = ep;
+		s->last_step = "finding its binary";
+		return;
+	}
+	ep = start_service(s, &service_info, &step);
+	if (ep < 0) {
+		s->state = SVC_START_FAILED;
+		s->last_error = ep;
+		s->last_step = step;
+		if (ep == -AX_EINVAL && strcmp(step, "checking its binary") == 0)
+			ax_printf("rs: service %s not started: %s is not a static ELF64 executable\n", s->spec->label,
+				  s->spec->binary);
+		else
+			ax_printf("rs: service %s not started: %s failed (%d, %s)\n", s->spec->label, step, ep,
+				  errno_text(ep));
+		return;
+	}
+	s->ep = ep;
+	s->state = SVC_RUNNING;
+	s->starts++;
+	s->started_ns = now_ns();
+	list_service(s);
+	ax_printf("rs: service %s started (endpoint %d)\n", s->spec->label, ep);
+}
+
+/* Read, check and resolve the table; log every error with its line. */
+static int read_table(void)
+{
+	const uint8_t *text;
+	size_t len;
+	unsigned mode;
+	int r = cpio_find(archive, archive_size, TABLE_PATH, &text, &len, &mode);
+
+	if (r < 0) {
+		ax_printf("rs: %s is not in the boot archive (%d): no service to start\n", TABLE_PATH, r);
+		return r;
+	}
+	svc_table_parse((const char *)text, len, kcall_names, KC_COUNT, &table);
+	svc_table_resolve(&table, ax_bootinfo);
+	for (int i = 0; i < table.nerrors && i < SVC_ERRORS_MAX; i++)
+		ax_printf("rs: %s:%d: %s\n", TABLE_PATH, table.error[i].line, table.error[i].text);
+	if (table.nerrors > SVC_ERRORS_MAX)
+		ax_printf("rs: %s: %d more errors not shown\n", TABLE_PATH, table.nerrors - SVC_ERRORS_MAX);
+	return 0;
+}
+
+/* Every service of the table, in order; a failure is logged and the next one starts. */
+static void start_all(void)
+{
+	for (int i = 0; i < table.count; i++) {
+		struct service *s = &services[nservices++];
+
+		s->spec = &table.svc[i];
+		s->ep = AX_NONE;
+		if (!s->spec->valid) {
+			s->state = SVC_UNSTARTABLE;
+			ax_printf("rs: service %s not started: its table entry has errors (line %d on)\n",
+				  s->spec->label, s->spec->line);
+		} else if (s->spec->boot) {
+			if (s->spec->binary[0])
+				find_binary(s); /* kept for a restart; a missing one is only reported */
+			adopt(s);
+		} else {
+			start_one(s);
+		}
+	}
+}
+
+int main(void)
+{
+	int running = 0;
+
+	for (uint32_t i = 0; i < ax_bootinfo->ndata && i < AX_BOOT_DATA_MAX; i++) {
+		if (strcmp(ax_bootinfo->data[i].name, ARCHIVE_NAME) == 0) {
+			archive = (const uint8_t *)ax_bootinfo->data[i].addr;
+			archive_size = ax_bootinfo->data[i].size;
+		}
+	}
+	service_info = *ax_bootinfo;
+	service_info.ndata = 0; /* the archive is rs's alone */
+	memset(service_info.data, 0, sizeof(service_info.data));
+	start_init();
+	if (!archive)
+		ax_printf("rs: no boot data module '%s': no service to start\n", ARCHIVE_NAME);
+	else if (read_table() == 0)
+		start_all();
+	reap_deaths(); /* those that ended while the others started, so the count below is true */
+	for (int i = 0; i < nservices; i++)
+		running += services[i].state == SVC_RUNNING;
+	ax_printf("rs: up at endpoint %d: %d of %d services running\n", ax_self, running, nservices);
+	ax_serve(0, 0, on_notify);
+}

@@ -1,0 +1,52 @@
+/*
+ * What rs's files share: the record rs keeps of every service, for the
+ * whole life of the system.
+ */
+#ifndef RS_RS_H
+#define RS_RS_H
+
+#include <sys/server.h>
+
+#include "table.h"
+
+/* Where a service is in its life. */
+enum service_state {
+	SVC_UNSTARTABLE,  /* its table entry has errors: never started */
+	SVC_START_FAILED, /* its last start failed: last_error, at last_step */
+	SVC_RUNNING,      /* ep is alive */
+	SVC_DOWN,         /* it ended (last_death) and is not restarted */
+	/* The restart issue adds SVC_RESTARTING (waiting out a back-off) and SVC_FAILED (too many crashes). */
+};
+
+/*
+ * One service. Everything a restart needs is here: the binary stays in
+ * rs's archive (mapped read-only in rs for good, so a driver restarts
+ * without the disk), the slot is fixed by the table, and the counts and
+ * times say when to back off or give up.
+ */
+struct service {
+	struct svc_spec *spec; /* its table entry: label, privileges, policy, slot */
+	const uint8_t *image;  /* its binary, inside rs's archive; 0 if it has none */
+	size_t image_size;
+	int state;                  /* enum service_state */
+	endpoint_t ep;              /* the current (or last) incarnation; AX_NONE before the first */
+	unsigned starts;            /* incarnations so far (the kernel's, for a boot service) */
+	unsigned restarts;          /* of those, restarts after a death; 0 until the restart issue */
+	struct ax_death last_death; /* how the last incarnation ended; cause 0 while none has */
+	int last_error;             /* why the last start failed: a negative errno */
+	const char *last_step;      /* and at which step */
+	uint64_t started_ns;        /* when the current incarnation started (0: by the kernel) */
+	uint64_t ended_ns;          /* when the last one ended */
+};
+
+/* start.c */
+void start_init(void);
+/*
+ * Build and start one incarnation of s from its binary, in its slot, with
+ * the boot information base extended with itself. Returns its endpoint, or
+ * a negative errno with *step naming what failed; a half-built process is
+ * destroyed again (its death report comes to rs like any other).
+ */
+endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, const char **step);
+
+#endif
