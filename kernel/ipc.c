@@ -325,9 +325,9 @@ bool ipc_page_fault(struct proc *p, uint64_t addr)
 }
 
 /* A POSIX process took a CPU exception: pm turns it into a signal, or refuses. */
-bool ipc_exception(struct proc *p, uint64_t vector, uint64_t addr, uint64_t error)
+bool ipc_exception(struct proc *p, uint64_t vector, uint64_t addr, uint64_t error, int64_t vm_verdict)
 {
-	ax_message m = {.type = AX_MSG_EXCEPTION, .u64 = {vector, addr, p->tf.rip, error}};
+	ax_message m = {.type = AX_MSG_EXCEPTION, .u64 = {vector, addr, p->tf.rip, error, (uint64_t)vm_verdict}};
 
 	p->death = (struct ax_death){.vector = vector, .address = addr, .rip = p->tf.rip};
 	return divert(p, exc_handler, &m, PF_EXCEPTION);
@@ -356,7 +356,7 @@ static void handler_verdict(struct proc *p, const ax_message *m, bool front)
 		sched_unblock(p, BLK_RECEIVING, front);
 		return;
 	}
-	if (wait == PF_FAULT && ipc_exception(p, 14, p->death.address, p->tf.error))
+	if (wait == PF_FAULT && ipc_exception(p, 14, p->death.address, p->tf.error, m->i64[0]))
 		return;
 	if (wait == PF_STOPPED) { /* pm refused to let it go on: end it as killed */
 		proc_kill(p, AX_DEATH_KILLED, 0);

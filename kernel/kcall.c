@@ -290,6 +290,7 @@ static int do_vunmap(struct proc *c, ax_message *m)
 		return r;
 	for (uint64_t off = 0; off < m->u64[2]; off += PAGE_SIZE)
 		as_unmap(p->pml4, m->u64[1] + off);
+	as_prune(p->pml4, m->u64[1], m->u64[2]);
 	return 0;
 }
 
@@ -307,7 +308,7 @@ static int do_vmalloc(struct proc *c, ax_message *m)
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t *pte = as_pte(p->pml4, va + off), pa;
 
-		if ((fl & AX_MAP_IFABSENT) && pte && (*pte & PTE_P))
+		if ((fl & AX_MAP_IFABSENT) && pte && (*pte & PTE_HOLDS))
 			continue;
 		pa = page_alloc();
 		r = pa ? as_map(p->pml4, va + off, pa, map_flags(fl & 3) | PTE_OWNED) : -AX_ENOMEM;
@@ -568,7 +569,7 @@ static uint64_t *owned_pte(struct proc *p, uint64_t va)
 {
 	uint64_t *pte = as_pte(p->pml4, va);
 
-	return pte && (*pte & PTE_P) && (*pte & PTE_OWNED) ? pte : 0;
+	return pte && (*pte & PTE_HOLDS) && (*pte & PTE_OWNED) ? pte : 0;
 }
 
 /*
@@ -607,11 +608,18 @@ static int do_vshare(struct proc *c, ax_message *m)
 			continue; /* a hole, with AX_SHARE_PRESENT */
 		pa = *pte & PTE_ADDR;
 		page_ref(pa);
-		if ((r = as_map(dst->pml4, to + off, pa, map_flags(fl & 3) | PTE_OWNED)) < 0) {
+		/* Copy-on-write: read-only on both sides, or one side's writes would reach the other. */
+		if ((r = as_map(dst->pml4, to + off, pa,
+				map_flags((fl & AX_SHARE_COW) ? fl & AX_MAP_EXEC : fl & 3) | PTE_OWNED)) < 0) {
 			page_free(pa);
 			while (off)
 				as_unmap(dst->pml4, to + (off -= PAGE_SIZE));
 			return r;
+		}
+		if (*pte & PTE_HIDDEN) { /* a PROT_NONE page stays one */
+			uint64_t *d = as_pte(dst->pml4, to + off);
+
+			*d = (*d & ~PTE_P) | PTE_HIDDEN;
 		}
 	}
 	if (fl & AX_SHARE_COW)
@@ -661,16 +669,20 @@ static int do_vprotect(struct proc *c, ax_message *m)
 {
 	struct proc *p;
 	uint64_t va = m->u64[1], len = m->u64[2], fl = m->u64[3];
-	int r = decode_pages(c, m, AX_MAP_WRITE | AX_MAP_EXEC, &p);
+	int r = decode_pages(c, m, AX_MAP_WRITE | AX_MAP_EXEC | AX_MAP_NONE, &p);
 
 	if (r < 0)
 		return r;
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t *pte = as_pte(p->pml4, va + off);
 
-		if (!pte || !(*pte & PTE_P))
+		if (!pte || !(*pte & PTE_HOLDS))
 			continue;
-		*pte = (*pte & ~(PTE_W | PTE_NX)) | map_flags(fl);
+		if (fl & AX_MAP_NONE) { /* not present, but the frame stays for a later mprotect */
+			*pte = (*pte & ~PTE_P) | PTE_HIDDEN;
+			continue;
+		}
+		*pte = (*pte & ~(PTE_W | PTE_NX | PTE_HIDDEN)) | PTE_P | map_flags(fl);
 		if ((*pte & PTE_OWNED) && page_refs(*pte & PTE_ADDR) > 1)
 			*pte &= ~PTE_W;
 	}

@@ -106,7 +106,7 @@ struct trapframe *sched_run(void);
 /* ipc.c */
 void ipc_notify_kernel(struct proc *dst, endpoint_t src);
 void ipc_wake_all_of(struct proc *dead);
-bool ipc_exception(struct proc *p, uint64_t vector, uint64_t addr, uint64_t error);
+bool ipc_exception(struct proc *p, uint64_t vector, uint64_t addr, uint64_t error, int64_t vm_verdict);
 bool ipc_signal_stop(struct proc *p);
 
 /* kcall.c */

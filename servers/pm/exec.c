@@ -16,8 +16,9 @@
 
 #define PAGE 4096ULL
 #define EXEC_STACK (128 * 1024ULL) /* mapped at exec; vm grows it on demand */
-#define ARG_MAX_BYTES (64 * 1024)
-#define ARG_MAX_COUNT 256
+#define ARG_MAX_BYTES (256 * 1024) /* Linux allows a quarter of the stack limit; this is plenty for a shell */
+#define ARG_MAX_COUNT 8192
+#define ARG_STRLEN_MAX (32 * 4096) /* Linux's MAX_ARG_STRLEN, terminator included */
 
 static const uint8_t *programs; /* the boot image's program archive (cpio), until vfs */
 static size_t programs_size;
@@ -73,6 +74,7 @@ struct strings {
 	char bytes[ARG_MAX_BYTES];
 	size_t used;
 	int argc, envc;
+	uint32_t execfn;            /* offset of the path execve was given (AT_EXECFN) */
 	uint32_t at[ARG_MAX_COUNT]; /* offsets of argv then envp strings */
 };
 
@@ -82,7 +84,7 @@ static int copy_vector(endpoint_t ep, uint64_t vec, struct strings *st, int *cou
 	int first = st->argc + st->envc, k = 0;
 
 	for (; vec; k++) {
-		uint64_t ptr;
+		uint64_t ptr, room;
 		int n;
 
 		if (first + k >= ARG_MAX_COUNT)
@@ -91,7 +93,8 @@ static int copy_vector(endpoint_t ep, uint64_t vec, struct strings *st, int *cou
 			return -AX_EFAULT;
 		if (!ptr)
 			break;
-		n = user_string(ep, ptr, st->bytes + st->used, sizeof(st->bytes) - st->used);
+		room = sizeof(st->bytes) - st->used;
+		n = user_string(ep, ptr, st->bytes + st->used, room < ARG_STRLEN_MAX ? room : ARG_STRLEN_MAX);
 		if (n < 0)
 			return n == -ENAMETOOLONG ? -E2BIG : n;
 		st->at[first + k] = (uint32_t)st->used;
@@ -159,7 +162,7 @@ static uint64_t build_stack(endpoint_t ep, const struct strings *st, const uint8
 	{
 		const uint64_t aux[][2] = {{3, phdr}, {4, sizeof(struct elf64_phdr)}, {5, phnum}, {6, PAGE},
 					   {9, entry}, {11, 0}, {12, 0}, {13, 0}, {14, 0}, {17, 100}, {23, 0},
-					   {25, random_at}, {31, strings_at + st->at[0]}, {0, 0}};
+					   {25, random_at}, {31, strings_at + st->execfn}, {0, 0}};
 
 		for (unsigned i = 0; i < sizeof(aux) / sizeof(aux[0]); i++) {
 			frame[n++] = aux[i][0];
@@ -181,7 +184,7 @@ int64_t do_execve(const ax_message *m, ax_message *reply)
 	char path[256];
 	const uint8_t *image;
 	size_t size;
-	uint64_t entry, sp;
+	uint64_t entry, sp, stack;
 	struct ax_regs regs = {0};
 	struct loading ld;
 	int r;
@@ -199,22 +202,32 @@ int64_t do_execve(const ax_message *m, ax_message *reply)
 	st.used = 0, st.argc = st.envc = 0;
 	if ((r = copy_vector(p->ep, m->u64[1], &st, &st.argc)) < 0 || (r = copy_vector(p->ep, m->u64[2], &st, &st.envc)) < 0)
 		return r;
-	if (st.argc == 0) { /* keep argv[0] meaningful for AT_EXECFN */
+	if (st.argc == 0) { /* Linux 6.1: an empty argv[0], so programs never see argc 0 */
+		if (st.used + 1 > sizeof(st.bytes))
+			return -E2BIG;
+		if (st.envc)
+			memmove(&st.at[1], &st.at[0], (size_t)st.envc * sizeof(st.at[0]));
+		st.bytes[st.used] = 0;
+		st.at[0] = (uint32_t)st.used++;
+		st.argc = 1;
+	}
+	{
 		size_t n = strlen(path) + 1;
 
 		if (st.used + n > sizeof(st.bytes))
 			return -E2BIG;
 		memcpy(st.bytes + st.used, path, n);
-		st.at[0] = (uint32_t)st.used;
+		st.execfn = (uint32_t)st.used;
 		st.used += n;
-		st.argc = 1;
 	}
+	stack = (st.used + (uint64_t)(st.argc + st.envc + 64) * 8 + PAGE - 1) & ~(PAGE - 1);
+	stack = stack + EXEC_STACK;
 	if (vm_call(VM_SPACE_NEW, (uint64_t)p->ep, AX_STACK_TOP, stack_limit(p), ld.brk, 0) < 0)
 		return -AX_ENOMEM;
 	/* From here on the old image is gone: a failure ends the process. */
 	r = elf_load(image, size, AX_STACK_TOP - stack_limit(p), load_segment, &ld, &entry);
 	if (r == 0)
-		r = (int)vm_call(VM_REGION, (uint64_t)p->ep, AX_STACK_TOP - EXEC_STACK, EXEC_STACK,
+		r = (int)vm_call(VM_REGION, (uint64_t)p->ep, AX_STACK_TOP - stack, stack,
 				 VM_PROT_READ | VM_PROT_WRITE, VM_POPULATE);
 	sp = r == 0 ? build_stack(p->ep, &st, image, entry) : 0;
 	regs.rip = entry;

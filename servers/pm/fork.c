@@ -297,7 +297,7 @@ static int64_t consume(struct mproc *p, struct mproc *c, int nr, const struct wa
 	if (r < 0)
 		return r; /* the event stays for a later call with good pointers */
 	if (w->options & WNOWAIT)
-		return pid;
+		return nr == NR_WAITID ? 0 : pid;
 	if (c->state == ZOMBIE) {
 		p->child_cpu_ns += c->cpu_ns + c->child_cpu_ns;
 		c->state = FREE;

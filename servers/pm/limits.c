@@ -4,6 +4,8 @@
  * program grow); the file servers will enforce RLIMIT_NOFILE and
  * RLIMIT_FSIZE when they exist.
  */
+#include <proto/vm.h>
+
 #include "pm.h"
 
 #define INF UINT64_MAX
@@ -60,8 +62,12 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 	}
 	if (old_ptr && user_copy(self->ep, old_ptr, &old, sizeof(old), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
-	if (new_ptr)
+	if (new_ptr) {
 		p->rlim[resource] = nw;
+		if (resource == RLIMIT_STACK) /* growth from now on; exec uses it for the new program too */
+			vm_call(VM_STACK_LIMIT, (uint64_t)p->ep, nw.cur < 4096 ? 4096 : nw.cur > STACK_MAX ? STACK_MAX : nw.cur,
+				0, 0, 0);
+	}
 	return 0;
 }
 

@@ -452,7 +452,8 @@ int64_t do_exception(const ax_message *m, ax_message *r)
 	if (!p)
 		return -AX_ESRCH;
 	info.addr = sig == SIGSEGV || sig == SIGBUS ? addr : rip;
-	info.code = sig == SIGSEGV ? ((trap.error & 1) ? SEGV_ACCERR : SEGV_MAPERR) : 1;
+	/* ACCERR: a present page, or one vm refused for its rights (EACCES) rather than for having no region */
+	info.code = sig == SIGSEGV ? ((trap.error & 1) || m->i64[4] == -EACCES ? SEGV_ACCERR : SEGV_MAPERR) : 1;
 	if (p->act[sig].handler > SIG_IGN && !(p->sig_mask & SIGBIT(sig)) && setup_frame(p, sig, &info, &trap) == 0)
 		return 0;
 	ax_printf("pm: pid %d killed by signal %d: %s at address %lx, rip %lx\n", p->pid, sig,

@@ -49,6 +49,12 @@ static unsigned map_rights(unsigned prot)
 	return ((prot & VM_PROT_WRITE) ? AX_MAP_WRITE : 0) | ((prot & VM_PROT_EXEC) ? AX_MAP_EXEC : 0);
 }
 
+/* KC_VPROTECT's rights: as map_rights, and no access at all for PROT_NONE. */
+static unsigned protect_rights(unsigned prot)
+{
+	return (prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)) ? map_rights(prot) : AX_MAP_NONE;
+}
+
 static int kcall6(unsigned call, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
 {
 	ax_message m = {.u64 = {a, b, c, d, e, f}};
@@ -150,7 +156,24 @@ static int64_t do_protect(const ax_message *m, ax_message *reply)
 		return -AX_EINVAL;
 	if ((r = region_protect(s, start, start + len, (unsigned)prot)) < 0)
 		return r;
-	return kcall6(KC_VPROTECT, (uint64_t)m->i64[0], start, len, map_rights((unsigned)prot), 0, 0);
+	return kcall6(KC_VPROTECT, (uint64_t)m->i64[0], start, len, protect_rights((unsigned)prot), 0, 0);
+}
+
+/* setrlimit(RLIMIT_STACK) in a running process: the stack grows no further than that. */
+static int64_t do_stack_limit(const ax_message *m, ax_message *reply)
+{
+	struct space *s = space_of((endpoint_t)m->i64[0]);
+	uint64_t limit = m->u64[1] & ~(PAGE - 1);
+
+	(void)reply;
+	if (!from_pm(m))
+		return -AX_EPERM;
+	if (!s)
+		return -AX_ESRCH;
+	if (limit < PAGE || limit > s->stack_top)
+		return -AX_EINVAL;
+	s->stack_limit = limit;
+	return 0;
 }
 
 static int64_t do_exit(const ax_message *m, ax_message *reply)
@@ -206,14 +229,15 @@ static int64_t do_fault(const ax_message *m, ax_message *reply)
 	if (s && i < 0)
 		i = grow_stack(s, addr);
 	if (i < 0) {
-		ax_printf("vm: endpoint %d: page fault at %p (rip %p) outside its regions: ending it\n", ep,
+		ax_printf("vm: endpoint %d: page fault at %p (rip %p) outside its regions: refused\n", ep,
 			  (void *)addr, (void *)m->u64[2]);
 		return -AX_EFAULT; /* pm will turn this into SIGSEGV */
 	}
-	if (((err & 2) && !(s->r[i].prot & VM_PROT_WRITE)) || ((err & 16) && !(s->r[i].prot & VM_PROT_EXEC))) {
-		ax_printf("vm: endpoint %d: %s at %p (rip %p) not allowed there: ending it\n", ep,
-			  (err & 2) ? "write" : "execute", (void *)addr, (void *)m->u64[2]);
-		return -AX_EFAULT;
+	if (((err & 2) && !(s->r[i].prot & VM_PROT_WRITE)) || ((err & 16) && !(s->r[i].prot & VM_PROT_EXEC)) ||
+	    !(s->r[i].prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC))) {
+		ax_printf("vm: endpoint %d: %s at %p (rip %p) not allowed there: refused\n", ep,
+			  (err & 2) ? "write" : (err & 16) ? "execute" : "read", (void *)addr, (void *)m->u64[2]);
+		return -13; /* EACCES: a region is there, the access is not allowed (SEGV_ACCERR) */
 	}
 	if (err & 1) /* present: a write to a shared page */
 		return kcall6(KC_VCOW, (uint64_t)ep, page, 0, 0, 0, 0);
@@ -316,7 +340,7 @@ static int64_t do_mprotect(const ax_message *m, ax_message *reply)
 		return 0;
 	if ((r = region_protect(s, addr, addr + len, (unsigned)prot)) < 0)
 		return r;
-	return kcall6(KC_VPROTECT, (uint64_t)m->source, addr, len, map_rights((unsigned)prot), 0, 0);
+	return kcall6(KC_VPROTECT, (uint64_t)m->source, addr, len, protect_rights((unsigned)prot), 0, 0);
 }
 
 /* Grow or shrink a mapping; with MREMAP_MAYMOVE, move it (its frames move too). */
@@ -400,6 +424,7 @@ static const struct ax_call calls[] = {
 	{VM_INFO, do_info},
 	{VM_PROTECT, do_protect},
 	{VM_TOUCH, do_touch},
+	{VM_STACK_LIMIT, do_stack_limit},
 	{AX_MSG_PAGEFAULT, do_fault},
 	{AX_MSG_POSIX + NR_BRK, do_brk},
 	{AX_MSG_POSIX + NR_MMAP, do_mmap},

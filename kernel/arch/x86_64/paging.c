@@ -90,7 +90,7 @@ static void free_level(uint64_t table, int level)
 	int n = level == 4 ? 256 : 512;
 
 	for (int i = 0; i < n; i++) {
-		if (!(t[i] & PTE_P))
+		if (!(t[i] & (level > 1 ? PTE_P : PTE_HOLDS)))
 			continue;
 		if (level > 1)
 			free_level(t[i] & PTE_ADDR, level - 1);
@@ -153,13 +153,49 @@ void as_unmap(uint64_t pml4, uint64_t va)
 {
 	uint64_t *pte = walk(pml4, va, false);
 
-	if (!pte || !(*pte & PTE_P))
+	if (!pte || !(*pte & PTE_HOLDS))
 		return;
 	if (*pte & PTE_OWNED)
 		page_free(*pte & PTE_ADDR);
 	*pte = 0;
 	if (read_cr3() == pml4)
 		invlpg(va);
+}
+
+/*
+ * Free the tables below `table` (at `level`, 4 = the PML4) that map nothing
+ * any more and lie in [lo, hi). True if `table` itself maps nothing now.
+ */
+static bool prune(uint64_t table, int level, uint64_t base, uint64_t lo, uint64_t hi)
+{
+	uint64_t *t = P2V(table), span = 1ULL << (12 + 9 * (level - 1));
+	bool empty = true;
+
+	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
+		uint64_t start = base + (uint64_t)i * span;
+
+		if (level == 1) {
+			empty = empty && !t[i];
+			continue;
+		}
+		if (!(t[i] & PTE_P))
+			continue;
+		if (start < hi && start + span > lo && prune(t[i] & PTE_ADDR, level - 1, start, lo, hi)) {
+			page_free(t[i] & PTE_ADDR);
+			t[i] = 0;
+			continue;
+		}
+		empty = false;
+	}
+	return empty;
+}
+
+/* After an unmap: give back the page tables of [va, va+len) that map nothing now. */
+void as_prune(uint64_t pml4, uint64_t va, uint64_t len)
+{
+	prune(pml4, 4, 0, va, va + len);
+	if (read_cr3() == pml4)
+		write_cr3(pml4); /* no cached walk may reach a freed table */
 }
 
 /* Kernel address of user va in space as, if mapped (and writable if asked). */

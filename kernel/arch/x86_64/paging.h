@@ -14,6 +14,8 @@
 #define PTE_PCD 0x10ULL
 #define PTE_PS 0x80ULL
 #define PTE_OWNED 0x200ULL /* software bit: the kernel allocated this frame */
+#define PTE_HIDDEN 0x400ULL /* software bit, with P clear: a frame kept while the page has no access (PROT_NONE) */
+#define PTE_HOLDS (PTE_P | PTE_HIDDEN) /* the entry has a frame */
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
@@ -30,6 +32,7 @@ uint64_t as_create(void);
 void as_destroy(uint64_t pml4);
 int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
 void as_unmap(uint64_t pml4, uint64_t va);
+void as_prune(uint64_t pml4, uint64_t va, uint64_t len);
 uint64_t *as_pte(uint64_t pml4, uint64_t va);
 int as_rw(uint64_t as, uint64_t va, void *kbuf, uint64_t len, bool to_user);
 int as_copy(uint64_t dst_as, uint64_t dst_va, uint64_t src_as, uint64_t src_va, uint64_t len);

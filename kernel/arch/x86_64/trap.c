@@ -55,7 +55,7 @@ struct trapframe *user_trap(struct trapframe *tf)
 		fpu_trap();
 	} else if (tf->vector == 14 && ipc_page_fault(p, read_cr2())) {
 		/* vm resolves it; p waits */
-	} else if (ipc_exception(p, tf->vector, tf->vector == 14 ? read_cr2() : 0, tf->error)) {
+	} else if (ipc_exception(p, tf->vector, tf->vector == 14 ? read_cr2() : 0, tf->error, 0)) {
 		/* pm makes it a signal, or ends it */
 	} else {
 		uint64_t addr = tf->vector == 14 ? read_cr2() : 0;

@@ -50,7 +50,7 @@ _Static_assert(sizeof(ax_message) == 64, "messages are 64 bytes");
 #define AX_MSG_NOTIFY 0x7f000001 /* u64[0]: IRQ bitmap (HARDWARE), now in ns (CLOCK) */
 #define AX_MSG_PAGEFAULT 0x7f000002 /* to vm: u64[0]=address u64[1]=error code u64[2]=rip */
 #define AX_MSG_SIGNAL 0x7f000003 /* to the exception handler: the process stopped where signals can be delivered */
-#define AX_MSG_EXCEPTION 0x7f000004 /* to the exception handler: u64[0]=vector u64[1]=address u64[2]=rip u64[3]=error code */
+#define AX_MSG_EXCEPTION 0x7f000004 /* to the exception handler: u64[0]=vector u64[1]=address u64[2]=rip u64[3]=error code u64[4]=vm's refusal (page faults) */
 #define AX_MSG_POSIX 0x7e000000  /* POSIX trap: type = AX_MSG_POSIX + number */
 #define AX_MSG_POSIX_MAX 1024    /* call numbers 0..1023 may be routed */
 
@@ -161,6 +161,7 @@ enum ax_kcall {
 #define AX_MAP_EXEC 0x2
 #define AX_MAP_UNCACHED 0x4
 #define AX_MAP_IFABSENT 0x20 /* KC_VMALLOC: leave pages already present as they are */
+#define AX_MAP_NONE 0x40     /* KC_VPROTECT: no access at all (PROT_NONE); the frames stay, hidden */
 #define AX_SHARE_COW 0x8      /* KC_VSHARE: also make the source read-only (copy-on-write) */
 #define AX_SHARE_PRESENT 0x10 /* KC_VSHARE: share the pages present, skip the holes (fork) */
 

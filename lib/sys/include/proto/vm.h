@@ -19,6 +19,7 @@ enum vm_call {
 	VM_PROTECT,           /* u64[0]=ep u64[1]=start u64[2]=len u64[3]=VM_PROT_*: new rights (pm, after loading) */
 	VM_TOUCH,             /* u64[0]=ep u64[1]=addr u64[2]=len u64[3]=1 to write: make the range present
 	                         (and writable) as the process's own access would, before a server copies in */
+	VM_STACK_LIMIT,       /* u64[0]=ep u64[1]=bytes: how far its stack may grow from now on (setrlimit) */
 };
 
 #define VM_PROT_READ 1
