@@ -6,6 +6,8 @@
  * receiver waits in the receiver's slot until it next runs, when
  * ipc_finish_receive copies it into the receiver's own buffer.
  */
+#include <stddef.h>
+
 #include "ipc.h"
 
 #include "arch/x86_64/layout.h"
@@ -188,6 +190,36 @@ void ipc_notify_kernel(struct proc *dst, endpoint_t src)
 	deliver(dst, &m, true);
 }
 
+/*
+ * A server answers a POSIX call (the common case of replyrecv): the caller
+ * needs only the value for rax, so take just those 8 bytes, then receive.
+ * False if ep is not a POSIX caller waiting for this server.
+ */
+static bool reply_to_posix(struct proc *server, endpoint_t ep, uint64_t uptr)
+{
+	struct proc *dst;
+	int64_t value;
+	int r;
+
+	if (proc_lookup(ep, &dst) < 0 || dst->blocked != BLK_RECEIVING || dst->getfrom != server->ep ||
+	    (dst->flags & (PF_POSIX_CALL | PF_REPLY | PF_HANDLER_WAIT)) != (PF_POSIX_CALL | PF_REPLY))
+		return false;
+	if (copy_user(&value, (void *)(uptr + offsetof(ax_message, i64)), sizeof(value)) < 0) {
+		server->tf.rax = (uint64_t)-AX_EFAULT;
+		return true;
+	}
+	dst->tf.rax = (uint64_t)value;
+	dst->flags &= ~(PF_POSIX_CALL | PF_REPLY);
+	dst->getfrom = AX_NONE;
+	sched_unblock(dst, BLK_RECEIVING, true);
+	r = do_receive(server, (endpoint_t)server->tf.rdx, uptr);
+	if (server->blocked == 0 && !(server->flags & PF_MSG_PENDING))
+		server->tf.rax = (uint64_t)(int64_t)r;
+	else if (r < 0)
+		server->tf.rax = (uint64_t)(int64_t)r;
+	return true;
+}
+
 /* Native IPC trap of a system process. Sets caller->tf.rax unless blocked. */
 void ipc_trap(struct proc *caller, unsigned op)
 {
@@ -209,6 +241,8 @@ void ipc_trap(struct proc *caller, unsigned op)
 		tf->rax = (uint64_t)-AX_EFAULT;
 		return;
 	}
+	if (op == AX_REPLYRECV && reply_to_posix(caller, ep, uptr))
+		return;
 	if (op != AX_RECEIVE && copy_user(&m, (void *)uptr, sizeof(m)) < 0) {
 		tf->rax = (uint64_t)-AX_EFAULT;
 		return;
@@ -252,8 +286,9 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 {
 	static uint64_t warned[AX_MSG_POSIX_MAX / 64];
 	struct trapframe *tf = &caller->tf;
-	ax_message m = {.type = (int32_t)(AX_MSG_POSIX + nr)};
+	ax_message m;
 	endpoint_t server;
+	struct proc *dst;
 	int r;
 
 	if (nr >= AX_MSG_POSIX_MAX || posix_routes[nr] == AX_NONE) {
@@ -265,6 +300,21 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 		return;
 	}
 	server = posix_routes[nr];
+	if (proc_lookup(server, &dst) == 0 && dst != caller && accepts(dst, caller->ep, false) &&
+	    !(dst->flags & PF_HANDLER_WAIT)) {
+		/* The common case, the server waiting: stage the call in its slot straight away. */
+		ax_message *in = &dst->msg;
+
+		in->source = caller->ep, in->type = (int32_t)(AX_MSG_POSIX + nr);
+		in->u64[0] = tf->rdi, in->u64[1] = tf->rsi, in->u64[2] = tf->rdx;
+		in->u64[3] = tf->r10, in->u64[4] = tf->r8, in->u64[5] = tf->r9, in->u64[6] = 0;
+		dst->flags = (dst->flags | PF_MSG_PENDING) & ~PF_REPLY;
+		sched_unblock(dst, BLK_RECEIVING, true);
+		caller->flags |= PF_POSIX_CALL;
+		await_reply(caller, server, 0);
+		return;
+	}
+	m = (ax_message){.type = (int32_t)(AX_MSG_POSIX + nr)};
 	m.u64[0] = tf->rdi;
 	m.u64[1] = tf->rsi;
 	m.u64[2] = tf->rdx;

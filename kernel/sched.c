@@ -36,6 +36,14 @@ void sched_unready(struct proc *p)
 	int q = p->prio;
 	struct proc *prev = 0;
 
+	if (run_head[q] == p) { /* the usual case: the process that runs blocks */
+		if (!(run_head[q] = p->run_next)) {
+			run_tail[q] = 0;
+			nonempty &= ~(1u << q);
+		}
+		p->run_next = 0;
+		return;
+	}
 	for (struct proc *x = run_head[q]; x; prev = x, x = x->run_next) {
 		if (x != p)
 			continue;

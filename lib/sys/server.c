@@ -35,11 +35,12 @@ static ax_handler lookup(const struct ax_call *calls, int n, int32_t type)
 
 _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notify)(const ax_message *m))
 {
-	ax_message req, reply;
+	/* Two buffers that swap roles: replyrecv's answer buffer receives the next request in place. */
+	ax_message buf[2], *req = &buf[0], *reply = &buf[1];
 	int r;
 
 	index_posix(calls, ncalls);
-	r = ax_receive(AX_ANY, &req);
+	r = ax_receive(AX_ANY, req);
 
 	for (;;) {
 		ax_handler fn;
@@ -47,29 +48,32 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 
 		if (r < 0) {
 			ax_printf("server: receive failed (%d); receiving again\n", r);
-			r = ax_receive(AX_ANY, &req);
+			r = ax_receive(AX_ANY, req);
 			continue;
 		}
-		if (req.type == AX_MSG_NOTIFY) {
+		if (req->type == AX_MSG_NOTIFY) {
 			if (on_notify)
-				on_notify(&req);
-			r = ax_receive(AX_ANY, &req);
+				on_notify(req);
+			r = ax_receive(AX_ANY, req);
 			continue;
 		}
-		memset(&reply, 0, sizeof(reply));
-		fn = lookup(calls, ncalls, req.type);
-		status = fn ? fn(&req, &reply) : -AX_ENOSYS;
+		memset(reply, 0, sizeof(*reply));
+		fn = lookup(calls, ncalls, req->type);
+		status = fn ? fn(req, reply) : -AX_ENOSYS;
 		if (status == AX_NO_REPLY) {
-			r = ax_receive(AX_ANY, &req);
+			r = ax_receive(AX_ANY, req);
 			continue;
 		}
-		reply.type = req.type;
-		reply.i64[0] = status;
-		/* One trap answers and takes the next request; the buffer holds both in turn. */
-		r = ax_replyrecv(req.source, &reply, AX_ANY);
-		if (r == 0)
-			req = reply;
-		else /* the caller is gone or was not waiting: nothing to undo, receive on */
-			r = ax_receive(AX_ANY, &req);
+		reply->type = req->type;
+		reply->i64[0] = status;
+		/* One trap answers and takes the next request, into the same buffer. */
+		r = ax_replyrecv(req->source, reply, AX_ANY);
+		if (r == 0) {
+			ax_message *t = req;
+
+			req = reply, reply = t;
+		} else { /* the caller is gone or was not waiting: nothing to undo, receive on */
+			r = ax_receive(AX_ANY, req);
+		}
 	}
 }
