@@ -71,6 +71,9 @@ int notify_take(struct proc *p, endpoint_t from)
 		p->notify_bits[s / 64] &= ~bit;
 		return s;
 	}
+	_Static_assert(AX_NR_SLOTS / 64 == 4, "four words of notification bits");
+	if (!(p->notify_bits[0] | p->notify_bits[1] | p->notify_bits[2] | p->notify_bits[3]))
+		return -1; /* the usual case: nothing pending */
 	for (unsigned w = 0; w < AX_NR_SLOTS / 64; w++) {
 		if (p->notify_bits[w]) {
 			int b = __builtin_ctzll(p->notify_bits[w]);

@@ -128,7 +128,8 @@ static int load_segment(void *ctx, const struct elf_segment *seg)
 	struct loading *ld = ctx;
 	uint64_t start = seg->vaddr & ~(PAGE - 1), end = (seg->vaddr + seg->memsz + PAGE - 1) & ~(PAGE - 1);
 	unsigned prot = VM_PROT_READ | (seg->writable ? VM_PROT_WRITE : 0) | (seg->executable ? VM_PROT_EXEC : 0);
-	int64_t r = vm_call(VM_REGION, (uint64_t)ld->ep, start, end - start, prot | VM_PROT_WRITE, VM_POPULATE);
+	/* Not populated: copying the file's bytes in brings those pages (VM_TOUCH); bss stays demand-zero. */
+	int64_t r = vm_call(VM_REGION, (uint64_t)ld->ep, start, end - start, prot | VM_PROT_WRITE, 0);
 
 	if (r == 0 && seg->filesz)
 		r = user_copy(ld->ep, seg->vaddr, (void *)(ld->image + seg->offset), seg->filesz, AX_COPY_TO);
@@ -228,7 +229,7 @@ int64_t do_execve(const ax_message *m, ax_message *reply)
 	r = elf_load(image, size, AX_STACK_TOP - stack_limit(p), load_segment, &ld, &entry);
 	if (r == 0)
 		r = (int)vm_call(VM_REGION, (uint64_t)p->ep, AX_STACK_TOP - stack, stack,
-				 VM_PROT_READ | VM_PROT_WRITE, VM_POPULATE);
+				 VM_PROT_READ | VM_PROT_WRITE, 0); /* pages come as the frame is written, then on use */
 	sp = r == 0 ? build_stack(p->ep, &st, image, entry) : 0;
 	regs.rip = entry;
 	regs.rsp = sp;
