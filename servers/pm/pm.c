@@ -215,6 +215,36 @@ static int64_t do_write(const ax_message *m, ax_message *r)
 	return (int64_t)done;
 }
 
+/* Until vfs exists: writev to descriptors 1 and 2 (musl's stdio writes this way). */
+static int64_t do_writev(const ax_message *m, ax_message *r)
+{
+	struct { uint64_t base, len; } iov[16];
+	uint64_t fd = m->u64[0], count = m->u64[2];
+	int64_t done = 0;
+
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (count > 1024)
+		return -AX_EINVAL;
+	for (uint64_t i = 0; i < count; i += 16) {
+		uint64_t n = count - i < 16 ? count - i : 16;
+
+		if (user_copy(m->source, m->u64[1] + i * sizeof(iov[0]), iov, n * sizeof(iov[0]), AX_COPY_FROM) < 0)
+			return done ? done : -AX_EFAULT;
+		for (uint64_t k = 0; k < n; k++) {
+			ax_message w = {.source = m->source, .u64 = {fd, iov[k].base, iov[k].len}};
+			int64_t got = iov[k].len ? do_write(&w, r) : 0;
+
+			if (got < 0)
+				return done ? done : got;
+			done += got;
+			if ((uint64_t)got < iov[k].len)
+				return done;
+		}
+	}
+	return done;
+}
+
 /*
  * Every call number nobody serves yet comes here: -ENOSYS, and one log line
  * per number, by name, so a missing call is easy to find.
@@ -331,7 +361,8 @@ static void on_notify(const ax_message *m)
 
 static const struct ax_call calls[] = {
 	{AX_MSG_SIGNAL, do_signal_stop},          {AX_MSG_EXCEPTION, do_exception},
-	CALL(NR_WRITE, do_write),                 CALL(NR_GETPID, do_getpid),
+	CALL(NR_WRITE, do_write),                 CALL(NR_WRITEV, do_writev),
+	CALL(NR_GETPID, do_getpid),
 	CALL(NR_GETTID, do_getpid),               CALL(NR_GETPPID, do_getppid),
 	CALL(NR_GETUID, do_getuid),               CALL(NR_GETEUID, do_getuid),
 	CALL(NR_GETGID, do_getuid),               CALL(NR_GETEGID, do_getuid),
