@@ -17,6 +17,7 @@
 #define BLOCKED 1 /* do_send: the caller now waits */
 
 extern int copy_user(void *dst, const void *src, uint64_t n);
+extern int get_user64(void *dst, const void *src);
 
 static struct proc *resolve(endpoint_t ep)
 {
@@ -108,7 +109,7 @@ static void take_now(struct proc *caller, const ax_message *m)
  */
 static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 {
-	ax_message m = {0};
+	ax_message m; /* a notification; built only when there is one (the usual receive blocks) */
 	struct proc *sender;
 	int slot;
 
@@ -119,24 +120,21 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 			return r;
 	}
 	caller->msg_uptr = uptr;
-	m.type = AX_MSG_NOTIFY;
 	if ((from == AX_ANY || from == AX_HARDWARE) && caller->irq_pending) {
-		m.source = AX_HARDWARE;
-		m.u64[0] = caller->irq_pending;
+		m = (ax_message){.source = AX_HARDWARE, .type = AX_MSG_NOTIFY, .u64 = {caller->irq_pending}};
 		caller->irq_pending = 0;
 		take_now(caller, &m);
 	} else if ((from == AX_ANY || from == AX_CLOCK) && caller->alarm_pending) {
-		m.source = AX_CLOCK;
-		m.u64[0] = clock_now_ns();
+		m = (ax_message){.source = AX_CLOCK, .type = AX_MSG_NOTIFY, .u64 = {clock_now_ns()}};
 		caller->alarm_pending = false;
 		take_now(caller, &m);
 	} else if ((from == AX_ANY || from == AX_KERNEL) && caller->deaths_pending) {
-		m.source = AX_KERNEL;
+		m = (ax_message){.source = AX_KERNEL, .type = AX_MSG_NOTIFY};
 		caller->deaths_pending = false;
 		take_now(caller, &m);
 	} else if (from != AX_HARDWARE && from != AX_CLOCK && from != AX_KERNEL &&
 		   (slot = notify_take(caller, from)) >= 0) {
-		m.source = proc_table[slot].ep;
+		m = (ax_message){.source = proc_table[slot].ep, .type = AX_MSG_NOTIFY};
 		take_now(caller, &m);
 	} else if (from != AX_HARDWARE && from != AX_CLOCK && from != AX_KERNEL && (sender = sendq_find(caller, from))) {
 		sendq_remove(caller, sender);
@@ -204,7 +202,7 @@ static bool reply_to_posix(struct proc *server, endpoint_t ep, uint64_t uptr)
 	if (proc_lookup(ep, &dst) < 0 || dst->blocked != BLK_RECEIVING || dst->getfrom != server->ep ||
 	    (dst->flags & (PF_POSIX_CALL | PF_REPLY | PF_HANDLER_WAIT)) != (PF_POSIX_CALL | PF_REPLY))
 		return false;
-	if (copy_user(&value, (void *)(uptr + offsetof(ax_message, i64)), sizeof(value)) < 0) {
+	if (get_user64(&value, (void *)(uptr + offsetof(ax_message, i64))) < 0) {
 		server->tf.rax = (uint64_t)-AX_EFAULT;
 		return true;
 	}

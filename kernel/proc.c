@@ -70,25 +70,6 @@ struct proc *proc_alloc(int slot_hint, const char *name, int *err)
 }
 
 /*
- * Find the live process an endpoint names. Returns 0, -EDEADEP when the
- * endpoint's incarnation has ended, or -EINVAL when it never named anything.
- */
-int proc_lookup(endpoint_t ep, struct proc **out)
-{
-	struct proc *p;
-
-	if (!ep_plausible(ep) || ep_slot(ep) == 0)
-		return -AX_EINVAL;
-	p = &proc_table[ep_slot(ep)];
-	if (p->ep != ep || (p->blocked & (BLK_FREE | BLK_ZOMBIE))) {
-		/* A generation at or below the slot's newest once lived. */
-		return ep_gen(ep) <= p->gen ? -AX_EDEADEP : -AX_EINVAL;
-	}
-	*out = p;
-	return 0;
-}
-
-/*
  * End a process: wake everyone blocked on it with -EDEADEP, drop its
  * notifications, interrupts and memory. Its slot stays a zombie for its
  * supervisor to reap (KC_REAP), or is freed at once if it has none; the

@@ -77,7 +77,22 @@ extern struct proc *current;
 /* proc.c */
 void proc_init(void);
 struct proc *proc_alloc(int slot_hint, const char *name, int *err);
-int proc_lookup(endpoint_t ep, struct proc **out);
+
+/* The live process an endpoint names: -EDEADEP for a past generation, -EINVAL for nonsense. Hot: inline. */
+static inline int proc_lookup(endpoint_t ep, struct proc **out)
+{
+	struct proc *p;
+
+	if (!ep_plausible(ep) || ep_slot(ep) == 0)
+		return -AX_EINVAL;
+	p = &proc_table[ep_slot(ep)];
+	if (p->ep != ep || (p->blocked & (BLK_FREE | BLK_ZOMBIE))) {
+		/* A generation at or below the slot's newest once lived. */
+		return ep_gen(ep) <= p->gen ? -AX_EDEADEP : -AX_EINVAL;
+	}
+	*out = p;
+	return 0;
+}
 void proc_kill(struct proc *p, int cause, const char *why);
 int proc_reap(struct proc *super, struct ax_death *out);
 bool priv_may_send(const struct proc *from, const struct proc *to);

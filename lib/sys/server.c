@@ -57,7 +57,9 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 			r = ax_receive(AX_ANY, req);
 			continue;
 		}
-		memset(reply, 0, sizeof(*reply));
+		/* A POSIX caller gets only i64[0]; anyone else gets all 64 bytes, never a former reply's. */
+		if ((uint32_t)req->type - AX_MSG_POSIX >= AX_MSG_POSIX_MAX)
+			memset(reply, 0, sizeof(*reply));
 		fn = lookup(calls, ncalls, req->type);
 		status = fn ? fn(req, reply) : -AX_ENOSYS;
 		if (status == AX_NO_REPLY) {
