@@ -1,4 +1,5 @@
 /* The receive-dispatch-reply loop every server runs. */
+#include <proto/rs.h>
 #include <sys/server.h>
 
 static ax_handler find(const struct ax_call *calls, int n, int32_t type)
@@ -12,6 +13,15 @@ static ax_handler find(const struct ax_call *calls, int n, int32_t type)
 			other = calls[i].fn;
 	}
 	return other;
+}
+
+/* The table's AX_CALL_OTHER handler, or 0. */
+static ax_handler find_other(const struct ax_call *calls, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (calls[i].type == AX_CALL_OTHER)
+			return calls[i].fn;
+	return 0;
 }
 
 /*
@@ -61,7 +71,10 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 		if ((uint32_t)req->type - AX_MSG_POSIX >= AX_MSG_POSIX_MAX)
 			memset(reply, 0, sizeof(*reply));
 		fn = lookup(calls, ncalls, req->type);
-		status = fn ? fn(req, reply) : -AX_ENOSYS;
+		if (req->type == RS_PING && (!fn || fn == find_other(calls, ncalls)))
+			status = 0; /* alive: rs's heartbeat, unless the service answers it itself */
+		else
+			status = fn ? fn(req, reply) : -AX_ENOSYS;
 		if (status == AX_NO_REPLY) {
 			r = ax_receive(AX_ANY, req);
 			continue;

@@ -147,13 +147,15 @@ static int build_stack(const struct building *b, const struct svc_spec *s, uint6
 }
 
 /* The read-only boot information page: base, with the new process itself listed and as `self`. */
-static int write_bootinfo(const struct building *b, const struct svc_spec *s, const struct ax_bootinfo *base)
+static int write_bootinfo(const struct building *b, const struct svc_spec *s, const struct ax_bootinfo *base,
+			  unsigned restarts)
 {
 	static struct ax_bootinfo page;
 	int r;
 
 	page = *base;
 	page.self = b->ep;
+	page.restarts = restarts; /* the service's cue to take back its state from ds */
 	if (page.count < AX_BOOT_MAX) {
 		memset(&page.procs[page.count], 0, sizeof(page.procs[0]));
 		memcpy(page.procs[page.count].name, s->label, sizeof(s->label));
@@ -196,7 +198,7 @@ endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, cons
 	}
 	if (r == 0) {
 		*step = "writing its boot information";
-		r = write_bootinfo(&b, spec, base);
+		r = write_bootinfo(&b, spec, base, s->restarts);
 	}
 	if (r == 0) {
 		*step = "setting its privileges";

@@ -278,6 +278,7 @@ struct ax_bootinfo {
 		char name[16];
 		uint64_t addr, size; /* where it is in the process it was given to */
 	} data[AX_BOOT_DATA_MAX];
+	uint32_t restarts; /* set by rs: how often this service was restarted before (0: a first start) */
 };
 
 #endif
