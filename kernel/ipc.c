@@ -120,6 +120,13 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 			return r;
 	}
 	caller->msg_uptr = uptr;
+	if (from == AX_ANY && !caller->irq_pending && !caller->alarm_pending && !caller->deaths_pending &&
+	    !caller->senders && !(caller->notify_bits[0] | caller->notify_bits[1] | caller->notify_bits[2] |
+				  caller->notify_bits[3])) {
+		caller->getfrom = AX_ANY; /* a server between requests, the usual case: nothing waits */
+		sched_block(caller, BLK_RECEIVING);
+		return 0;
+	}
 	if ((from == AX_ANY || from == AX_HARDWARE) && caller->irq_pending) {
 		m = (ax_message){.source = AX_HARDWARE, .type = AX_MSG_NOTIFY, .u64 = {caller->irq_pending}};
 		caller->irq_pending = 0;

@@ -111,8 +111,24 @@ int notify_take(struct proc *p, endpoint_t from);
 /* sched.c */
 void sched_ready(struct proc *p, bool front);
 void sched_unready(struct proc *p);
-void sched_block(struct proc *p, unsigned why);
-void sched_unblock(struct proc *p, unsigned why, bool front);
+
+/* p stops being runnable for reason why (a BLK_ bit). Inline: every IPC passes here. */
+static inline void sched_block(struct proc *p, unsigned why)
+{
+	if (p->blocked == 0)
+		sched_unready(p);
+	p->blocked |= why;
+}
+
+/* Clear reason why; if nothing else holds p, it becomes runnable. */
+static inline void sched_unblock(struct proc *p, unsigned why, bool front)
+{
+	if (!(p->blocked & why))
+		return;
+	p->blocked &= ~why;
+	if (p->blocked == 0)
+		sched_ready(p, front);
+}
 struct proc *sched_pick(void);
 void sched_tick(void);
 void sched_yield_current(void);

@@ -60,24 +60,6 @@ void sched_unready(struct proc *p)
 	}
 }
 
-/* p stops being runnable for reason why (a BLK_ bit). */
-void sched_block(struct proc *p, unsigned why)
-{
-	if (p->blocked == 0)
-		sched_unready(p);
-	p->blocked |= why;
-}
-
-/* Clear reason why; if nothing else holds p, it becomes runnable. */
-void sched_unblock(struct proc *p, unsigned why, bool front)
-{
-	if (!(p->blocked & why))
-		return;
-	p->blocked &= ~why;
-	if (p->blocked == 0)
-		sched_ready(p, front);
-}
-
 /* The process to run: the head of the most urgent non-empty queue, or 0. */
 struct proc *sched_pick(void)
 {
