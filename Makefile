@@ -60,7 +60,7 @@ $(LIBSYS): $(LIBSYS_OBJ)
 MUSL_CC := musl-gcc
 MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
-LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c kernel/format.c
+LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c kernel/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
 
 $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
@@ -93,13 +93,16 @@ $(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
 
 # A boot program is a folder of C files: servers/NAME, tests/{system,servers,pm,bench}/NAME.
 # Those holding a file named MUSL are built on musl; the others freestanding.
+# A folder is a program when it holds NAME/NAME.c (others hold a server's
+# pure parts still growing, or configuration).
+program_dirs = $(foreach d,$(patsubst %/,%,$(1)),$(if $(wildcard $(d)/$(notdir $(d)).c),$(d)))
 define program
 $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	@mkdir -p $$(@D)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef
-PROGRAM_DIRS := $(wildcard servers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ tests/bench/*/ tests/rs/*/)
-PROGRAM_DIRS := $(patsubst %/,%,$(PROGRAM_DIRS))
+PROGRAM_DIRS := $(call program_dirs,$(wildcard servers/*/ drivers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ \
+	tests/bench/*/ tests/rs/*/))
 MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
 $(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
 $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
@@ -113,8 +116,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.
 	$(MUSL_CC) $(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
 endef
 # commands/busybox holds BusyBox's configuration, not our source (see below).
-POSIX_DIRS := $(filter-out commands/busybox,$(patsubst %/,%,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ \
-	tests/busybox/*/)))
+POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 

@@ -1,6 +1,6 @@
 /* getrandom's generator: the ChaCha20 block function against RFC 8439's test vector (2.3.2). */
 #include "check.h"
-#include "../../servers/pm/chacha.h"
+#include "../../lib/sys/include/sys/chacha.h"
 
 static void rfc8439_block(void)
 {

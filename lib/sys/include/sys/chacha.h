@@ -1,6 +1,6 @@
 /* The ChaCha20 block function (RFC 8439), the core of getrandom's generator. Pure logic. */
-#ifndef PM_CHACHA_H
-#define PM_CHACHA_H
+#ifndef SYS_CHACHA_H
+#define SYS_CHACHA_H
 
 #include <stdint.h>
 #include <string.h>

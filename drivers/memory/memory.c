@@ -1,0 +1,183 @@
+/*
+ * memory: the driver of Linux's memory devices — character 1:3 /dev/null,
+ * 1:5 /dev/zero, 1:7 /dev/full, 1:8 /dev/random, 1:9 /dev/urandom — and of
+ * a RAM disk, block 1:0 /dev/ram0. Protocol: lib/sys/include/proto/dev.h.
+ *
+ * The RAM disk is sparse: a page of its memory is mapped (KC_VMALLOC into
+ * the driver itself) on its first write, and pages never written read as
+ * zeros. Its bytes live in the driver's own memory, so a restarted driver
+ * starts empty until the self-healing issue keeps them outside it.
+ * /dev/random and /dev/urandom share lib/sys's ChaCha20 generator, seeded
+ * at start (it never blocks, like Linux's once seeded).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <proto/dev.h>
+#include <sys/random.h>
+#include <sys/server.h>
+
+#define PAGE 4096ULL
+#define RAMDISK_BYTES (8ULL << 20)
+#define RAMDISK_VA 0x600000000000ULL /* where the disk's pages sit in the driver's space */
+#define ENXIO 6
+#define ENOSPC 28
+#define ENOTTY 25
+
+static uint8_t present[RAMDISK_BYTES / PAGE / 8]; /* bit: that disk page is mapped */
+
+/* Copy between the driver and the client's granted buffer (dir: AX_COPY_FROM reads the client). */
+static int grant_copy(const ax_message *m, uint64_t off, void *buf, uint64_t len, int dir)
+{
+	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {m->u64[4], m->u64[3], off, (uint64_t)buf, len,
+							    (uint64_t)dir}});
+}
+
+static bool is_char(uint64_t minor)
+{
+	return minor == MEM_MINOR_NULL || minor == MEM_MINOR_ZERO || minor == MEM_MINOR_FULL ||
+	       minor == MEM_MINOR_RANDOM || minor == MEM_MINOR_URANDOM;
+}
+
+static bool is_ramdisk(uint64_t minor) { return minor == (DEV_MINOR_BLOCK | RAMDISK_MINOR); }
+
+static bool known(uint64_t minor) { return is_char(minor) || is_ramdisk(minor); }
+
+/* The fields every read and write shares: the length bound and the flags. */
+static int64_t check_io(const ax_message *m)
+{
+	if (!known(m->u64[0]))
+		return -ENXIO;
+	if (m->u64[2] > DEV_IO_MAX || (m->u64[5] & ~(uint64_t)DEV_NONBLOCK))
+		return -AX_EINVAL;
+	return 0;
+}
+
+/* Fill [off, off+len) of the client's buffer from a producer of bytes, a page at a time. */
+static int64_t produce(const ax_message *m, uint64_t off, uint64_t len, void (*fill)(uint8_t *buf, size_t n))
+{
+	static uint8_t chunk[PAGE];
+	uint64_t done = 0;
+
+	while (done < len) {
+		uint64_t n = len - done < PAGE ? len - done : PAGE;
+
+		fill(chunk, n);
+		if (grant_copy(m, off + done, chunk, n, AX_COPY_TO) < 0)
+			return done ? (int64_t)done : -AX_EFAULT;
+		done += n;
+	}
+	return (int64_t)done;
+}
+
+static void zeros(uint8_t *buf, size_t n) { memset(buf, 0, n); }
+static void random_fill(uint8_t *buf, size_t n) { ax_random_bytes(buf, n); }
+
+static bool page_present(uint64_t page) { return present[page / 8] & (1u << (page % 8)); }
+
+/* The RAM disk: [pos, pos+len) clamped to its size; pages never written read as zeros. */
+static int64_t ramdisk_io(const ax_message *m, bool write)
+{
+	uint64_t pos = m->u64[1], len = m->u64[2], done = 0;
+
+	if (pos >= RAMDISK_BYTES)
+		return write && len ? -ENOSPC : 0;
+	if (len > RAMDISK_BYTES - pos)
+		len = RAMDISK_BYTES - pos;
+	while (done < len) {
+		uint64_t at = pos + done, page = at / PAGE, n = PAGE - at % PAGE;
+		int64_t r;
+
+		if (n > len - done)
+			n = len - done;
+		if (write && !page_present(page)) {
+			if (ax_vmalloc(AX_SELF, RAMDISK_VA + page * PAGE, PAGE, AX_MAP_WRITE) < 0)
+				return done ? (int64_t)done : -AX_ENOMEM;
+			present[page / 8] |= 1u << (page % 8);
+		}
+		if (write)
+			r = grant_copy(m, done, (void *)(RAMDISK_VA + at), n, AX_COPY_FROM);
+		else if (page_present(page))
+			r = grant_copy(m, done, (void *)(RAMDISK_VA + at), n, AX_COPY_TO);
+		else
+			r = produce(m, done, n, zeros) == (int64_t)n ? 0 : -AX_EFAULT;
+		if (r < 0)
+			return done ? (int64_t)done : -AX_EFAULT;
+		done += n;
+	}
+	return (int64_t)done;
+}
+
+static int64_t do_read(const ax_message *m, ax_message *r)
+{
+	int64_t rc = check_io(m);
+
+	(void)r;
+	if (rc < 0)
+		return rc;
+	switch (m->u64[0]) {
+	case MEM_MINOR_NULL: return 0; /* end of file, always */
+	case MEM_MINOR_ZERO:
+	case MEM_MINOR_FULL: return produce(m, 0, m->u64[2], zeros);
+	case MEM_MINOR_RANDOM:
+	case MEM_MINOR_URANDOM: return produce(m, 0, m->u64[2], random_fill);
+	default: return ramdisk_io(m, false);
+	}
+}
+
+static int64_t do_write(const ax_message *m, ax_message *r)
+{
+	int64_t rc = check_io(m);
+
+	(void)r;
+	if (rc < 0)
+		return rc;
+	switch (m->u64[0]) {
+	case MEM_MINOR_FULL: return m->u64[2] ? -ENOSPC : 0;
+	case MEM_MINOR_NULL:
+	case MEM_MINOR_ZERO:
+	case MEM_MINOR_RANDOM:
+	case MEM_MINOR_URANDOM: return (int64_t)m->u64[2]; /* taken and dropped, as on Linux */
+	default: return ramdisk_io(m, true);
+	}
+}
+
+static int64_t do_open(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	return known(m->u64[0]) ? 0 : -ENXIO;
+}
+
+static int64_t do_size(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	if (!known(m->u64[0]))
+		return -ENXIO;
+	return is_ramdisk(m->u64[0]) ? (int64_t)RAMDISK_BYTES : -ENOTTY;
+}
+
+static int64_t do_ioctl(const ax_message *m, ax_message *r)
+{
+	uint64_t size = RAMDISK_BYTES;
+
+	(void)r;
+	if (!known(m->u64[0]))
+		return -ENXIO;
+	if (!is_ramdisk(m->u64[0]) || m->u64[1] != BLKGETSIZE64)
+		return -ENOTTY;
+	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {m->u64[3], m->u64[2], 0, (uint64_t)&size, sizeof(size),
+							    AX_COPY_TO}}) < 0 ? -AX_EFAULT : 0;
+}
+
+static const struct ax_call calls[] = {
+	{DEV_OPEN, do_open}, {DEV_CLOSE, do_open}, {DEV_READ, do_read},
+	{DEV_WRITE, do_write}, {DEV_IOCTL, do_ioctl}, {DEV_SIZE, do_size},
+};
+
+int main(void)
+{
+	ax_random_init();
+	ax_printf("memory: null, zero, full, random, urandom and an %lu MiB RAM disk, at endpoint %d\n",
+		  (unsigned long)(RAMDISK_BYTES >> 20), ax_self);
+	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), 0);
+}
