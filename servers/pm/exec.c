@@ -178,10 +178,9 @@ static uint64_t build_stack(endpoint_t ep, const struct strings *st, const uint8
 	return sp;
 }
 
-int64_t do_execve(const ax_message *m, ax_message *reply)
+int64_t do_execve(struct mproc *p, const ax_message *m)
 {
 	static struct strings st;
-	struct mproc *p = caller(m);
 	char path[256];
 	const uint8_t *image;
 	size_t size;
@@ -190,8 +189,6 @@ int64_t do_execve(const ax_message *m, ax_message *reply)
 	struct loading ld;
 	int r;
 
-	if (!p)
-		return -AX_ESRCH;
 	if ((r = user_string(p->ep, m->u64[0], path, sizeof(path))) < 0)
 		return r;
 	if ((r = find_program(path, &image, &size)) < 0)
@@ -245,7 +242,6 @@ int64_t do_execve(const ax_message *m, ax_message *reply)
 	p->execed = 1;
 	signal_exec(p);
 	vfork_release(p); /* a vfork parent goes on once its child has its own image */
-	(void)reply;
 	return 0; /* the reply resumes the process at its new entry point, rax = 0 */
 }
 

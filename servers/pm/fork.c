@@ -123,14 +123,12 @@ static int64_t start(struct mproc *child)
 	return child->pid;
 }
 
-int64_t do_fork(const ax_message *m, ax_message *r)
+int64_t do_fork(struct mproc *parent, const ax_message *m)
 {
-	struct mproc *parent = caller(m), *child;
+	struct mproc *child;
 	int err = 0;
 
-	(void)r;
-	if (!parent)
-		return -AX_ESRCH;
+	(void)m;
 	if (!(child = spawn(parent, 0, SIGCHLD, &err)))
 		return err;
 	return start(child);
@@ -165,30 +163,25 @@ void vfork_release(struct mproc *child)
 	}
 }
 
-int64_t do_vfork(const ax_message *m, ax_message *r)
+int64_t do_vfork(struct mproc *parent, const ax_message *m)
 {
-	struct mproc *parent = caller(m), *child;
+	struct mproc *child;
 	int err = 0;
 
-	(void)r;
-	if (!parent)
-		return -AX_ESRCH;
+	(void)m;
 	if (!(child = spawn(parent, 0, SIGCHLD, &err)))
 		return err;
 	return vfork_from(parent, child);
 }
 
 /* clone(flags, stack, parent_tid, child_tid, tls): processes yes, threads not yet. */
-int64_t do_clone(const ax_message *m, ax_message *r)
+int64_t do_clone(struct mproc *parent, const ax_message *m)
 {
 	static int warned;
-	struct mproc *parent = caller(m), *child;
+	struct mproc *child;
 	uint64_t flags = m->u64[0], stack = m->u64[1], ptid = m->u64[2], ctid = m->u64[3], tls = m->u64[4];
 	int err = 0, sig = (int)(flags & 0xff);
 
-	(void)r;
-	if (!parent)
-		return -AX_ESRCH;
 	if ((flags & ~(uint64_t)CLONE_SUPPORTED) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK))) {
 		if (!warned++)
 			ax_printf("pm: pid %d called clone with flags %lx: threads and shared tables are not "
@@ -333,30 +326,22 @@ static int64_t wait_call(struct mproc *p, int nr, const struct waiter *w, uint64
 	return AX_NO_REPLY; /* answered when a child ends, stops or continues */
 }
 
-int64_t do_wait4(const ax_message *m, ax_message *r)
+int64_t do_wait4(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int pid = (int)m->i64[0];
 	struct waiter w = {0, 0, (int)m->u64[2] | WEXITED};
 
-	(void)r;
 	wait4_target(pid, &w.idtype, &w.id);
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[2] & ~(uint64_t)WAIT4_FLAGS || pid == INT32_MIN)
 		return -AX_EINVAL;
 	return wait_call(p, NR_WAIT4, &w, m->u64[1], 0, m->u64[3]);
 }
 
-int64_t do_waitid(const ax_message *m, ax_message *r)
+int64_t do_waitid(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t options = m->u64[3];
 	struct waiter w = {(int)m->u64[0], (int)m->i64[1], (int)options};
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if ((options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | 0xe0000000u)) ||
 	    !(options & (WUNTRACED | WEXITED | WCONTINUED)) || w.idtype < P_ALL || w.idtype > P_PGID ||
 	    (w.idtype == P_PID && w.id <= 0) || w.id < 0)
@@ -448,16 +433,9 @@ void stop_changed(struct mproc *p)
 	child_changed(p);
 }
 
-int64_t do_exit(const ax_message *m, ax_message *r)
+int64_t do_exit(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-	ax_message t = {.u64 = {(uint64_t)(int64_t)m->source}};
-
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
-	if (ax_kcall(KC_CPU_TIME, &t) == 0)
-		p->cpu_ns = t.u64[0];
+	p->cpu_ns = cpu_time(p);
 	kcall(KC_PROC_DESTROY, (uint64_t)p->ep, 0);
 	became_zombie(p, wstatus_exited((int)m->u64[0]));
 	return AX_NO_REPLY; /* nobody is left to answer */
@@ -479,36 +457,22 @@ void on_deaths(void)
 }
 
 /* getrusage(RUSAGE_SELF = 0 or RUSAGE_CHILDREN = -1) */
-int64_t do_getrusage(const ax_message *m, ax_message *r)
+int64_t do_getrusage(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-	ax_message t = {.u64 = {(uint64_t)(int64_t)m->source}};
 	uint8_t usage[144];
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->i64[0] != 0 && m->i64[0] != -1)
 		return -AX_EINVAL;
-	if (m->i64[0] == 0 && ax_kcall(KC_CPU_TIME, &t) < 0)
-		return -AX_EIO;
-	fill_rusage(m->i64[0] == 0 ? t.u64[0] : p->child_cpu_ns, usage);
+	fill_rusage(m->i64[0] == 0 ? cpu_time(p) : p->child_cpu_ns, usage);
 	return user_copy(p->ep, m->u64[1], usage, sizeof(usage), AX_COPY_TO);
 }
 
 /* times(): clock ticks at 100 Hz, as Linux's USER_HZ. */
-int64_t do_times(const ax_message *m, ax_message *r)
+int64_t do_times(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-	ax_message t = {.u64 = {(uint64_t)(int64_t)m->source}};
 	int64_t tms[4];
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
-	if (ax_kcall(KC_CPU_TIME, &t) < 0)
-		return -AX_EIO;
-	tms[0] = (int64_t)(t.u64[0] / 10000000);
+	tms[0] = (int64_t)(cpu_time(p) / 10000000);
 	tms[1] = 0;
 	tms[2] = (int64_t)(p->child_cpu_ns / 10000000);
 	tms[3] = 0;

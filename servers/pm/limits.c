@@ -71,24 +71,21 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 	return 0;
 }
 
-int64_t do_getrlimit(const ax_message *m, ax_message *r)
+int64_t do_getrlimit(struct mproc *p, const ax_message *m)
 {
-	(void)r;
 	if (!m->u64[1])
 		return -AX_EFAULT;
-	return caller(m) ? limit(caller(m), 0, m->u64[0], 0, m->u64[1]) : -AX_ESRCH;
+	return limit(p, 0, m->u64[0], 0, m->u64[1]);
 }
 
-int64_t do_setrlimit(const ax_message *m, ax_message *r)
+int64_t do_setrlimit(struct mproc *p, const ax_message *m)
 {
-	(void)r;
 	if (!m->u64[1])
 		return -AX_EFAULT;
-	return caller(m) ? limit(caller(m), 0, m->u64[0], m->u64[1], 0) : -AX_ESRCH;
+	return limit(p, 0, m->u64[0], m->u64[1], 0);
 }
 
-int64_t do_prlimit64(const ax_message *m, ax_message *r)
+int64_t do_prlimit64(struct mproc *p, const ax_message *m)
 {
-	(void)r;
-	return caller(m) ? limit(caller(m), (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]) : -AX_ESRCH;
+	return limit(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
 }

@@ -82,6 +82,14 @@ uint64_t now_ns(void)
 	return now;
 }
 
+/* The CPU time p has used so far, in ns (0 if the kernel cannot say). */
+uint64_t cpu_time(const struct mproc *p)
+{
+	ax_message t = {.u64 = {(uint64_t)(int64_t)p->ep}};
+
+	return ax_kcall(KC_CPU_TIME, &t) == 0 ? t.u64[0] : 0;
+}
+
 void answer(struct mproc *p, int nr, int64_t value)
 {
 	ax_message reply = {.type = AX_MSG_POSIX + nr};
@@ -115,42 +123,27 @@ int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 
 /* ---- small calls ------------------------------------------------------------ */
 
-static int64_t do_getpid(const ax_message *m, ax_message *r)
-{
-	struct mproc *p = caller(m);
-
-	(void)r;
-	return p ? p->pid : -AX_ESRCH;
-}
-static int64_t do_getppid(const ax_message *m, ax_message *r) { (void)r; return caller(m) ? caller(m)->ppid : -AX_ESRCH; }
-static int64_t do_getuid(const ax_message *m, ax_message *r) { (void)m, (void)r; return 0; /* all root until users exist */ }
+static int64_t do_getpid(struct mproc *p, const ax_message *m) { (void)m; return p->pid; }
+static int64_t do_getppid(struct mproc *p, const ax_message *m) { (void)m; return p->ppid; }
+static int64_t do_getuid(struct mproc *p, const ax_message *m) { (void)p, (void)m; return 0; /* all root until users exist */ }
 
 /* Everyone is root until users exist: root may become root; other ids are not kept yet. */
-static int64_t do_setuid(const ax_message *m, ax_message *r)
+static int64_t do_setuid(struct mproc *p, const ax_message *m)
 {
-	(void)r;
+	(void)p;
 	return m->u64[0] == 0 ? 0 : -AX_EINVAL;
 }
 
-static int64_t do_set_tid_address(const ax_message *m, ax_message *r)
+static int64_t do_set_tid_address(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	p->tid_addr = m->u64[0];
 	return p->pid;
 }
 
-static int64_t do_arch_prctl(const ax_message *m, ax_message *r)
+static int64_t do_arch_prctl(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int rc;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[0] == ARCH_SET_FS) {
 		if ((rc = kcall(KC_SET_FS, (uint64_t)p->ep, m->u64[1])) < 0)
 			return rc == -AX_EINVAL ? -AX_EPERM : rc; /* Linux: EPERM for a non-canonical base */
@@ -162,15 +155,14 @@ static int64_t do_arch_prctl(const ax_message *m, ax_message *r)
 	return -AX_EINVAL;
 }
 
-static int64_t do_uname(const ax_message *m, ax_message *r)
+static int64_t do_uname(struct mproc *p, const ax_message *m)
 {
 	static const char fields[6][65] = {"Axolotl", "axolotl", "0.1", "#1", "x86_64", "(none)"};
 
-	(void)r;
-	return caller(m) ? user_copy(m->source, m->u64[0], (void *)fields, sizeof(fields), AX_COPY_TO) : -AX_ESRCH;
+	return user_copy(p->ep, m->u64[0], (void *)fields, sizeof(fields), AX_COPY_TO);
 }
 
-static int64_t do_sysinfo(const ax_message *m, ax_message *r)
+static int64_t do_sysinfo(struct mproc *p, const ax_message *m)
 {
 	struct {
 		int64_t uptime;
@@ -182,7 +174,6 @@ static int64_t do_sysinfo(const ax_message *m, ax_message *r)
 	} info = {0};
 	ax_message k = {0};
 
-	(void)r;
 	_Static_assert(sizeof(info) == 112, "Linux's struct sysinfo");
 	ax_kcall(KC_MEMINFO, &k);
 	info.uptime = (int64_t)(now_ns() / 1000000000);
@@ -191,21 +182,20 @@ static int64_t do_sysinfo(const ax_message *m, ax_message *r)
 	info.mem_unit = 1;
 	for (int i = 0; i < AX_NR_SLOTS; i++)
 		info.procs += procs[i].state == ALIVE;
-	return caller(m) ? user_copy(m->source, m->u64[0], &info, sizeof(info), AX_COPY_TO) : -AX_ESRCH;
+	return user_copy(p->ep, m->u64[0], &info, sizeof(info), AX_COPY_TO);
 }
 
 /* Until vfs exists: descriptors 1 and 2 write to the kernel log. */
-static int64_t do_write(const ax_message *m, ax_message *r)
+static int64_t do_write(struct mproc *p, const ax_message *m)
 {
 	char buf[512];
 	uint64_t fd = m->u64[0], at = m->u64[1], len = m->u64[2], done = 0;
 
-	(void)r;
 	if (fd != 1 && fd != 2)
 		return -EBADF;
 	while (done < len && done < 65536) {
 		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
-		int rc = user_copy(m->source, at + done, buf, n, AX_COPY_FROM);
+		int rc = user_copy(p->ep, at + done, buf, n, AX_COPY_FROM);
 
 		if (rc < 0)
 			return done ? (int64_t)done : rc;
@@ -216,7 +206,7 @@ static int64_t do_write(const ax_message *m, ax_message *r)
 }
 
 /* Until vfs exists: writev to descriptors 1 and 2 (musl's stdio writes this way). */
-static int64_t do_writev(const ax_message *m, ax_message *r)
+static int64_t do_writev(struct mproc *p, const ax_message *m)
 {
 	struct { uint64_t base, len; } iov[16];
 	uint64_t fd = m->u64[0], count = m->u64[2];
@@ -229,11 +219,11 @@ static int64_t do_writev(const ax_message *m, ax_message *r)
 	for (uint64_t i = 0; i < count; i += 16) {
 		uint64_t n = count - i < 16 ? count - i : 16;
 
-		if (user_copy(m->source, m->u64[1] + i * sizeof(iov[0]), iov, n * sizeof(iov[0]), AX_COPY_FROM) < 0)
+		if (user_copy(p->ep, m->u64[1] + i * sizeof(iov[0]), iov, n * sizeof(iov[0]), AX_COPY_FROM) < 0)
 			return done ? done : -AX_EFAULT;
 		for (uint64_t k = 0; k < n; k++) {
 			ax_message w = {.source = m->source, .u64 = {fd, iov[k].base, iov[k].len}};
-			int64_t got = iov[k].len ? do_write(&w, r) : 0;
+			int64_t got = iov[k].len ? do_write(p, &w) : 0;
 
 			if (got < 0)
 				return done ? done : got;
@@ -249,17 +239,10 @@ static int64_t do_writev(const ax_message *m, ax_message *r)
  * Every call number nobody serves yet comes here: -ENOSYS, and one log line
  * per number, by name, so a missing call is easy to find.
  */
-static int64_t do_other(const ax_message *m, ax_message *r)
+static int64_t not_implemented(const struct mproc *p, int64_t nr)
 {
 	static uint64_t logged[NR_ROUTES / 64];
-	int64_t nr = (int64_t)m->type - AX_MSG_POSIX;
-	struct mproc *p = caller(m);
 
-	(void)r;
-	if (nr < 0 || nr >= NR_ROUTES) {
-		ax_printf("pm: message of unknown type %x from %d: refused\n", m->type, m->source);
-		return -AX_ENOSYS;
-	}
 	if (!(logged[nr / 64] & (1ULL << (nr % 64)))) {
 		logged[nr / 64] |= 1ULL << (nr % 64);
 		ax_printf("pm: pid %d called %s (%ld), not implemented: ENOSYS\n", p ? p->pid : -1,
@@ -269,15 +252,14 @@ static int64_t do_other(const ax_message *m, ax_message *r)
 }
 
 /* reboot(2): power off and halt both power the machine off. */
-static int64_t do_reboot(const ax_message *m, ax_message *r)
+static int64_t do_reboot(struct mproc *p, const ax_message *m)
 {
-	(void)r;
 	if (m->u64[0] != 0xfee1dead || (m->u64[1] != 672274793 && m->u64[1] != 85072278 &&
 					   m->u64[1] != 369367448 && m->u64[1] != 537993216))
 		return -AX_EINVAL;
 	if (m->u64[2] != 0x4321fedc && m->u64[2] != 0xcdef0123)
 		return -AX_EINVAL; /* restart and the rest: not yet */
-	ax_printf("pm: power off requested by pid %d\n", caller(m) ? caller(m)->pid : -1);
+	ax_printf("pm: power off requested by pid %d\n", p->pid);
 	ax_poweroff(0);
 	return -AX_EIO;
 }
@@ -341,7 +323,7 @@ static void install_routes(void)
 	static const int vms[] = {NR_MMAP, NR_MPROTECT, NR_MUNMAP, NR_BRK, NR_MREMAP};
 
 	for (int i = 0; i < NR_ROUTES; i++)
-		routes[i] = ax_self; /* served here, or refused here by name (do_other) */
+		routes[i] = ax_self; /* served here, or refused here by name (not_implemented) */
 	for (unsigned i = 0; i < sizeof(vms) / sizeof(vms[0]); i++)
 		routes[vms[i]] = vm;
 	if (kcall(KC_POSIX_ROUTE, (uint64_t)routes, NR_ROUTES) < 0)
@@ -357,43 +339,60 @@ static void on_notify(const ax_message *m)
 		time_expired();
 }
 
-#define CALL(nr, fn) {AX_MSG_POSIX + (nr), fn}
+/* The POSIX calls pm serves, by number; each handler gets its caller's entry, already found. */
+static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message *m) = {
+	[NR_WRITE] = do_write,                          [NR_WRITEV] = do_writev,
+	[NR_GETPID] = do_getpid,                        [NR_GETTID] = do_getpid,
+	[NR_GETPPID] = do_getppid,                      [NR_GETUID] = do_getuid,
+	[NR_GETEUID] = do_getuid,                       [NR_GETGID] = do_getuid,
+	[NR_GETEGID] = do_getuid,                       [NR_SETUID] = do_setuid,
+	[NR_SETGID] = do_setuid,                        [NR_FORK] = do_fork,
+	[NR_VFORK] = do_vfork,                          [NR_CLONE] = do_clone,
+	[NR_EXECVE] = do_execve,                        [NR_EXIT] = do_exit,
+	[NR_EXIT_GROUP] = do_exit,                      [NR_WAIT4] = do_wait4,
+	[NR_WAITID] = do_waitid,                        [NR_GETRUSAGE] = do_getrusage,
+	[NR_TIMES] = do_times,                          [NR_UNAME] = do_uname,
+	[NR_SYSINFO] = do_sysinfo,                      [NR_ARCH_PRCTL] = do_arch_prctl,
+	[NR_REBOOT] = do_reboot,                        [NR_SET_TID_ADDRESS] = do_set_tid_address,
+	[NR_KILL] = do_kill,                            [NR_TKILL] = do_tkill,
+	[NR_TGKILL] = do_tgkill,                        [NR_RT_SIGQUEUEINFO] = do_rt_sigqueueinfo,
+	[NR_RT_TGSIGQUEUEINFO] = do_rt_tgsigqueueinfo,  [NR_RT_SIGACTION] = do_rt_sigaction,
+	[NR_RT_SIGPROCMASK] = do_rt_sigprocmask,        [NR_RT_SIGPENDING] = do_rt_sigpending,
+	[NR_RT_SIGSUSPEND] = do_rt_sigsuspend,          [NR_RT_SIGRETURN] = do_rt_sigreturn,
+	[NR_PAUSE] = do_pause,                          [NR_SIGALTSTACK] = do_sigaltstack,
+	[NR_CLOCK_GETTIME] = do_clock_gettime,          [NR_CLOCK_GETRES] = do_clock_getres,
+	[NR_CLOCK_SETTIME] = do_clock_settime,          [NR_GETTIMEOFDAY] = do_gettimeofday,
+	[NR_SETTIMEOFDAY] = do_settimeofday,            [NR_TIME] = do_time,
+	[NR_NANOSLEEP] = do_nanosleep,                  [NR_CLOCK_NANOSLEEP] = do_clock_nanosleep,
+	[NR_RESTART_SYSCALL] = do_restart_syscall,      [NR_ALARM] = do_alarm,
+	[NR_SETITIMER] = do_setitimer,                  [NR_GETITIMER] = do_getitimer,
+	[NR_SETPGID] = do_setpgid,                      [NR_GETPGID] = do_getpgid,
+	[NR_GETPGRP] = do_getpgrp,                      [NR_SETSID] = do_setsid,
+	[NR_GETSID] = do_getsid,                        [NR_GETRLIMIT] = do_getrlimit,
+	[NR_SETRLIMIT] = do_setrlimit,                  [NR_PRLIMIT64] = do_prlimit64,
+	[NR_GETRANDOM] = do_getrandom,
+};
+
+/* Every POSIX call routed to pm: find the caller once, then its handler. */
+static int64_t dispatch(const ax_message *m, ax_message *r)
+{
+	int64_t nr = (int64_t)m->type - AX_MSG_POSIX;
+	struct mproc *p = caller(m);
+
+	(void)r;
+	if (nr < 0 || nr >= NR_ROUTES) {
+		ax_printf("pm: message of unknown type %x from %d: refused\n", m->type, m->source);
+		return -AX_ENOSYS;
+	}
+	if (!posix_calls[nr])
+		return not_implemented(p, nr);
+	return p ? posix_calls[nr](p, m) : -AX_ESRCH;
+}
 
 static const struct ax_call calls[] = {
-	{AX_MSG_SIGNAL, do_signal_stop},          {AX_MSG_EXCEPTION, do_exception},
-	CALL(NR_WRITE, do_write),                 CALL(NR_WRITEV, do_writev),
-	CALL(NR_GETPID, do_getpid),
-	CALL(NR_GETTID, do_getpid),               CALL(NR_GETPPID, do_getppid),
-	CALL(NR_GETUID, do_getuid),               CALL(NR_GETEUID, do_getuid),
-	CALL(NR_GETGID, do_getuid),               CALL(NR_GETEGID, do_getuid),
-	CALL(NR_SETUID, do_setuid),               CALL(NR_SETGID, do_setuid),
-	CALL(NR_FORK, do_fork),                   CALL(NR_VFORK, do_vfork),
-	CALL(NR_CLONE, do_clone),                 CALL(NR_EXECVE, do_execve),
-	CALL(NR_EXIT, do_exit),                   CALL(NR_EXIT_GROUP, do_exit),
-	CALL(NR_WAIT4, do_wait4),                 CALL(NR_WAITID, do_waitid),
-	CALL(NR_GETRUSAGE, do_getrusage),         CALL(NR_TIMES, do_times),
-	CALL(NR_UNAME, do_uname),                 CALL(NR_SYSINFO, do_sysinfo),
-	CALL(NR_ARCH_PRCTL, do_arch_prctl),       CALL(NR_REBOOT, do_reboot),
-	CALL(NR_SET_TID_ADDRESS, do_set_tid_address),
-	CALL(NR_KILL, do_kill),                   CALL(NR_TKILL, do_tkill),
-	CALL(NR_TGKILL, do_tgkill),               CALL(NR_RT_SIGQUEUEINFO, do_rt_sigqueueinfo),
-	CALL(NR_RT_TGSIGQUEUEINFO, do_rt_tgsigqueueinfo),               CALL(NR_RT_SIGACTION, do_rt_sigaction),
-	CALL(NR_RT_SIGPROCMASK, do_rt_sigprocmask), CALL(NR_RT_SIGPENDING, do_rt_sigpending),
-	CALL(NR_RT_SIGSUSPEND, do_rt_sigsuspend), CALL(NR_RT_SIGRETURN, do_rt_sigreturn),
-	CALL(NR_PAUSE, do_pause),                 CALL(NR_SIGALTSTACK, do_sigaltstack),
-	CALL(NR_CLOCK_GETTIME, do_clock_gettime), CALL(NR_CLOCK_GETRES, do_clock_getres),
-	CALL(NR_CLOCK_SETTIME, do_clock_settime), CALL(NR_GETTIMEOFDAY, do_gettimeofday),
-	CALL(NR_SETTIMEOFDAY, do_settimeofday),   CALL(NR_TIME, do_time),
-	CALL(NR_NANOSLEEP, do_nanosleep),         CALL(NR_CLOCK_NANOSLEEP, do_clock_nanosleep),
-	CALL(NR_RESTART_SYSCALL, do_restart_syscall),
-	CALL(NR_ALARM, do_alarm),                 CALL(NR_SETITIMER, do_setitimer),
-	CALL(NR_GETITIMER, do_getitimer),
-	CALL(NR_SETPGID, do_setpgid),             CALL(NR_GETPGID, do_getpgid),
-	CALL(NR_GETPGRP, do_getpgrp),             CALL(NR_SETSID, do_setsid),
-	CALL(NR_GETSID, do_getsid),
-	CALL(NR_GETRLIMIT, do_getrlimit),         CALL(NR_SETRLIMIT, do_setrlimit),
-	CALL(NR_PRLIMIT64, do_prlimit64),         CALL(NR_GETRANDOM, do_getrandom),
-	{AX_CALL_OTHER, do_other},
+	{AX_MSG_SIGNAL, do_signal_stop},
+	{AX_MSG_EXCEPTION, do_exception},
+	{AX_CALL_OTHER, dispatch},
 };
 
 int main(void)

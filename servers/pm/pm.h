@@ -141,6 +141,7 @@ int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir);
 int64_t vm_call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e);
 int kcall(unsigned call, uint64_t a, uint64_t b);
 uint64_t now_ns(void);
+uint64_t cpu_time(const struct mproc *p);
 /* Answer a call p is blocked in, in pm. */
 void answer(struct mproc *p, int nr, int64_t value);
 
@@ -151,19 +152,19 @@ void stop_changed(struct mproc *p);
 void became_zombie(struct mproc *p, int status);
 void child_changed(struct mproc *p);
 void vfork_release(struct mproc *child);
-int64_t do_fork(const ax_message *m, ax_message *r);
-int64_t do_vfork(const ax_message *m, ax_message *r);
-int64_t do_clone(const ax_message *m, ax_message *r);
-int64_t do_exit(const ax_message *m, ax_message *r);
-int64_t do_wait4(const ax_message *m, ax_message *r);
-int64_t do_waitid(const ax_message *m, ax_message *r);
-int64_t do_getrusage(const ax_message *m, ax_message *r);
-int64_t do_times(const ax_message *m, ax_message *r);
+int64_t do_fork(struct mproc *p, const ax_message *m);
+int64_t do_vfork(struct mproc *p, const ax_message *m);
+int64_t do_clone(struct mproc *p, const ax_message *m);
+int64_t do_exit(struct mproc *p, const ax_message *m);
+int64_t do_wait4(struct mproc *p, const ax_message *m);
+int64_t do_waitid(struct mproc *p, const ax_message *m);
+int64_t do_getrusage(struct mproc *p, const ax_message *m);
+int64_t do_times(struct mproc *p, const ax_message *m);
 void on_deaths(void);
 
 /* exec.c */
 void exec_init(void);
-int64_t do_execve(const ax_message *m, ax_message *r);
+int64_t do_execve(struct mproc *p, const ax_message *m);
 int user_string(endpoint_t ep, uint64_t va, char *buf, size_t max);
 
 /* signal.c */
@@ -173,54 +174,54 @@ int post_signal(struct mproc *p, int sig, const struct sig_info *info);
 int signal_for_vector(uint64_t vector);
 int64_t do_signal_stop(const ax_message *m, ax_message *r);
 int64_t do_exception(const ax_message *m, ax_message *r);
-int64_t do_kill(const ax_message *m, ax_message *r);
-int64_t do_tkill(const ax_message *m, ax_message *r);
-int64_t do_tgkill(const ax_message *m, ax_message *r);
-int64_t do_rt_sigqueueinfo(const ax_message *m, ax_message *r);
-int64_t do_rt_tgsigqueueinfo(const ax_message *m, ax_message *r);
-int64_t do_rt_sigaction(const ax_message *m, ax_message *r);
-int64_t do_rt_sigprocmask(const ax_message *m, ax_message *r);
-int64_t do_rt_sigpending(const ax_message *m, ax_message *r);
-int64_t do_rt_sigsuspend(const ax_message *m, ax_message *r);
-int64_t do_rt_sigreturn(const ax_message *m, ax_message *r);
-int64_t do_pause(const ax_message *m, ax_message *r);
-int64_t do_sigaltstack(const ax_message *m, ax_message *r);
+int64_t do_kill(struct mproc *p, const ax_message *m);
+int64_t do_tkill(struct mproc *p, const ax_message *m);
+int64_t do_tgkill(struct mproc *p, const ax_message *m);
+int64_t do_rt_sigqueueinfo(struct mproc *p, const ax_message *m);
+int64_t do_rt_tgsigqueueinfo(struct mproc *p, const ax_message *m);
+int64_t do_rt_sigaction(struct mproc *p, const ax_message *m);
+int64_t do_rt_sigprocmask(struct mproc *p, const ax_message *m);
+int64_t do_rt_sigpending(struct mproc *p, const ax_message *m);
+int64_t do_rt_sigsuspend(struct mproc *p, const ax_message *m);
+int64_t do_rt_sigreturn(struct mproc *p, const ax_message *m);
+int64_t do_pause(struct mproc *p, const ax_message *m);
+int64_t do_sigaltstack(struct mproc *p, const ax_message *m);
 
 /* time.c */
 void time_init(void);
 void time_expired(void);
 void time_forget(struct mproc *p);
 int64_t sleep_interrupted(struct mproc *p);
-int64_t do_clock_gettime(const ax_message *m, ax_message *r);
-int64_t do_clock_getres(const ax_message *m, ax_message *r);
-int64_t do_clock_settime(const ax_message *m, ax_message *r);
-int64_t do_gettimeofday(const ax_message *m, ax_message *r);
-int64_t do_settimeofday(const ax_message *m, ax_message *r);
-int64_t do_time(const ax_message *m, ax_message *r);
-int64_t do_nanosleep(const ax_message *m, ax_message *r);
-int64_t do_clock_nanosleep(const ax_message *m, ax_message *r);
-int64_t do_restart_syscall(const ax_message *m, ax_message *r);
-int64_t do_alarm(const ax_message *m, ax_message *r);
-int64_t do_setitimer(const ax_message *m, ax_message *r);
-int64_t do_getitimer(const ax_message *m, ax_message *r);
+int64_t do_clock_gettime(struct mproc *p, const ax_message *m);
+int64_t do_clock_getres(struct mproc *p, const ax_message *m);
+int64_t do_clock_settime(struct mproc *p, const ax_message *m);
+int64_t do_gettimeofday(struct mproc *p, const ax_message *m);
+int64_t do_settimeofday(struct mproc *p, const ax_message *m);
+int64_t do_time(struct mproc *p, const ax_message *m);
+int64_t do_nanosleep(struct mproc *p, const ax_message *m);
+int64_t do_clock_nanosleep(struct mproc *p, const ax_message *m);
+int64_t do_restart_syscall(struct mproc *p, const ax_message *m);
+int64_t do_alarm(struct mproc *p, const ax_message *m);
+int64_t do_setitimer(struct mproc *p, const ax_message *m);
+int64_t do_getitimer(struct mproc *p, const ax_message *m);
 
 /* session.c */
-int64_t do_setpgid(const ax_message *m, ax_message *r);
-int64_t do_getpgid(const ax_message *m, ax_message *r);
-int64_t do_getpgrp(const ax_message *m, ax_message *r);
-int64_t do_setsid(const ax_message *m, ax_message *r);
-int64_t do_getsid(const ax_message *m, ax_message *r);
+int64_t do_setpgid(struct mproc *p, const ax_message *m);
+int64_t do_getpgid(struct mproc *p, const ax_message *m);
+int64_t do_getpgrp(struct mproc *p, const ax_message *m);
+int64_t do_setsid(struct mproc *p, const ax_message *m);
+int64_t do_getsid(struct mproc *p, const ax_message *m);
 
 /* limits.c */
 void limits_default(struct mproc *p);
 uint64_t stack_limit(const struct mproc *p);
-int64_t do_getrlimit(const ax_message *m, ax_message *r);
-int64_t do_setrlimit(const ax_message *m, ax_message *r);
-int64_t do_prlimit64(const ax_message *m, ax_message *r);
+int64_t do_getrlimit(struct mproc *p, const ax_message *m);
+int64_t do_setrlimit(struct mproc *p, const ax_message *m);
+int64_t do_prlimit64(struct mproc *p, const ax_message *m);
 
 /* random.c */
 void random_init(void);
 void random_bytes(void *buf, size_t n);
-int64_t do_getrandom(const ax_message *m, ax_message *r);
+int64_t do_getrandom(struct mproc *p, const ax_message *m);
 
 #endif

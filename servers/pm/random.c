@@ -10,15 +10,11 @@
 void random_init(void) { ax_random_init(); }
 void random_bytes(void *buf, size_t n) { ax_random_bytes(buf, n); }
 
-int64_t do_getrandom(const ax_message *m, ax_message *r)
+int64_t do_getrandom(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t va = m->u64[0], len = m->u64[1], flags = m->u64[2], done = 0;
 	uint8_t chunk[256];
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if ((flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
 	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
 		return -AX_EINVAL;

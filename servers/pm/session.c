@@ -5,14 +5,11 @@
  */
 #include "pm.h"
 
-int64_t do_setpgid(const ax_message *m, ax_message *r)
+int64_t do_setpgid(struct mproc *self, const ax_message *m)
 {
-	struct mproc *self = caller(m), *p;
+	struct mproc *p;
 	int pid = (int)m->i64[0], pgid = (int)m->i64[1];
 
-	(void)r;
-	if (!self)
-		return -AX_ESRCH;
 	if (pgid < 0)
 		return -AX_EINVAL;
 	p = pid == 0 ? self : by_pid(pid);
@@ -36,30 +33,23 @@ int64_t do_setpgid(const ax_message *m, ax_message *r)
 	return 0;
 }
 
-int64_t do_getpgid(const ax_message *m, ax_message *r)
+int64_t do_getpgid(struct mproc *self, const ax_message *m)
 {
-	struct mproc *self = caller(m), *p;
+	struct mproc *p;
 
-	(void)r;
-	if (!self)
-		return -AX_ESRCH;
 	p = m->i64[0] == 0 ? self : by_pid((int)m->i64[0]);
 	return p && p->state == ALIVE ? p->pgrp : -AX_ESRCH;
 }
 
-int64_t do_getpgrp(const ax_message *m, ax_message *r)
+int64_t do_getpgrp(struct mproc *p, const ax_message *m)
 {
-	(void)r;
-	return caller(m) ? caller(m)->pgrp : -AX_ESRCH;
+	(void)m;
+	return p->pgrp;
 }
 
-int64_t do_setsid(const ax_message *m, ax_message *r)
+int64_t do_setsid(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
+	(void)m;
 	for (int i = 0; i < AX_NR_SLOTS; i++)
 		if (procs[i].state != FREE && procs[i].pgrp == p->pid)
 			return -AX_EPERM; /* it leads a group (its own, or one that bears its pid) */
@@ -67,13 +57,10 @@ int64_t do_setsid(const ax_message *m, ax_message *r)
 	return p->sid;
 }
 
-int64_t do_getsid(const ax_message *m, ax_message *r)
+int64_t do_getsid(struct mproc *self, const ax_message *m)
 {
-	struct mproc *self = caller(m), *p;
+	struct mproc *p;
 
-	(void)r;
-	if (!self)
-		return -AX_ESRCH;
 	p = m->i64[0] == 0 ? self : by_pid((int)m->i64[0]);
 	return p && p->state == ALIVE ? p->sid : -AX_ESRCH;
 }

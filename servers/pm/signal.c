@@ -125,10 +125,7 @@ static void clean_fpu(endpoint_t ep);
 
 static void end_by(struct mproc *p, int sig)
 {
-	ax_message t = {.u64 = {(uint64_t)(int64_t)p->ep}};
-
-	if (ax_kcall(KC_CPU_TIME, &t) == 0)
-		p->cpu_ns = t.u64[0];
+	p->cpu_ns = cpu_time(p);
 	kcall(KC_PROC_DESTROY, (uint64_t)p->ep, 0);
 	became_zombie(p, wstatus_signaled(sig));
 }
@@ -490,38 +487,23 @@ static int64_t signal_targets(struct mproc *self, int pid, int sig, int code)
 	return found ? 0 : -AX_ESRCH;
 }
 
-int64_t do_kill(const ax_message *m, ax_message *r)
+int64_t do_kill(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if ((int)m->i64[0] == INT32_MIN)
 		return -AX_ESRCH;
 	return signal_targets(p, (int)m->i64[0], (int)m->i64[1], SI_USER);
 }
 
 /* One thread per process: a thread id is the pid. */
-int64_t do_tkill(const ax_message *m, ax_message *r)
+int64_t do_tkill(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->i64[0] <= 0)
 		return -AX_EINVAL;
 	return signal_targets(p, (int)m->i64[0], (int)m->i64[1], SI_TKILL);
 }
 
-int64_t do_tgkill(const ax_message *m, ax_message *r)
+int64_t do_tgkill(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->i64[0] <= 0 || m->i64[1] <= 0)
 		return -AX_EINVAL;
 	if (m->i64[0] != m->i64[1])
@@ -548,17 +530,14 @@ static int64_t queue_info(struct mproc *self, int tgid, int pid, int sig, uint64
 	return sig ? post_signal(q, sig, &info) : 0;
 }
 
-int64_t do_rt_sigqueueinfo(const ax_message *m, ax_message *r)
+int64_t do_rt_sigqueueinfo(struct mproc *p, const ax_message *m)
 {
-	(void)r;
-	return caller(m) ? queue_info(caller(m), 0, (int)m->i64[0], (int)m->i64[1], m->u64[2]) : -AX_ESRCH;
+	return queue_info(p, 0, (int)m->i64[0], (int)m->i64[1], m->u64[2]);
 }
 
-int64_t do_rt_tgsigqueueinfo(const ax_message *m, ax_message *r)
+int64_t do_rt_tgsigqueueinfo(struct mproc *p, const ax_message *m)
 {
-	(void)r;
-	return caller(m) ? queue_info(caller(m), (int)m->i64[0], (int)m->i64[1], (int)m->i64[2], m->u64[3])
-			 : -AX_ESRCH;
+	return queue_info(p, (int)m->i64[0], (int)m->i64[1], (int)m->i64[2], m->u64[3]);
 }
 
 /* p's mask just opened, or a signal it does not block is pending: deliver before it goes on. */
@@ -568,15 +547,11 @@ static void recheck(struct mproc *p)
 		kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
 }
 
-int64_t do_rt_sigaction(const ax_message *m, ax_message *r)
+int64_t do_rt_sigaction(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int sig = (int)m->i64[0];
 	struct k_sigaction act, old;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[3] != 8 || sig < 1 || sig > NSIG || (m->u64[1] && (sig == SIGKILL || sig == SIGSTOP)))
 		return -AX_EINVAL;
 	old = p->act[sig];
@@ -593,15 +568,11 @@ int64_t do_rt_sigaction(const ax_message *m, ax_message *r)
 	return 0;
 }
 
-int64_t do_rt_sigprocmask(const ax_message *m, ax_message *r)
+int64_t do_rt_sigprocmask(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t set, old;
 	int how = (int)m->i64[0];
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[3] != 8)
 		return -AX_EINVAL;
 	old = p->sig_mask;
@@ -621,14 +592,10 @@ int64_t do_rt_sigprocmask(const ax_message *m, ax_message *r)
 	return 0;
 }
 
-int64_t do_rt_sigpending(const ax_message *m, ax_message *r)
+int64_t do_rt_sigpending(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t set;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[1] > 8)
 		return -AX_EINVAL;
 	set = p->sig_pending & p->sig_mask;
@@ -647,14 +614,10 @@ static int64_t wait_for_signal(struct mproc *p, int nr)
 	return AX_NO_REPLY;
 }
 
-int64_t do_rt_sigsuspend(const ax_message *m, ax_message *r)
+int64_t do_rt_sigsuspend(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t mask;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[1] != 8)
 		return -AX_EINVAL;
 	if (user_copy(p->ep, m->u64[0], &mask, sizeof(mask), AX_COPY_FROM) < 0)
@@ -665,26 +628,21 @@ int64_t do_rt_sigsuspend(const ax_message *m, ax_message *r)
 	return wait_for_signal(p, NR_RT_SIGSUSPEND);
 }
 
-int64_t do_pause(const ax_message *m, ax_message *r)
+int64_t do_pause(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
-
-	(void)r;
-	return p ? wait_for_signal(p, NR_PAUSE) : -AX_ESRCH;
+	(void)m;
+	return wait_for_signal(p, NR_PAUSE);
 }
 
 /* The handler returned into sa_restorer, which calls rt_sigreturn: the frame's ucontext is at rsp. */
-int64_t do_rt_sigreturn(const ax_message *m, ax_message *r)
+int64_t do_rt_sigreturn(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
+	(void)m; /* everything is in the frame at the caller's rsp */
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	struct k_ucontext uc;
 	struct ax_regs g;
 	const struct k_sigcontext *c = &uc.mcontext;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (kcall(KC_GET_REGS, (uint64_t)p->ep, (uint64_t)&g) < 0 ||
 	    user_copy(p->ep, g.rsp, &uc, sizeof(uc), AX_COPY_FROM) < 0 ||
 	    (c->fpstate && user_copy(p->ep, c->fpstate, fpu, sizeof(fpu), AX_COPY_FROM) < 0)) {
@@ -710,16 +668,12 @@ int64_t do_rt_sigreturn(const ax_message *m, ax_message *r)
 	return AX_NO_REPLY;
 }
 
-int64_t do_sigaltstack(const ax_message *m, ax_message *r)
+int64_t do_sigaltstack(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	struct k_stack ss, old;
 	struct ax_regs g;
 	bool on;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (kcall(KC_GET_REGS, (uint64_t)p->ep, (uint64_t)&g) < 0)
 		return -AX_ESRCH;
 	on = on_alt_stack(p, g.rsp);

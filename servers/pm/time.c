@@ -177,15 +177,11 @@ int64_t sleep_interrupted(struct mproc *p)
 	return -ERESTART_RESTARTBLOCK;
 }
 
-int64_t do_nanosleep(const ax_message *m, ax_message *r)
+int64_t do_nanosleep(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t ns;
 	int rc;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if ((rc = read_timespec(p, m->u64[0], &ns)) < 0)
 		return rc;
 	return sleep_until(p, NR_NANOSLEEP, now_ns() + ns, m->u64[1], 0);
@@ -194,8 +190,6 @@ int64_t do_nanosleep(const ax_message *m, ax_message *r)
 /* A clock's time now, in ns; negative errno for clocks that cannot be read here. */
 static int clock_now(struct mproc *p, int64_t clk, uint64_t *ns)
 {
-	ax_message t = {.u64 = {(uint64_t)(int64_t)p->ep}};
-
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
@@ -209,25 +203,19 @@ static int clock_now(struct mproc *p, int64_t clk, uint64_t *ns)
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		if (ax_kcall(KC_CPU_TIME, &t) < 0)
-			return -AX_EIO;
-		*ns = t.u64[0];
+		*ns = cpu_time(p);
 		return 0;
 	default:
 		return -AX_EINVAL;
 	}
 }
 
-int64_t do_clock_nanosleep(const ax_message *m, ax_message *r)
+int64_t do_clock_nanosleep(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int64_t clk = m->i64[0];
 	uint64_t ns, now;
 	int rc;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID)
 		return clk == CLOCK_THREAD_CPUTIME_ID ? -AX_EINVAL : -EOPNOTSUPP;
 	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME)
@@ -245,44 +233,33 @@ int64_t do_clock_nanosleep(const ax_message *m, ax_message *r)
 }
 
 /* restart_syscall: an interrupted relative sleep goes on to its old deadline. */
-int64_t do_restart_syscall(const ax_message *m, ax_message *r)
+int64_t do_restart_syscall(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t until;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
+	(void)m;
 	if (!(until = p->restart_until))
 		return -EINTR;
 	p->restart_until = 0;
 	return sleep_until(p, NR_RESTART_SYSCALL, until, p->sleep_rem, 0);
 }
 
-int64_t do_clock_gettime(const ax_message *m, ax_message *r)
+int64_t do_clock_gettime(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t ns;
 	int rc;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if ((rc = clock_now(p, m->i64[0], &ns)) < 0)
 		return rc;
 	return write_timespec(p, m->u64[1], ns);
 }
 
-int64_t do_clock_getres(const ax_message *m, ax_message *r)
+int64_t do_clock_getres(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int64_t clk = m->i64[0];
 	uint64_t ns;
 	int rc;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if ((rc = clock_now(p, clk, &ns)) < 0)
 		return rc;
 	if (!m->u64[1])
@@ -302,15 +279,11 @@ static int64_t set_realtime(int64_t ns)
 	return 0;
 }
 
-int64_t do_clock_settime(const ax_message *m, ax_message *r)
+int64_t do_clock_settime(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	uint64_t ns;
 	int rc;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->i64[0] != CLOCK_REALTIME)
 		return -AX_EINVAL;
 	if ((rc = read_timespec(p, m->u64[1], &ns)) < 0)
@@ -318,15 +291,11 @@ int64_t do_clock_settime(const ax_message *m, ax_message *r)
 	return set_realtime((int64_t)ns);
 }
 
-int64_t do_gettimeofday(const ax_message *m, ax_message *r)
+int64_t do_gettimeofday(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int64_t ns = (int64_t)now_ns() + realtime_offset, tv[2] = {ns / (int64_t)NS, ns % (int64_t)NS / 1000};
 	static const int32_t no_zone[2];
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
 	if (m->u64[1] && user_copy(p->ep, m->u64[1], (void *)no_zone, sizeof(no_zone), AX_COPY_TO) < 0)
@@ -334,14 +303,10 @@ int64_t do_gettimeofday(const ax_message *m, ax_message *r)
 	return 0;
 }
 
-int64_t do_settimeofday(const ax_message *m, ax_message *r)
+int64_t do_settimeofday(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int64_t tv[2];
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (!m->u64[0])
 		return 0; /* only a time zone: the kernel keeps none */
 	if (user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_FROM) < 0)
@@ -351,14 +316,10 @@ int64_t do_settimeofday(const ax_message *m, ax_message *r)
 	return set_realtime(tv[0] * (int64_t)NS + tv[1] * 1000);
 }
 
-int64_t do_time(const ax_message *m, ax_message *r)
+int64_t do_time(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	int64_t t = ((int64_t)now_ns() + realtime_offset) / (int64_t)NS;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], &t, sizeof(t), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
 	return t;
@@ -385,15 +346,11 @@ static void itimer_set(struct mproc *p, uint64_t value_ns, uint64_t every_ns)
 	rearm();
 }
 
-int64_t do_alarm(const ax_message *m, ax_message *r)
+int64_t do_alarm(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	struct itimerval64 old;
 	int64_t left;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	old = itimer_now(p);
 	/* Linux: the seconds left, rounded to the nearest, and at least 1 if one was set. */
 	left = old.value_sec + (old.value_usec >= 500000);
@@ -403,15 +360,11 @@ int64_t do_alarm(const ax_message *m, ax_message *r)
 	return left;
 }
 
-int64_t do_setitimer(const ax_message *m, ax_message *r)
+int64_t do_setitimer(struct mproc *p, const ax_message *m)
 {
 	static int warned;
-	struct mproc *p = caller(m);
 	struct itimerval64 v, old;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->i64[0] != ITIMER_REAL) {
 		if (m->i64[0] == 1 || m->i64[0] == 2) {
 			if (!warned++)
@@ -434,14 +387,10 @@ int64_t do_setitimer(const ax_message *m, ax_message *r)
 	return 0;
 }
 
-int64_t do_getitimer(const ax_message *m, ax_message *r)
+int64_t do_getitimer(struct mproc *p, const ax_message *m)
 {
-	struct mproc *p = caller(m);
 	struct itimerval64 now;
 
-	(void)r;
-	if (!p)
-		return -AX_ESRCH;
 	if (m->i64[0] != ITIMER_REAL)
 		return -AX_EINVAL;
 	now = itimer_now(p);
