@@ -1,4 +1,5 @@
 #include "bootspec.h"
+#include "format.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,37 +33,7 @@ static struct word next_token(const char **p, char delim)
 	return w;
 }
 
-static bool parse_num(struct word w, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-	unsigned base = 10;
-
-	if (w.len > 2 && w.s[0] == '0' && (w.s[1] == 'x' || w.s[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == w.len)
-		return false;
-	for (; i < w.len; i++) {
-		char c = w.s[i];
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return false;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
+static bool parse_num(struct word w, uint64_t *out) { return parse_u64(w.s, w.len, out) == 0; }
 
 /* LO-HI inclusive, LO <= HI */
 static bool parse_range(struct word w, uint64_t *lo, uint64_t *hi)

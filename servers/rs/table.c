@@ -4,6 +4,8 @@
  */
 #include "table.h"
 
+#include "../../kernel/format.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,37 +90,7 @@ static int word_is(struct word w, const char *lit)
 #define SHOW(w) (int)((w).n < 32 ? (w).n : 32), (w).s
 
 /* Decimal or 0x-hexadecimal, the whole word, no overflow. */
-static int parse_number(struct word w, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-	unsigned base = 10;
-
-	if (w.n > 2 && w.s[0] == '0' && (w.s[1] == 'x' || w.s[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == w.n)
-		return -1;
-	for (; i < w.n; i++) {
-		char c = w.s[i];
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-		if (v > (UINT64_MAX - d) / base)
-			return -1;
-		v = v * base + d;
-	}
-	*out = v;
-	return 0;
-}
+static int parse_number(struct word w, uint64_t *out) { return parse_u64(w.s, w.n, out); }
 
 /* LO-HI (inclusive, LO <= HI) or a single N. */
 static int parse_range(struct word w, uint64_t *lo, uint64_t *hi)
