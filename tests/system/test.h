@@ -51,6 +51,32 @@ static inline void test_done(void)
 	ax_send(ax_boot_endpoint("testctl"), &m);
 }
 
+/*
+ * A test controller's whole life: wait until `expected` programs have sent
+ * T_DONE, or a minute has passed (then say so), print TESTS DONE, power off.
+ */
+static inline _Noreturn void test_control(const char *who, unsigned expected)
+{
+	unsigned done = 0;
+	ax_message m;
+
+	ax_alarm(60ULL * 1000000000);
+	while (done < expected) {
+		if (ax_receive(AX_ANY, &m) < 0)
+			continue;
+		if (m.source == AX_CLOCK) {
+			ax_printf("%s: gave up after 60 s: %u of %u test programs done\n", who, done, expected);
+			break;
+		}
+		if (m.type == T_DONE)
+			done++;
+	}
+	ax_printf("TESTS DONE\n");
+	ax_poweroff(0);
+	for (;;)
+		;
+}
+
 static inline uint64_t now_ms(void)
 {
 	uint64_t ns;

@@ -7,21 +7,5 @@
 
 int main(void)
 {
-	unsigned done = 0;
-	ax_message m;
-
-	ax_alarm(60ULL * 1000000000);
-	while (done < RS_REPORTERS) {
-		if (ax_receive(AX_ANY, &m) < 0)
-			continue;
-		if (m.source == AX_CLOCK) {
-			ax_printf("rsctl: gave up after 60 s: %u of %u test services done\n", done, RS_REPORTERS);
-			break;
-		}
-		if (m.type == T_DONE)
-			done++;
-	}
-	ax_printf("TESTS DONE\n");
-	ax_poweroff(0);
-	return 0;
+	test_control("rsctl", RS_REPORTERS);
 }

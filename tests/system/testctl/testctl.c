@@ -7,24 +7,10 @@
 
 int main(void)
 {
-	unsigned expected = 0, done = 0;
-	ax_message m;
+	unsigned expected = 0;
 
 	for (uint32_t i = 0; i < ax_bootinfo->count; i++)
 		if (strncmp(ax_bootinfo->procs[i].name, "test_", 5) == 0 || strcmp(ax_bootinfo->procs[i].name, "pm") == 0)
 			expected++;
-	ax_alarm(60ULL * 1000000000);
-	while (done < expected) {
-		if (ax_receive(AX_ANY, &m) < 0)
-			continue;
-		if (m.source == AX_CLOCK) {
-			ax_printf("testctl: gave up after 60 s: %u of %u test programs done\n", done, expected);
-			break;
-		}
-		if (m.type == T_DONE)
-			done++;
-	}
-	ax_printf("TESTS DONE\n");
-	ax_poweroff(0);
-	return 0;
+	test_control("testctl", expected);
 }
