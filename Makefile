@@ -243,6 +243,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
 UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c servers/pm/cpio.c servers/rs/table.c
+UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h servers/*/*.h lib/sys/include/*/*.h)
