@@ -102,7 +102,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef
 PROGRAM_DIRS := $(call program_dirs,$(wildcard servers/*/ drivers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ \
-	tests/bench/*/ tests/rs/*/))
+	tests/bench/*/ tests/rs/*/ tests/ramfs/*/))
 MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
 $(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
 $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
@@ -218,6 +218,8 @@ $(eval $(call image,$(POSIX_ISO),tests/posix/image.list,$(B)/bin/posix-programs.
 $(eval $(call archive,busybox-programs.cpio,tests/busybox/programs.list))
 $(B)/bin/busybox-programs.cpio: $(B)/bin/busybox
 $(eval $(call image,$(BUSYBOX_ISO),tests/busybox/image.list,$(B)/bin/busybox-programs.cpio))
+$(eval $(call archive,ramfs-root.cpio,tests/ramfs/programs.list))
+$(eval $(call image,$(B)/ramfs.iso,tests/ramfs/image.list,$(B)/bin/ramfs-root.cpio))
 
 # ---- the Linux reference for make bench ---------------------------------------
 
@@ -266,13 +268,14 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO)
-	$(PYTHON) tests/harness/run_all.py --unit $(B)/unit \
+test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso
+	AXOLOTL_ISO=$(ISO) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
 		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \
 		--suite "posix:--iso $(POSIX_ISO) --expected tests/posix/expected.txt --step-timeout 60 --total-timeout 240" \
 		--suite "rs:--iso $(RS_ISO) --expected tests/rs/expected.txt" \
+		--suite "ramfs:--iso $(B)/ramfs.iso --expected tests/ramfs/expected.txt" \
 		--suite "busybox:--iso $(BUSYBOX_ISO) --expected tests/busybox/expected.txt" \
 		--suite "busybox_output_on_console:--iso $(BUSYBOX_ISO) --expect-line '^busybox echo: hello from Debian.s BusyBox' \
 			--expect-line '^busybox sh: hello from ash' --expect-line '^997 998 999$$' --expect-line '^Axolotl x86_64$$' \

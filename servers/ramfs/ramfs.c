@@ -28,11 +28,18 @@ static struct ramfs *fs;
 static endpoint_t vfs = AX_NONE;
 static int read_only;
 
-/* Copy len bytes between buf and [offset, offset + len) of granter's grant. */
+/*
+ * Copy len bytes between buf and [offset, offset + len) of granter's grant:
+ * 0, or -EFAULT whatever the kernel's reason (no such grant: -ESRCH, not
+ * ours or the wrong direction: -EPERM, out of range: -EINVAL), as the
+ * protocol says a copy that fails answers.
+ */
 static int safecopy(endpoint_t granter, uint32_t grant, uint64_t offset, void *buf, uint64_t len, int dir)
 {
-	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)granter, grant, offset, (uint64_t)buf,
-								len, (uint64_t)dir}});
+	int r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)granter, grant, offset, (uint64_t)buf,
+								    len, (uint64_t)dir}});
+
+	return r < 0 ? -EFAULT : r;
 }
 
 /* The names a request carries (one, or two back to back) into names[], NUL-terminated for the log. */

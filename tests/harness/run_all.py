@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every test: host unit test binaries, then system suites in QEMU.
 
-  run_all.py --unit DIR --suite 'NAME:SYSTEST ARGS' [--suite ...]
+  run_all.py --unit DIR [--script PATH ...] --suite 'NAME:SYSTEST ARGS' [--suite ...]
 
 Each unit binary prints "TEST name PASS|FAIL reason" lines and exits non-zero
 on failure; a binary that crashes, times out (60 s) or fails without a FAIL
@@ -68,6 +68,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--unit", help="folder of unit test binaries")
     p.add_argument("--suite", action="append", default=[], metavar="NAME:ARGS")
+    p.add_argument("--script", action="append", default=[], metavar="PATH",
+                   help="a test program of the tree, run like a unit test binary")
     args = p.parse_args()
     passed = failed = 0
     if args.unit:
@@ -76,6 +78,9 @@ def main():
             if os.path.isfile(path) and os.access(path, os.X_OK):
                 p_, f_ = run_unit(path)
                 passed, failed = passed + p_, failed + f_
+    for path in args.script:
+        p_, f_ = run_unit(path)
+        passed, failed = passed + p_, failed + f_
     for spec in args.suite:
         p_, f_ = run_suite(spec)
         passed, failed = passed + p_, failed + f_
