@@ -102,7 +102,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef
 PROGRAM_DIRS := $(call program_dirs,$(wildcard servers/*/ drivers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ \
-	tests/bench/*/ tests/rs/*/ tests/ramfs/*/))
+	tests/bench/*/ tests/rs/*/ tests/ramfs/*/ tests/vfs/*/))
 MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
 $(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
 $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
@@ -188,11 +188,12 @@ $(B)/%.iso: $(KERNEL) $(PROGRAMS) release/mkiso
 	release/mkiso $@ $(LIST) $(B)/bin $(KERNEL)
 
 # A program archive (cpio, given to a server as a boot data module) from a
-# list of "PATH PROGRAM" (from build/bin) or "PATH @FILE" (from the tree) lines.
+# list of "PATH PROGRAM" (from build/bin) or "PATH @FILE" (from the tree) lines;
+# a third argument adds more mkcpio entries (--chardev PATH=MAJOR:MINOR).
 define archive
 $(B)/bin/$(1): $(2) $(PROGRAMS) release/mkcpio $$(shell awk '!/^\#/ && NF == 2 && $$$$2 ~ /^@/ { print substr($$$$2, 2) }' $(2))
 	release/mkcpio $$@ $$$$(awk '!/^#/ && NF == 2 { f = $$$$2; sub(/^@/, "", f); \
-		print $$$$1 "=" ($$$$2 ~ /^@/ ? f : "$(B)/bin/" f) }' $(2))
+		print $$$$1 "=" ($$$$2 ~ /^@/ ? f : "$(B)/bin/" f) }' $(2)) $(3)
 endef
 
 # A boot image: its ISO, its list, and the archives the list loads.
@@ -220,6 +221,8 @@ $(B)/bin/busybox-programs.cpio: $(B)/bin/busybox
 $(eval $(call image,$(BUSYBOX_ISO),tests/busybox/image.list,$(B)/bin/busybox-programs.cpio))
 $(eval $(call archive,ramfs-root.cpio,tests/ramfs/programs.list))
 $(eval $(call image,$(B)/ramfs.iso,tests/ramfs/image.list,$(B)/bin/ramfs-root.cpio))
+$(eval $(call archive,vfs-root.cpio,tests/vfs/programs.list,--chardev dev/null=1:3 --chardev dev/zero=1:5))
+$(eval $(call image,$(B)/vfs.iso,tests/vfs/image.list,$(B)/bin/vfs-root.cpio))
 
 # ---- the Linux reference for make bench ---------------------------------------
 
@@ -268,7 +271,7 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso
+test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso
 	AXOLOTL_ISO=$(ISO) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
@@ -276,6 +279,7 @@ test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(
 		--suite "posix:--iso $(POSIX_ISO) --expected tests/posix/expected.txt --step-timeout 60 --total-timeout 240" \
 		--suite "rs:--iso $(RS_ISO) --expected tests/rs/expected.txt" \
 		--suite "ramfs:--iso $(B)/ramfs.iso --expected tests/ramfs/expected.txt" \
+		--suite "vfs:--iso $(B)/vfs.iso --expected tests/vfs/expected.txt" \
 		--suite "busybox:--iso $(BUSYBOX_ISO) --expected tests/busybox/expected.txt" \
 		--suite "busybox_output_on_console:--iso $(BUSYBOX_ISO) --expect-line '^busybox echo: hello from Debian.s BusyBox' \
 			--expect-line '^busybox sh: hello from ash' --expect-line '^997 998 999$$' --expect-line '^Axolotl x86_64$$' \

@@ -1,0 +1,991 @@
+/*
+ * vfs: every POSIX process's descriptors, current and root directories, and
+ * the mount table (docs/vfs.md). Path walks and descriptor rules are the
+ * pure core (path.c, fdtable.c); this file speaks to the file servers
+ * (lib/sys/include/proto/fs.h) and drivers (proto/dev.h) for them, and
+ * serves the POSIX file calls the kernel routes here.
+ *
+ * First slice: ramfs is the root file system, the memory driver serves the
+ * character devices of major 1. File data never passes through vfs: a
+ * magic grant over the user's buffer (vfs has the `magic` privilege) lets
+ * the server or driver copy straight to or from it, once vm has made the
+ * range present (VM_TOUCH). Names, paths and stat records vfs copies itself.
+ *
+ * Process identity comes from pm (proto/vfs.h: fork, exec, exit). Until pm
+ * sends those, a caller vfs has never heard of gets a fresh table with
+ * nothing open (temporary).
+ */
+#include <string.h>
+
+#include <proto/dev.h>
+#include <proto/fs.h>
+#include <proto/vfs.h>
+#include <proto/vm.h>
+#include <sys/server.h>
+
+#include "fdtable.h"
+#include "path.h"
+
+/* Linux's errno values linux.h does not name yet. */
+enum { ESRCH = 3, ENXIO = 6, EFAULT = 14, EXDEV = 18, ESPIPE = 29, ERANGE = 34, ENOSYS = 38, ENOTEMPTY = 39 };
+
+/* Linux x86_64 call numbers served here. */
+enum {
+	NR_READ = 0, NR_WRITE = 1, NR_OPEN = 2, NR_CLOSE = 3, NR_STAT = 4, NR_FSTAT = 5, NR_LSTAT = 6,
+	NR_LSEEK = 8, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_DUP = 32, NR_DUP2 = 33, NR_FCNTL = 72,
+	NR_GETCWD = 79, NR_CHDIR = 80, NR_FCHDIR = 81, NR_RENAME = 82, NR_MKDIR = 83, NR_RMDIR = 84,
+	NR_UNLINK = 87, NR_GETDENTS64 = 217, NR_OPENAT = 257, NR_MKDIRAT = 258, NR_NEWFSTATAT = 262,
+	NR_UNLINKAT = 263, NR_RENAMEAT = 264, NR_DUP3 = 292, NR_RENAMEAT2 = 316, NR_MAX = 320,
+};
+
+#define PAGE 4096ULL
+#define ROOT_FS 1      /* the root file system's id */
+#define PROC_MAX 128   /* processes with a descriptor table */
+#define UMASK 022      /* until umask(2) is served */
+#define NOFILE 1024    /* RLIMIT_NOFILE's default soft limit */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+enum { G_USER, G_NAMES, G_STAT, G_SELF, G_BUF, G_COUNT };
+static struct ax_grant grant[G_COUNT];
+
+static endpoint_t vm = AX_NONE, pm = AX_NONE, memdrv = AX_NONE;
+static endpoint_t fs_ep[MOUNT_MAX + 1]; /* by file system id */
+static struct mount_table mounts;
+static struct file_table files;
+static struct vnode root_node;
+static const struct cred root_cred = {0, 0, 0, {0}};
+
+/* What an open file is besides its vnode: a device's numbers. */
+static struct {
+	bool dev;
+	uint32_t major, minor;
+} extra[FILE_MAX];
+
+struct vproc {
+	bool used;
+	endpoint_t ep;
+	struct vnode cwd, root;
+	struct fd_table fds;
+};
+static struct vproc procs[PROC_MAX];
+
+static char names[2 * (NAME_MAX + 1)];
+static struct fs_stat fst;
+static char buf[PATH_MAX];
+static char pathbuf[PATH_MAX], pathbuf2[PATH_MAX];
+static struct path_result res, res2;
+
+/* ---- copies and grants ---------------------------------------------------- */
+
+static void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
+{
+	ax_message m = {.type = VM_TOUCH, .u64 = {(uint64_t)(int64_t)ep, va, len, write}};
+
+	if (vm != AX_NONE && len)
+		ax_sendrec(vm, &m);
+}
+
+static void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len)
+{
+	grant[g] = (struct ax_grant){AX_GRANT_VALID | flags, grantee, owner, 0, (uint64_t)addr, len};
+}
+
+static void revoke(int g) { grant[g].flags = 0; }
+
+static int self_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
+{
+	set_grant(G_SELF, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ax_self, ep, (void *)va, len);
+	int r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)ax_self, G_SELF, 0, (uint64_t)to, len,
+								(uint64_t)dir}});
+	revoke(G_SELF);
+	return r;
+}
+
+/* Copy between vfs and a process's memory (as pm's user_copy): 0 or -EFAULT. */
+static int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
+{
+	int r = self_copy(ep, va, to, len, dir);
+
+	if (r < 0 && len) {
+		touch(ep, va, len, dir == AX_COPY_TO);
+		r = self_copy(ep, va, to, len, dir);
+	}
+	return r < 0 ? -EFAULT : 0;
+}
+
+/* A NUL-terminated path from the user into out (PATH_MAX bytes), a page at a time. */
+static int copy_path(endpoint_t ep, uint64_t va, char *out)
+{
+	uint64_t got = 0;
+
+	if (!va)
+		return -EFAULT;
+	while (got < PATH_MAX) {
+		uint64_t n = PAGE - ((va + got) & (PAGE - 1));
+
+		if (n > PATH_MAX - got)
+			n = PATH_MAX - got;
+		if (user_copy(ep, va + got, out + got, n, AX_COPY_FROM) < 0) {
+			/* the page may end the string: try byte by byte */
+			uint64_t i;
+
+			for (i = 0; i < n; i++) {
+				if (user_copy(ep, va + got + i, out + got + i, 1, AX_COPY_FROM) < 0)
+					return -EFAULT;
+				if (!out[got + i])
+					return 0;
+			}
+		} else if (memchr(out + got, 0, n)) {
+			return 0;
+		}
+		got += n;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* ---- file servers ------------------------------------------------------------ */
+
+static int64_t call(endpoint_t ep, int32_t type, const void *body, size_t n, ax_message *m)
+{
+	fs_pack(m, type, body, n);
+	if (ep == AX_NONE || ax_sendrec(ep, m) < 0)
+		return -EIO;
+	return m->i64[0];
+}
+
+static void node_of(uint32_t fs, const struct fs_node_reply *rp, struct vnode *out)
+{
+	*out = (struct vnode){fs, rp->ino, rp->mode, rp->uid, rp->gid};
+}
+
+/* A name request (LOOKUP, UNLINK, RMDIR) of name (len bytes) in dir. */
+static int64_t name_call(int32_t type, const struct vnode *dir, const char *name, size_t len, uint64_t ino,
+			 struct fs_node_reply *out)
+{
+	endpoint_t ep = fs_ep[dir->fs];
+	struct fs_name_req rq = {.dir = dir->ino, .ino = ino, .name_grant = G_NAMES, .name_len = (uint32_t)len};
+	ax_message m;
+	int64_t r;
+
+	ax_clock((uint64_t *)&rq.now);
+	memcpy(names, name, len);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, len);
+	r = call(ep, type, &rq, sizeof(rq), &m);
+	revoke(G_NAMES);
+	if (out)
+		fs_unpack(&m, out, sizeof(*out));
+	return r;
+}
+
+static int ops_lookup(void *fs, const struct vnode *dir, const char *name, size_t len, struct vnode *out)
+{
+	struct fs_node_reply rp;
+	int64_t r = name_call(FS_LOOKUP, dir, name, len, 0, &rp);
+
+	if (r == 0)
+		node_of((uint32_t)(uintptr_t)fs, &rp, out);
+	return (int)r;
+}
+
+static int ops_readlink(void *fs, const struct vnode *link, char *to, size_t size)
+{
+	endpoint_t ep = fs_ep[(uint32_t)(uintptr_t)fs];
+	struct fs_io_req rq = {.ino = link->ino, .len = size, .grant = G_BUF, .granter = ax_self};
+	ax_message m;
+	int64_t r;
+
+	set_grant(G_BUF, AX_GRANT_WRITE, ep, 0, to, size);
+	r = call(ep, FS_READLINK, &rq, sizeof(rq), &m);
+	revoke(G_BUF);
+	return (int)r;
+}
+
+static const struct fs_ops ops = {ops_lookup, ops_readlink};
+
+/* FS_STAT of v into fst. */
+static int64_t fs_stat(const struct vnode *v)
+{
+	endpoint_t ep = fs_ep[v->fs];
+	struct fs_attr_req rq = {.ino = v->ino, .value = G_STAT};
+	ax_message m;
+	int64_t r;
+
+	memset(&fst, 0, sizeof(fst));
+	set_grant(G_STAT, AX_GRANT_WRITE, ep, 0, &fst, sizeof(fst));
+	r = call(ep, FS_STAT, &rq, sizeof(rq), &m);
+	revoke(G_STAT);
+	return r;
+}
+
+static int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value)
+{
+	struct fs_attr_req rq = {.ino = v->ino, .value = value};
+	ax_message m;
+
+	ax_clock((uint64_t *)&rq.now);
+	return call(fs_ep[v->fs], type, &rq, sizeof(rq), &m);
+}
+
+static int64_t fs_create(const struct vnode *dir, const char *name, uint32_t mode, struct vnode *out)
+{
+	endpoint_t ep = fs_ep[dir->fs];
+	struct fs_create_req rq = {.dir = dir->ino, .name_grant = G_NAMES, .name_len = (uint16_t)strlen(name),
+				   .mode = mode};
+	struct fs_node_reply rp;
+	ax_message m;
+	int64_t r;
+
+	ax_clock((uint64_t *)&rq.now);
+	memcpy(names, name, rq.name_len);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, rq.name_len);
+	r = call(ep, FS_CREATE, &rq, sizeof(rq), &m);
+	revoke(G_NAMES);
+	fs_unpack(&m, &rp, sizeof(rp));
+	if (r == 0 && out)
+		node_of(dir->fs, &rp, out);
+	return r;
+}
+
+/* The last reference to an open file went: tell its driver, and its server if no other open file has the inode. */
+static void release(void *arg, int file, const struct open_file *f)
+{
+	(void)arg;
+	if (extra[file].dev) {
+		ax_message m = {.type = DEV_CLOSE, .u64 = {extra[file].minor}};
+
+		ax_sendrec(memdrv, &m);
+		extra[file].dev = false;
+	}
+	for (int i = 0; i < FILE_MAX; i++)
+		if (i != file && files.f[i].refs > 0 && vnode_same(&files.f[i].node, &f->node))
+			return;
+	fs_attr(FS_RELEASE, &f->node, 0);
+}
+
+/* ---- processes --------------------------------------------------------------- */
+
+static struct vproc *find_proc(endpoint_t ep)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && procs[i].ep == ep)
+			return &procs[i];
+	return 0;
+}
+
+static struct vproc *new_proc(endpoint_t ep)
+{
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (!procs[i].used) {
+			struct vproc *p = &procs[i];
+
+			p->used = true;
+			p->ep = ep;
+			p->cwd = p->root = root_node;
+			fd_table_init(&p->fds, NOFILE);
+			return p;
+		}
+	}
+	return 0;
+}
+
+static void free_proc(struct vproc *p)
+{
+	fd_close_all(&files, &p->fds);
+	p->used = false;
+}
+
+/* Resolve path for p, relative to dirfd (AT_FDCWD: the cwd). */
+static int resolve(struct vproc *p, int dirfd, const char *path, int flags, struct path_result *out)
+{
+	struct path_ctx ctx = {&mounts, &root_cred, p->root, p->cwd};
+
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		struct open_file *f = fd_file(&files, &p->fds, dirfd);
+
+		if (!f)
+			return -EBADF;
+		ctx.start = f->node;
+	}
+	return path_lookup(&ctx, path, flags, out);
+}
+
+/* ---- open and close -------------------------------------------------------------- */
+
+static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t flags, uint32_t mode)
+{
+	int acc = flags & O_ACCMODE, lflags = 0, r, fd, idx;
+	bool created = false, dev = false;
+	uint32_t major = 0, minor = 0;
+	struct vnode node;
+
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if (flags & O_CREAT)
+		lflags |= PATH_CREATE | ((flags & O_EXCL) ? 0 : PATH_FOLLOW);
+	else if (!(flags & O_NOFOLLOW))
+		lflags |= PATH_FOLLOW;
+	if ((flags & O_NOFOLLOW) && !(flags & O_PATH))
+		lflags |= PATH_LINK_ELOOP;
+	if (flags & O_DIRECTORY)
+		lflags |= PATH_DIRECTORY;
+	if ((r = resolve(p, dirfd, pathbuf, lflags, &res)) < 0)
+		return r;
+	if (!res.found) {
+		if (flags & O_DIRECTORY)
+			return -EINVAL; /* O_CREAT | O_DIRECTORY, as Linux 6.4 on */
+		if (vnode_permission(&root_cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+			return -EACCES;
+		if ((r = (int)fs_create(&res.dir, res.name, S_IFREG | (mode & 07777 & ~UMASK), &node)) < 0)
+			return r;
+		created = true;
+	} else {
+		node = res.node;
+		if ((flags & O_CREAT) && (flags & O_EXCL))
+			return -EEXIST;
+		if (vnode_is_dir(&node) && (acc != O_RDONLY || (flags & O_CREAT)))
+			return -EISDIR;
+		if (!(flags & O_PATH) &&
+		    vnode_permission(&root_cred, &node,
+				     (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0)) < 0)
+			return -EACCES;
+	}
+	if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFCHR) {
+		ax_message m;
+
+		if ((r = (int)fs_stat(&node)) < 0)
+			return r;
+		major = fst.rdev_major, minor = fst.rdev_minor;
+		if (major != MEM_MAJOR || memdrv == AX_NONE)
+			return -ENXIO;
+		m = (ax_message){.type = DEV_OPEN, .u64 = {minor, flags}};
+		if (ax_sendrec(memdrv, &m) < 0)
+			return -EIO;
+		if (m.i64[0] < 0)
+			return (int)m.i64[0];
+		dev = true;
+	}
+	if (!created && !(flags & O_PATH) && (flags & O_TRUNC) && acc != O_RDONLY && (node.mode & S_IFMT) == S_IFREG &&
+	    (r = (int)fs_attr(FS_TRUNCATE, &node, 0)) < 0)
+		return r;
+	fd = fd_open(&files, &p->fds, &node, flags);
+	if (fd < 0) {
+		if (dev) {
+			ax_message m = {.type = DEV_CLOSE, .u64 = {minor}};
+
+			ax_sendrec(memdrv, &m);
+		}
+		return fd;
+	}
+	idx = fd_index(&p->fds, fd);
+	extra[idx].dev = dev;
+	extra[idx].major = major;
+	extra[idx].minor = minor;
+	fs_attr(FS_HOLD, &node, 0);
+	return fd;
+}
+
+static int64_t do_open(struct vproc *p, const ax_message *m)
+{
+	return open_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1], (uint32_t)m->u64[2]);
+}
+
+static int64_t do_openat(struct vproc *p, const ax_message *m)
+{
+	return open_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2], (uint32_t)m->u64[3]);
+}
+
+static int64_t do_close(struct vproc *p, const ax_message *m) { return fd_close(&files, &p->fds, (int)m->i64[0]); }
+
+/* ---- data ------------------------------------------------------------------------ */
+
+/* read, write, pread64, pwrite64: at the file's offset (at < 0) or at `at`. */
+static int64_t io(struct vproc *p, int fd, uint64_t va, uint64_t len, int64_t at, bool write)
+{
+	struct open_file *f = fd_file(&files, &p->fds, fd);
+	int idx = fd_index(&p->fds, fd), acc;
+	uint64_t off;
+	ax_message m;
+	int64_t r;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if ((write && acc == O_RDONLY) || (!write && acc == O_WRONLY))
+		return -EBADF;
+	if (vnode_is_dir(&f->node))
+		return -EISDIR;
+	if (len > (1ULL << 31) - PAGE)
+		len = (1ULL << 31) - PAGE;
+	if (len == 0)
+		return 0;
+	touch(p->ep, va, len, !write);
+	if (extra[idx].dev) {
+		if (len > DEV_IO_MAX)
+			len = DEV_IO_MAX;
+		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, memdrv, p->ep, (void *)va, len);
+		m = (ax_message){.type = write ? DEV_WRITE : DEV_READ,
+				 .u64 = {extra[idx].minor, at < 0 ? f->offset : (uint64_t)at, len, G_USER,
+					 (uint64_t)(int64_t)ax_self, f->flags & DEV_NONBLOCK}};
+		r = ax_sendrec(memdrv, &m) < 0 ? -EIO : m.i64[0];
+		revoke(G_USER);
+		return r;
+	}
+	off = at < 0 ? f->offset : (uint64_t)at;
+	if (write && (f->flags & O_APPEND)) {
+		if ((r = fs_stat(&f->node)) < 0)
+			return r;
+		off = fst.size;
+	}
+	{
+		endpoint_t ep = fs_ep[f->node.fs];
+		struct fs_io_req rq = {.ino = f->node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
+
+		ax_clock((uint64_t *)&rq.now);
+		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
+		r = call(ep, write ? FS_WRITE : FS_READ, &rq, sizeof(rq), &m);
+		revoke(G_USER);
+	}
+	if (r > 0 && at < 0) /* pread and pwrite leave the offset (pwrite with O_APPEND still appends, as on Linux) */
+		f->offset = off + (uint64_t)r;
+	return r;
+}
+
+static int64_t do_read(struct vproc *p, const ax_message *m) { return io(p, (int)m->i64[0], m->u64[1], m->u64[2], -1, false); }
+static int64_t do_write(struct vproc *p, const ax_message *m) { return io(p, (int)m->i64[0], m->u64[1], m->u64[2], -1, true); }
+
+static int64_t do_pread64(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	if (m->i64[3] < 0)
+		return f ? -EINVAL : -EBADF;
+	return io(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3], false);
+}
+
+static int64_t do_pwrite64(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	if (m->i64[3] < 0)
+		return f ? -EINVAL : -EBADF;
+	return io(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3], true);
+}
+
+static int64_t do_lseek(struct vproc *p, const ax_message *m)
+{
+	int fd = (int)m->i64[0];
+	struct open_file *f = fd_file(&files, &p->fds, fd);
+	int64_t off = m->i64[1], base;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (extra[fd_index(&p->fds, fd)].dev)
+		return 0; /* the memory devices: every position is the same, as on Linux */
+	switch (m->u64[2]) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)f->offset; break;
+	case SEEK_END: {
+		int64_t r = fs_stat(&f->node);
+
+		if (r < 0)
+			return r;
+		base = (int64_t)fst.size;
+		break;
+	}
+	default: return -EINVAL;
+	}
+	if (vnode_is_dir(&f->node) && !(m->u64[2] == SEEK_SET || (m->u64[2] == SEEK_CUR && off == 0)))
+		return -EINVAL; /* a directory's offset is its server's cookie */
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->offset = (uint64_t)(base + off);
+	return (int64_t)f->offset;
+}
+
+static int64_t do_getdents64(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	uint64_t va = m->u64[1], len = m->u64[2];
+	struct fs_getdents_reply rp;
+	ax_message r;
+	int64_t n;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (!vnode_is_dir(&f->node))
+		return -ENOTDIR;
+	if (len > (1u << 20))
+		len = 1u << 20;
+	touch(p->ep, va, len, true);
+	{
+		endpoint_t ep = fs_ep[f->node.fs];
+		struct fs_getdents_req rq = {.dir = f->node.ino, .cookie = f->offset, .len = len, .grant = G_USER,
+					     .granter = ax_self};
+
+		set_grant(G_USER, AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
+		n = call(ep, FS_GETDENTS, &rq, sizeof(rq), &r);
+		revoke(G_USER);
+	}
+	fs_unpack(&r, &rp, sizeof(rp));
+	if (n > 0)
+		f->offset = rp.cookie;
+	return n;
+}
+
+/* ---- stat -------------------------------------------------------------------------- */
+
+/* Linux x86_64's struct stat. */
+struct linux_stat {
+	uint64_t st_dev, st_ino, st_nlink;
+	uint32_t st_mode, st_uid, st_gid, pad0;
+	uint64_t st_rdev;
+	int64_t st_size, st_blksize, st_blocks;
+	struct fs_timespec st_atim, st_mtim, st_ctim;
+	int64_t reserved[3];
+};
+_Static_assert(sizeof(struct linux_stat) == 144, "Linux's struct stat");
+
+static uint64_t encode_dev(uint32_t major, uint32_t minor)
+{
+	return (minor & 0xff) | ((uint64_t)(major & 0xfff) << 8) | ((uint64_t)(minor & ~0xffu) << 12);
+}
+
+static int64_t stat_to(struct vproc *p, const struct vnode *v, uint64_t va)
+{
+	struct linux_stat st;
+	int64_t r = fs_stat(v);
+
+	if (r < 0)
+		return r;
+	memset(&st, 0, sizeof(st));
+	st.st_dev = encode_dev(0, v->fs); /* an anonymous device per file system, as Linux gives tmpfs */
+	st.st_ino = fst.ino;
+	st.st_nlink = fst.nlink;
+	st.st_mode = fst.mode;
+	st.st_uid = fst.uid;
+	st.st_gid = fst.gid;
+	st.st_rdev = encode_dev(fst.rdev_major, fst.rdev_minor);
+	st.st_size = (int64_t)fst.size;
+	st.st_blksize = fst.blksize ? fst.blksize : 4096;
+	st.st_blocks = (int64_t)fst.blocks;
+	st.st_atim = fst.atime;
+	st.st_mtim = fst.mtime;
+	st.st_ctim = fst.ctime;
+	return user_copy(p->ep, va, &st, sizeof(st), AX_COPY_TO);
+}
+
+static int64_t do_fstat(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	return f ? stat_to(p, &f->node, m->u64[1]) : -EBADF;
+}
+
+static int64_t stat_path(struct vproc *p, int dirfd, uint64_t path_va, uint64_t va, uint64_t flags)
+{
+	int r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+		return -EINVAL;
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if ((flags & AT_EMPTY_PATH) && !pathbuf[0]) {
+		if (dirfd == AT_FDCWD)
+			return stat_to(p, &p->cwd, va);
+		return do_fstat(p, &(ax_message){.i64 = {dirfd, (int64_t)va}});
+	}
+	if ((r = resolve(p, dirfd, pathbuf, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PATH_FOLLOW, &res)) < 0)
+		return r;
+	return stat_to(p, &res.node, va);
+}
+
+static int64_t do_stat(struct vproc *p, const ax_message *m) { return stat_path(p, AT_FDCWD, m->u64[0], m->u64[1], 0); }
+static int64_t do_lstat(struct vproc *p, const ax_message *m)
+{
+	return stat_path(p, AT_FDCWD, m->u64[0], m->u64[1], AT_SYMLINK_NOFOLLOW);
+}
+static int64_t do_newfstatat(struct vproc *p, const ax_message *m)
+{
+	return stat_path(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+}
+
+/* ---- descriptors ------------------------------------------------------------------- */
+
+static int64_t do_dup(struct vproc *p, const ax_message *m) { return fd_dupfd(&files, &p->fds, (int)m->i64[0], 0, false); }
+static int64_t do_dup2(struct vproc *p, const ax_message *m)
+{
+	return fd_dup2(&files, &p->fds, (int)m->i64[0], (int)m->i64[1]);
+}
+static int64_t do_dup3(struct vproc *p, const ax_message *m)
+{
+	return fd_dup3(&files, &p->fds, (int)m->i64[0], (int)m->i64[1], (uint32_t)m->u64[2]);
+}
+
+static int64_t do_fcntl(struct vproc *p, const ax_message *m)
+{
+	int fd = (int)m->i64[0];
+
+	switch (m->u64[1]) {
+	case F_DUPFD: return fd_dupfd(&files, &p->fds, fd, (int)m->i64[2], false);
+	case F_DUPFD_CLOEXEC: return fd_dupfd(&files, &p->fds, fd, (int)m->i64[2], true);
+	case F_GETFD: return fd_getfd(&p->fds, fd);
+	case F_SETFD: return fd_setfd(&p->fds, fd, (int)m->i64[2]);
+	case F_GETFL: return fd_getfl(&files, &p->fds, fd);
+	case F_SETFL: return fd_setfl(&files, &p->fds, fd, (uint32_t)m->u64[2]);
+	default: return fd_file(&files, &p->fds, fd) ? -EINVAL : -EBADF;
+	}
+}
+
+/* ---- names ------------------------------------------------------------------------- */
+
+static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t mode)
+{
+	int r;
+
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, dirfd, pathbuf, PATH_PARENT, &res)) < 0)
+		return r;
+	if (res.last != PATH_LAST_NAME)
+		return -EEXIST;
+	return fs_create(&res.dir, res.name, S_IFDIR | (mode & 07777 & ~UMASK), 0);
+}
+
+static int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1]); }
+static int64_t do_mkdirat(struct vproc *p, const ax_message *m)
+{
+	return mkdir_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2]);
+}
+
+static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool dir)
+{
+	struct fs_node_reply rp;
+	int r;
+
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, dirfd, pathbuf, PATH_PARENT, &res)) < 0)
+		return r;
+	if (dir) {
+		if (res.last == PATH_LAST_DOT)
+			return -EINVAL;
+		if (res.last == PATH_LAST_DOTDOT)
+			return -ENOTEMPTY;
+		if (res.last == PATH_LAST_ROOT)
+			return -EBUSY;
+	} else {
+		if (res.last != PATH_LAST_NAME)
+			return -EISDIR;
+		if (res.trailing_slash) {
+			r = (int)name_call(FS_LOOKUP, &res.dir, res.name, strlen(res.name), 0, &rp);
+			if (r < 0)
+				return r;
+			return (rp.mode & S_IFMT) == S_IFDIR ? -EISDIR : -ENOTDIR;
+		}
+	}
+	if (vnode_permission(&root_cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+		return -EACCES;
+	if (dir) {
+		struct vnode v = {0};
+
+		if ((r = ops_lookup((void *)(uintptr_t)res.dir.fs, &res.dir, res.name, strlen(res.name), &v)) < 0)
+			return r;
+		if (vnode_same(&v, &root_node))
+			return -EBUSY;
+		for (int i = 0; i < MOUNT_MAX; i++)
+			if (mounts.m[i].used && vnode_same(&mounts.m[i].root, &v))
+				return -EBUSY;
+	}
+	return name_call(dir ? FS_RMDIR : FS_UNLINK, &res.dir, res.name, strlen(res.name), 0, 0);
+}
+
+static int64_t do_unlink(struct vproc *p, const ax_message *m) { return remove_common(p, AT_FDCWD, m->u64[0], false); }
+static int64_t do_rmdir(struct vproc *p, const ax_message *m) { return remove_common(p, AT_FDCWD, m->u64[0], true); }
+static int64_t do_unlinkat(struct vproc *p, const ax_message *m)
+{
+	if (m->u64[2] & ~(uint64_t)AT_REMOVEDIR)
+		return -EINVAL;
+	return remove_common(p, (int)m->i64[0], m->u64[1], (m->u64[2] & AT_REMOVEDIR) != 0);
+}
+
+static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int newdir, uint64_t new_va, uint64_t flags)
+{
+	struct fs_node_reply rp;
+	size_t ol, nl;
+	int64_t r;
+
+	if (flags & ~(uint64_t)FS_RENAME_NOREPLACE)
+		return -EINVAL;
+	if ((r = copy_path(p->ep, old_va, pathbuf)) < 0 || (r = copy_path(p->ep, new_va, pathbuf2)) < 0)
+		return r;
+	if ((r = resolve(p, olddir, pathbuf, PATH_PARENT, &res)) < 0 ||
+	    (r = resolve(p, newdir, pathbuf2, PATH_PARENT, &res2)) < 0)
+		return r;
+	if (res.last != PATH_LAST_NAME || res2.last != PATH_LAST_NAME)
+		return -EBUSY;
+	if (res.dir.fs != res2.dir.fs)
+		return -EXDEV;
+	ol = strlen(res.name), nl = strlen(res2.name);
+	if ((r = name_call(FS_LOOKUP, &res.dir, res.name, ol, 0, &rp)) < 0)
+		return r;
+	{
+		endpoint_t ep = fs_ep[res.dir.fs];
+		struct fs_rename_req rq = {.old_dir = res.dir.ino, .new_dir = res2.dir.ino, .ino = rp.ino,
+					   .name_grant = G_NAMES, .old_len = (uint16_t)ol, .new_len = (uint16_t)nl,
+					   .flags = (uint32_t)flags << 16};
+		ax_message m;
+
+		ax_clock((uint64_t *)&rq.now);
+		memcpy(names, res.name, ol);
+		memcpy(names + ol, res2.name, nl);
+		set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, ol + nl);
+		r = call(ep, FS_RENAME, &rq, sizeof(rq), &m);
+		revoke(G_NAMES);
+	}
+	return r;
+}
+
+static int64_t do_rename(struct vproc *p, const ax_message *m)
+{
+	return rename_common(p, AT_FDCWD, m->u64[0], AT_FDCWD, m->u64[1], 0);
+}
+static int64_t do_renameat(struct vproc *p, const ax_message *m)
+{
+	return rename_common(p, (int)m->i64[0], m->u64[1], (int)m->i64[2], m->u64[3], 0);
+}
+static int64_t do_renameat2(struct vproc *p, const ax_message *m)
+{
+	return rename_common(p, (int)m->i64[0], m->u64[1], (int)m->i64[2], m->u64[3], m->u64[4]);
+}
+
+/* ---- the current directory ---------------------------------------------------------- */
+
+static int64_t do_chdir(struct vproc *p, const ax_message *m)
+{
+	int r;
+
+	if ((r = copy_path(p->ep, m->u64[0], pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
+		return r;
+	if (vnode_permission(&root_cred, &res.node, MAY_EXEC) < 0)
+		return -EACCES;
+	p->cwd = res.node;
+	return 0;
+}
+
+static int64_t do_fchdir(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	if (!f)
+		return -EBADF;
+	if (!vnode_is_dir(&f->node))
+		return -ENOTDIR;
+	p->cwd = f->node;
+	return 0;
+}
+
+/* The name of child in directory dir (by a listing into buf): 0 with it in out, or -ENOENT. */
+static int name_in(const struct vnode *dir, const struct vnode *child, char *out)
+{
+	endpoint_t ep = fs_ep[dir->fs];
+	uint64_t cookie = 0;
+
+	for (int calls = 0; calls < 4096; calls++) {
+		struct fs_getdents_req rq = {.dir = dir->ino, .cookie = cookie, .len = sizeof(buf), .grant = G_BUF,
+					     .granter = ax_self};
+		struct fs_getdents_reply rp;
+		ax_message m;
+		int64_t n;
+
+		set_grant(G_BUF, AX_GRANT_WRITE, ep, 0, buf, sizeof(buf));
+		n = call(ep, FS_GETDENTS, &rq, sizeof(rq), &m);
+		revoke(G_BUF);
+		if (n <= 0)
+			return n < 0 ? (int)n : -ENOENT;
+		fs_unpack(&m, &rp, sizeof(rp));
+		cookie = rp.cookie;
+		for (int64_t at = 0; at + (int64_t)offsetof(struct fs_dirent64, d_name) < n;) {
+			struct fs_dirent64 d;
+			const char *name = buf + at + offsetof(struct fs_dirent64, d_name);
+
+			memcpy(&d, buf + at, offsetof(struct fs_dirent64, d_name));
+			if (d.d_reclen == 0)
+				return -EIO;
+			if (d.d_ino == child->ino && strcmp(name, ".") && strcmp(name, "..")) {
+				strcpy(out, name);
+				return 0;
+			}
+			at += d.d_reclen;
+		}
+	}
+	return -ENOENT;
+}
+
+/* getcwd: walk up from the cwd by "..", finding each directory's name in its parent. */
+static int64_t do_getcwd(struct vproc *p, const ax_message *m)
+{
+	static char path[PATH_MAX], name[NAME_MAX + 1];
+	size_t at = PATH_MAX - 1, len;
+	struct vnode cur = p->cwd;
+
+	path[at] = 0;
+	for (int depth = 0; depth < PATH_MAX / 2 && !vnode_same(&cur, &p->root); depth++) {
+		const struct mount *mt = mount_find(&mounts, cur.fs);
+		struct vnode up;
+		int r;
+
+		if (mt && vnode_same(&mt->root, &cur)) {
+			if (!mt->covers)
+				break; /* the root of everything: outside the process's root */
+			cur = mt->covered;
+			depth--;
+			continue;
+		}
+		if ((r = ops_lookup((void *)(uintptr_t)cur.fs, &cur, "..", 2, &up)) < 0)
+			return r;
+		up.fs = cur.fs;
+		if ((r = name_in(&up, &cur, name)) < 0)
+			return r;
+		len = strlen(name);
+		if (len + 1 > at)
+			return -ENAMETOOLONG;
+		at -= len;
+		memcpy(path + at, name, len);
+		path[--at] = '/';
+		cur = up;
+	}
+	if (at == PATH_MAX - 1)
+		path[--at] = '/';
+	len = PATH_MAX - at; /* with the NUL */
+	if (m->u64[1] < len)
+		return -ERANGE;
+	if (user_copy(p->ep, m->u64[0], path + at, len, AX_COPY_TO) < 0)
+		return -EFAULT;
+	return (int64_t)len;
+}
+
+/* ---- from pm: process identities ------------------------------------------------------ */
+
+static int64_t do_vfs_fork(const ax_message *m, ax_message *r)
+{
+	struct vproc *parent, *child;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if ((child = find_proc((endpoint_t)m->i64[1])))
+		free_proc(child);
+	if (!(child = new_proc((endpoint_t)m->i64[1])))
+		return -ENOMEM;
+	if ((parent = find_proc((endpoint_t)m->i64[0]))) {
+		fd_fork(&files, &parent->fds, &child->fds);
+		child->cwd = parent->cwd;
+		child->root = parent->root;
+	}
+	return 0;
+}
+
+static int64_t do_vfs_exec(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if ((p = find_proc((endpoint_t)m->i64[0])))
+		fd_exec(&files, &p->fds);
+	return 0;
+}
+
+static int64_t do_vfs_exit(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if ((p = find_proc((endpoint_t)m->i64[0])))
+		free_proc(p);
+	return 0;
+}
+
+/* ---- dispatch --------------------------------------------------------------------------- */
+
+static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m) = {
+	[NR_READ] = do_read,         [NR_WRITE] = do_write,           [NR_OPEN] = do_open,
+	[NR_CLOSE] = do_close,       [NR_STAT] = do_stat,             [NR_FSTAT] = do_fstat,
+	[NR_LSTAT] = do_lstat,       [NR_LSEEK] = do_lseek,           [NR_PREAD64] = do_pread64,
+	[NR_PWRITE64] = do_pwrite64, [NR_DUP] = do_dup,               [NR_DUP2] = do_dup2,
+	[NR_FCNTL] = do_fcntl,       [NR_GETCWD] = do_getcwd,         [NR_CHDIR] = do_chdir,
+	[NR_FCHDIR] = do_fchdir,     [NR_RENAME] = do_rename,         [NR_MKDIR] = do_mkdir,
+	[NR_RMDIR] = do_rmdir,       [NR_UNLINK] = do_unlink,         [NR_GETDENTS64] = do_getdents64,
+	[NR_OPENAT] = do_openat,     [NR_MKDIRAT] = do_mkdirat,       [NR_NEWFSTATAT] = do_newfstatat,
+	[NR_UNLINKAT] = do_unlinkat, [NR_RENAMEAT] = do_renameat,     [NR_DUP3] = do_dup3,
+	[NR_RENAMEAT2] = do_renameat2,
+};
+
+static int64_t dispatch(const ax_message *m, ax_message *r)
+{
+	uint32_t nr = (uint32_t)m->type - AX_MSG_POSIX;
+	struct vproc *p;
+
+	(void)r;
+	if (nr >= NR_MAX || !posix_calls[nr]) {
+		if (nr >= AX_MSG_POSIX_MAX)
+			ax_printf("vfs: message of unknown type %x from %d: refused\n", m->type, m->source);
+		return -ENOSYS;
+	}
+	/* Temporary, until pm sends VFS_FORK: a caller never heard of starts with nothing open. */
+	if (!(p = find_proc(m->source)) && !(p = new_proc(m->source)))
+		return -ENOMEM;
+	return posix_calls[nr](p, m);
+}
+
+static const struct ax_call calls[] = {
+	{VFS_FORK, do_vfs_fork},
+	{VFS_EXEC, do_vfs_exec},
+	{VFS_EXIT, do_vfs_exit},
+	{AX_CALL_OTHER, dispatch},
+};
+
+/* Mount ramfs as the root file system. */
+static int mount_root(void)
+{
+	endpoint_t ep = ax_boot_endpoint("ramfs");
+	struct fs_mounted rq = {0};
+	struct fs_node_reply rp;
+	ax_message m;
+	int64_t r;
+
+	if (ep == AX_NONE)
+		return -ENXIO;
+	fs_ep[ROOT_FS] = ep;
+	if ((r = call(ep, FS_MOUNTED, &rq, sizeof(rq), &m)) < 0)
+		return (int)r;
+	fs_unpack(&m, &rp, sizeof(rp));
+	node_of(ROOT_FS, &rp, &root_node);
+	return mount_add(&mounts, ROOT_FS, &ops, (void *)(uintptr_t)ROOT_FS, &root_node, 0);
+}
+
+int main(void)
+{
+	int r;
+
+	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grant, G_COUNT}});
+	vm = ax_boot_endpoint("vm");
+	pm = ax_boot_endpoint("pm");
+	memdrv = ax_boot_endpoint("memory");
+	files_init(&files, FILE_MAX, release, 0);
+	for (int i = 0; i <= MOUNT_MAX; i++)
+		fs_ep[i] = AX_NONE;
+	if ((r = mount_root()) < 0)
+		ax_printf("vfs: cannot mount ramfs as the root (%d)\n", r);
+	if (memdrv == AX_NONE)
+		ax_printf("vfs: no memory driver: its devices give ENXIO\n");
+	ax_printf("vfs: up at endpoint %d, root on ramfs (%d)\n", ax_self, fs_ep[ROOT_FS]);
+	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), 0);
+}
