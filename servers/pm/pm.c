@@ -368,7 +368,8 @@ static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message
 	[NR_SETITIMER] = do_setitimer,                  [NR_GETITIMER] = do_getitimer,
 	[NR_SETPGID] = do_setpgid,                      [NR_GETPGID] = do_getpgid,
 	[NR_GETPGRP] = do_getpgrp,                      [NR_SETSID] = do_setsid,
-	[NR_GETSID] = do_getsid,                        [NR_GETRLIMIT] = do_getrlimit,
+	[NR_GETSID] = do_getsid,                        [NR_GETPRIORITY] = do_getpriority,
+	[NR_SETPRIORITY] = do_setpriority,                        [NR_GETRLIMIT] = do_getrlimit,
 	[NR_SETRLIMIT] = do_setrlimit,                  [NR_PRLIMIT64] = do_prlimit64,
 	[NR_GETRANDOM] = do_getrandom,
 };

@@ -27,7 +27,7 @@ enum {
 	NR_REBOOT = 169, NR_GETTID = 186, NR_TIME = 201, NR_TKILL = 200, NR_SET_TID_ADDRESS = 218,
 	NR_RESTART_SYSCALL = 219, NR_CLOCK_SETTIME = 227, NR_CLOCK_GETTIME = 228, NR_CLOCK_GETRES = 229,
 	NR_CLOCK_NANOSLEEP = 230, NR_EXIT_GROUP = 231, NR_TGKILL = 234, NR_WAITID = 247, NR_PRLIMIT64 = 302,
-	NR_GETRANDOM = 318,
+	NR_GETRANDOM = 318, NR_GETPRIORITY = 140, NR_SETPRIORITY = 141,
 	NR_ROUTES = 512,
 };
 
@@ -96,6 +96,7 @@ struct mproc {
 	int status;       /* wait4's status word, once a zombie */
 	int exit_signal;  /* sent to the parent when it ends (SIGCHLD, or clone's choice) */
 	int execed;       /* has called execve since fork (setpgid's EACCES) */
+	int nice;         /* -20..19, inherited; sets its kernel priority (session.c) */
 	uint64_t fs_base; /* arch_prctl(ARCH_GET_FS) */
 	uint64_t tid_addr;
 	uint64_t start_ns; /* when it was created */
@@ -211,6 +212,8 @@ int64_t do_getpgid(struct mproc *p, const ax_message *m);
 int64_t do_getpgrp(struct mproc *p, const ax_message *m);
 int64_t do_setsid(struct mproc *p, const ax_message *m);
 int64_t do_getsid(struct mproc *p, const ax_message *m);
+int64_t do_getpriority(struct mproc *p, const ax_message *m);
+int64_t do_setpriority(struct mproc *p, const ax_message *m);
 
 /* limits.c */
 void limits_default(struct mproc *p);

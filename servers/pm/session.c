@@ -1,7 +1,9 @@
 /*
  * Process groups and sessions, with Linux's rules: a process may move
  * itself or a child that has not exec'd into a group of its own session;
- * a group leader may not start a new session.
+ * a group leader may not start a new session. And niceness, which acts on
+ * a process, a group or a user's processes: it becomes the process's
+ * priority in the kernel's scheduler.
  */
 #include "pm.h"
 
@@ -63,4 +65,58 @@ int64_t do_getsid(struct mproc *self, const ax_message *m)
 
 	p = m->i64[0] == 0 ? self : by_pid((int)m->i64[0]);
 	return p && p->state == ALIVE ? p->sid : -AX_ESRCH;
+}
+
+#define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
+#define BASE_PRIORITY 9 /* POSIX processes' kernel priority at nice 0 (the boot images' init) */
+#define QUANTUM_MS 10
+
+/* Does q fall under getpriority/setpriority's (which, who) for the caller self? Everyone is uid 0. */
+static bool prio_selects(const struct mproc *self, const struct mproc *q, int which, int who)
+{
+	if (q->state == FREE)
+		return false;
+	if (which == PRIO_PROCESS)
+		return q->pid == (who ? who : self->pid);
+	if (which == PRIO_PGRP)
+		return q->pgrp == (who ? who : self->pgrp);
+	return who == 0; /* PRIO_USER: uid 0 is everyone's */
+}
+
+/* Linux's raw getpriority: 20 - the lowest nice among the selected, so it is never negative. */
+int64_t do_getpriority(struct mproc *p, const ax_message *m)
+{
+	int which = (int)m->i64[0], who = (int)m->i64[1], best = 20;
+
+	if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
+		return -AX_EINVAL;
+	for (int i = 0; i < AX_NR_SLOTS; i++)
+		if (prio_selects(p, &procs[i], which, who) && procs[i].nice < best)
+			best = procs[i].nice;
+	return best == 20 ? -AX_ESRCH : 20 - best;
+}
+
+int64_t do_setpriority(struct mproc *p, const ax_message *m)
+{
+	static int warned;
+	int which = (int)m->i64[0], who = (int)m->i64[1], nice = (int)m->i64[2], found = 0;
+
+	if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
+		return -AX_EINVAL;
+	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice; /* Linux clamps; root may lower it */
+	for (int i = 0; i < AX_NR_SLOTS; i++) {
+		struct mproc *q = &procs[i];
+
+		if (!prio_selects(p, q, which, who))
+			continue;
+		found = 1;
+		q->nice = nice;
+		/* nice -20..19 spans kernel priorities 6..11 around the base 9 (0 is the most urgent) */
+		if (q->state == ALIVE && ax_kcall(KC_SCHEDULE, &(ax_message){.u64 = {(uint64_t)(int64_t)q->ep,
+			    (uint64_t)(BASE_PRIORITY + nice * 3 / 20), QUANTUM_MS}}) < 0 && !warned++)
+			ax_printf("pm: cannot set scheduling priorities (no KC_SCHEDULE right): nice is kept, not applied\n");
+	}
+	return found ? 0 : -AX_ESRCH;
 }
