@@ -369,6 +369,7 @@ static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message
 	[NR_SETPGID] = do_setpgid,                      [NR_GETPGID] = do_getpgid,
 	[NR_GETPGRP] = do_getpgrp,                      [NR_SETSID] = do_setsid,
 	[NR_GETSID] = do_getsid,                        [NR_GETPRIORITY] = do_getpriority,
+	[NR_RT_SIGTIMEDWAIT] = do_rt_sigtimedwait,
 	[NR_SETPRIORITY] = do_setpriority,                        [NR_GETRLIMIT] = do_getrlimit,
 	[NR_SETRLIMIT] = do_setrlimit,                  [NR_PRLIMIT64] = do_prlimit64,
 	[NR_GETRANDOM] = do_getrandom,

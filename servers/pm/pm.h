@@ -106,6 +106,7 @@ struct mproc {
 	int blocked_nr;
 	int wait_pid, wait_options, wait_idtype;
 	uint64_t wait_status, wait_rusage;
+	uint64_t wait_set;                 /* rt_sigtimedwait: the signals it waits for */
 	uint64_t sleep_until;              /* monotonic ns; nanosleep and friends */
 	uint64_t sleep_rem;                /* where to write the time left, or 0 */
 	uint64_t restart_until;            /* restart_syscall resumes a sleep that ends then (0: none) */
@@ -187,12 +188,15 @@ int64_t do_rt_sigsuspend(struct mproc *p, const ax_message *m);
 int64_t do_rt_sigreturn(struct mproc *p, const ax_message *m);
 int64_t do_pause(struct mproc *p, const ax_message *m);
 int64_t do_sigaltstack(struct mproc *p, const ax_message *m);
+int64_t do_rt_sigtimedwait(struct mproc *p, const ax_message *m);
 
 /* time.c */
 void time_init(void);
 void time_expired(void);
 void time_forget(struct mproc *p);
 int64_t sleep_interrupted(struct mproc *p);
+int64_t sleep_for(struct mproc *p, int nr, uint64_t timeout_ptr);
+void sleep_cancel(struct mproc *p);
 int64_t do_clock_gettime(struct mproc *p, const ax_message *m);
 int64_t do_clock_getres(struct mproc *p, const ax_message *m);
 int64_t do_clock_settime(struct mproc *p, const ax_message *m);

@@ -153,6 +153,34 @@ void signal_exec(struct mproc *p)
 
 /* ---- posting ----------------------------------------------------------------- */
 
+static struct sig_info take(struct mproc *p, int sig);
+
+/* siginfo_t as Linux lays out the fields pm fills (see struct k_siginfo below). */
+static int write_siginfo(struct mproc *p, uint64_t va, int sig, const struct sig_info *info)
+{
+	int32_t w[32] = {sig, 0, info->code};
+
+	if (sig == SIGCHLD) {
+		w[4] = info->pid, w[5] = info->uid, w[6] = info->status;
+	} else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
+		memcpy(&w[4], &info->addr, 8);
+	} else {
+		w[4] = info->pid, w[5] = info->uid;
+		memcpy(&w[6], &info->value, 8);
+	}
+	return va ? user_copy(p->ep, va, w, sizeof(w), AX_COPY_TO) : 0;
+}
+
+/* p waits in rt_sigtimedwait for sig, which is pending now: hand it over. */
+static void finish_sigwait(struct mproc *p, int sig)
+{
+	struct sig_info info = take(p, sig);
+
+	sleep_cancel(p);
+	write_siginfo(p, p->wait_status, sig, &info);
+	answer(p, NR_RT_SIGTIMEDWAIT, sig);
+}
+
 /* The code a blocked pm call answers with when a signal interrupts it, or 0 if it cannot be. */
 static int64_t interrupt_code(struct mproc *p)
 {
@@ -160,6 +188,7 @@ static int64_t interrupt_code(struct mproc *p)
 	case NR_WAIT4: case NR_WAITID: return -ERESTARTSYS;
 	case NR_PAUSE: case NR_RT_SIGSUSPEND: return -ERESTARTNOHAND;
 	case NR_NANOSLEEP: case NR_CLOCK_NANOSLEEP: case NR_RESTART_SYSCALL: return sleep_interrupted(p);
+	case NR_RT_SIGTIMEDWAIT: sleep_cancel(p); return -EINTR; /* as Linux: never restarted */
 	default: return 0; /* vfork's parent waits on, as Linux's does */
 	}
 }
@@ -234,7 +263,9 @@ int post_signal(struct mproc *p, int sig, const struct sig_info *info)
 		p->info[sig] = *info;
 	}
 	p->sig_pending |= bit;
-	if (!(p->sig_mask & bit))
+	if (p->blocked_nr == NR_RT_SIGTIMEDWAIT && (p->wait_set & bit))
+		finish_sigwait(p, sig);
+	else if (!(p->sig_mask & bit))
 		make_effective(p);
 	return 0;
 }
@@ -666,6 +697,31 @@ int64_t do_rt_sigreturn(struct mproc *p, const ax_message *m)
 	/* The answer sets rax: the interrupted code's own value, whatever it is. */
 	answer(p, NR_RT_SIGRETURN, (int64_t)c->rax);
 	return AX_NO_REPLY;
+}
+
+/* rt_sigtimedwait(set, info, timeout, sigsetsize): take a pending signal of set, or wait for one. */
+int64_t do_rt_sigtimedwait(struct mproc *p, const ax_message *m)
+{
+	uint64_t set, ready;
+	int sig;
+
+	if (m->u64[3] != 8)
+		return -AX_EINVAL;
+	if (user_copy(p->ep, m->u64[0], &set, sizeof(set), AX_COPY_FROM) < 0)
+		return -AX_EFAULT;
+	set &= ~UNBLOCKABLE;
+	if ((ready = p->sig_pending & set)) {
+		struct sig_info info;
+
+		sig = __builtin_ctzll(ready) + 1;
+		info = take(p, sig);
+		if (write_siginfo(p, m->u64[1], sig, &info) < 0)
+			return -AX_EFAULT;
+		return sig;
+	}
+	p->wait_set = set;
+	p->wait_status = m->u64[1];
+	return sleep_for(p, NR_RT_SIGTIMEDWAIT, m->u64[2]);
 }
 
 int64_t do_sigaltstack(struct mproc *p, const ax_message *m)

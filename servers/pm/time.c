@@ -105,7 +105,7 @@ void time_expired(void)
 		if (p->sleep_until && p->sleep_until <= now) {
 			p->sleep_until = 0;
 			p->restart_until = 0;
-			answer(p, p->blocked_nr, 0);
+			answer(p, p->blocked_nr, p->blocked_nr == NR_RT_SIGTIMEDWAIT ? -AX_EAGAIN : 0);
 		}
 		if (p->alarm_at && p->alarm_at <= now) {
 			struct sig_info info = {.code = SI_KERNEL};
@@ -175,6 +175,33 @@ int64_t sleep_interrupted(struct mproc *p)
 		write_timespec(p, p->sleep_rem, until > now ? until - now : 0);
 	p->restart_until = until;
 	return -ERESTART_RESTARTBLOCK;
+}
+
+/* A wait with an optional relative timeout (a timespec at timeout_ptr, or 0 for none): blocks p in call nr. */
+int64_t sleep_for(struct mproc *p, int nr, uint64_t timeout_ptr)
+{
+	uint64_t ns = 0;
+	int rc;
+
+	if (timeout_ptr && (rc = read_timespec(p, timeout_ptr, &ns)) < 0)
+		return rc;
+	if (timeout_ptr && ns == 0)
+		return -AX_EAGAIN; /* a poll */
+	p->blocked_nr = nr;
+	p->sleep_until = timeout_ptr ? now_ns() + ns : 0;
+	p->sleep_rem = 0;
+	if (timeout_ptr)
+		rearm();
+	return AX_NO_REPLY;
+}
+
+/* The wait ended otherwise than by its timeout. */
+void sleep_cancel(struct mproc *p)
+{
+	if (p->sleep_until) {
+		p->sleep_until = 0;
+		rearm();
+	}
 }
 
 int64_t do_nanosleep(struct mproc *p, const ax_message *m)
