@@ -43,6 +43,22 @@ static bool accepts(const struct proc *dst, endpoint_t src, bool is_notify)
 
 static void handler_verdict(struct proc *dst, const ax_message *m, bool front);
 
+/* dst's slot holds the message it waited for: let it run, to take it when it does. */
+static inline void wake_receiver(struct proc *dst, bool front)
+{
+	dst->flags = (dst->flags | PF_MSG_PENDING) & ~PF_REPLY;
+	sched_unblock(dst, BLK_RECEIVING, front);
+}
+
+/* What a trap returns in rax: r, unless the caller now waits or a message is staged for it. */
+static inline void set_trap_result(struct proc *caller, int r)
+{
+	if (caller->blocked == 0 && !(caller->flags & PF_MSG_PENDING))
+		caller->tf.rax = (uint64_t)(int64_t)(r == BLOCKED ? 0 : r);
+	else if (r < 0)
+		caller->tf.rax = (uint64_t)(int64_t)r;
+}
+
 /* Hand m to dst, which accepts it: stage it and let dst run. */
 static void deliver(struct proc *dst, const ax_message *m, bool front)
 {
@@ -51,8 +67,7 @@ static void deliver(struct proc *dst, const ax_message *m, bool front)
 		return;
 	}
 	dst->msg = *m;
-	dst->flags = (dst->flags | PF_MSG_PENDING) & ~PF_REPLY;
-	sched_unblock(dst, BLK_RECEIVING, front);
+	wake_receiver(dst, front);
 }
 
 /*
@@ -107,6 +122,14 @@ static void take_now(struct proc *caller, const ax_message *m)
  * The receive half: pending kernel notifications first, then process
  * notifications, then queued senders; otherwise block.
  */
+/* Nothing for caller yet: it waits for a message from `from`. */
+static inline int wait_for_message(struct proc *caller, endpoint_t from)
+{
+	caller->getfrom = from;
+	sched_block(caller, BLK_RECEIVING);
+	return 0;
+}
+
 static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 {
 	ax_message m; /* a notification; built only when there is one (the usual receive blocks) */
@@ -120,13 +143,11 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 			return r;
 	}
 	caller->msg_uptr = uptr;
+	/* A server between requests, the usual case: nothing waits, so skip the searches. */
 	if (from == AX_ANY && !caller->irq_pending && !caller->alarm_pending && !caller->deaths_pending &&
-	    !caller->senders && !(caller->notify_bits[0] | caller->notify_bits[1] | caller->notify_bits[2] |
-				  caller->notify_bits[3])) {
-		caller->getfrom = AX_ANY; /* a server between requests, the usual case: nothing waits */
-		sched_block(caller, BLK_RECEIVING);
-		return 0;
-	}
+	    !caller->senders &&
+	    !(caller->notify_bits[0] | caller->notify_bits[1] | caller->notify_bits[2] | caller->notify_bits[3]))
+		return wait_for_message(caller, from);
 	if ((from == AX_ANY || from == AX_HARDWARE) && caller->irq_pending) {
 		m = (ax_message){.source = AX_HARDWARE, .type = AX_MSG_NOTIFY, .u64 = {caller->irq_pending}};
 		caller->irq_pending = 0;
@@ -151,8 +172,7 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 			sender->tf.rax = 0;
 		sched_unblock(sender, BLK_SENDING, false);
 	} else {
-		caller->getfrom = from;
-		sched_block(caller, BLK_RECEIVING);
+		wait_for_message(caller, from);
 	}
 	return 0;
 }
@@ -204,7 +224,6 @@ static bool reply_to_posix(struct proc *server, endpoint_t ep, uint64_t uptr)
 {
 	struct proc *dst;
 	int64_t value;
-	int r;
 
 	if (proc_lookup(ep, &dst) < 0 || dst->blocked != BLK_RECEIVING || dst->getfrom != server->ep ||
 	    (dst->flags & (PF_POSIX_CALL | PF_REPLY | PF_HANDLER_WAIT)) != (PF_POSIX_CALL | PF_REPLY))
@@ -217,11 +236,7 @@ static bool reply_to_posix(struct proc *server, endpoint_t ep, uint64_t uptr)
 	dst->flags &= ~(PF_POSIX_CALL | PF_REPLY);
 	dst->getfrom = AX_NONE;
 	sched_unblock(dst, BLK_RECEIVING, true);
-	r = do_receive(server, (endpoint_t)server->tf.rdx, uptr);
-	if (server->blocked == 0 && !(server->flags & PF_MSG_PENDING))
-		server->tf.rax = (uint64_t)(int64_t)r;
-	else if (r < 0)
-		server->tf.rax = (uint64_t)(int64_t)r;
+	set_trap_result(server, do_receive(server, (endpoint_t)server->tf.rdx, uptr));
 	return true;
 }
 
@@ -276,10 +291,7 @@ void ipc_trap(struct proc *caller, unsigned op)
 			r = -AX_EFAULT;
 		break;
 	}
-	if (caller->blocked == 0 && !(caller->flags & PF_MSG_PENDING))
-		tf->rax = (uint64_t)(int64_t)(r == BLOCKED ? 0 : r);
-	else if (r < 0)
-		tf->rax = (uint64_t)(int64_t)r;
+	set_trap_result(caller, r);
 }
 
 /*
@@ -313,8 +325,7 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 		in->source = caller->ep, in->type = (int32_t)(AX_MSG_POSIX + nr);
 		in->u64[0] = tf->rdi, in->u64[1] = tf->rsi, in->u64[2] = tf->rdx;
 		in->u64[3] = tf->r10, in->u64[4] = tf->r8, in->u64[5] = tf->r9, in->u64[6] = 0;
-		dst->flags = (dst->flags | PF_MSG_PENDING) & ~PF_REPLY;
-		sched_unblock(dst, BLK_RECEIVING, true);
+		wake_receiver(dst, true);
 		caller->flags |= PF_POSIX_CALL;
 		await_reply(caller, server, 0);
 		return;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <proto/vm.h>
+#include <sys/random.h>
 
 #include "../../kernel/elf.h"
 #include "cpio.h"
@@ -152,7 +153,7 @@ static uint64_t build_stack(endpoint_t ep, const struct strings *st, const uint8
 
 	strings_at = (top - st->used) & ~15ULL;
 	random_at = strings_at - 16;
-	random_bytes(random, sizeof(random));
+	ax_random_bytes(random, sizeof(random));
 	frame[n++] = (uint64_t)st->argc;
 	for (int i = 0; i < st->argc; i++)
 		frame[n++] = strings_at + st->at[i];

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <proto/vm.h>
+#include <sys/random.h>
 
 #include "pm.h"
 #include "wait.h"
@@ -404,7 +405,7 @@ int main(void)
 	vm = ax_boot_endpoint("vm");
 	kcall(KC_GRANT_TABLE, (uint64_t)grant, 1);
 	exec_init();
-	random_init();
+	ax_random_init();
 	time_init();
 	install_routes();
 	if (kcall(KC_EXC_HANDLER, (uint64_t)(int64_t)AX_SELF, 0) < 0)

@@ -227,8 +227,6 @@ int64_t do_setrlimit(struct mproc *p, const ax_message *m);
 int64_t do_prlimit64(struct mproc *p, const ax_message *m);
 
 /* random.c */
-void random_init(void);
-void random_bytes(void *buf, size_t n);
 int64_t do_getrandom(struct mproc *p, const ax_message *m);
 
 #endif

@@ -1,4 +1,4 @@
-/* getrandom and AT_RANDOM, from lib/sys's generator. */
+/* getrandom, from lib/sys's generator (exec takes AT_RANDOM from it too). */
 #include <sys/random.h>
 
 #include "pm.h"
@@ -6,9 +6,6 @@
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
 #define GRND_INSECURE 4
-
-void random_init(void) { ax_random_init(); }
-void random_bytes(void *buf, size_t n) { ax_random_bytes(buf, n); }
 
 int64_t do_getrandom(struct mproc *p, const ax_message *m)
 {
@@ -23,7 +20,7 @@ int64_t do_getrandom(struct mproc *p, const ax_message *m)
 	while (done < len) {
 		uint64_t k = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
-		random_bytes(chunk, k);
+		ax_random_bytes(chunk, k);
 		if (user_copy(p->ep, va + done, chunk, k, AX_COPY_TO) < 0)
 			return done ? (int64_t)done : -AX_EFAULT;
 		done += k;

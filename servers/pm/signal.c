@@ -156,19 +156,30 @@ void signal_exec(struct mproc *p)
 static struct sig_info take(struct mproc *p, int sig);
 
 /* siginfo_t as Linux lays out the fields pm fills (see struct k_siginfo below). */
+/*
+ * Linux's siginfo_t for a signal and why it was sent. Codes <= 0 are a
+ * process's (kill, tkill, sigqueue: sender and value); > 0 the kernel's,
+ * which for SIGCHLD describe the child and for faults the address.
+ */
+static void fill_siginfo(struct k_siginfo *out, int sig, const struct sig_info *info)
+{
+	bool fault = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
+
+	*out = (struct k_siginfo){.signo = sig, .code = info->code};
+	if (sig == SIGCHLD && info->code > 0)
+		out->child.pid = info->pid, out->child.uid = info->uid, out->child.status = info->status;
+	else if (fault && info->code > 0)
+		out->addr = info->addr;
+	else
+		out->kill.pid = info->pid, out->kill.uid = info->uid, out->kill.value = info->value;
+}
+
 static int write_siginfo(struct mproc *p, uint64_t va, int sig, const struct sig_info *info)
 {
-	int32_t w[32] = {sig, 0, info->code};
+	struct k_siginfo k;
 
-	if (sig == SIGCHLD) {
-		w[4] = info->pid, w[5] = info->uid, w[6] = info->status;
-	} else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
-		memcpy(&w[4], &info->addr, 8);
-	} else {
-		w[4] = info->pid, w[5] = info->uid;
-		memcpy(&w[6], &info->value, 8);
-	}
-	return va ? user_copy(p->ep, va, w, sizeof(w), AX_COPY_TO) : 0;
+	fill_siginfo(&k, sig, info);
+	return va ? user_copy(p->ep, va, &k, sizeof(k), AX_COPY_TO) : 0;
 }
 
 /* p waits in rt_sigtimedwait for sig, which is pending now: hand it over. */
@@ -364,14 +375,7 @@ static int setup_frame(struct mproc *p, int sig, const struct sig_info *info, co
 		.rcx = g.rcx, .rsp = g.rsp, .rip = g.rip, .eflags = g.rflags, .cs = 0x33, .ss = 0x2b,
 		.err = trap->error, .trapno = trap->vector, .oldmask = p->sig_mask, .cr2 = trap->cr2, .fpstate = fp_at};
 	f.uc.sigmask = p->has_saved_mask ? p->saved_mask : p->sig_mask;
-	f.info.signo = sig;
-	f.info.code = info->code;
-	if (sig == SIGCHLD)
-		f.info.child.pid = info->pid, f.info.child.uid = info->uid, f.info.child.status = info->status;
-	else if (trap->vector || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
-		f.info.addr = info->addr;
-	else
-		f.info.kill.pid = info->pid, f.info.kill.uid = info->uid, f.info.kill.value = info->value;
+	fill_siginfo(&f.info, sig, info);
 	if (user_copy(p->ep, fp_at, fpu, sizeof(fpu), AX_COPY_TO) < 0 ||
 	    user_copy(p->ep, sp, &f, sizeof(f), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
