@@ -22,7 +22,7 @@ const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
 	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs", "meminfo", "vshare", "vcow", "vprotect",
-	"signal", "fpu", "exchandler", "cputime",
+	"signal", "fpu", "exchandler", "cputime", "klogvga",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -96,6 +96,15 @@ static int do_klog_read(struct proc *c, ax_message *m)
 	}
 	m->u64[0] = done;
 	m->u64[1] = seq;
+	return 0;
+}
+
+static int do_klogvga(struct proc *c, ax_message *m)
+{
+	(void)c;
+	if (m->u64[0] > 1)
+		return -AX_EINVAL;
+	klog_vga(m->u64[0] == 1);
 	return 0;
 }
 
@@ -702,7 +711,7 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SET_FS] = do_setfs,
 	[KC_MEMINFO] = do_meminfo, [KC_VSHARE] = do_vshare, [KC_VCOW] = do_vcow,
 	[KC_VPROTECT] = do_vprotect, [KC_SIGNAL] = do_signal, [KC_FPU] = do_fpu, [KC_EXC_HANDLER] = do_exchandler,
-	[KC_CPU_TIME] = do_cputime,
+	[KC_CPU_TIME] = do_cputime, [KC_KLOG_VGA] = do_klogvga,
 };
 
 /*

@@ -15,6 +15,7 @@
 /* log.c */
 void klog_init(bool vga);
 void klog_write(const char *s, size_t n);
+void klog_vga(bool on);
 size_t klog_read(char *dst, size_t len, uint64_t *seq);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

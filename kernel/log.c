@@ -16,7 +16,7 @@
 
 static char klog_ring[KLOG_SIZE];
 static uint64_t klog_total; /* bytes ever written; the ring keeps the last KLOG_SIZE */
-static bool vga_on;
+static bool vga_on, vga_present;
 static unsigned vga_row, vga_col;
 
 void klog_init(bool vga)
@@ -28,11 +28,14 @@ void klog_init(bool vga)
 	outb(COM1 + 3, 0x03); /* 8N1 */
 	outb(COM1 + 2, 0xc7); /* FIFO on */
 	outb(COM1 + 4, 0x03);
-	vga_on = vga;
+	vga_on = vga_present = vga;
 	if (vga)
 		for (unsigned i = 0; i < VGA_COLS * VGA_ROWS; i++)
 			((volatile uint16_t *)(PHYSMAP_BASE + 0xb8000))[i] = 0x0720;
 }
+
+/* The tty driver took the screen (KC_KLOG_VGA): the log stays off it. Only if there is one. */
+void klog_vga(bool on) { vga_on = on && vga_present; }
 
 static void serial_put(char c)
 {

@@ -374,6 +374,15 @@ size_t line_readable(const struct line *l)
 	return n;
 }
 
+bool line_poll_readable(const struct line *l)
+{
+	size_t need = 1;
+
+	if (!lflag(l, ICANON) && l->tio.c_cc[VTIME] == 0 && l->tio.c_cc[VMIN] > 0)
+		need = l->tio.c_cc[VMIN];
+	return l->ready >= need;
+}
+
 enum line_wait line_read_check(const struct line *l, size_t n, bool timed_out)
 {
 	size_t vmin = l->tio.c_cc[VMIN], vtime = l->tio.c_cc[VTIME], avail = l->ready;

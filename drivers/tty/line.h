@@ -140,6 +140,9 @@ bool line_read_timer(const struct line *l, bool *from_last_byte, uint64_t *ns);
 /* Move readable bytes to dst (at most n; canonical: at most one line). Returns the count. */
 size_t line_take(struct line *l, uint8_t *dst, size_t n);
 
+/* poll(2)'s POLLIN: canonical, a whole line; raw, VMIN bytes if VTIME is 0, else one. */
+bool line_poll_readable(const struct line *l);
+
 /* Bytes a read could take now (FIONREAD). */
 size_t line_readable(const struct line *l);
 

@@ -153,6 +153,7 @@ enum ax_kcall {
 	KC_FPU = 31,         /* u64[0]=endpoint u64[1]=ptr to 512 bytes (fxsave layout) u64[2]=AX_COPY_FROM (get) / AX_COPY_TO (set) */
 	KC_EXC_HANDLER = 32, /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' exceptions and signal stops */
 	KC_CPU_TIME = 33,    /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution) */
+	KC_KLOG_VGA = 34,    /* u64[0]=0: the kernel log stops writing the VGA screen (the tty driver has it), 1: again */
 	KC_COUNT
 };
 

@@ -1,0 +1,814 @@
+/*
+ * tty: the terminal driver. Character major 4: minors 1..6 the virtual
+ * consoles on the VGA with the PS/2 keyboard (0: the one shown), 64 and 65
+ * the serial ports ttyS0 and ttyS1; major 5: minor 0 /dev/tty (the caller's
+ * controlling terminal), minor 1 /dev/console (ttyS0). Protocol:
+ * lib/sys/include/proto/dev.h; design and limits: docs/tty.md.
+ *
+ * The driver never blocks on a client: a read that cannot complete yet (or
+ * a write while output is stopped) is answered DEV_SUSPENDED and kept here
+ * by (client, id); when it completes the client is notified and collects
+ * the result with DEV_STATUS. Keyboard signals are queued for pm, which
+ * pulls them (PM_SIGNAL_PULL). Each terminal's settings, window size,
+ * session and foreground group are kept in ds too, so a restarted driver
+ * takes them back.
+ */
+#include <string.h>
+
+#include <proto/dev.h>
+#include <proto/ds.h>
+#include <proto/pm.h>
+#include <sys/server.h>
+
+#include "tty.h"
+
+#define ENXIO 6
+#define ENOTTY 25
+#define EINTR 4
+#define ENOBUFS 105
+#define SIGHUP 1
+#define SIGCONT 18
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGWINCH 28
+#define O_NOCTTY 0400
+
+/* Linux's terminal ioctls */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TCSBRK 0x5409
+#define TCXONC 0x540a
+#define TCFLSH 0x540b
+#define TIOCSCTTY 0x540e
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
+#define TIOCOUTQ 0x5411
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+#define FIONREAD 0x541b
+#define TIOCNOTTY 0x5422
+#define TIOCGSID 0x5429
+#define TIOCGPTN 0x80045430
+#define KDGKBTYPE 0x4b33
+#define KB_101 0x02
+
+#define NR_PENDING 64
+#define NR_SELECTS 32
+#define NR_SIGNALS 32
+
+struct term terms[NR_TERMS]; /* 0..5 the consoles tty1..tty6, then ttyS0, ttyS1 */
+
+/* A read or write answered DEV_SUSPENDED: kept until it completes or is cancelled. */
+struct pending {
+	bool used, write, finished;
+	endpoint_t client;
+	uint32_t id, minor;        /* the id and the minor as the client gave them */
+	struct term *t;
+	uint64_t grant, granter, len, done;
+	uint32_t flags;
+	uint64_t started_ns;
+	int64_t result;            /* finished: what DEV_STATUS reports */
+};
+
+/* A DEV_SELECT_NOTIFY registration: reported once when one of its events is ready. */
+struct selection {
+	bool used, fired;
+	endpoint_t client;
+	uint32_t minor, events, ready;
+	struct term *t;
+};
+
+static struct pending pending[NR_PENDING];
+static struct selection selections[NR_SELECTS];
+static struct { int32_t pgrp, sig; } signals[NR_SIGNALS];
+static unsigned nsignals;
+static endpoint_t pm_ep = AX_NONE, ds_ep = AX_NONE;
+static uint64_t alarm_at; /* when the kernel's alarm rings for us, 0: not set */
+
+static uint64_t now_ns(void)
+{
+	uint64_t t = 0;
+
+	ax_clock(&t);
+	return t;
+}
+
+/* ---- finding the terminal of a request ---------------------------------------------- */
+
+static struct term *by_index(unsigned i) { return i < NR_TERMS && terms[i].present ? &terms[i] : 0; }
+
+/* The controlling terminal of session sid, or 0. */
+static struct term *of_session(int32_t sid)
+{
+	for (unsigned i = 0; i < NR_TERMS; i++)
+		if (sid > 0 && terms[i].present && terms[i].sid == sid)
+			return &terms[i];
+	return 0;
+}
+
+/* The terminal u64[0] names (sid: the caller's, for /dev/tty), or 0: -ENXIO. */
+static struct term *lookup(uint64_t dev, int32_t sid)
+{
+	uint32_t major = DEV_MAJOR_OF(dev), minor = DEV_MINOR_OF(dev);
+
+	if (dev >> 32 || (dev & 0xffffffffULL) != DEV_MKMINOR(major, minor))
+		return 0;
+	if (major == TTY_MAJOR && minor == 0)
+		return console_shown();
+	if (major == TTY_MAJOR && minor >= 1 && minor <= NR_CONSOLES)
+		return by_index(minor - 1);
+	if (major == TTY_MAJOR && minor >= TTY_MINOR_SERIAL && minor < TTY_MINOR_SERIAL + NR_SERIAL)
+		return by_index(NR_CONSOLES + minor - TTY_MINOR_SERIAL);
+	if (major == TTYAUX_MAJOR && minor == TTYAUX_MINOR_TTY)
+		return of_session(sid);
+	if (major == TTYAUX_MAJOR && minor == TTYAUX_MINOR_CONSOLE)
+		return by_index(NR_CONSOLES);
+	return 0;
+}
+
+static unsigned term_index(const struct term *t) { return (unsigned)(t - terms); }
+
+/* ---- saved state in ds ------------------------------------------------------------ */
+
+/* ds keys per terminal N: "ttyN.f" flags and window size, "ttyN.c" c_line and c_cc, "ttyN.j" session and group. */
+static void key(char *k, const struct term *t, char what)
+{
+	ax_snprintf(k, DS_LABEL_MAX, "tty%u.%c", term_index(t), what);
+}
+
+static int ds_call(int type, const char *k, const void *value, int64_t len, struct ds_reply *rp)
+{
+	ax_message m = {.type = type};
+	struct ds_request *rq = (struct ds_request *)m.bytes;
+
+	if (ds_ep == AX_NONE)
+		return -ENXIO;
+	strncpy(rq->label, k, DS_LABEL_MAX - 1);
+	rq->endpoint = ax_self;
+	rq->len = len;
+	if (value)
+		memcpy(rq->value, value, (size_t)len);
+	if (ax_sendrec(ds_ep, &m) < 0)
+		return -ENXIO;
+	if (rp)
+		memcpy(rp, m.bytes, sizeof(*rp));
+	return (int)m.i64[0];
+}
+
+static void save_state(const struct term *t)
+{
+	uint8_t f[24], c[20];
+	int32_t j[2] = {t->sid, t->pgrp};
+	char k[DS_LABEL_MAX];
+
+	memcpy(f, &t->line.tio, 16);
+	memcpy(f + 16, &t->ws, 8);
+	memcpy(c, &t->line.tio.c_line, 20);
+	key(k, t, 'f');
+	ds_call(DS_STORE, k, f, sizeof(f), 0);
+	key(k, t, 'c');
+	ds_call(DS_STORE, k, c, sizeof(c), 0);
+	key(k, t, 'j');
+	ds_call(DS_STORE, k, j, sizeof(j), 0);
+}
+
+/* Take back what a former copy of the driver saved (nothing, the first time). */
+static void restore_state(struct term *t)
+{
+	struct ds_reply f, c, j;
+	char k[DS_LABEL_MAX];
+	struct line_termios tio = t->line.tio;
+
+	key(k, t, 'f');
+	if (ds_call(DS_RETRIEVE, k, 0, 0, &f) != 0 || f.endpoint != 24)
+		return;
+	key(k, t, 'c');
+	if (ds_call(DS_RETRIEVE, k, 0, 0, &c) != 0 || c.endpoint != 20)
+		return;
+	memcpy(&tio, f.value, 16);
+	memcpy(&tio.c_line, c.value, 20);
+	line_set_termios(&t->line, &tio);
+	memcpy(&t->ws, f.value + 16, 8);
+	key(k, t, 'j');
+	if (ds_call(DS_RETRIEVE, k, 0, 0, &j) == 0 && j.endpoint == 8) {
+		memcpy(&t->sid, j.value, 4);
+		memcpy(&t->pgrp, j.value + 4, 4);
+	}
+}
+
+/* ---- signals for pm ----------------------------------------------------------------- */
+
+static void queue_signal(int32_t pgrp, int sig)
+{
+	if (pgrp <= 0)
+		return;
+	if (nsignals == NR_SIGNALS) {
+		ax_printf("tty: signal queue full, signal %d for group %d dropped\n", sig, pgrp);
+		return;
+	}
+	signals[nsignals].pgrp = pgrp;
+	signals[nsignals++].sig = sig;
+	if (pm_ep != AX_NONE)
+		ax_notify(pm_ep);
+}
+
+/* pm pulls one queued signal: PM_SIG_PGRP (u64[1] group, u64[2] signal), or PM_SIG_NONE. */
+static int64_t do_signal_pull(const ax_message *m, ax_message *r)
+{
+	if (pm_ep != AX_NONE && m->source != pm_ep)
+		return -AX_EPERM;
+	if (!nsignals)
+		return PM_SIG_NONE;
+	r->u64[1] = (uint64_t)signals[0].pgrp;
+	r->u64[2] = (uint64_t)signals[0].sig;
+	memmove(&signals[0], &signals[1], --nsignals * sizeof(signals[0]));
+	return PM_SIG_PGRP;
+}
+
+/* ---- moving bytes ------------------------------------------------------------------- */
+
+static int copy(uint64_t granter, uint64_t grant, uint64_t off, void *buf, uint64_t len, int dir)
+{
+	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {granter, grant, off, (uint64_t)buf, len, (uint64_t)dir}});
+}
+
+static void drain(struct term *t)
+{
+	if (t->kind == TERM_CONSOLE)
+		console_output(t);
+	else
+		serial_start_output(t);
+}
+
+/* A read, now if it can: bytes or -errno, or DEV_SUSPENDED when it must wait. */
+static int64_t try_read(struct pending *p, bool timed_out)
+{
+	static uint8_t buf[LINE_INPUT_MAX];
+	size_t n;
+
+	if (line_read_check(&p->t->line, p->len, timed_out) != LINE_READ_NOW)
+		return DEV_SUSPENDED;
+	n = line_take(&p->t->line, buf, p->len < sizeof(buf) ? p->len : sizeof(buf));
+	if (n && copy(p->granter, p->grant, 0, buf, n, AX_COPY_TO) < 0)
+		return -AX_EFAULT;
+	return (int64_t)n;
+}
+
+/* A write: as much as the output queue takes; all of it or DEV_SUSPENDED (or the part done, non-blocking). */
+static int64_t try_write(struct pending *p)
+{
+	static uint8_t buf[LINE_OUTPUT_MAX / 2];
+	struct term *t = p->t;
+
+	while (p->done < p->len && !t->line.stopped) {
+		size_t n = line_out_room(&t->line) / 2; /* each byte may become two (ONLCR) */
+
+		if (n > p->len - p->done)
+			n = p->len - p->done;
+		if (n > sizeof(buf))
+			n = sizeof(buf);
+		if (!n)
+			break;
+		if (copy(p->granter, p->grant, p->done, buf, n, AX_COPY_FROM) < 0)
+			return p->done ? (int64_t)p->done : -AX_EFAULT;
+		p->done += line_write(&t->line, buf, n);
+		drain(t);
+	}
+	if (p->done == p->len)
+		return (int64_t)p->done;
+	if (p->flags & DEV_NONBLOCK)
+		return p->done ? (int64_t)p->done : -AX_EAGAIN;
+	return DEV_SUSPENDED;
+}
+
+/* ---- completing what waits ---------------------------------------------------------- */
+
+static void finish(struct pending *p, int64_t result)
+{
+	p->finished = true;
+	p->result = result;
+	ax_notify(p->client);
+}
+
+/* When a waiting read's VTIME timer runs out (0: it has none now). */
+static uint64_t deadline(const struct pending *p)
+{
+	bool from_last;
+	uint64_t ns;
+
+	if (p->write || line_read_check(&p->t->line, p->len, false) != LINE_READ_TIMED ||
+	    !line_read_timer(&p->t->line, &from_last, &ns))
+		return 0;
+	return (from_last ? p->t->last_input_ns : p->started_ns) + ns;
+}
+
+/* Keep the kernel's one alarm at the earliest deadline of any waiting read. */
+static void set_alarm(void)
+{
+	uint64_t first = 0, now;
+
+	for (unsigned i = 0; i < NR_PENDING; i++) {
+		uint64_t d = pending[i].used && !pending[i].finished ? deadline(&pending[i]) : 0;
+
+		if (d && (!first || d < first))
+			first = d;
+	}
+	if (first == alarm_at)
+		return;
+	alarm_at = first;
+	now = now_ns();
+	ax_alarm(first ? (first > now ? first - now : 1) : 0);
+}
+
+static uint32_t ready_events(struct term *t)
+{
+	struct line *l = &t->line;
+	uint32_t ev = 0;
+
+	if (line_poll_readable(l))
+		ev |= DEV_POLLIN;
+	if (!l->stopped && line_out_room(l) >= 2)
+		ev |= DEV_POLLOUT;
+	return ev;
+}
+
+void term_kick(struct term *t)
+{
+	uint64_t now = 0;
+
+	for (unsigned i = 0; i < NR_PENDING; i++) {
+		struct pending *p = &pending[i];
+		int64_t r;
+
+		if (!p->used || p->finished || p->t != t)
+			continue;
+		if (!p->write) {
+			uint64_t d = deadline(p);
+
+			if (d && !now)
+				now = now_ns();
+			r = try_read(p, d && d <= now);
+		} else {
+			r = try_write(p);
+		}
+		if (r != DEV_SUSPENDED)
+			finish(p, r);
+	}
+	drain(t);
+	for (unsigned i = 0; i < NR_SELECTS; i++) {
+		struct selection *s = &selections[i];
+		uint32_t ev;
+
+		if (s->used && !s->fired && s->t == t && (ev = ready_events(t) & s->events)) {
+			s->fired = true;
+			s->ready = ev;
+			ax_notify(s->client);
+		}
+	}
+	set_alarm();
+}
+
+void term_input(struct term *t, const uint8_t *bytes, size_t n)
+{
+	if (!(t->line.tio.c_cflag & CREAD))
+		return;
+	t->last_input_ns = now_ns();
+	for (size_t i = 0; i < n; i++) {
+		int sig = line_input(&t->line, bytes[i]);
+
+		if (sig)
+			queue_signal(t->pgrp, sig);
+	}
+	term_kick(t);
+}
+
+static void on_alarm(void)
+{
+	alarm_at = 0;
+	for (unsigned i = 0; i < NR_TERMS; i++)
+		if (terms[i].present)
+			term_kick(&terms[i]);
+}
+
+/* ---- requests ----------------------------------------------------------------------- */
+
+static struct pending *find_pending(endpoint_t client, uint32_t id)
+{
+	for (unsigned i = 0; i < NR_PENDING; i++)
+		if (pending[i].used && pending[i].client == client && pending[i].id == id)
+			return &pending[i];
+	return 0;
+}
+
+/* A caller of the terminal's session outside its foreground group: job control applies. */
+static bool in_background(const struct term *t, int32_t sid, int32_t pgrp)
+{
+	return t->sid > 0 && sid == t->sid && pgrp != t->pgrp;
+}
+
+static int64_t background(ax_message *r, int sig)
+{
+	r->u64[1] = (uint64_t)sig;
+	return DEV_BACKGROUND;
+}
+
+/* DEV_READ and DEV_WRITE: decode every field, then act. */
+static int64_t do_io(const ax_message *m, ax_message *r, bool write)
+{
+	int32_t pgrp = (int32_t)(uint32_t)m->u64[6], sid = (int32_t)(m->u64[6] >> 32);
+	uint32_t flags = (uint32_t)m->u64[5], id = (uint32_t)(m->u64[5] >> 32);
+	struct term *t = lookup(m->u64[0], sid);
+	struct pending req = {.write = write, .client = m->source, .id = id, .minor = (uint32_t)m->u64[0], .t = t,
+			      .grant = m->u64[3], .granter = m->u64[4], .len = m->u64[2], .flags = flags};
+	struct pending *slot = 0;
+	int64_t rc;
+
+	if (!t)
+		return -ENXIO;
+	if (req.len > DEV_IO_MAX || flags & ~(uint32_t)DEV_NONBLOCK || req.grant > 0xffffffffULL ||
+	    find_pending(m->source, id))
+		return -AX_EINVAL;
+	if (!write && in_background(t, sid, pgrp))
+		return background(r, SIGTTIN);
+	if (write && in_background(t, sid, pgrp) && (t->line.tio.c_lflag & TOSTOP))
+		return background(r, SIGTTOU);
+	req.started_ns = now_ns();
+	rc = write ? try_write(&req) : try_read(&req, false);
+	if (rc != DEV_SUSPENDED)
+		return rc;
+	if (!write && (flags & DEV_NONBLOCK))
+		return -AX_EAGAIN;
+	for (unsigned i = 0; i < NR_PENDING && !slot; i++)
+		if (!pending[i].used)
+			slot = &pending[i];
+	if (!slot)
+		return req.done ? (int64_t)req.done : -ENOBUFS;
+	*slot = req;
+	slot->used = true;
+	set_alarm();
+	return DEV_SUSPENDED;
+}
+
+static int64_t do_read(const ax_message *m, ax_message *r) { return do_io(m, r, false); }
+static int64_t do_write(const ax_message *m, ax_message *r) { return do_io(m, r, true); }
+
+static int64_t do_cancel(const ax_message *m, ax_message *r)
+{
+	struct pending *p = m->u64[1] >> 32 ? 0 : find_pending(m->source, (uint32_t)m->u64[1]);
+	int64_t rc;
+
+	(void)r;
+	if (!p)
+		return -AX_EINVAL;
+	if (p->finished)
+		rc = p->result; /* it completed before the cancel came: the client still gets its bytes */
+	else
+		rc = p->write && p->done ? (int64_t)p->done : -EINTR;
+	p->used = false;
+	set_alarm();
+	return rc;
+}
+
+/* DEV_STATUS: the next event for this client: a finished request, a fired selection, or none. */
+static int64_t do_status(const ax_message *m, ax_message *r)
+{
+	for (unsigned i = 0; i < NR_PENDING; i++) {
+		struct pending *p = &pending[i];
+
+		if (p->used && p->finished && p->client == m->source) {
+			r->u64[1] = p->id;
+			r->u64[2] = p->minor;
+			r->i64[3] = p->result;
+			p->used = false;
+			return DEV_EV_DONE;
+		}
+	}
+	for (unsigned i = 0; i < NR_SELECTS; i++) {
+		struct selection *s = &selections[i];
+
+		if (s->used && s->fired && s->client == m->source) {
+			r->u64[1] = s->minor;
+			r->u64[2] = s->ready;
+			s->used = false;
+			return DEV_EV_SELECT;
+		}
+	}
+	return DEV_EV_NONE;
+}
+
+/* DEV_SELECT (u64[3]: the caller's sid, for /dev/tty): the events ready now; maybe remember the rest. */
+static int64_t do_select(const ax_message *m, ax_message *r)
+{
+	struct term *t = lookup(m->u64[0], (int32_t)m->u64[3]);
+	uint32_t want = (uint32_t)m->u64[1], ready;
+	struct selection *slot = 0;
+
+	(void)r;
+	if (!t)
+		return -ENXIO;
+	if (m->u64[1] >> 32 || m->u64[2] > DEV_SELECT_NOTIFY)
+		return -AX_EINVAL;
+	ready = ready_events(t) & want;
+	if (ready || !m->u64[2] || !(want & (DEV_POLLIN | DEV_POLLOUT)))
+		return ready;
+	for (unsigned i = 0; i < NR_SELECTS; i++) /* one registration per client and device: the newest */
+		if (selections[i].used && selections[i].client == m->source && selections[i].minor == (uint32_t)m->u64[0])
+			slot = &selections[i];
+	for (unsigned i = 0; i < NR_SELECTS && !slot; i++)
+		if (!selections[i].used)
+			slot = &selections[i];
+	if (!slot)
+		return -ENOBUFS;
+	*slot = (struct selection){.used = true, .client = m->source, .minor = (uint32_t)m->u64[0], .events = want,
+				   .t = t};
+	return 0;
+}
+
+/* Make t the controlling terminal of session sid, its group pgrp in front. */
+static void make_controlling(struct term *t, int32_t sid, int32_t pgrp)
+{
+	t->sid = sid;
+	t->pgrp = pgrp;
+	save_state(t);
+}
+
+static int64_t do_open(const ax_message *m, ax_message *r)
+{
+	int32_t pid = (int32_t)(uint32_t)m->u64[2], sid = (int32_t)(m->u64[2] >> 32), pgrp = (int32_t)m->u64[3];
+	struct term *t = lookup(m->u64[0], sid);
+
+	(void)r;
+	if (!t)
+		return -ENXIO;
+	if (m->u64[1] >> 32 || m->u64[3] >> 32)
+		return -AX_EINVAL;
+	/* A session leader without a terminal opening one nobody has: it becomes its controlling terminal. */
+	if (pid > 0 && pid == sid && pgrp > 0 && !(m->u64[1] & O_NOCTTY) && !t->sid && !of_session(sid))
+		make_controlling(t, sid, pgrp);
+	return 0;
+}
+
+static int64_t do_close(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	return lookup(m->u64[0], 0) || DEV_MAJOR_OF(m->u64[0]) == TTYAUX_MAJOR ? 0 : -ENXIO;
+}
+
+static int64_t do_size(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	return lookup(m->u64[0], 0) || DEV_MAJOR_OF(m->u64[0]) == TTYAUX_MAJOR ? -ENOTTY : -ENXIO;
+}
+
+/* ---- ioctls ------------------------------------------------------------------------- */
+
+struct ioctl_req {
+	struct term *t;
+	uint64_t cmd, grant, granter, value;
+	int32_t pid, sid, pgrp;
+};
+
+static int64_t arg_out(const struct ioctl_req *q, const void *v, size_t n)
+{
+	if (q->grant == DEV_NO_GRANT)
+		return -AX_EFAULT;
+	return copy(q->granter, q->grant, 0, (void *)v, n, AX_COPY_TO) < 0 ? -AX_EFAULT : 0;
+}
+
+static int64_t arg_in(const struct ioctl_req *q, void *v, size_t n)
+{
+	if (q->grant == DEV_NO_GRANT)
+		return -AX_EFAULT;
+	return copy(q->granter, q->grant, 0, v, n, AX_COPY_FROM) < 0 ? -AX_EFAULT : 0;
+}
+
+static int64_t set_termios(const struct ioctl_req *q)
+{
+	struct line_termios tio;
+	int64_t rc = arg_in(q, &tio, sizeof(tio));
+
+	if (rc < 0)
+		return rc;
+	if (q->cmd == TCSETSF)
+		line_flush_input(&q->t->line);
+	line_set_termios(&q->t->line, &tio);
+	save_state(q->t);
+	term_kick(q->t); /* new VMIN/VTIME or ICANON may complete a waiting read */
+	return 0;
+}
+
+static int64_t set_winsize(const struct ioctl_req *q)
+{
+	struct line_winsize ws;
+	int64_t rc = arg_in(q, &ws, sizeof(ws));
+
+	if (rc < 0)
+		return rc;
+	if (memcmp(&ws, &q->t->ws, sizeof(ws)) != 0) {
+		q->t->ws = ws;
+		queue_signal(q->t->pgrp, SIGWINCH);
+		save_state(q->t);
+	}
+	return 0;
+}
+
+static int64_t set_pgrp(const struct ioctl_req *q)
+{
+	int32_t pgrp;
+	int64_t rc = arg_in(q, &pgrp, sizeof(pgrp));
+
+	if (rc < 0)
+		return rc;
+	if (pgrp <= 0)
+		return -AX_EINVAL;
+	q->t->pgrp = pgrp;
+	save_state(q->t);
+	return 0;
+}
+
+static int64_t set_ctty(const struct ioctl_req *q)
+{
+	if (q->t->sid == q->sid && q->sid > 0)
+		return 0;
+	if (q->pid <= 0 || q->pid != q->sid || q->t->sid || of_session(q->sid))
+		return -AX_EPERM; /* not a session leader, or the terminal or the session is taken */
+	make_controlling(q->t, q->sid, q->pgrp);
+	return 0;
+}
+
+/* TIOCNOTTY from the session leader gives the terminal up: its foreground group is hung up. */
+static int64_t drop_ctty(const struct ioctl_req *q)
+{
+	if (q->t->sid != q->sid || q->sid <= 0)
+		return -ENOTTY;
+	if (q->pid == q->sid) {
+		queue_signal(q->t->pgrp, SIGHUP);
+		queue_signal(q->t->pgrp, SIGCONT);
+		make_controlling(q->t, 0, 0);
+	}
+	return 0;
+}
+
+static int64_t flush(const struct ioctl_req *q)
+{
+	if (q->value > 2)
+		return -AX_EINVAL;
+	if (q->value != 1) /* TCIFLUSH or TCIOFLUSH */
+		line_flush_input(&q->t->line);
+	if (q->value != 0) /* TCOFLUSH or TCIOFLUSH */
+		line_flush_output(&q->t->line);
+	return 0;
+}
+
+static int64_t flow(const struct ioctl_req *q)
+{
+	struct line *l = &q->t->line;
+	uint8_t c;
+
+	switch (q->value) {
+	case 0: l->stopped = true; break;  /* TCOOFF */
+	case 1: l->stopped = false; break; /* TCOON */
+	case 2: case 3:                    /* TCIOFF, TCION: send STOP or START to the other end */
+		c = l->tio.c_cc[q->value == 2 ? VSTOP : VSTART];
+		if (c && line_out_room(l))
+			line_write(l, &c, 1);
+		break;
+	default: return -AX_EINVAL;
+	}
+	term_kick(q->t);
+	return 0;
+}
+
+/* The ioctls that change the terminal, refused to background groups with SIGTTOU. */
+static bool changes_terminal(uint64_t cmd)
+{
+	return cmd == TCSETS || cmd == TCSETSW || cmd == TCSETSF || cmd == TIOCSPGRP || cmd == TCFLSH ||
+	       cmd == TCXONC || cmd == TIOCSWINSZ;
+}
+
+static int64_t ioctl(const struct ioctl_req *q)
+{
+	struct term *t = q->t;
+	int32_t v;
+
+	switch (q->cmd) {
+	case TCGETS: return arg_out(q, &t->line.tio, sizeof(t->line.tio));
+	case TCSETS: case TCSETSW: case TCSETSF: return set_termios(q);
+	case TIOCGWINSZ: return arg_out(q, &t->ws, sizeof(t->ws));
+	case TIOCSWINSZ: return set_winsize(q);
+	case TIOCGPGRP:
+		if (q->sid != t->sid || !t->sid)
+			return -ENOTTY;
+		return arg_out(q, &t->pgrp, sizeof(t->pgrp));
+	case TIOCSPGRP:
+		if (q->sid != t->sid || !t->sid)
+			return -ENOTTY;
+		return set_pgrp(q);
+	case TIOCGSID:
+		if (q->sid != t->sid || !t->sid)
+			return -ENOTTY;
+		return arg_out(q, &t->sid, sizeof(t->sid));
+	case TIOCSCTTY: return set_ctty(q);
+	case TIOCNOTTY: return drop_ctty(q);
+	case FIONREAD: v = (int32_t)line_readable(&t->line); return arg_out(q, &v, sizeof(v));
+	case TIOCOUTQ: v = (int32_t)t->line.out_len; return arg_out(q, &v, sizeof(v));
+	case TCFLSH: return flush(q);
+	case TCXONC: return flow(q);
+	case TCSBRK: return 0; /* output goes out on its own: nothing to wait for, no break to send */
+	case KDGKBTYPE:
+		if (t->kind != TERM_CONSOLE)
+			return -ENOTTY;
+		return arg_out(q, &(uint8_t){KB_101}, 1);
+	case TIOCGPTN: /* not a pseudo-terminal */
+	default: return -ENOTTY;
+	}
+}
+
+static int64_t do_ioctl(const ax_message *m, ax_message *r)
+{
+	struct ioctl_req q = {.cmd = m->u64[1], .grant = m->u64[2], .granter = m->u64[3], .value = m->u64[4],
+			      .pid = (int32_t)(uint32_t)m->u64[5], .sid = (int32_t)(m->u64[5] >> 32),
+			      .pgrp = (int32_t)m->u64[6]};
+
+	if (!(q.t = lookup(m->u64[0], q.sid)))
+		return -ENXIO;
+	if (q.cmd >> 32 || (q.grant > 0xffffffffULL) || m->u64[6] >> 32)
+		return -AX_EINVAL;
+	if (changes_terminal(q.cmd) && in_background(q.t, q.sid, q.pgrp))
+		return background(r, SIGTTOU);
+	return ioctl(&q);
+}
+
+/* ---- start ----------------------------------------------------------------------------- */
+
+static void on_notify(const ax_message *m)
+{
+	if (m->source == AX_CLOCK) {
+		on_alarm();
+		return;
+	}
+	if (m->source != AX_HARDWARE)
+		return;
+	if (m->u64[0] & (1u << IRQ_KEYBOARD))
+		keyboard_interrupt();
+	for (unsigned i = NR_CONSOLES; i < NR_TERMS; i++)
+		if (terms[i].present && m->u64[0] & (1u << terms[i].irq))
+			serial_interrupt(&terms[i]);
+}
+
+static const struct ax_call calls[] = {
+	{DEV_OPEN, do_open},     {DEV_CLOSE, do_close},   {DEV_READ, do_read},
+	{DEV_WRITE, do_write},   {DEV_IOCTL, do_ioctl},   {DEV_SIZE, do_size},
+	{DEV_CANCEL, do_cancel}, {DEV_SELECT, do_select}, {DEV_STATUS, do_status},
+	{PM_SIGNAL_PULL, do_signal_pull},
+};
+
+static void init_terms(void)
+{
+	for (unsigned i = 0; i < NR_TERMS; i++) {
+		struct term *t = &terms[i];
+
+		line_init(&t->line);
+		t->kind = i < NR_CONSOLES ? TERM_CONSOLE : TERM_SERIAL;
+		t->minor = i < NR_CONSOLES ? i + 1 : TTY_MINOR_SERIAL + i - NR_CONSOLES;
+		t->ws = (struct line_winsize){.ws_row = VT_ROWS, .ws_col = VT_COLS};
+	}
+	serial_init(&terms[NR_CONSOLES], 0x3f8, 4);
+	serial_init(&terms[NR_CONSOLES + 1], 0x2f8, 3);
+	console_init();
+}
+
+static void publish(void)
+{
+	ax_message m = {.type = DS_PUBLISH};
+	struct ds_request *rq = (struct ds_request *)m.bytes;
+
+	if (ds_ep == AX_NONE)
+		return;
+	strcpy(rq->label, "tty");
+	rq->endpoint = ax_self;
+	if (ax_sendrec(ds_ep, &m) < 0 || m.i64[0] < 0)
+		ax_printf("tty: could not publish in ds (%ld); restarts will not find the saved state\n", m.i64[0]);
+}
+
+int main(void)
+{
+	unsigned up = 0;
+
+	pm_ep = ax_boot_endpoint("pm");
+	ds_ep = ax_boot_endpoint("ds");
+	init_terms();
+	publish();
+	for (unsigned i = 0; i < NR_TERMS; i++) {
+		if (!terms[i].present)
+			continue;
+		restore_state(&terms[i]);
+		up++;
+	}
+	ax_printf("tty: %u terminals (%s, %s, %s), restart %u, at endpoint %d\n", up,
+		  terms[0].present ? "6 consoles" : "no VGA", terms[NR_CONSOLES].present ? "ttyS0" : "no ttyS0",
+		  terms[NR_CONSOLES + 1].present ? "ttyS1" : "no ttyS1", ax_restarts(), ax_self);
+	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), on_notify);
+}
