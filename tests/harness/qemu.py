@@ -44,9 +44,10 @@ def linux_command(kernel, initrd, append, machine="q35", mem=128, extra=""):
 class Console:
     """A QEMU process whose serial output is read line by line."""
 
-    def __init__(self, cmd, log_path=None):
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+    def __init__(self, cmd, log_path=None, typing=False):
+        """typing: keep QEMU's standard input (the serial port's receive side) open for type()."""
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if typing else subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.buf = b""
         self.lines = []
         self.log = open(log_path, "w") if log_path else None
@@ -73,6 +74,11 @@ class Console:
             self.log.write(text + "\n")
             self.log.flush()
         return text
+
+    def type(self, data):
+        """Send bytes to the guest's serial port, as if typed (needs typing=True)."""
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
 
     def close(self):
         """Stop QEMU (if still running) and return its exit status."""

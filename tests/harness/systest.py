@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
 TEST_RE = re.compile(r"TEST (\S+) (PASS|FAIL)(.*)")
+TYPE_RE = re.compile(r"HARNESS-TYPE ([0-9a-f]+)")  # with --typing: the guest asks for these bytes (hex) on its serial port
 
 
 def read_expected(path):
@@ -35,7 +36,8 @@ def read_expected(path):
 def run(args):
     log = args.log or os.path.join("build", "logs", args.name + ".log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
-    con = qemu.Console(qemu.command(args.iso, args.machine, args.mem, args.uefi, args.qemu), log)
+    con = qemu.Console(qemu.command(args.iso, args.machine, args.mem, args.uefi, args.qemu), log,
+                       typing=args.typing)
     start = time.monotonic()
     total_deadline = start + args.total_timeout
     step_deadline = start + args.step_timeout
@@ -59,6 +61,10 @@ def run(args):
                     step_deadline = time.monotonic() + args.step_timeout
                     if seen == len(patterns):
                         break
+                continue
+            t = TYPE_RE.search(line) if args.typing else None
+            if t:
+                con.type(bytes.fromhex(t.group(1)))
                 continue
             m = TEST_RE.search(line)
             if m:
@@ -112,6 +118,8 @@ def main():
     p.add_argument("--mem", type=int, default=128)
     p.add_argument("--step-timeout", type=int, default=30)
     p.add_argument("--total-timeout", type=int, default=300)
+    p.add_argument("--typing", action="store_true",
+                   help="type what the guest asks for in HARNESS-TYPE <hex> lines into its serial port")
     p.add_argument("--log")
     p.add_argument("--qemu", default="", help="extra QEMU arguments")
     args = p.parse_args()
