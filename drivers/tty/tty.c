@@ -334,7 +334,37 @@ static uint32_t ready_events(struct term *t)
 	return ev;
 }
 
+/*
+ * Progress on t: waiting requests, output, selections. Draining a console
+ * can feed input back (its answer to CSI 6 n), which kicks again: such a
+ * nested kick only marks the terminal, and the outer one goes round again.
+ */
+static void kick_once(struct term *t);
+
 void term_kick(struct term *t)
+{
+	static bool busy;
+	static bool again[NR_TERMS];
+	bool more = true;
+
+	again[term_index(t)] = true;
+	if (busy)
+		return;
+	busy = true;
+	while (more) {
+		more = false;
+		for (unsigned i = 0; i < NR_TERMS; i++) {
+			if (again[i]) {
+				again[i] = false;
+				kick_once(&terms[i]);
+				more = true;
+			}
+		}
+	}
+	busy = false;
+}
+
+static void kick_once(struct term *t)
 {
 	uint64_t now = 0;
 
@@ -685,7 +715,7 @@ static int64_t flow(const struct ioctl_req *q)
 static bool changes_terminal(uint64_t cmd)
 {
 	return cmd == TCSETS || cmd == TCSETSW || cmd == TCSETSF || cmd == TIOCSPGRP || cmd == TCFLSH ||
-	       cmd == TCXONC || cmd == TIOCSWINSZ;
+	       cmd == TCXONC;
 }
 
 static int64_t ioctl(const struct ioctl_req *q)
