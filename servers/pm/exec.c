@@ -242,6 +242,7 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	p->tid_addr = 0;
 	p->execed = 1;
 	signal_exec(p);
+	vfs_exec(p);
 	vfork_release(p); /* a vfork parent goes on once its child has its own image */
 	return 0; /* the reply resumes the process at its new entry point, rax = 0 */
 }

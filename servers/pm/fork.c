@@ -102,6 +102,8 @@ static struct mproc *spawn(struct mproc *parent, uint64_t stack, int exit_signal
 		rc = kcall(KC_SET_REGS, (uint64_t)child->ep, (uint64_t)&regs);
 	if (rc == 0)
 		rc = vm_call(VM_FORK, (uint64_t)parent->ep, (uint64_t)child->ep, 0, 0, 0);
+	if (rc == 0 && (rc = vfs_fork(parent, child)) < 0)
+		vm_call(VM_EXIT, (uint64_t)child->ep, 0, 0, 0, 0);
 	if (rc < 0) {
 		child->state = FREE;
 		kcall(KC_PROC_DESTROY, (uint64_t)child->ep, 0);
@@ -394,6 +396,7 @@ void became_zombie(struct mproc *p, int status)
 	p->report = REPORT_NONE;
 	p->blocked_nr = 0;
 	vm_call(VM_EXIT, (uint64_t)p->ep, 0, 0, 0, 0);
+	vfs_exit(p);
 	time_forget(p);
 	vfork_release(p);
 	if (p->pid == 1)

@@ -8,8 +8,8 @@
  * handler is do_<call>, found through the table at the end.
  *
  * This file: the process table, copies into processes' memory, the small
- * calls, and start-up. Until vfs exists, write() to descriptors 1 and 2
- * goes to the kernel log.
+ * calls, and start-up. In an image without vfs, write() to descriptors 1
+ * and 2 goes to the kernel log.
  */
 #include <string.h>
 
@@ -315,6 +315,8 @@ static int adopt(endpoint_t ep, int ppid)
 		return (int)rc;
 	p->state = ALIVE;
 	p->pid = p->pgrp = p->sid = next_pid();
+	if ((rc = vfs_fork(0, p)) < 0) /* a boot process: vfs gives it the console as 0, 1 and 2 */
+		ax_printf("pm: vfs has no room for pid %d (%ld)\n", p->pid, rc);
 	return p->pid;
 }
 
@@ -327,6 +329,7 @@ static void install_routes(void)
 		routes[i] = ax_self; /* served here, or refused here by name (not_implemented) */
 	for (unsigned i = 0; i < sizeof(vms) / sizeof(vms[0]); i++)
 		routes[vms[i]] = vm;
+	vfs_init(routes); /* the file calls, when the image has vfs */
 	if (kcall(KC_POSIX_ROUTE, (uint64_t)routes, NR_ROUTES) < 0)
 		ax_printf("pm: could not install the POSIX routes\n");
 }
@@ -338,6 +341,8 @@ static void on_notify(const ax_message *m)
 		on_deaths();
 	else if (m->source == AX_CLOCK)
 		time_expired();
+	else if (m->source == vfs || (m->source != AX_NONE && m->source == ax_boot_endpoint("tty")))
+		signals_from(m->source); /* servers that may signal: they queue, pm pulls */
 }
 
 /* The POSIX calls pm serves, by number; each handler gets its caller's entry, already found. */

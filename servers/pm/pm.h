@@ -147,6 +147,16 @@ uint64_t cpu_time(const struct mproc *p);
 /* Answer a call p is blocked in, in pm. */
 void answer(struct mproc *p, int nr, int64_t value);
 
+/* vfs.c */
+extern endpoint_t vfs;
+void vfs_init(endpoint_t *routes);
+int vfs_fork(const struct mproc *parent, const struct mproc *child);
+void vfs_exec(const struct mproc *p);
+void vfs_exit(const struct mproc *p);
+void vfs_setpgrp(const struct mproc *p);
+int vfs_interrupt(const struct mproc *p);
+void signals_from(endpoint_t server);
+
 /* fork.c */
 struct mproc *new_entry(void);
 int next_pid(void);
@@ -173,6 +183,7 @@ int user_string(endpoint_t ep, uint64_t va, char *buf, size_t max);
 void signal_fork(struct mproc *child, const struct mproc *parent);
 void signal_exec(struct mproc *p);
 int post_signal(struct mproc *p, int sig, const struct sig_info *info);
+bool signal_refused(const struct mproc *p, int sig);
 int signal_for_vector(uint64_t vector);
 int64_t do_signal_stop(const ax_message *m, ax_message *r);
 int64_t do_exception(const ax_message *m, ax_message *r);

@@ -32,6 +32,7 @@ int64_t do_setpgid(struct mproc *self, const ax_message *m)
 			return -AX_EPERM;
 	}
 	p->pgrp = pgid;
+	vfs_setpgrp(p);
 	return 0;
 }
 
@@ -56,6 +57,7 @@ int64_t do_setsid(struct mproc *p, const ax_message *m)
 		if (procs[i].state != FREE && procs[i].pgrp == p->pid)
 			return -AX_EPERM; /* it leads a group (its own, or one that bears its pid) */
 	p->sid = p->pgrp = p->pid;
+	vfs_setpgrp(p);
 	return p->sid;
 }
 

@@ -12,8 +12,8 @@
  * reads the frame back. A CPU exception reaches pm as an AX_MSG_EXCEPTION:
  * a handler gets it as a signal; otherwise the process ends by it.
  *
- * Calls blocked in other servers (vfs, later) are interrupted through those
- * servers; until then the only long calls are pm's own.
+ * Calls blocked in vfs (pipes, terminals, poll) are interrupted through vfs
+ * (VFS_INTERRUPT, vfs.c), which answers them with the same restart codes.
  */
 #include <stddef.h>
 #include <string.h>
@@ -214,8 +214,13 @@ static void make_effective(struct mproc *p)
 	if (p->blocked_nr && (code = interrupt_code(p)) != 0) {
 		p->interrupted_nr = p->blocked_nr;
 		answer(p, p->blocked_nr, code);
+		kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
+		return;
 	}
+	/* First the stop (a call the process makes from now on waits for it), then a call held in vfs. */
 	kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
+	if (!p->blocked_nr && !p->interrupted_nr && (code = vfs_interrupt(p)) > 0)
+		p->interrupted_nr = (int)code;
 }
 
 static int64_t deliver(struct mproc *p);
@@ -241,6 +246,12 @@ static void discard(struct mproc *p, int sig)
 		if (p->rtq[i].sig != sig)
 			p->rtq[k++] = p->rtq[i];
 	p->rtq_len = k;
+}
+
+/* Job control: Linux gives -EIO rather than SIGTTIN/SIGTTOU to a process that ignores or blocks it. */
+bool signal_refused(const struct mproc *p, int sig)
+{
+	return ignored(p, sig) || (p->sig_mask & SIGBIT(sig));
 }
 
 /* Returns 0, or -EAGAIN when a real-time signal finds the queue full (sigqueue reports it). */

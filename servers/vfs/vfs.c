@@ -66,6 +66,7 @@ static struct {
 struct vproc {
 	bool used;
 	endpoint_t ep;
+	int pid, pgrp, sid; /* from pm (VFS_SETPGRP): terminals' job control needs them */
 	struct vnode cwd, root;
 	struct fd_table fds;
 };
@@ -422,6 +423,8 @@ static int64_t io(struct vproc *p, int fd, uint64_t va, uint64_t len, int64_t at
 		return 0;
 	touch(p->ep, va, len, !write);
 	if (extra[idx].dev) {
+		if (extra[idx].major != MEM_MAJOR || memdrv == AX_NONE)
+			return -ENXIO; /* terminals: not served yet */
 		if (len > DEV_IO_MAX)
 			len = DEV_IO_MAX;
 		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, memdrv, p->ep, (void *)va, len);
@@ -870,6 +873,8 @@ static int64_t do_getcwd(struct vproc *p, const ax_message *m)
 
 /* ---- from pm: process identities ------------------------------------------------------ */
 
+static void open_console(struct vproc *p);
+
 static int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 {
 	struct vproc *parent, *child;
@@ -881,12 +886,71 @@ static int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 		free_proc(child);
 	if (!(child = new_proc((endpoint_t)m->i64[1])))
 		return -ENOMEM;
-	if ((parent = find_proc((endpoint_t)m->i64[0]))) {
+	if ((endpoint_t)m->i64[0] == AX_NONE) {
+		open_console(child);
+	} else if ((parent = find_proc((endpoint_t)m->i64[0]))) {
 		fd_fork(&files, &parent->fds, &child->fds);
 		child->cwd = parent->cwd;
 		child->root = parent->root;
+		child->pid = parent->pid, child->pgrp = parent->pgrp, child->sid = parent->sid;
 	}
 	return 0;
+}
+
+/*
+ * A boot process (pm's first ones) starts as Linux's init does: /dev/console
+ * open as descriptors 0, 1 and 2, read and write, not its controlling
+ * terminal. Its driver is not asked now (it may not be up yet); an open of a
+ * character device is only a check.
+ */
+static void open_console(struct vproc *p)
+{
+	int fd, idx;
+
+	if (resolve(p, AT_FDCWD, "/dev/console", PATH_FOLLOW, &res) < 0 || (res.node.mode & S_IFMT) != S_IFCHR ||
+	    fs_stat(&res.node) < 0)
+		return; /* no console: the process starts with nothing open */
+	if ((fd = fd_open(&files, &p->fds, &res.node, O_RDWR)) < 0)
+		return;
+	idx = fd_index(&p->fds, fd);
+	extra[idx].dev = true;
+	extra[idx].major = fst.rdev_major;
+	extra[idx].minor = fst.rdev_minor;
+	fs_attr(FS_HOLD, &res.node, 0);
+	fd_dupfd(&files, &p->fds, fd, 1, false);
+	fd_dupfd(&files, &p->fds, fd, 2, false);
+}
+
+static int64_t do_vfs_setpgrp(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if (m->i64[1] <= 0 || m->i64[2] <= 0 || m->i64[3] <= 0)
+		return -EINVAL;
+	p->pid = (int)m->i64[1], p->pgrp = (int)m->i64[2], p->sid = (int)m->i64[3];
+	return 0;
+}
+
+/* No call waits in vfs yet (pipes and terminals come next): nothing to interrupt. */
+static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	return find_proc((endpoint_t)m->i64[0]) ? 0 : -ESRCH;
+}
+
+static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	return find_proc((endpoint_t)m->i64[0]) ? 0 : -ESRCH; /* nothing is held yet */
 }
 
 static int64_t do_vfs_exec(const ax_message *m, ax_message *r)
@@ -928,6 +992,9 @@ static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m
 	[NR_RENAMEAT2] = do_renameat2,
 };
 
+/* What pm routes here (proto/vfs.h): each must have its handler above. */
+static const int routed[] = {VFS_POSIX_CALLS};
+
 static int64_t dispatch(const ax_message *m, ax_message *r)
 {
 	uint32_t nr = (uint32_t)m->type - AX_MSG_POSIX;
@@ -949,6 +1016,9 @@ static const struct ax_call calls[] = {
 	{VFS_FORK, do_vfs_fork},
 	{VFS_EXEC, do_vfs_exec},
 	{VFS_EXIT, do_vfs_exit},
+	{VFS_SETPGRP, do_vfs_setpgrp},
+	{VFS_INTERRUPT, do_vfs_interrupt},
+	{VFS_JOBCTL_REFUSED, do_vfs_jobctl_refused},
 	{AX_CALL_OTHER, dispatch},
 };
 
@@ -980,6 +1050,9 @@ int main(void)
 	pm = ax_boot_endpoint("pm");
 	memdrv = ax_boot_endpoint("memory");
 	files_init(&files, FILE_MAX, release, 0);
+	for (unsigned i = 0; i < sizeof(routed) / sizeof(routed[0]); i++)
+		if (routed[i] >= NR_MAX || !posix_calls[routed[i]])
+			ax_printf("vfs: call %d is routed here but not served\n", routed[i]);
 	for (int i = 0; i <= MOUNT_MAX; i++)
 		fs_ep[i] = AX_NONE;
 	if ((r = mount_root()) < 0)

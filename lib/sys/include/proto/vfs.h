@@ -1,22 +1,32 @@
 /*
- * What pm says to vfs about process identities (servers/vfs). vfs keeps one
- * descriptor table, cwd and root per POSIX process, keyed by endpoint; pm
- * tells it when one is born from another, replaced by exec, or gone. Only
- * pm may send these (vfs answers anyone else -EPERM). Replies: i64[0] is 0
- * or a negative Linux errno.
+ * What pm says to vfs about process identities (servers/vfs), and what it
+ * asks of it. vfs keeps one descriptor table, cwd and root, credentials and
+ * process group per POSIX process, keyed by endpoint; pm tells it when one
+ * is born from another, replaced by exec, changes ids or group, or is gone.
+ * Only pm may send these (vfs answers anyone else -EPERM). Replies: i64[0]
+ * is 0 (or a result) or a negative Linux errno.
  *
  *  - VFS_FORK before pm lets the child run: the child gets a copy of the
- *    parent's table (sharing the open files and their offsets), its cwd and
- *    root. A child endpoint vfs already knows is first emptied (its slot was
- *    reused). -ENOMEM: no room for another process (pm then fails the fork).
+ *    parent's table (sharing the open files and their offsets), its cwd,
+ *    root, umask, credentials and group. A child endpoint vfs already knows
+ *    is first emptied (its slot was reused). -ENOMEM: no room for another
+ *    process (pm then fails the fork).
  *  - VFS_EXEC once exec has committed (no way back to the old image): the
  *    descriptors marked FD_CLOEXEC are closed.
- *  - VFS_EXIT when the process is dead (or a zombie): every descriptor is
- *    closed and the entry freed.
- *
- * Until pm sends these (the first slice), a process vfs has never heard of
- * gets a fresh table with nothing open, cwd and root at "/" (temporary: once
- * pm is wired, an unknown caller will be refused).
+ *  - VFS_EXIT when the process is dead (or a zombie): a call it was blocked
+ *    in is dropped, every descriptor is closed and the entry freed.
+ *  - VFS_SETID, VFS_SETPGRP: the process's new credentials, group, session.
+ *  - VFS_INTERRUPT: a signal must take effect in a process. If it is blocked
+ *    in a call in vfs (a read of a pipe or terminal, poll, select, an
+ *    open that waits), vfs answers that call with the code Linux would
+ *    (-ERESTARTSYS, or -ERESTARTNOHAND for poll and select, or the bytes
+ *    already moved) and answers pm with the call's number; 0: none.
+ *  - VFS_JOBCTL_REFUSED: the signal a PM_SIG_JOBCTL asked for was not sent
+ *    (ignored, blocked, orphaned group): vfs answers the held call -EIO.
+ *  - VFS_EXEC_OPEN/READ/CLOSE: execve reads its program through vfs: the
+ *    path is resolved as the process itself would (its cwd, root and
+ *    credentials; execute permission; a regular file), and pm reads the
+ *    file's bytes into any process's memory (its own, or the new image's).
  */
 #ifndef PROTO_VFS_H
 #define PROTO_VFS_H
@@ -24,9 +34,27 @@
 #include <stdint.h>
 
 enum vfs_call {
-	VFS_FORK = 0xa00, /* u64[0]=parent endpoint u64[1]=child endpoint -> 0 */
-	VFS_EXEC,         /* u64[0]=endpoint -> 0 */
-	VFS_EXIT,         /* u64[0]=endpoint -> 0 */
+	VFS_FORK = 0xa00,   /* u64[0]=parent endpoint u64[1]=child endpoint -> 0 */
+	VFS_EXEC,           /* u64[0]=endpoint -> 0 */
+	VFS_EXIT,           /* u64[0]=endpoint -> 0 */
+	VFS_SETID,          /* u64[0]=endpoint u64[1]=uid|gid<<32 (real) u64[2]=euid|egid<<32 -> 0 */
+	VFS_SETPGRP,        /* u64[0]=endpoint u64[1]=pid u64[2]=pgrp u64[3]=sid -> 0 */
+	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number, 0: none */
+	VFS_JOBCTL_REFUSED, /* u64[0]=endpoint -> 0 */
+	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process) -> handle, u64[1]=size
+			       u64[2]=mode u64[3]=uid|gid<<32 */
+	VFS_EXEC_READ,      /* u64[0]=handle u64[1]=offset u64[2]=length u64[3]=destination endpoint
+			       u64[4]=destination address -> bytes */
+	VFS_EXEC_CLOSE,     /* u64[0]=handle -> 0 */
 };
+
+/*
+ * The Linux call numbers vfs serves: pm routes exactly these to vfs when
+ * the image has one (read write open close stat fstat lstat lseek pread64
+ * pwrite64 dup dup2 fcntl getcwd chdir fchdir rename mkdir rmdir unlink
+ * getdents64 openat mkdirat newfstatat unlinkat renameat dup3 renameat2).
+ */
+#define VFS_POSIX_CALLS 0, 1, 2, 3, 4, 5, 6, 8, 17, 18, 32, 33, 72, 79, 80, 81, 82, 83, 84, 87, 217, 257, 258, 262, \
+			263, 264, 292, 316
 
 #endif
