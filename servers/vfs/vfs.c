@@ -19,58 +19,28 @@
 
 #include <proto/dev.h>
 #include <proto/fs.h>
+#include <proto/pm.h>
 #include <proto/vfs.h>
 #include <proto/vm.h>
 #include <sys/server.h>
 
-#include "fdtable.h"
-#include "path.h"
+#include "vfs.h"
 
-/* Linux's errno values linux.h does not name yet. */
-enum { ESRCH = 3, ENXIO = 6, EFAULT = 14, EXDEV = 18, ESPIPE = 29, ERANGE = 34, ENOSYS = 38, ENOTEMPTY = 39 };
-
-/* Linux x86_64 call numbers served here. */
-enum {
-	NR_READ = 0, NR_WRITE = 1, NR_OPEN = 2, NR_CLOSE = 3, NR_STAT = 4, NR_FSTAT = 5, NR_LSTAT = 6,
-	NR_LSEEK = 8, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_DUP = 32, NR_DUP2 = 33, NR_FCNTL = 72,
-	NR_GETCWD = 79, NR_CHDIR = 80, NR_FCHDIR = 81, NR_RENAME = 82, NR_MKDIR = 83, NR_RMDIR = 84,
-	NR_UNLINK = 87, NR_GETDENTS64 = 217, NR_OPENAT = 257, NR_MKDIRAT = 258, NR_NEWFSTATAT = 262,
-	NR_UNLINKAT = 263, NR_RENAMEAT = 264, NR_DUP3 = 292, NR_RENAMEAT2 = 316, NR_MAX = 320,
-};
-
-#define PAGE 4096ULL
 #define ROOT_FS 1      /* the root file system's id */
-#define PROC_MAX 128   /* processes with a descriptor table */
-#define UMASK 022      /* until umask(2) is served */
 #define NOFILE 1024    /* RLIMIT_NOFILE's default soft limit */
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
 
-enum { G_USER, G_NAMES, G_STAT, G_SELF, G_BUF, G_COUNT };
-static struct ax_grant grant[G_COUNT];
+struct ax_grant grant[G_COUNT + PROC_MAX];
 
-static endpoint_t vm = AX_NONE, pm = AX_NONE, memdrv = AX_NONE;
+endpoint_t vm = AX_NONE, pm = AX_NONE;
 static endpoint_t fs_ep[MOUNT_MAX + 1]; /* by file system id */
 static struct mount_table mounts;
-static struct file_table files;
+struct file_table files;
 static struct vnode root_node;
-static const struct cred root_cred = {0, 0, 0, {0}};
-
-/* What an open file is besides its vnode: a device's numbers. */
-static struct {
-	bool dev;
-	uint32_t major, minor;
-} extra[FILE_MAX];
-
-struct vproc {
-	bool used;
-	endpoint_t ep;
-	int pid, pgrp, sid; /* from pm (VFS_SETPGRP): terminals' job control needs them */
-	struct vnode cwd, root;
-	struct fd_table fds;
-};
-static struct vproc procs[PROC_MAX];
+struct file_extra extra[FILE_MAX];
+struct vproc procs[PROC_MAX];
 
 static char names[2 * (NAME_MAX + 1)];
 static struct fs_stat fst;
@@ -80,7 +50,7 @@ static struct path_result res, res2;
 
 /* ---- copies and grants ---------------------------------------------------- */
 
-static void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
+void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
 {
 	ax_message m = {.type = VM_TOUCH, .u64 = {(uint64_t)(int64_t)ep, va, len, write}};
 
@@ -88,12 +58,12 @@ static void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
 		ax_sendrec(vm, &m);
 }
 
-static void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len)
+void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len)
 {
 	grant[g] = (struct ax_grant){AX_GRANT_VALID | flags, grantee, owner, 0, (uint64_t)addr, len};
 }
 
-static void revoke(int g) { grant[g].flags = 0; }
+void revoke(int g) { grant[g].flags = 0; }
 
 static int self_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
 {
@@ -105,7 +75,7 @@ static int self_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir
 }
 
 /* Copy between vfs and a process's memory (as pm's user_copy): 0 or -EFAULT. */
-static int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
+int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
 {
 	int r = self_copy(ep, va, to, len, dir);
 
@@ -253,10 +223,12 @@ static int64_t fs_create(const struct vnode *dir, const char *name, uint32_t mod
 static void release(void *arg, int file, const struct open_file *f)
 {
 	(void)arg;
+	if (is_pipe(&f->node)) {
+		pipe_release(file, f);
+		return;
+	}
 	if (extra[file].dev) {
-		ax_message m = {.type = DEV_CLOSE, .u64 = {extra[file].minor}};
-
-		ax_sendrec(memdrv, &m);
+		dev_close(extra[file].major, extra[file].minor);
 		extra[file].dev = false;
 	}
 	for (int i = 0; i < FILE_MAX; i++)
@@ -267,7 +239,7 @@ static void release(void *arg, int file, const struct open_file *f)
 
 /* ---- processes --------------------------------------------------------------- */
 
-static struct vproc *find_proc(endpoint_t ep)
+struct vproc *find_proc(endpoint_t ep)
 {
 	for (int i = 0; i < PROC_MAX; i++)
 		if (procs[i].used && procs[i].ep == ep)
@@ -281,8 +253,7 @@ static struct vproc *new_proc(endpoint_t ep)
 		if (!procs[i].used) {
 			struct vproc *p = &procs[i];
 
-			p->used = true;
-			p->ep = ep;
+			*p = (struct vproc){.used = true, .ep = ep, .umask = 022, .obj = -1};
 			p->cwd = p->root = root_node;
 			fd_table_init(&p->fds, NOFILE);
 			return p;
@@ -300,7 +271,7 @@ static void free_proc(struct vproc *p)
 /* Resolve path for p, relative to dirfd (AT_FDCWD: the cwd). */
 static int resolve(struct vproc *p, int dirfd, const char *path, int flags, struct path_result *out)
 {
-	struct path_ctx ctx = {&mounts, &root_cred, p->root, p->cwd};
+	struct path_ctx ctx = {&mounts, &p->cred, p->root, p->cwd};
 
 	if (path[0] != '/' && dirfd != AT_FDCWD) {
 		struct open_file *f = fd_file(&files, &p->fds, dirfd);
@@ -336,9 +307,9 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 	if (!res.found) {
 		if (flags & O_DIRECTORY)
 			return -EINVAL; /* O_CREAT | O_DIRECTORY, as Linux 6.4 on */
-		if (vnode_permission(&root_cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+		if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
 			return -EACCES;
-		if ((r = (int)fs_create(&res.dir, res.name, S_IFREG | (mode & 07777 & ~UMASK), &node)) < 0)
+		if ((r = (int)fs_create(&res.dir, res.name, S_IFREG | (mode & 07777 & ~p->umask), &node)) < 0)
 			return r;
 		created = true;
 	} else {
@@ -348,35 +319,29 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 		if (vnode_is_dir(&node) && (acc != O_RDONLY || (flags & O_CREAT)))
 			return -EISDIR;
 		if (!(flags & O_PATH) &&
-		    vnode_permission(&root_cred, &node,
+		    vnode_permission(&p->cred, &node,
 				     (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0)) < 0)
 			return -EACCES;
 	}
 	if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFCHR) {
-		ax_message m;
+		int64_t d;
 
 		if ((r = (int)fs_stat(&node)) < 0)
 			return r;
 		major = fst.rdev_major, minor = fst.rdev_minor;
-		if (major != MEM_MAJOR || memdrv == AX_NONE)
-			return -ENXIO;
-		m = (ax_message){.type = DEV_OPEN, .u64 = {minor, flags}};
-		if (ax_sendrec(memdrv, &m) < 0)
-			return -EIO;
-		if (m.i64[0] < 0)
-			return (int)m.i64[0];
+		if ((d = dev_open(p, major, minor, flags)) < 0)
+			return (int)d;
 		dev = true;
+	} else if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFIFO) {
+		return -ENXIO; /* named pipes: not yet */
 	}
 	if (!created && !(flags & O_PATH) && (flags & O_TRUNC) && acc != O_RDONLY && (node.mode & S_IFMT) == S_IFREG &&
 	    (r = (int)fs_attr(FS_TRUNCATE, &node, 0)) < 0)
 		return r;
 	fd = fd_open(&files, &p->fds, &node, flags);
 	if (fd < 0) {
-		if (dev) {
-			ax_message m = {.type = DEV_CLOSE, .u64 = {minor}};
-
-			ax_sendrec(memdrv, &m);
-		}
+		if (dev)
+			dev_close(major, minor);
 		return fd;
 	}
 	idx = fd_index(&p->fds, fd);
@@ -401,40 +366,22 @@ static int64_t do_close(struct vproc *p, const ax_message *m) { return fd_close(
 
 /* ---- data ------------------------------------------------------------------------ */
 
-/* read, write, pread64, pwrite64: at the file's offset (at < 0) or at `at`. */
-static int64_t io(struct vproc *p, int fd, uint64_t va, uint64_t len, int64_t at, bool write)
+/*
+ * One piece of a transfer, len bytes at va, at the file's offset (at < 0)
+ * or at `at`: bytes moved, -errno, or WOULD_WAIT (the call waits).
+ */
+static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t va, uint64_t len, int64_t at,
+			bool write, bool nonblock)
 {
-	struct open_file *f = fd_file(&files, &p->fds, fd);
-	int idx = fd_index(&p->fds, fd), acc;
+	int idx = fd_index(&p->fds, fd);
 	uint64_t off;
 	ax_message m;
 	int64_t r;
 
-	if (!f || (f->flags & O_PATH))
-		return -EBADF;
-	acc = f->flags & O_ACCMODE;
-	if ((write && acc == O_RDONLY) || (!write && acc == O_WRONLY))
-		return -EBADF;
-	if (vnode_is_dir(&f->node))
-		return -EISDIR;
-	if (len > (1ULL << 31) - PAGE)
-		len = (1ULL << 31) - PAGE;
-	if (len == 0)
-		return 0;
-	touch(p->ep, va, len, !write);
-	if (extra[idx].dev) {
-		if (extra[idx].major != MEM_MAJOR || memdrv == AX_NONE)
-			return -ENXIO; /* terminals: not served yet */
-		if (len > DEV_IO_MAX)
-			len = DEV_IO_MAX;
-		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, memdrv, p->ep, (void *)va, len);
-		m = (ax_message){.type = write ? DEV_WRITE : DEV_READ,
-				 .u64 = {extra[idx].minor, at < 0 ? f->offset : (uint64_t)at, len, G_USER,
-					 (uint64_t)(int64_t)ax_self, f->flags & DEV_NONBLOCK}};
-		r = ax_sendrec(memdrv, &m) < 0 ? -EIO : m.i64[0];
-		revoke(G_USER);
-		return r;
-	}
+	if (is_pipe(&f->node))
+		return pipe_io(p, idx, va, len, write, nonblock);
+	if (extra[idx].dev)
+		return dev_io(p, idx, va, len, at < 0 ? f->offset : (uint64_t)at, write, nonblock);
 	off = at < 0 ? f->offset : (uint64_t)at;
 	if (write && (f->flags & O_APPEND)) {
 		if ((r = fs_stat(&f->node)) < 0)
@@ -455,25 +402,147 @@ static int64_t io(struct vproc *p, int fd, uint64_t va, uint64_t len, int64_t at
 	return r;
 }
 
-static int64_t do_read(struct vproc *p, const ax_message *m) { return io(p, (int)m->i64[0], m->u64[1], m->u64[2], -1, false); }
-static int64_t do_write(struct vproc *p, const ax_message *m) { return io(p, (int)m->i64[0], m->u64[1], m->u64[2], -1, true); }
+struct iovec64 {
+	uint64_t base, len;
+};
+#define IOV_MAX 1024
+#define IO_MAX ((1ULL << 31) - PAGE) /* bytes one call moves at most, as Linux's MAX_RW_COUNT */
+static struct iovec64 iovs[IOV_MAX];
 
-static int64_t do_pread64(struct vproc *p, const ax_message *m)
+/*
+ * read, write, readv, writev, pread64, pwrite64: the pieces in order. A
+ * read answers as soon as it has something (later pieces do not wait); a
+ * blocking write to a pipe waits until all of it is in. p->done says what
+ * earlier runs of the same call moved (the call waited and runs again).
+ */
+static int64_t transfer(struct vproc *p, int fd, const struct iovec64 *v, int n, int64_t at, bool write)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, &p->fds, fd);
+	uint64_t total = p->done, skip = p->done;
+	int acc;
 
-	if (m->i64[3] < 0)
-		return f ? -EINVAL : -EBADF;
-	return io(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3], false);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if ((write && acc == O_RDONLY) || (!write && acc == O_WRONLY))
+		return -EBADF;
+	if (vnode_is_dir(&f->node))
+		return -EISDIR;
+	for (int i = 0; i < n && total < IO_MAX; i++) {
+		uint64_t va = v[i].base, len = v[i].len;
+
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		va += skip, len -= skip, skip = 0;
+		if (len > IO_MAX - total)
+			len = IO_MAX - total;
+		touch(p->ep, va, len, !write);
+		while (len) {
+			bool nonblock = (f->flags & O_NONBLOCK) || (!write && total > 0);
+			int64_t r = io_piece(p, fd, f, va, len, at < 0 ? -1 : at + (int64_t)total, write, nonblock);
+
+			if (r == WOULD_WAIT) {
+				p->done = total;
+				return WOULD_WAIT;
+			}
+			if (r < 0)
+				return total ? (int64_t)total : r;
+			total += (uint64_t)r;
+			if ((uint64_t)r == len)
+				break;
+			/* short: a read ends here; so does a write, but one into a pipe that may wait */
+			if (!write || !is_pipe(&f->node) || (f->flags & O_NONBLOCK) || r == 0)
+				return (int64_t)total;
+			va += (uint64_t)r, len -= (uint64_t)r;
+		}
+	}
+	return (int64_t)total;
 }
 
-static int64_t do_pwrite64(struct vproc *p, const ax_message *m)
+static int64_t rw(struct vproc *p, const ax_message *m, int64_t at, bool write)
+{
+	struct iovec64 one = {m->u64[1], m->u64[2]};
+
+	if (one.len == 0) /* a read or write of nothing still checks the descriptor */
+		return fd_file(&files, &p->fds, (int)m->i64[0]) ? 0 : -EBADF;
+	return transfer(p, (int)m->i64[0], &one, 1, at, write);
+}
+
+static int64_t do_read(struct vproc *p, const ax_message *m) { return rw(p, m, -1, false); }
+static int64_t do_write(struct vproc *p, const ax_message *m) { return rw(p, m, -1, true); }
+
+static int64_t rwv(struct vproc *p, const ax_message *m, bool write)
+{
+	uint64_t n = m->u64[2], sum = 0;
+
+	if (n > IOV_MAX)
+		return -EINVAL;
+	if (n && user_copy(p->ep, m->u64[1], iovs, n * sizeof(iovs[0]), AX_COPY_FROM) < 0)
+		return -EFAULT;
+	for (uint64_t i = 0; i < n; i++) {
+		if ((int64_t)iovs[i].len < 0 || (sum += iovs[i].len) > (uint64_t)INT64_MAX)
+			return -EINVAL;
+	}
+	if (sum == 0)
+		return fd_file(&files, &p->fds, (int)m->i64[0]) ? 0 : -EBADF;
+	return transfer(p, (int)m->i64[0], iovs, (int)n, -1, write);
+}
+
+static int64_t do_readv(struct vproc *p, const ax_message *m) { return rwv(p, m, false); }
+static int64_t do_writev(struct vproc *p, const ax_message *m) { return rwv(p, m, true); }
+
+static int64_t prw(struct vproc *p, const ax_message *m, bool write)
 {
 	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
 
+	if (!f)
+		return -EBADF;
+	if (is_pipe(&f->node) || (extra[fd_index(&p->fds, (int)m->i64[0])].dev &&
+				  extra[fd_index(&p->fds, (int)m->i64[0])].major != MEM_MAJOR))
+		return -ESPIPE;
 	if (m->i64[3] < 0)
-		return f ? -EINVAL : -EBADF;
-	return io(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3], true);
+		return -EINVAL;
+	return rw(p, m, m->i64[3], write);
+}
+
+static int64_t do_pread64(struct vproc *p, const ax_message *m) { return prw(p, m, false); }
+static int64_t do_pwrite64(struct vproc *p, const ax_message *m) { return prw(p, m, true); }
+
+/* ioctl: the descriptor's own (FIONBIO, FIOCLEX, FIONCLEX), else its pipe's or driver's. */
+static int64_t do_ioctl(struct vproc *p, const ax_message *m)
+{
+	int fd = (int)m->i64[0], idx;
+	uint32_t cmd = (uint32_t)m->u64[1];
+	struct open_file *f = fd_file(&files, &p->fds, fd);
+	int32_t v;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	idx = fd_index(&p->fds, fd);
+	switch (cmd) {
+	case 0x5421: /* FIONBIO */
+		if (user_copy(p->ep, m->u64[2], &v, sizeof(v), AX_COPY_FROM) < 0)
+			return -EFAULT;
+		f->flags = v ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
+		return 0;
+	case 0x5451: return fd_setfd(&p->fds, fd, FD_CLOEXEC); /* FIOCLEX */
+	case 0x5450: return fd_setfd(&p->fds, fd, 0);          /* FIONCLEX */
+	}
+	if (is_pipe(&f->node))
+		return pipe_ioctl(p, idx, cmd, m->u64[2]);
+	if (extra[idx].dev)
+		return dev_ioctl(p, idx, cmd, m->u64[2]);
+	if (cmd == 0x541b && (f->node.mode & S_IFMT) == S_IFREG) { /* FIONREAD: what is left to read */
+		int64_t r = fs_stat(&f->node);
+
+		if (r < 0)
+			return r;
+		v = fst.size > f->offset ? (int32_t)(fst.size - f->offset > INT32_MAX ? INT32_MAX : fst.size - f->offset) : 0;
+		return user_copy(p->ep, m->u64[2], &v, sizeof(v), AX_COPY_TO);
+	}
+	return -ENOTTY;
 }
 
 static int64_t do_lseek(struct vproc *p, const ax_message *m)
@@ -484,8 +553,10 @@ static int64_t do_lseek(struct vproc *p, const ax_message *m)
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if (extra[fd_index(&p->fds, fd)].dev)
-		return 0; /* the memory devices: every position is the same, as on Linux */
+	if (is_pipe(&f->node))
+		return -ESPIPE;
+	if (extra[fd_index(&p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
+		return extra[fd_index(&p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
 	switch (m->u64[2]) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->offset; break;
@@ -558,9 +629,19 @@ static uint64_t encode_dev(uint32_t major, uint32_t minor)
 static int64_t stat_to(struct vproc *p, const struct vnode *v, uint64_t va)
 {
 	struct linux_stat st;
-	int64_t r = fs_stat(v);
+	int64_t r;
 
-	if (r < 0)
+	if (is_pipe(v)) {
+		memset(&st, 0, sizeof(st));
+		st.st_dev = encode_dev(0, 12); /* Linux's pipefs is an anonymous device too */
+		st.st_ino = v->ino;
+		st.st_nlink = 1;
+		st.st_mode = v->mode;
+		st.st_uid = v->uid, st.st_gid = v->gid;
+		st.st_blksize = 4096;
+		return user_copy(p->ep, va, &st, sizeof(st), AX_COPY_TO);
+	}
+	if ((r = fs_stat(v)) < 0)
 		return r;
 	memset(&st, 0, sizeof(st));
 	st.st_dev = encode_dev(0, v->fs); /* an anonymous device per file system, as Linux gives tmpfs */
@@ -653,7 +734,7 @@ static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32
 		return r;
 	if (res.last != PATH_LAST_NAME)
 		return -EEXIST;
-	return fs_create(&res.dir, res.name, S_IFDIR | (mode & 07777 & ~UMASK), 0);
+	return fs_create(&res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
 }
 
 static int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1]); }
@@ -688,7 +769,7 @@ static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool 
 			return (rp.mode & S_IFMT) == S_IFDIR ? -EISDIR : -ENOTDIR;
 		}
 	}
-	if (vnode_permission(&root_cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
 		return -EACCES;
 	if (dir) {
 		struct vnode v = {0};
@@ -773,7 +854,7 @@ static int64_t do_chdir(struct vproc *p, const ax_message *m)
 		return r;
 	if ((r = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
 		return r;
-	if (vnode_permission(&root_cred, &res.node, MAY_EXEC) < 0)
+	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;
 	p->cwd = res.node;
 	return 0;
@@ -871,6 +952,112 @@ static int64_t do_getcwd(struct vproc *p, const ax_message *m)
 	return (int64_t)len;
 }
 
+/* ---- calls that wait ---------------------------------------------------------------------- */
+
+static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m);
+
+uint64_t now_ns(void)
+{
+	uint64_t t = 0;
+
+	ax_clock(&t);
+	return t;
+}
+
+/* Answer the call p waits in. */
+void reply_later(struct vproc *p, int64_t value)
+{
+	ax_message reply = {.type = AX_MSG_POSIX + p->blocked_nr};
+
+	reply.i64[0] = value;
+	p->blocked_nr = 0;
+	p->wait = W_NONE;
+	p->runnable = false;
+	ax_sendnb(p->ep, &reply);
+}
+
+/* What p waits for may have changed: run its call again once the current message is done. */
+void retry(struct vproc *p) { p->runnable = true; }
+
+static void run_again(struct vproc *p)
+{
+	int64_t r;
+
+	p->retrying = true;
+	p->wait = W_NONE;
+	r = posix_calls[p->blocked_nr](p, &p->req);
+	p->retrying = false;
+	if (r != WOULD_WAIT)
+		reply_later(p, r);
+}
+
+/* The earliest deadline of a waiting poll or select sets vfs's one alarm. */
+static void arm_alarm(void)
+{
+	uint64_t first = 0, now;
+
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && procs[i].blocked_nr && procs[i].wait == W_POLL && procs[i].deadline &&
+		    (!first || procs[i].deadline < first))
+			first = procs[i].deadline;
+	if (!first)
+		return;
+	now = now_ns();
+	ax_alarm(first > now ? first - now : 1);
+}
+
+/* Run the calls retry() marked, until none is left (each run may mark others). */
+static void run_queue(void)
+{
+	for (bool any = true; any;) {
+		any = false;
+		for (int i = 0; i < PROC_MAX; i++) {
+			struct vproc *p = &procs[i];
+
+			if (!p->used || !p->runnable)
+				continue;
+			p->runnable = false;
+			any = true;
+			/* a request a driver holds, or a signal pm was asked for, is not run again: it ends by an event */
+			if (p->blocked_nr && p->wait != W_DEV && p->wait != W_JOBCTL)
+				run_again(p);
+		}
+	}
+	arm_alarm();
+}
+
+/* Signals for pm to send (SIGPIPE, job control): queued here, pulled by pm (PM_SIGNAL_PULL). */
+#define SIGQ_MAX 64
+struct sigreq {
+	int kind, sig;
+	endpoint_t target;
+};
+static struct sigreq sigq[SIGQ_MAX];
+static unsigned sigq_head, sigq_count;
+
+void queue_signal(int kind, endpoint_t target, int sig)
+{
+	if (sigq_count == SIGQ_MAX) {
+		ax_printf("vfs: signal queue full: signal %d for %d lost\n", sig, target);
+		return;
+	}
+	sigq[(sigq_head + sigq_count++) % SIGQ_MAX] = (struct sigreq){kind, sig, target};
+	if (pm != AX_NONE)
+		ax_notify(pm);
+}
+
+static int64_t do_signal_pull(const ax_message *m, ax_message *r)
+{
+	if (m->source != pm)
+		return -EPERM;
+	if (!sigq_count)
+		return PM_SIG_NONE;
+	r->u64[1] = (uint64_t)(int64_t)sigq[sigq_head].target;
+	r->u64[2] = (uint64_t)sigq[sigq_head].sig;
+	sigq_head = (sigq_head + 1) % SIGQ_MAX, sigq_count--;
+	return sigq[(sigq_head + SIGQ_MAX - 1) % SIGQ_MAX].kind;
+}
+
 /* ---- from pm: process identities ------------------------------------------------------ */
 
 static void open_console(struct vproc *p);
@@ -893,6 +1080,9 @@ static int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 		child->cwd = parent->cwd;
 		child->root = parent->root;
 		child->pid = parent->pid, child->pgrp = parent->pgrp, child->sid = parent->sid;
+		child->cred = parent->cred;
+		child->ruid = parent->ruid, child->rgid = parent->rgid;
+		child->umask = parent->umask;
 	}
 	return 0;
 }
@@ -930,27 +1120,65 @@ static int64_t do_vfs_setpgrp(const ax_message *m, ax_message *r)
 		return -EPERM;
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
-	if (m->i64[1] <= 0 || m->i64[2] <= 0 || m->i64[3] <= 0)
+	if (m->i64[1] <= 0 || m->i64[2] <= 0 || m->i64[3] <= 0 || m->i64[1] > INT32_MAX || m->i64[2] > INT32_MAX ||
+	    m->i64[3] > INT32_MAX)
 		return -EINVAL;
 	p->pid = (int)m->i64[1], p->pgrp = (int)m->i64[2], p->sid = (int)m->i64[3];
 	return 0;
 }
 
-/* No call waits in vfs yet (pipes and terminals come next): nothing to interrupt. */
-static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
+static int64_t do_vfs_setid(const ax_message *m, ax_message *r)
 {
+	struct vproc *p;
+
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	return find_proc((endpoint_t)m->i64[0]) ? 0 : -ESRCH;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	p->ruid = (uint32_t)m->u64[1], p->rgid = (uint32_t)(m->u64[1] >> 32);
+	p->cred.uid = (uint32_t)m->u64[2], p->cred.gid = (uint32_t)(m->u64[2] >> 32);
+	return 0;
+}
+
+/*
+ * A signal must take effect in the process: a call it waits in here ends
+ * with what it moved, or -ERESTARTSYS (-ERESTARTNOHAND for poll and
+ * select), which pm turns into a restart or EINTR. pm hears the call's number.
+ */
+static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+	int nr;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if (!(nr = p->blocked_nr))
+		return 0;
+	if (p->wait == W_DEV)
+		dev_cancel(p);
+	if (p->wait == W_POLL)
+		reply_later(p, -ERESTARTNOHAND);
+	else
+		reply_later(p, p->done ? (int64_t)p->done : -ERESTARTSYS);
+	return nr;
 }
 
 static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 {
+	struct vproc *p;
+
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	return find_proc((endpoint_t)m->i64[0]) ? 0 : -ESRCH; /* nothing is held yet */
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if (p->blocked_nr && p->wait == W_JOBCTL)
+		reply_later(p, -EIO);
+	return 0;
 }
 
 static int64_t do_vfs_exec(const ax_message *m, ax_message *r)
@@ -972,23 +1200,133 @@ static int64_t do_vfs_exit(const ax_message *m, ax_message *r)
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	if ((p = find_proc((endpoint_t)m->i64[0])))
+	if ((p = find_proc((endpoint_t)m->i64[0]))) {
+		if (p->blocked_nr && p->wait == W_DEV)
+			dev_cancel(p);
+		p->blocked_nr = 0;
 		free_proc(p);
+		run_queue(); /* its pipes' other ends may now see an end of file */
+	}
+	return 0;
+}
+
+/* ---- from pm: execve reads its program here ------------------------------------------------ */
+
+#define EXEC_MAX 8
+static struct {
+	bool used;
+	struct vnode node;
+	uint64_t size;
+} execs[EXEC_MAX];
+
+/* The program at path, as the process would open it: a regular file it may execute. */
+static int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+	int h = -1, rc;
+
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if ((rc = copy_path(m->u64[2] ? pm : p->ep, m->u64[1], pathbuf)) < 0)
+		return rc;
+	if ((rc = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW, &res)) < 0)
+		return rc;
+	if ((res.node.mode & S_IFMT) != S_IFREG)
+		return -EACCES;
+	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
+		return -EACCES;
+	for (int i = 0; i < EXEC_MAX && h < 0; i++)
+		if (!execs[i].used)
+			h = i;
+	if (h < 0)
+		return -ENFILE;
+	if ((rc = (int)fs_stat(&res.node)) < 0)
+		return rc;
+	execs[h].used = true;
+	execs[h].node = res.node;
+	execs[h].size = fst.size;
+	fs_attr(FS_HOLD, &res.node, 0);
+	r->u64[1] = fst.size;
+	r->u64[2] = fst.mode;
+	r->u64[3] = fst.uid | (uint64_t)fst.gid << 32;
+	r->u64[4] = res.node.ino;
+	r->u64[5] = (uint64_t)fst.mtime.sec * 1000000000 + (uint64_t)fst.mtime.nsec;
+	r->u64[6] = res.node.fs;
+	return h;
+}
+
+/* Bytes of an opened program straight into any process's memory (pm's own, or the new image's). */
+static int64_t do_vfs_exec_read(const ax_message *m, ax_message *r)
+{
+	uint64_t h = m->u64[0], off = m->u64[1], len = m->u64[2];
+	endpoint_t to = (endpoint_t)m->i64[3];
+	ax_message fm;
+	int64_t rc;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (h >= EXEC_MAX || !execs[h].used || len > (1u << 24) || off > execs[h].size)
+		return -EINVAL;
+	{
+		endpoint_t ep = fs_ep[execs[h].node.fs];
+		struct fs_io_req rq = {.ino = execs[h].node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
+
+		ax_clock((uint64_t *)&rq.now);
+		touch(to, m->u64[4], len, true);
+		set_grant(G_USER, AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, to, (void *)m->u64[4], len);
+		rc = call(ep, FS_READ, &rq, sizeof(rq), &fm);
+		revoke(G_USER);
+	}
+	return rc;
+}
+
+static int64_t do_vfs_exec_close(const ax_message *m, ax_message *r)
+{
+	uint64_t h = m->u64[0];
+	bool open_elsewhere = false;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (h >= EXEC_MAX || !execs[h].used)
+		return -EINVAL;
+	execs[h].used = false;
+	for (int i = 0; i < FILE_MAX && !open_elsewhere; i++)
+		open_elsewhere = files.f[i].refs > 0 && vnode_same(&files.f[i].node, &execs[h].node);
+	for (int i = 0; i < EXEC_MAX && !open_elsewhere; i++)
+		open_elsewhere = execs[i].used && vnode_same(&execs[i].node, &execs[h].node);
+	if (!open_elsewhere)
+		fs_attr(FS_RELEASE, &execs[h].node, 0);
 	return 0;
 }
 
 /* ---- dispatch --------------------------------------------------------------------------- */
 
+static int64_t do_umask(struct vproc *p, const ax_message *m)
+{
+	uint32_t old = p->umask;
+
+	p->umask = (uint32_t)m->u64[0] & 0777;
+	return old;
+}
+
 static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m) = {
 	[NR_READ] = do_read,         [NR_WRITE] = do_write,           [NR_OPEN] = do_open,
 	[NR_CLOSE] = do_close,       [NR_STAT] = do_stat,             [NR_FSTAT] = do_fstat,
-	[NR_LSTAT] = do_lstat,       [NR_LSEEK] = do_lseek,           [NR_PREAD64] = do_pread64,
-	[NR_PWRITE64] = do_pwrite64, [NR_DUP] = do_dup,               [NR_DUP2] = do_dup2,
+	[NR_LSTAT] = do_lstat,       [NR_POLL] = do_poll,             [NR_LSEEK] = do_lseek,
+	[NR_IOCTL] = do_ioctl,       [NR_PREAD64] = do_pread64,       [NR_PWRITE64] = do_pwrite64,
+	[NR_READV] = do_readv,       [NR_WRITEV] = do_writev,         [NR_PIPE] = do_pipe,
+	[NR_SELECT] = do_select,     [NR_DUP] = do_dup,               [NR_DUP2] = do_dup2,
 	[NR_FCNTL] = do_fcntl,       [NR_GETCWD] = do_getcwd,         [NR_CHDIR] = do_chdir,
 	[NR_FCHDIR] = do_fchdir,     [NR_RENAME] = do_rename,         [NR_MKDIR] = do_mkdir,
-	[NR_RMDIR] = do_rmdir,       [NR_UNLINK] = do_unlink,         [NR_GETDENTS64] = do_getdents64,
+	[NR_RMDIR] = do_rmdir,       [NR_UNLINK] = do_unlink,         [NR_UMASK] = do_umask,
+	[NR_GETDENTS64] = do_getdents64,
 	[NR_OPENAT] = do_openat,     [NR_MKDIRAT] = do_mkdirat,       [NR_NEWFSTATAT] = do_newfstatat,
-	[NR_UNLINKAT] = do_unlinkat, [NR_RENAMEAT] = do_renameat,     [NR_DUP3] = do_dup3,
+	[NR_UNLINKAT] = do_unlinkat, [NR_RENAMEAT] = do_renameat,     [NR_PSELECT6] = do_pselect6,
+	[NR_PPOLL] = do_ppoll,       [NR_DUP3] = do_dup3,             [NR_PIPE2] = do_pipe2,
 	[NR_RENAMEAT2] = do_renameat2,
 };
 
@@ -999,6 +1337,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 {
 	uint32_t nr = (uint32_t)m->type - AX_MSG_POSIX;
 	struct vproc *p;
+	int64_t rc;
 
 	(void)r;
 	if (nr >= NR_MAX || !posix_calls[nr]) {
@@ -1006,19 +1345,52 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 			ax_printf("vfs: message of unknown type %x from %d: refused\n", m->type, m->source);
 		return -ENOSYS;
 	}
-	/* Temporary, until pm sends VFS_FORK: a caller never heard of starts with nothing open. */
-	if (!(p = find_proc(m->source)) && !(p = new_proc(m->source)))
-		return -ENOMEM;
-	return posix_calls[nr](p, m);
+	/* Without pm (vfs's own test image) a caller never heard of starts with nothing open. */
+	if (!(p = find_proc(m->source))) {
+		if (pm != AX_NONE)
+			return -ESRCH;
+		if (!(p = new_proc(m->source)))
+			return -ENOMEM;
+	}
+	if (p->blocked_nr) {
+		ax_printf("vfs: %d called %u while waiting in %d: refused\n", m->source, nr, p->blocked_nr);
+		return -EBUSY;
+	}
+	p->retrying = false;
+	p->done = 0;
+	p->deadline = 0;
+	p->wait = W_NONE;
+	rc = posix_calls[nr](p, m);
+	if (rc == WOULD_WAIT) {
+		p->blocked_nr = (int)nr;
+		p->req = *m;
+		rc = AX_NO_REPLY;
+	}
+	run_queue();
+	return rc;
+}
+
+static void on_notify(const ax_message *m)
+{
+	if (m->source == AX_CLOCK)
+		poll_timers();
+	else if (m->source == dev_driver(TTY_MAJOR) || m->source == dev_driver(MEM_MAJOR))
+		dev_events(m->source);
+	run_queue();
 }
 
 static const struct ax_call calls[] = {
 	{VFS_FORK, do_vfs_fork},
 	{VFS_EXEC, do_vfs_exec},
 	{VFS_EXIT, do_vfs_exit},
+	{VFS_SETID, do_vfs_setid},
 	{VFS_SETPGRP, do_vfs_setpgrp},
 	{VFS_INTERRUPT, do_vfs_interrupt},
 	{VFS_JOBCTL_REFUSED, do_vfs_jobctl_refused},
+	{VFS_EXEC_OPEN, do_vfs_exec_open},
+	{VFS_EXEC_READ, do_vfs_exec_read},
+	{VFS_EXEC_CLOSE, do_vfs_exec_close},
+	{PM_SIGNAL_PULL, do_signal_pull},
 	{AX_CALL_OTHER, dispatch},
 };
 
@@ -1045,10 +1417,10 @@ int main(void)
 {
 	int r;
 
-	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grant, G_COUNT}});
+	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grant, G_COUNT + PROC_MAX}});
 	vm = ax_boot_endpoint("vm");
 	pm = ax_boot_endpoint("pm");
-	memdrv = ax_boot_endpoint("memory");
+	dev_init();
 	files_init(&files, FILE_MAX, release, 0);
 	for (unsigned i = 0; i < sizeof(routed) / sizeof(routed[0]); i++)
 		if (routed[i] >= NR_MAX || !posix_calls[routed[i]])
@@ -1057,8 +1429,6 @@ int main(void)
 		fs_ep[i] = AX_NONE;
 	if ((r = mount_root()) < 0)
 		ax_printf("vfs: cannot mount ramfs as the root (%d)\n", r);
-	if (memdrv == AX_NONE)
-		ax_printf("vfs: no memory driver: its devices give ENXIO\n");
 	ax_printf("vfs: up at endpoint %d, root on ramfs (%d)\n", ax_self, fs_ep[ROOT_FS]);
-	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), 0);
+	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), on_notify);
 }

@@ -41,8 +41,9 @@ enum vfs_call {
 	VFS_SETPGRP,        /* u64[0]=endpoint u64[1]=pid u64[2]=pgrp u64[3]=sid -> 0 */
 	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number, 0: none */
 	VFS_JOBCTL_REFUSED, /* u64[0]=endpoint -> 0 */
-	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process) -> handle, u64[1]=size
-			       u64[2]=mode u64[3]=uid|gid<<32 */
+	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process; in pm's memory if u64[2] != 0)
+			       -> handle, u64[1]=size u64[2]=mode u64[3]=uid|gid<<32 u64[4]=inode
+			       u64[5]=mtime (ns) u64[6]=file system id */
 	VFS_EXEC_READ,      /* u64[0]=handle u64[1]=offset u64[2]=length u64[3]=destination endpoint
 			       u64[4]=destination address -> bytes */
 	VFS_EXEC_CLOSE,     /* u64[0]=handle -> 0 */
@@ -50,11 +51,12 @@ enum vfs_call {
 
 /*
  * The Linux call numbers vfs serves: pm routes exactly these to vfs when
- * the image has one (read write open close stat fstat lstat lseek pread64
- * pwrite64 dup dup2 fcntl getcwd chdir fchdir rename mkdir rmdir unlink
- * getdents64 openat mkdirat newfstatat unlinkat renameat dup3 renameat2).
+ * the image has one (read write open close stat fstat lstat poll lseek
+ * ioctl pread64 pwrite64 readv writev pipe select dup dup2 fcntl getcwd
+ * chdir fchdir rename mkdir rmdir unlink umask getdents64 openat mkdirat
+ * newfstatat unlinkat renameat pselect6 ppoll dup3 pipe2 renameat2).
  */
-#define VFS_POSIX_CALLS 0, 1, 2, 3, 4, 5, 6, 8, 17, 18, 32, 33, 72, 79, 80, 81, 82, 83, 84, 87, 217, 257, 258, 262, \
-			263, 264, 292, 316
+#define VFS_POSIX_CALLS 0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 22, 23, 32, 33, 72, 79, 80, 81, 82, 83, 84, \
+			87, 95, 217, 257, 258, 262, 263, 264, 270, 271, 292, 293, 316
 
 #endif
