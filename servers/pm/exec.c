@@ -48,6 +48,7 @@ struct program {
 	size_t size;          /* the file's size */
 	uint8_t head[HEAD_MAX];
 	size_t head_len;
+	uint32_t mode, uid, gid; /* the file's (set-user-id and set-group-id programs) */
 };
 
 static void close_program(struct program *pg)
@@ -96,6 +97,8 @@ static int open_program(struct mproc *p, const char *path, uint64_t path_va, str
 			return (int)m.i64[0];
 		pg->handle = (int)m.i64[0];
 		pg->size = m.u64[1];
+		pg->mode = (uint32_t)m.u64[2];
+		pg->uid = (uint32_t)m.u64[3], pg->gid = (uint32_t)(m.u64[3] >> 32);
 		pg->head_len = pg->size < HEAD_MAX ? pg->size : HEAD_MAX;
 		if ((r = read_program(pg, 0, pg->head_len, ax_self, (uint64_t)pg->head)) < 0) {
 			close_program(pg);
@@ -405,6 +408,8 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	p->fs_base = 0;
 	p->tid_addr = 0;
 	p->execed = 1;
+	if (vfs != AX_NONE)
+		exec_set_ids(p, pg.mode, pg.uid, pg.gid);
 	signal_exec(p);
 	vfs_exec(p);
 	vfork_release(p); /* a vfork parent goes on once its child has its own image */

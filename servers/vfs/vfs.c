@@ -36,17 +36,29 @@ struct ax_grant grant[G_COUNT + PROC_MAX];
 
 endpoint_t vm = AX_NONE, pm = AX_NONE;
 static endpoint_t fs_ep[MOUNT_MAX + 1]; /* by file system id */
+static bool fs_rdonly[MOUNT_MAX + 1];   /* mounted read-only */
 static struct mount_table mounts;
 struct file_table files;
 static struct vnode root_node;
 struct file_extra extra[FILE_MAX];
 struct vproc procs[PROC_MAX];
 
-static char names[2 * (NAME_MAX + 1)];
+static char names[NAME_MAX + PATH_MAX + 2];
 static struct fs_stat fst;
 static char buf[PATH_MAX];
 static char pathbuf[PATH_MAX], pathbuf2[PATH_MAX];
 static struct path_result res, res2;
+
+static int64_t realtime_offset; /* from pm (VFS_CLOCK): wall clock = monotonic + this */
+
+/* Now, in ns since the epoch: what file times are stamped with. */
+static int64_t wall_ns(void)
+{
+	uint64_t t = 0;
+
+	ax_clock(&t);
+	return (int64_t)t + realtime_offset;
+}
 
 /* ---- copies and grants ---------------------------------------------------- */
 
@@ -140,7 +152,7 @@ static int64_t name_call(int32_t type, const struct vnode *dir, const char *name
 	ax_message m;
 	int64_t r;
 
-	ax_clock((uint64_t *)&rq.now);
+	rq.now = wall_ns();
 	memcpy(names, name, len);
 	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, len);
 	r = call(ep, type, &rq, sizeof(rq), &m);
@@ -195,28 +207,42 @@ static int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value)
 	struct fs_attr_req rq = {.ino = v->ino, .value = value};
 	ax_message m;
 
-	ax_clock((uint64_t *)&rq.now);
+	rq.now = wall_ns();
 	return call(fs_ep[v->fs], type, &rq, sizeof(rq), &m);
 }
 
-static int64_t fs_create(const struct vnode *dir, const char *name, uint32_t mode, struct vnode *out)
+/* FS_CREATE of name in dir: a file, directory, device node, or (target) a symbolic link, owned by p. */
+static int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+			    const char *target, uint32_t major, uint32_t minor, struct vnode *out)
 {
 	endpoint_t ep = fs_ep[dir->fs];
+	size_t tl = target ? strlen(target) : 0;
 	struct fs_create_req rq = {.dir = dir->ino, .name_grant = G_NAMES, .name_len = (uint16_t)strlen(name),
-				   .mode = mode};
+				   .target_len = (uint16_t)tl, .mode = mode, .uid = p->cred.uid, .gid = p->cred.gid,
+				   .rdev_major = major, .rdev_minor = minor};
 	struct fs_node_reply rp;
 	ax_message m;
 	int64_t r;
 
-	ax_clock((uint64_t *)&rq.now);
+	if (dir->mode & S_ISGID) /* BSD groups: a set-group-id directory gives its group (and the bit to directories) */
+		rq.gid = dir->gid;
+	rq.now = wall_ns();
 	memcpy(names, name, rq.name_len);
-	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, rq.name_len);
+	if (tl)
+		memcpy(names + rq.name_len, target, tl);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, rq.name_len + tl);
 	r = call(ep, FS_CREATE, &rq, sizeof(rq), &m);
 	revoke(G_NAMES);
 	fs_unpack(&m, &rp, sizeof(rp));
 	if (r == 0 && out)
 		node_of(dir->fs, &rp, out);
 	return r;
+}
+
+static int64_t fs_create(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+			 struct vnode *out)
+{
+	return fs_create_as(p, dir, name, mode, 0, 0, 0, out);
 }
 
 /* The last reference to an open file went: tell its driver, and its server if no other open file has the inode. */
@@ -309,7 +335,7 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 			return -EINVAL; /* O_CREAT | O_DIRECTORY, as Linux 6.4 on */
 		if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
 			return -EACCES;
-		if ((r = (int)fs_create(&res.dir, res.name, S_IFREG | (mode & 07777 & ~p->umask), &node)) < 0)
+		if ((r = (int)fs_create(p, &res.dir, res.name, S_IFREG | (mode & 07777 & ~p->umask), &node)) < 0)
 			return r;
 		created = true;
 	} else {
@@ -392,7 +418,7 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 		endpoint_t ep = fs_ep[f->node.fs];
 		struct fs_io_req rq = {.ino = f->node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
 
-		ax_clock((uint64_t *)&rq.now);
+		rq.now = wall_ns();
 		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
 		r = call(ep, write ? FS_WRITE : FS_READ, &rq, sizeof(rq), &m);
 		revoke(G_USER);
@@ -734,7 +760,7 @@ static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32
 		return r;
 	if (res.last != PATH_LAST_NAME)
 		return -EEXIST;
-	return fs_create(&res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
+	return fs_create(p, &res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
 }
 
 static int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1]); }
@@ -821,7 +847,7 @@ static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int n
 					   .flags = (uint32_t)flags << 16};
 		ax_message m;
 
-		ax_clock((uint64_t *)&rq.now);
+		rq.now = wall_ns();
 		memcpy(names, res.name, ol);
 		memcpy(names + ol, res2.name, nl);
 		set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, ol + nl);
@@ -950,6 +976,634 @@ static int64_t do_getcwd(struct vproc *p, const ax_message *m)
 	if (user_copy(p->ep, m->u64[0], path + at, len, AX_COPY_TO) < 0)
 		return -EFAULT;
 	return (int64_t)len;
+}
+
+/* ---- links, modes, owners, times, sizes -------------------------------------------------- */
+
+/* The file path names (dirfd, flags AT_SYMLINK_NOFOLLOW / AT_EMPTY_PATH) into res.node. */
+static int path_node(struct vproc *p, int dirfd, uint64_t path_va, uint64_t flags, bool follow_default)
+{
+	int r;
+
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if ((flags & AT_EMPTY_PATH) && !pathbuf[0]) {
+		struct open_file *f;
+
+		if (dirfd == AT_FDCWD) {
+			res.node = p->cwd;
+			return 0;
+		}
+		if (!(f = fd_file(&files, &p->fds, dirfd)))
+			return -EBADF;
+		res.node = f->node;
+		return 0;
+	}
+	return resolve(p, dirfd, pathbuf,
+		       (follow_default && !(flags & AT_SYMLINK_NOFOLLOW)) || (flags & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0,
+		       &res);
+}
+
+/* access, faccessat, faccessat2: with the real ids (AT_EACCESS: the effective ones), as Linux. */
+static int64_t access_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t mode, uint64_t flags)
+{
+	struct cred c = p->cred;
+	int r;
+
+	if (mode & ~7ULL)
+		return -EINVAL;
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */))
+		return -EINVAL;
+	if ((r = path_node(p, dirfd, path_va, flags & ~(uint64_t)0x200, true)) < 0)
+		return r;
+	if (!(flags & 0x200))
+		c.uid = p->ruid, c.gid = p->rgid;
+	if (!mode)
+		return 0;
+	if ((mode & MAY_WRITE) && res.node.fs != PIPE_FS && fs_rdonly[res.node.fs])
+		return -EROFS;
+	return vnode_permission(&c, &res.node, (int)mode);
+}
+
+static int64_t do_access(struct vproc *p, const ax_message *m) { return access_common(p, AT_FDCWD, m->u64[0], m->u64[1], 0); }
+static int64_t do_faccessat(struct vproc *p, const ax_message *m)
+{
+	return access_common(p, (int)m->i64[0], m->u64[1], m->u64[2], 0);
+}
+static int64_t do_faccessat2(struct vproc *p, const ax_message *m)
+{
+	return access_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+}
+
+/* The parent directory of a new name (res.dir, res.name), which must not exist, writable by p. */
+static int new_name(struct vproc *p, int dirfd, const char *path)
+{
+	int r;
+
+	if ((r = resolve(p, dirfd, path, PATH_PARENT, &res)) < 0)
+		return r;
+	if (res.last != PATH_LAST_NAME)
+		return -EEXIST;
+	{
+		struct fs_node_reply rp;
+
+		if (name_call(FS_LOOKUP, &res.dir, res.name, strlen(res.name), 0, &rp) == 0)
+			return -EEXIST;
+	}
+	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+		return -EACCES;
+	return 0;
+}
+
+static int64_t symlink_common(struct vproc *p, uint64_t target_va, int dirfd, uint64_t path_va)
+{
+	int r;
+
+	if ((r = copy_path(p->ep, target_va, pathbuf2)) < 0 || (r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if (!pathbuf2[0])
+		return -ENOENT;
+	if ((r = new_name(p, dirfd, pathbuf)) < 0)
+		return r;
+	return fs_create_as(p, &res.dir, res.name, S_IFLNK | 0777, pathbuf2, 0, 0, 0);
+}
+
+static int64_t do_symlink(struct vproc *p, const ax_message *m) { return symlink_common(p, m->u64[0], AT_FDCWD, m->u64[1]); }
+static int64_t do_symlinkat(struct vproc *p, const ax_message *m)
+{
+	return symlink_common(p, m->u64[0], (int)m->i64[1], m->u64[2]);
+}
+
+static int64_t link_common(struct vproc *p, int olddir, uint64_t old_va, int newdir, uint64_t new_va, uint64_t flags)
+{
+	struct vnode target;
+	struct fs_node_reply rp;
+	int r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((r = path_node(p, olddir, old_va, flags, false)) < 0)
+		return r;
+	target = res.node;
+	if (vnode_is_dir(&target))
+		return -EPERM;
+	if ((r = copy_path(p->ep, new_va, pathbuf)) < 0)
+		return r;
+	if ((r = new_name(p, newdir, pathbuf)) < 0)
+		return r;
+	if (res.dir.fs != target.fs)
+		return -EXDEV;
+	return name_call(FS_LINK, &res.dir, res.name, strlen(res.name), target.ino, &rp);
+}
+
+static int64_t do_link(struct vproc *p, const ax_message *m) { return link_common(p, AT_FDCWD, m->u64[0], AT_FDCWD, m->u64[1], 0); }
+static int64_t do_linkat(struct vproc *p, const ax_message *m)
+{
+	return link_common(p, (int)m->i64[0], m->u64[1], (int)m->i64[2], m->u64[3], m->u64[4]);
+}
+
+static int64_t readlink_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t va, int64_t size)
+{
+	int r;
+
+	if (size <= 0)
+		return -EINVAL;
+	if ((r = path_node(p, dirfd, path_va, AT_EMPTY_PATH, false)) < 0)
+		return r;
+	if ((res.node.mode & S_IFMT) != S_IFLNK)
+		return -EINVAL;
+	if ((r = ops_readlink((void *)(uintptr_t)res.node.fs, &res.node, buf, sizeof(buf))) < 0)
+		return r;
+	if (r > size)
+		r = (int)size;
+	return user_copy(p->ep, va, buf, (uint64_t)r, AX_COPY_TO) < 0 ? -EFAULT : r;
+}
+
+static int64_t do_readlink(struct vproc *p, const ax_message *m) { return readlink_common(p, AT_FDCWD, m->u64[0], m->u64[1], m->i64[2]); }
+static int64_t do_readlinkat(struct vproc *p, const ax_message *m)
+{
+	return readlink_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3]);
+}
+
+/* May p change the inode's attributes (mode, times to a given value)? Only its owner and root. */
+static bool owner_or_root(const struct vproc *p, const struct vnode *v) { return p->cred.uid == 0 || p->cred.uid == v->uid; }
+
+static bool in_group(const struct vproc *p, uint32_t gid)
+{
+	if (p->cred.gid == gid)
+		return true;
+	for (int i = 0; i < p->cred.ngroups; i++)
+		if (p->cred.groups[i] == gid)
+			return true;
+	return false;
+}
+
+static int64_t chmod_node(struct vproc *p, const struct vnode *v, uint64_t mode)
+{
+	if (v->fs == PIPE_FS)
+		return -EINVAL;
+	if (!owner_or_root(p, v))
+		return -EPERM;
+	mode &= 07777;
+	if (p->cred.uid != 0 && !in_group(p, v->gid))
+		mode &= ~(uint64_t)S_ISGID; /* as Linux: a non-member cannot set the group bit */
+	return fs_attr(FS_CHMOD, v, mode);
+}
+
+static int64_t do_chmod(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, AT_FDCWD, m->u64[0], 0, true);
+
+	return r < 0 ? r : chmod_node(p, &res.node, m->u64[1]);
+}
+static int64_t do_fchmod(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	return f ? chmod_node(p, &f->node, m->u64[1]) : -EBADF;
+}
+static int64_t do_fchmodat(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, (int)m->i64[0], m->u64[1], 0, true);
+
+	return r < 0 ? r : chmod_node(p, &res.node, m->u64[2]);
+}
+
+static int64_t chown_node(struct vproc *p, const struct vnode *v, uint32_t uid, uint32_t gid)
+{
+	int64_t r;
+
+	if (v->fs == PIPE_FS)
+		return -EINVAL;
+	if (p->cred.uid != 0) { /* as Linux: the owner may only give the file to one of its own groups */
+		if ((uid != FS_ID_KEEP && uid != v->uid) || p->cred.uid != v->uid ||
+		    (gid != FS_ID_KEEP && gid != v->gid && !in_group(p, gid)))
+			return -EPERM;
+	}
+	if ((r = fs_attr(FS_CHOWN, v, uid | (uint64_t)gid << 32)) < 0)
+		return r;
+	/* a change of owner clears set-user-id and set-group-id on a regular file, as Linux */
+	if ((v->mode & S_IFMT) == S_IFREG && (v->mode & (S_ISUID | S_ISGID)) && (uid != FS_ID_KEEP || gid != FS_ID_KEEP))
+		fs_attr(FS_CHMOD, v, v->mode & 07777 & ~(uint32_t)(S_ISUID | ((v->mode & 010) ? S_ISGID : 0)));
+	return 0;
+}
+
+static int64_t chown_path(struct vproc *p, int dirfd, uint64_t path_va, uint64_t uid, uint64_t gid, uint64_t flags,
+			  bool follow)
+{
+	int r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((r = path_node(p, dirfd, path_va, flags, follow)) < 0)
+		return r;
+	return chown_node(p, &res.node, (uint32_t)uid, (uint32_t)gid);
+}
+
+static int64_t do_chown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2], 0, true); }
+static int64_t do_lchown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2], 0, false); }
+static int64_t do_fchownat(struct vproc *p, const ax_message *m)
+{
+	return chown_path(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3], m->u64[4], true);
+}
+static int64_t do_fchown(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	return f ? chown_node(p, &f->node, (uint32_t)m->u64[1], (uint32_t)m->u64[2]) : -EBADF;
+}
+
+/* utimensat (and futimens: a NULL path with a descriptor). UTIME_NOW 0x3fffffff, UTIME_OMIT 0x3ffffffe. */
+static int64_t do_utimensat(struct vproc *p, const ax_message *m)
+{
+	struct fs_timespec ts[2];
+	int64_t t[2], now;
+	bool explicit_time = false, all_omit = true;
+	struct vnode v;
+	int r;
+
+	if (m->u64[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!m->u64[1]) { /* futimens */
+		struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+		if (!f)
+			return -EBADF;
+		v = f->node;
+	} else {
+		if ((r = path_node(p, (int)m->i64[0], m->u64[1], m->u64[3], true)) < 0)
+			return r;
+		v = res.node;
+	}
+	now = wall_ns();
+	if (m->u64[2]) {
+		if (user_copy(p->ep, m->u64[2], ts, sizeof(ts), AX_COPY_FROM) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (ts[i].nsec == 0x3fffffff) {
+				t[i] = now, all_omit = false;
+			} else if (ts[i].nsec == 0x3ffffffe) {
+				t[i] = FS_TIME_OMIT;
+			} else if (ts[i].nsec < 0 || ts[i].nsec >= 1000000000) {
+				return -EINVAL;
+			} else {
+				t[i] = ts[i].sec * 1000000000 + ts[i].nsec;
+				explicit_time = true, all_omit = false;
+			}
+		}
+	} else {
+		t[0] = t[1] = now, all_omit = false;
+	}
+	if (all_omit)
+		return 0;
+	if (explicit_time ? !owner_or_root(p, &v)
+			  : !owner_or_root(p, &v) && vnode_permission(&p->cred, &v, MAY_WRITE) < 0)
+		return explicit_time ? -EPERM : -EACCES;
+	{
+		struct fs_attr_req rq = {.ino = v.ino, .atime = t[0], .mtime = t[1], .now = now};
+		ax_message fm;
+
+		return call(fs_ep[v.fs], FS_UTIMENS, &rq, sizeof(rq), &fm);
+	}
+}
+
+static int64_t truncate_node(struct vproc *p, const struct vnode *v, int64_t len, bool check_write)
+{
+	if (len < 0)
+		return -EINVAL;
+	if (vnode_is_dir(v))
+		return -EISDIR;
+	if ((v->mode & S_IFMT) != S_IFREG)
+		return -EINVAL;
+	if (check_write && vnode_permission(&p->cred, v, MAY_WRITE) < 0)
+		return -EACCES;
+	return fs_attr(FS_TRUNCATE, v, (uint64_t)len);
+}
+
+static int64_t do_truncate(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, AT_FDCWD, m->u64[0], 0, true);
+
+	return r < 0 ? r : truncate_node(p, &res.node, m->i64[1], true);
+}
+
+static int64_t do_ftruncate(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL; /* Linux: not open for writing */
+	return truncate_node(p, &f->node, m->i64[1], false);
+}
+
+static int64_t mknod_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t mode, uint64_t dev)
+{
+	uint32_t type = (uint32_t)mode & S_IFMT;
+	int r;
+
+	if (type == 0)
+		type = S_IFREG;
+	if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK)
+		return -EINVAL;
+	if ((type == S_IFCHR || type == S_IFBLK) && p->cred.uid != 0)
+		return -EPERM;
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if ((r = new_name(p, dirfd, pathbuf)) < 0)
+		return r;
+	/* Linux's dev_t: major bits 8..19 (and 32..43), minor bits 0..7 and 20..31 */
+	return fs_create_as(p, &res.dir, res.name, type | ((uint32_t)mode & 07777 & ~p->umask), 0,
+			    (uint32_t)((dev >> 8) & 0xfff) | (uint32_t)((dev >> 32) & ~0xfffULL),
+			    (uint32_t)(dev & 0xff) | (uint32_t)((dev >> 12) & ~0xffULL), 0);
+}
+
+static int64_t do_mknod(struct vproc *p, const ax_message *m) { return mknod_common(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2]); }
+static int64_t do_mknodat(struct vproc *p, const ax_message *m)
+{
+	return mknod_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+}
+
+static int64_t do_creat(struct vproc *p, const ax_message *m)
+{
+	return open_common(p, AT_FDCWD, m->u64[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)m->u64[1]);
+}
+
+/* Linux's struct statfs (x86_64). */
+struct linux_statfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+static int64_t statfs_node(struct vproc *p, const struct vnode *v, uint64_t va)
+{
+	struct linux_statfs sf = {0};
+	struct fs_statfs_reply rp;
+	ax_message m;
+	int64_t r;
+
+	if (v->fs == PIPE_FS) {
+		sf.f_type = 0x50495045; /* PIPEFS_MAGIC */
+		sf.f_bsize = 4096, sf.f_namelen = 255, sf.f_frsize = 4096;
+	} else {
+		if ((r = call(fs_ep[v->fs], FS_STATFS, 0, 0, &m)) < 0)
+			return r;
+		fs_unpack(&m, &rp, sizeof(rp));
+		sf.f_type = (int64_t)rp.magic, sf.f_bsize = rp.bsize, sf.f_frsize = rp.bsize;
+		sf.f_blocks = rp.blocks, sf.f_bfree = sf.f_bavail = rp.bfree;
+		sf.f_files = rp.files, sf.f_ffree = rp.ffree, sf.f_namelen = rp.namemax;
+		sf.f_fsid[0] = (int32_t)v->fs;
+		sf.f_flags = 0x20 /* ST_VALID */ | (fs_rdonly[v->fs] ? 1 /* ST_RDONLY */ : 0);
+	}
+	return user_copy(p->ep, va, &sf, sizeof(sf), AX_COPY_TO);
+}
+
+static int64_t do_statfs(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, AT_FDCWD, m->u64[0], 0, true);
+
+	return r < 0 ? r : statfs_node(p, &res.node, m->u64[1]);
+}
+static int64_t do_fstatfs(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	return f ? statfs_node(p, &f->node, m->u64[1]) : -EBADF;
+}
+
+/* sync, syncfs: every mounted file system; fsync, fdatasync: the file's. */
+static int64_t sync_all(void)
+{
+	for (int fs = 1; fs <= MOUNT_MAX; fs++) {
+		if (fs_ep[fs] != AX_NONE) {
+			struct vnode all = {.fs = (uint32_t)fs, .ino = 0};
+
+			fs_attr(FS_SYNC, &all, 0);
+		}
+	}
+	return 0;
+}
+
+static int64_t do_sync(struct vproc *p, const ax_message *m)
+{
+	(void)p, (void)m;
+	return sync_all();
+}
+
+static int64_t do_syncfs(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct vnode all;
+
+	if (!f)
+		return -EBADF;
+	if (f->node.fs == PIPE_FS)
+		return 0;
+	all = (struct vnode){.fs = f->node.fs};
+	return fs_attr(FS_SYNC, &all, 0);
+}
+
+static int64_t do_fsync(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	int idx;
+
+	if (!f)
+		return -EBADF;
+	idx = fd_index(&p->fds, (int)m->i64[0]);
+	if (f->node.fs == PIPE_FS || extra[idx].dev)
+		return -EINVAL; /* as Linux for pipes and terminals */
+	return fs_attr(FS_SYNC, &f->node, 0);
+}
+
+static int64_t do_chroot(struct vproc *p, const ax_message *m)
+{
+	int r;
+
+	if (p->cred.uid != 0)
+		return -EPERM;
+	if ((r = copy_path(p->ep, m->u64[0], pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
+		return r;
+	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
+		return -EACCES;
+	p->root = res.node;
+	return 0;
+}
+
+/* statx: the fields struct stat has, in statx's layout (Linux's struct statx, 256 bytes). */
+struct linux_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, pad1;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; } stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t spare[14];
+};
+_Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
+
+static int64_t do_statx(struct vproc *p, const ax_message *m)
+{
+	struct linux_statx sx = {0};
+	uint64_t flags = m->u64[2];
+	int r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* AT_STATX_SYNC_TYPE */))
+		return -EINVAL;
+	if ((r = path_node(p, (int)m->i64[0], m->u64[1], flags, true)) < 0)
+		return r;
+	if (res.node.fs == PIPE_FS) {
+		sx.stx_mode = (uint16_t)res.node.mode, sx.stx_nlink = 1, sx.stx_ino = res.node.ino;
+		sx.stx_uid = res.node.uid, sx.stx_gid = res.node.gid, sx.stx_blksize = 4096, sx.stx_dev_minor = 12;
+	} else {
+		if ((r = (int)fs_stat(&res.node)) < 0)
+			return r;
+		sx.stx_blksize = fst.blksize ? fst.blksize : 4096;
+		sx.stx_nlink = fst.nlink, sx.stx_uid = fst.uid, sx.stx_gid = fst.gid;
+		sx.stx_mode = (uint16_t)fst.mode, sx.stx_ino = fst.ino, sx.stx_size = fst.size, sx.stx_blocks = fst.blocks;
+		sx.stx_atime.tv_sec = fst.atime.sec, sx.stx_atime.tv_nsec = (uint32_t)fst.atime.nsec;
+		sx.stx_mtime.tv_sec = fst.mtime.sec, sx.stx_mtime.tv_nsec = (uint32_t)fst.mtime.nsec;
+		sx.stx_ctime.tv_sec = fst.ctime.sec, sx.stx_ctime.tv_nsec = (uint32_t)fst.ctime.nsec;
+		sx.stx_rdev_major = fst.rdev_major, sx.stx_rdev_minor = fst.rdev_minor;
+		sx.stx_dev_major = 0, sx.stx_dev_minor = res.node.fs;
+	}
+	sx.stx_mask = 0x7ff; /* STATX_BASIC_STATS */
+	return user_copy(p->ep, m->u64[4], &sx, sizeof(sx), AX_COPY_TO);
+}
+
+/* ---- mount and umount2 ------------------------------------------------------------------ */
+
+/* What each mount was asked as, for /proc/mounts. */
+static struct {
+	char source[64], target[256], type[16];
+} mount_names[MOUNT_MAX + 1];
+
+#define MS_RDONLY 1
+#define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MNT_FORCE 1
+#define MNT_DETACH 2
+#define MNT_EXPIRE 4
+#define UMOUNT_NOFOLLOW 8
+
+/* The file system type's server: procfs only, for now (ramfs is the one root). */
+static endpoint_t server_of(const char *type)
+{
+	if (strcmp(type, "proc") == 0)
+		return ax_boot_endpoint("procfs");
+	return AX_NONE;
+}
+
+static void copy_name(char *to, size_t size, const char *from)
+{
+	size_t n = strlen(from);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(to, from, n);
+	to[n] = 0;
+}
+
+static int64_t do_mount(struct vproc *p, const ax_message *m)
+{
+	static char source[PATH_MAX], type[PATH_MAX];
+	uint64_t flags = m->u64[3];
+	struct fs_mounted rq = {0};
+	struct fs_node_reply rp;
+	struct vnode root;
+	ax_message fm;
+	endpoint_t ep;
+	uint32_t id = 0;
+	int64_t r;
+
+	if (p->cred.uid != 0)
+		return -EPERM;
+	if ((r = copy_path(p->ep, m->u64[1], pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
+		return r;
+	if (flags & MS_REMOUNT) { /* only the read-only bit changes */
+		const struct mount *mt = mount_find(&mounts, res.node.fs);
+
+		if (!mt || !vnode_same(&mt->root, &res.node))
+			return -EINVAL;
+		fs_rdonly[res.node.fs] = (flags & MS_RDONLY) != 0;
+		return 0;
+	}
+	if (flags & MS_BIND)
+		return -EINVAL; /* bind mounts: not yet */
+	source[0] = type[0] = 0;
+	if (m->u64[0] && (r = copy_path(p->ep, m->u64[0], source)) < 0)
+		return r;
+	if (!m->u64[2])
+		return -EINVAL;
+	if ((r = copy_path(p->ep, m->u64[2], type)) < 0)
+		return r;
+	if ((ep = server_of(type)) == AX_NONE)
+		return -ENODEV;
+	for (uint32_t i = ROOT_FS + 1; i <= MOUNT_MAX && !id; i++)
+		if (fs_ep[i] == AX_NONE)
+			id = i;
+	if (!id)
+		return -ENOMEM;
+	for (uint32_t i = 1; i <= MOUNT_MAX; i++)
+		if (fs_ep[i] == ep)
+			return -EBUSY; /* one mount per server: its inode numbers are its own */
+	rq.flags = (flags & MS_RDONLY) ? FS_MOUNT_RDONLY : 0;
+	if ((r = call(ep, FS_MOUNTED, &rq, sizeof(rq), &fm)) < 0)
+		return r;
+	fs_unpack(&fm, &rp, sizeof(rp));
+	node_of(id, &rp, &root);
+	if ((root.mode & S_IFMT) != S_IFDIR)
+		return -EIO;
+	fs_ep[id] = ep;
+	if ((r = mount_add(&mounts, id, &ops, (void *)(uintptr_t)id, &root, &res.node)) < 0) {
+		fs_ep[id] = AX_NONE;
+		return r;
+	}
+	fs_rdonly[id] = (flags & MS_RDONLY) != 0;
+	copy_name(mount_names[id].source, sizeof(mount_names[id].source), source[0] ? source : type);
+	copy_name(mount_names[id].target, sizeof(mount_names[id].target), pathbuf);
+	copy_name(mount_names[id].type, sizeof(mount_names[id].type), type);
+	return 0;
+}
+
+static int64_t do_umount2(struct vproc *p, const ax_message *m)
+{
+	const struct mount *mt;
+	uint32_t id;
+	int64_t r;
+
+	if (p->cred.uid != 0)
+		return -EPERM;
+	if (m->u64[1] & ~(uint64_t)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	if ((r = copy_path(p->ep, m->u64[0], pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, AT_FDCWD, pathbuf, (m->u64[1] & UMOUNT_NOFOLLOW) ? 0 : PATH_FOLLOW, &res)) < 0)
+		return r;
+	id = res.node.fs;
+	if (!(mt = mount_find(&mounts, id)) || !vnode_same(&mt->root, &res.node))
+		return -EINVAL;
+	if (id == ROOT_FS)
+		return -EBUSY;
+	for (int i = 0; i < FILE_MAX; i++)
+		if (files.f[i].refs > 0 && files.f[i].node.fs == id)
+			return -EBUSY;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && (procs[i].cwd.fs == id || procs[i].root.fs == id))
+			return -EBUSY;
+	if ((r = mount_remove(&mounts, id)) < 0)
+		return r;
+	fs_ep[id] = AX_NONE;
+	fs_rdonly[id] = false;
+	return 0;
 }
 
 /* ---- calls that wait ---------------------------------------------------------------------- */
@@ -1181,6 +1835,15 @@ static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 	return 0;
 }
 
+static int64_t do_vfs_clock(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	realtime_offset = m->i64[0];
+	return 0;
+}
+
 static int64_t do_vfs_exec(const ax_message *m, ax_message *r)
 {
 	struct vproc *p;
@@ -1274,7 +1937,7 @@ static int64_t do_vfs_exec_read(const ax_message *m, ax_message *r)
 		endpoint_t ep = fs_ep[execs[h].node.fs];
 		struct fs_io_req rq = {.ino = execs[h].node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
 
-		ax_clock((uint64_t *)&rq.now);
+		rq.now = wall_ns();
 		touch(to, m->u64[4], len, true);
 		set_grant(G_USER, AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, to, (void *)m->u64[4], len);
 		rc = call(ep, FS_READ, &rq, sizeof(rq), &fm);
@@ -1328,6 +1991,17 @@ static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m
 	[NR_UNLINKAT] = do_unlinkat, [NR_RENAMEAT] = do_renameat,     [NR_PSELECT6] = do_pselect6,
 	[NR_PPOLL] = do_ppoll,       [NR_DUP3] = do_dup3,             [NR_PIPE2] = do_pipe2,
 	[NR_RENAMEAT2] = do_renameat2,
+	[NR_ACCESS] = do_access,     [NR_FACCESSAT] = do_faccessat,   [NR_FACCESSAT2] = do_faccessat2,
+	[NR_SYMLINK] = do_symlink,   [NR_SYMLINKAT] = do_symlinkat,   [NR_LINK] = do_link,
+	[NR_LINKAT] = do_linkat,     [NR_READLINK] = do_readlink,     [NR_READLINKAT] = do_readlinkat,
+	[NR_CHMOD] = do_chmod,       [NR_FCHMOD] = do_fchmod,         [NR_FCHMODAT] = do_fchmodat,
+	[NR_CHOWN] = do_chown,       [NR_LCHOWN] = do_lchown,         [NR_FCHOWN] = do_fchown,
+	[NR_FCHOWNAT] = do_fchownat, [NR_UTIMENSAT] = do_utimensat,   [NR_TRUNCATE] = do_truncate,
+	[NR_FTRUNCATE] = do_ftruncate, [NR_MKNOD] = do_mknod,         [NR_MKNODAT] = do_mknodat,
+	[NR_CREAT] = do_creat,       [NR_STATFS] = do_statfs,         [NR_FSTATFS] = do_fstatfs,
+	[NR_SYNC] = do_sync,         [NR_SYNCFS] = do_syncfs,         [NR_FSYNC] = do_fsync,
+	[NR_FDATASYNC] = do_fsync,   [NR_CHROOT] = do_chroot,         [NR_STATX] = do_statx,
+	[NR_MOUNT] = do_mount,       [NR_UMOUNT2] = do_umount2,
 };
 
 /* What pm routes here (proto/vfs.h): each must have its handler above. */
@@ -1387,6 +2061,7 @@ static const struct ax_call calls[] = {
 	{VFS_SETPGRP, do_vfs_setpgrp},
 	{VFS_INTERRUPT, do_vfs_interrupt},
 	{VFS_JOBCTL_REFUSED, do_vfs_jobctl_refused},
+	{VFS_CLOCK, do_vfs_clock},
 	{VFS_EXEC_OPEN, do_vfs_exec_open},
 	{VFS_EXEC_READ, do_vfs_exec_read},
 	{VFS_EXEC_CLOSE, do_vfs_exec_close},
@@ -1410,6 +2085,9 @@ static int mount_root(void)
 		return (int)r;
 	fs_unpack(&m, &rp, sizeof(rp));
 	node_of(ROOT_FS, &rp, &root_node);
+	strcpy(mount_names[ROOT_FS].source, "rootfs");
+	strcpy(mount_names[ROOT_FS].target, "/");
+	strcpy(mount_names[ROOT_FS].type, "ramfs");
 	return mount_add(&mounts, ROOT_FS, &ops, (void *)(uintptr_t)ROOT_FS, &root_node, 0);
 }
 
