@@ -70,12 +70,12 @@ void vfs_setpgrp(const struct mproc *p)
 	tell(VFS_SETPGRP, ep_of(p), (uint64_t)p->pid, (uint64_t)p->pgrp, (uint64_t)p->sid);
 }
 
-/* A signal must take effect in p: the number of the vfs call it interrupted, or 0. */
+/* A signal must take effect in p: the number of the vfs call it interrupted, or -1: none. */
 int vfs_interrupt(const struct mproc *p)
 {
 	int64_t r = tell(VFS_INTERRUPT, ep_of(p), 0, 0, 0);
 
-	return r > 0 ? (int)r : 0;
+	return r > 0 ? (int)r - 1 : -1;
 }
 
 /*

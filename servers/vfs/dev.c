@@ -70,6 +70,7 @@ void dev_close(uint32_t major, uint32_t minor)
  */
 static int64_t background(struct vproc *p, const ax_message *m)
 {
+	p->jobsig = (int)m->u64[1];
 	queue_signal(PM_SIG_JOBCTL, p->ep, (int)m->u64[1]);
 	p->wait = W_JOBCTL;
 	return DEV_WOULD_WAIT;
@@ -90,7 +91,7 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 	set_grant(g, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
 	m = (ax_message){.type = write ? DEV_WRITE : DEV_READ,
 			 .u64 = {DEV_MKMINOR(major, extra[file].minor), pos, len, (uint64_t)g, (uint64_t)(int64_t)ax_self,
-				 (nonblock ? DEV_NONBLOCK : 0) | (uint64_t)(p - procs) << 32,
+				 (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0) | (uint64_t)(p - procs) << 32,
 				 (uint64_t)(uint32_t)p->pgrp | (uint64_t)(uint32_t)p->sid << 32}};
 	if (ax_sendrec(ep, &m) < 0) {
 		revoke(g);
@@ -154,7 +155,8 @@ int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 	}
 	m = (ax_message){.type = DEV_IOCTL,
 			 .u64 = {DEV_MKMINOR(major, extra[file].minor), cmd, size ? (uint64_t)g : DEV_NO_GRANT,
-				 (uint64_t)(int64_t)ax_self, arg, ids(p), (uint32_t)p->pgrp}};
+				 (uint64_t)(int64_t)ax_self, arg, ids(p),
+				 (uint32_t)p->pgrp | (p->nostop ? (uint64_t)DEV_IOCTL_NOSTOP << 32 : 0)}};
 	if (ax_sendrec(ep, &m) < 0) {
 		revoke(g);
 		return -EIO;
@@ -238,7 +240,7 @@ void dev_events(endpoint_t driver)
 			continue;
 		}
 		p = &procs[m.u64[1]];
-		if (!p->used || !p->blocked_nr || p->wait != W_DEV || p->driver != driver) {
+		if (!p->used || !p->blocked || p->wait != W_DEV || p->driver != driver) {
 			ax_printf("vfs: driver %d finished request %lu nobody waits for: ignored\n", driver, m.u64[1]);
 			continue;
 		}

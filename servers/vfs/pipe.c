@@ -49,7 +49,7 @@ static bool reader(int file) { return (files.f[file].flags & O_ACCMODE) == O_RDO
 static void wake(int idx)
 {
 	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked_nr && procs[i].wait == W_PIPE && procs[i].obj == idx)
+		if (procs[i].used && procs[i].blocked && procs[i].wait == W_PIPE && procs[i].obj == idx)
 			retry(&procs[i]);
 	wake_pollers();
 }

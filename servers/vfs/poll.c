@@ -228,7 +228,7 @@ int64_t do_pselect6(struct vproc *p, const ax_message *m)
 void wake_pollers(void)
 {
 	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked_nr && procs[i].wait == W_POLL)
+		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL)
 			retry(&procs[i]);
 }
 
@@ -238,7 +238,7 @@ void poll_timers(void)
 	uint64_t now = now_ns();
 
 	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked_nr && procs[i].wait == W_POLL && procs[i].deadline &&
+		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL && procs[i].deadline &&
 		    procs[i].deadline <= now)
 			retry(&procs[i]);
 }

@@ -1625,6 +1625,7 @@ void reply_later(struct vproc *p, int64_t value)
 
 	reply.i64[0] = value;
 	p->blocked_nr = 0;
+	p->blocked = false;
 	p->wait = W_NONE;
 	p->runnable = false;
 	ax_sendnb(p->ep, &reply);
@@ -1651,7 +1652,7 @@ static void arm_alarm(void)
 	uint64_t first = 0, now;
 
 	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked_nr && procs[i].wait == W_POLL && procs[i].deadline &&
+		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL && procs[i].deadline &&
 		    (!first || procs[i].deadline < first))
 			first = procs[i].deadline;
 	if (!first)
@@ -1673,7 +1674,7 @@ static void run_queue(void)
 			p->runnable = false;
 			any = true;
 			/* a request a driver holds, or a signal pm was asked for, is not run again: it ends by an event */
-			if (p->blocked_nr && p->wait != W_DEV && p->wait != W_JOBCTL)
+			if (p->blocked && p->wait != W_DEV && p->wait != W_JOBCTL)
 				run_again(p);
 		}
 	}
@@ -1810,15 +1811,16 @@ static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
 		return -EPERM;
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
-	if (!(nr = p->blocked_nr))
+	if (!p->blocked)
 		return 0;
+	nr = p->blocked_nr;
 	if (p->wait == W_DEV)
 		dev_cancel(p);
 	if (p->wait == W_POLL)
 		reply_later(p, -ERESTARTNOHAND);
 	else
 		reply_later(p, p->done ? (int64_t)p->done : -ERESTARTSYS);
-	return nr;
+	return nr + 1;
 }
 
 static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
@@ -1830,8 +1832,16 @@ static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 		return -EPERM;
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
-	if (p->blocked_nr && p->wait == W_JOBCTL)
+	if (!p->blocked || p->wait != W_JOBCTL)
+		return 0;
+	if (p->jobsig == 21 /* SIGTTIN */) {
 		reply_later(p, -EIO);
+		return 0;
+	}
+	p->nostop = true; /* SIGTTOU ignored or blocked: Linux lets the write or ioctl proceed */
+	run_again(p);
+	p->nostop = false;
+	run_queue();
 	return 0;
 }
 
@@ -1864,9 +1874,9 @@ static int64_t do_vfs_exit(const ax_message *m, ax_message *r)
 	if (m->source != pm)
 		return -EPERM;
 	if ((p = find_proc((endpoint_t)m->i64[0]))) {
-		if (p->blocked_nr && p->wait == W_DEV)
+		if (p->blocked && p->wait == W_DEV)
 			dev_cancel(p);
-		p->blocked_nr = 0;
+		p->blocked = false;
 		free_proc(p);
 		run_queue(); /* its pipes' other ends may now see an end of file */
 	}
@@ -2026,7 +2036,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 		if (!(p = new_proc(m->source)))
 			return -ENOMEM;
 	}
-	if (p->blocked_nr) {
+	if (p->blocked) {
 		ax_printf("vfs: %d called %u while waiting in %d: refused\n", m->source, nr, p->blocked_nr);
 		return -EBUSY;
 	}
@@ -2037,6 +2047,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	rc = posix_calls[nr](p, m);
 	if (rc == WOULD_WAIT) {
 		p->blocked_nr = (int)nr;
+		p->blocked = true;
 		p->req = *m;
 		rc = AX_NO_REPLY;
 	}

@@ -70,7 +70,8 @@ struct vproc {
 	uint32_t umask;
 	struct vnode cwd, root;
 	struct fd_table fds;
-	/* the call it waits in (blocked_nr 0: none) */
+	/* the call it waits in, if blocked (its number may be 0: read) */
+	bool blocked;
 	int blocked_nr;
 	enum wait_kind wait;
 	bool retrying;               /* the call runs again from `req` */
@@ -81,6 +82,8 @@ struct vproc {
 	int obj;                     /* W_PIPE: the pipe; W_DEV: the open file */
 	endpoint_t driver;           /* W_DEV: who holds the request */
 	uint64_t dev_len;            /* W_DEV: bytes asked of the driver */
+	int jobsig;                  /* W_JOBCTL: the signal pm was asked for */
+	bool nostop;                 /* run again after pm refused a SIGTTOU: no stop this time */
 };
 extern struct vproc procs[PROC_MAX];
 
