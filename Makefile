@@ -225,6 +225,23 @@ $(eval $(call archive,vfs-root.cpio,tests/vfs/programs.list,--chardev dev/null=1
 $(eval $(call image,$(B)/vfs.iso,tests/vfs/image.list,$(B)/bin/vfs-root.cpio))
 $(eval $(call image,$(B)/tty.iso,tests/tty/image.list))
 
+# ---- the root file system ------------------------------------------------------
+
+# build/root.cpio, the boot data module "root.cpio" that ramfs fills the root
+# from: release/images/root.spec (folders, devices, /etc from etc/root/), BusyBox
+# and every applet link the built binary lists (relative symbolic links to
+# /bin/busybox). A copy under build/bin is where mkiso looks for modules.
+ROOT_CPIO := $(B)/root.cpio
+$(B)/gen/busybox-links.spec: $(B)/bin/busybox
+	@mkdir -p $(@D)
+	$(B)/bin/busybox --list-full | awk -F/ '{ t = "bin/busybox"; if ($$1 == "bin" && NF == 2) t = "busybox"; \
+		else for (i = 1; i < NF; i++) t = "../" t; print "slink " $$0 " " t }' > $@.new && mv $@.new $@
+$(ROOT_CPIO): release/images/root.spec $(B)/gen/busybox-links.spec $(B)/bin/busybox $(wildcard etc/root/*) release/mkcpio
+	B=$(B) release/mkcpio $@ --spec release/images/root.spec --spec $(B)/gen/busybox-links.spec
+$(B)/bin/root.cpio: $(ROOT_CPIO)
+	@mkdir -p $(@D)
+	cp $< $@
+
 # ---- the Linux reference for make bench ---------------------------------------
 
 # Debian's kernel and an initramfs whose /init is the same posixbench binary,
@@ -263,7 +280,7 @@ $(B)/unit/test_service_table: servers/rs/table.h
 .PHONY: all setup run test unit bench loc clean
 .DEFAULT_GOAL := all
 
-all: setup $(ISO)
+all: setup $(ISO) $(ROOT_CPIO)
 
 setup:
 	@release/setup
@@ -273,8 +290,9 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso $(B)/tty.iso
-	AXOLOTL_ISO=$(ISO) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
+test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso $(B)/tty.iso
+	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
+		--script tests/root/test_root_archive.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
 		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \
