@@ -269,11 +269,13 @@ UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kern
 UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c
+UNIT_KERNEL += commands/init/inittab.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h servers/*/*.h drivers/*/*.h lib/sys/include/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOSTCFLAGS) $< $(UNIT_KERNEL) -o $@
 $(B)/unit/test_service_table: servers/rs/table.h
+$(B)/unit/test_inittab: commands/init/inittab.h
 
 # ---- top-level targets ------------------------------------------------------
 
