@@ -221,6 +221,9 @@ $(B)/bin/busybox-programs.cpio: $(B)/bin/busybox
 $(eval $(call image,$(BUSYBOX_ISO),tests/busybox/image.list,$(B)/bin/busybox-programs.cpio))
 $(eval $(call archive,ramfs-root.cpio,tests/ramfs/programs.list))
 $(eval $(call image,$(B)/ramfs.iso,tests/ramfs/image.list,$(B)/bin/ramfs-root.cpio))
+# ... and the extra archive the ramfs_extra suite hands it by fw_cfg
+$(B)/ramfs-extra.cpio: tests/ramfs/extra.spec $(wildcard tests/ramfs/extra/*) tests/ramfs/big.txt release/mkcpio
+	release/mkcpio $@ --no-parents --spec tests/ramfs/extra.spec
 $(eval $(call archive,vfs-root.cpio,tests/vfs/programs.list,--chardev dev/null=1:3 --chardev dev/zero=1:5))
 $(eval $(call image,$(B)/vfs.iso,tests/vfs/image.list,$(B)/bin/vfs-root.cpio))
 $(eval $(call image,$(B)/tty.iso,tests/tty/image.list))
@@ -292,7 +295,7 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso $(B)/tty.iso
+test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--script tests/root/test_root_archive.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
@@ -301,6 +304,8 @@ test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO)
 		--suite "posix:--iso $(POSIX_ISO) --expected tests/posix/expected.txt --step-timeout 60 --total-timeout 240" \
 		--suite "rs:--iso $(RS_ISO) --expected tests/rs/expected.txt" \
 		--suite "ramfs:--iso $(B)/ramfs.iso --expected tests/ramfs/expected.txt" \
+		--suite "ramfs_extra:--iso $(B)/ramfs.iso --expected tests/ramfs/expected-extra.txt \
+			--qemu '-fw_cfg name=opt/axolotl/extra.cpio,file=$(B)/ramfs-extra.cpio'" \
 		--suite "vfs:--iso $(B)/vfs.iso --expected tests/vfs/expected.txt" \
 		--suite "tty:--iso $(B)/tty.iso --expected tests/tty/expected.txt --typing" \
 		--suite "busybox:--iso $(BUSYBOX_ISO) --expected tests/busybox/expected.txt" \
