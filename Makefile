@@ -3,6 +3,8 @@
 #   make          the bootable ISO (build/axolotl.iso), BIOS and UEFI
 #   make run      boot it in QEMU with the console on this terminal
 #   make test     host unit tests + system tests in QEMU; ends "N passed, N failed"
+#   make test-shell  the BusyBox ash suite inside the system (qemu-run --cmd)
+#   make test-init   init as pid 1 of a Linux pid namespace, with BusyBox
 #   make bench    kernel and POSIX benchmarks (guest cycles and instructions), POSIX
 #                 ones side by side with Linux in the same QEMU
 #   make loc      the kernel's size in lines of code
@@ -282,7 +284,7 @@ $(B)/unit/test_inittab: commands/init/inittab.h
 
 # ---- top-level targets ------------------------------------------------------
 
-.PHONY: all setup run test unit bench loc clean
+.PHONY: all setup run test test-shell test-init unit bench loc clean
 .DEFAULT_GOAL := all
 
 all: setup $(ISO) $(ROOT_CPIO)
@@ -315,6 +317,15 @@ test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO)
 		--suite "pm_enosys_logged_once_by_name:--iso $(PM_ISO) --expect-line 'pm: pid 1 called acct \(163\), not implemented: ENOSYS' --expect-line 'TESTS DONE'" \
 		--suite "boot_bios:--iso $(ISO) --expect-line 'rs: .*ds' --expect-line 'welcome: Axolotl 0.1 on x86_64' --expect-line 'SIGUSR1 caught. and exited with 42' --expect-line 'init: /etc/rc ended'" \
 		--suite "boot_uefi:--iso $(ISO) --uefi --expect-line 'welcome: Axolotl 0.1 on x86_64' --expect-line 'init: /etc/rc ended'"
+
+# Not in make test yet: the shell suite needs the default image to boot to BusyBox
+# with terminals and exec through vfs. tests/shell/run --host runs it on Linux.
+test-shell: setup $(ISO) $(ROOT_CPIO)
+	$(PYTHON) tests/shell/run --iso $(ISO)
+
+# init as pid 1 of a Linux pid namespace (needs user namespaces, as tests/posix/run-on-host).
+test-init: setup $(B)/bin/init $(B)/bin/busybox
+	$(PYTHON) tests/init/run-on-host --build $(B)
 
 bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD)
 	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO) --posix-iso $(POSIXBENCH_ISO) \
