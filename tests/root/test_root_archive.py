@@ -157,6 +157,12 @@ def check_etc(entries):
     root = users.get("root")
     report("root_passwd_root", root is not None and root[2:4] == ["0", "0"] and root[5] == "/root" and
            root[6] == "/bin/sh", "root's line: %s" % root)
+    # BusyBox's own passwd reader skips a line whose password field is empty: "x", and /etc/shadow
+    shadow = entries.get("etc/shadow")
+    names = [l.split(":")[0] for l in (shadow[5].decode() if shadow else "").splitlines() if l.count(":") == 8]
+    report("root_passwd_fields_and_shadow", all(u[1] == "x" for u in users.values()) and shadow is not None and
+           stat.S_IMODE(shadow[0]) == 0o600 and sorted(names) == sorted(users),
+           "passwd fields %s, shadow %s" % ([u[1] for u in users.values()], names))
     normal = [u for u in users.values() if u[2].isdigit() and 1000 <= int(u[2]) < 60000]
     report("root_passwd_a_normal_user", len(normal) >= 1 and stat.S_ISDIR(entries.get(normal[0][5].lstrip("/"),
            (0,))[0]) and resolve(entries, normal[0][6]) == "bin/busybox", "no user with a home folder and a shell")
