@@ -15,7 +15,8 @@
  *
  * Signals, as BusyBox's poweroff, reboot and halt send them: SIGUSR2 powers
  * off, SIGTERM reboots, SIGUSR1 halts. init then runs the shutdown entries,
- * sends every other process SIGTERM, gives them two seconds to end, sends
+ * sends every other process SIGTERM and SIGHUP (interactive shells ignore
+ * SIGTERM), gives them two seconds to end, sends
  * SIGKILL to the rest, syncs, and calls reboot(). SIGINT (Ctrl-Alt-Del)
  * starts the ctrlaltdel entries. init never exits: when pid 1 ends, nothing
  * is left to run. docs/boot.md tells the whole start-up.
@@ -105,10 +106,11 @@ static void ignore_signal(int sig)
  * where the kernel does not protect it get a handler that does nothing
  * (not SIG_IGN: exec would pass that on, and an ignored SIGCHLD is lost).
  */
+static const int acted[] = {SIGCHLD, SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+static const int caught[] = {SIGPIPE, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU};
+
 static void setup_signals(void)
 {
-	static const int acted[] = {SIGCHLD, SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
-	static const int caught[] = {SIGPIPE, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU};
 	struct sigaction sa = {.sa_handler = ignore_signal, .sa_flags = SA_RESTART};
 
 	sigemptyset(&sa.sa_mask);
@@ -120,6 +122,21 @@ static void setup_signals(void)
 	for (unsigned i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
 		sigaction(caught[i], &sa, 0);
 	sigprocmask(SIG_BLOCK, &handled, 0);
+}
+
+/* In a child: signals as a new program would find them (askfirst waits before its exec). */
+static void default_signals(void)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigset_t none;
+
+	sigemptyset(&dfl.sa_mask);
+	for (unsigned i = 0; i < sizeof(acted) / sizeof(acted[0]); i++)
+		sigaction(acted[i], &dfl, 0);
+	for (unsigned i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaction(caught[i], &dfl, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, 0);
 }
 
 static void describe(int st, char *buf, size_t n)
@@ -204,10 +221,7 @@ static pid_t start(struct job *j, int inittab)
 		job_env(j, env);
 	pid = fork();
 	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, 0);
+		default_signals();
 		if (inittab) {
 			take_terminal(j);
 			if (j->e.action == INIT_ASKFIRST)
@@ -377,9 +391,17 @@ static _Noreturn void shut_down(int sig, int inittab)
 			if (jobs[i].e.action == INIT_SHUTDOWN)
 				run_and_wait(&jobs[i], SHUTDOWN_ACTION_MS, 0);
 	signal_all(SIGTERM);
+	signal_all(SIGHUP);  /* interactive shells ignore SIGTERM, not a hang-up */
 	signal_all(SIGCONT); /* stopped ones must run to end */
 	if (!reap_all(GRACE_MS)) {
-		say("init: some processes outlived SIGTERM by %d s; sending SIGKILL\n", GRACE_MS / 1000);
+		char left[160] = "";
+		size_t n = 0;
+
+		for (int i = 0; i < njobs && n < sizeof(left) - 1; i++)
+			if (jobs[i].pid > 0)
+				n += (size_t)snprintf(left + n, sizeof(left) - n, " %d (line %d)", (int)jobs[i].pid, jobs[i].e.line);
+		say("init: some processes outlived SIGTERM by %d s%s%s; sending SIGKILL\n", GRACE_MS / 1000,
+		    n ? ", among them" : "", left);
 		signal_all(SIGKILL);
 		reap_all(GRACE_MS);
 	}
@@ -409,8 +431,11 @@ static int read_inittab(void)
 	ssize_t n, len = 0;
 	int fd = open(INITTAB, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno != ENOENT)
+			say("init: cannot open %s: %s; running /etc/rc\n", INITTAB, strerror(errno));
 		return 0;
+	}
 	while (len < (ssize_t)sizeof(text) && (n = read(fd, text + len, sizeof(text) - (size_t)len)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -525,10 +550,22 @@ int main(int argc, char **argv)
 	static char *const rc[] = {"/etc/rc", 0};
 
 	pid1 = getpid() == 1;
+	if (argc > 1 && argv[1][0] == '-') {
+		say("usage: init [PROGRAM [ARGUMENT...]] (no options; PROGRAM replaces /etc/rc)\n");
+		return 2;
+	}
 	setup_signals();
-	if (pid1)
+	if (pid1) {
 		setsid(); /* lead a session of our own (Axolotl already gives pid 1 one: EPERM, harmless) */
-	if (argc == 1 && read_inittab()) {
+		/*
+		 * ... but keep no controlling terminal, so that the console is free
+		 * for the session of the shell on it (Linux never gives pid 1 one:
+		 * ENOTTY, harmless; Axolotl's vfs opens /dev/console for it as a
+		 * session leader's first terminal).
+		 */
+		ioctl(0, TIOCNOTTY);
+	}
+	if (argc < 2 && read_inittab()) { /* (the kernel starts pid 1 with no argv at all) */
 		if (njobs > 0)
 			run_inittab();
 		say("init: %s has no entries; running /etc/rc\n", INITTAB);
