@@ -47,14 +47,14 @@
 
 #define INITTAB "/etc/inittab"
 #define INITTAB_BYTES 16384
-#define GRACE_MS 2000         /* between SIGTERM and SIGKILL at shutdown */
+#define GRACE_MS 2000            /* between SIGTERM and SIGKILL at shutdown */
 #define SHUTDOWN_ACTION_MS 10000 /* the longest a shutdown entry is waited for */
-#define RESPAWN_MIN_MS 1000   /* an entry that lived less is started again a second later */
+#define RESPAWN_MIN_MS 1000      /* an entry that lived less is started again a second later */
 
 static char *const rc_env[] = {"PATH=/bin:/sbin", "HOME=/", "TERM=vt100", 0};
 
 static int pid1;
-static sigset_t handled; /* blocked, and taken by sigtimedwait */
+static sigset_t handled;    /* blocked, and taken by sigtimedwait */
 static int shutdown_signal; /* SIGUSR2, SIGTERM or SIGUSR1 once asked */
 static int ctrlaltdel;
 
@@ -399,7 +399,8 @@ static _Noreturn void shut_down(int sig, int inittab)
 
 		for (int i = 0; i < njobs && n < sizeof(left) - 1; i++)
 			if (jobs[i].pid > 0)
-				n += (size_t)snprintf(left + n, sizeof(left) - n, " %d (line %d)", (int)jobs[i].pid, jobs[i].e.line);
+				n += (size_t)snprintf(left + n, sizeof(left) - n, " %d (line %d)", (int)jobs[i].pid,
+				                      jobs[i].e.line);
 		say("init: some processes outlived SIGTERM by %d s%s%s; sending SIGKILL\n", GRACE_MS / 1000,
 		    n ? ", among them" : "", left);
 		signal_all(SIGKILL);

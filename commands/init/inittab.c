@@ -10,9 +10,9 @@ static const struct {
 	const char *name;
 	enum inittab_action action;
 } actions[] = {
-	{"sysinit", INIT_SYSINIT}, {"wait", INIT_WAIT},         {"once", INIT_ONCE},
-	{"respawn", INIT_RESPAWN}, {"askfirst", INIT_ASKFIRST}, {"shutdown", INIT_SHUTDOWN},
-	{"ctrlaltdel", INIT_CTRLALTDEL},
+    {"sysinit", INIT_SYSINIT},       {"wait", INIT_WAIT},         {"once", INIT_ONCE},
+    {"respawn", INIT_RESPAWN},       {"askfirst", INIT_ASKFIRST}, {"shutdown", INIT_SHUTDOWN},
+    {"ctrlaltdel", INIT_CTRLALTDEL},
 };
 
 const char *inittab_action_name(enum inittab_action action)
@@ -23,7 +23,10 @@ const char *inittab_action_name(enum inittab_action action)
 	return "?";
 }
 
-static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
 
 /* [*s, end) without blanks around it. */
 static void trim(const char **s, const char **end)

@@ -28,7 +28,7 @@ enum inittab_action {
 #define INITTAB_MAX 32          /* entries; more are refused, each with its line */
 #define INITTAB_TERMINAL_MAX 64 /* "/dev/" and the ID */
 #define INITTAB_COMMAND_MAX 512
-#define INITTAB_ARGS_MAX 32     /* words of a command run without a shell */
+#define INITTAB_ARGS_MAX 32 /* words of a command run without a shell */
 
 struct inittab_entry {
 	enum inittab_action action;

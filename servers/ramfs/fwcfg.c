@@ -54,7 +54,10 @@ static int fwcfg_read(void *buf, size_t n)
 	return 0;
 }
 
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 /* The selector and size of the fw_cfg file called name: 1, 0 if there is none (or no fw_cfg), or -errno. */
 static int fwcfg_find(const char *name, uint16_t *sel, uint32_t *size)
@@ -115,9 +118,9 @@ int ramfs_load_extra(struct ramfs *fs)
 	free(buf);
 	if (r)
 		ax_printf("ramfs: fw_cfg %s: entry %s failed (%d); the entries before it are in place\n", EXTRA_NAME,
-			  bad ? bad : "?", r);
+		          bad ? bad : "?", r);
 	else
 		ax_printf("ramfs: unpacked fw_cfg %s over the root (%u bytes, %ld new files)\n", EXTRA_NAME, size,
-			  (long)(fs->inodes_used - files));
+		          (long)(fs->inodes_used - files));
 	return r ? r : 1;
 }

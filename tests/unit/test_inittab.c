@@ -25,16 +25,17 @@ static int parse(const char *text)
 static void inittab_reads_busybox_example(void)
 {
 	CHECK(parse("# the system\n"
-		    "::sysinit:/etc/rc\n"
-		    "\n"
-		    "::respawn:-/bin/sh\n"
-		    "tty2::askfirst:-/bin/sh\n"
-		    "::ctrlaltdel:/sbin/reboot\n"
-		    "::shutdown:/bin/umount -a -r\n") == 5);
+	            "::sysinit:/etc/rc\n"
+	            "\n"
+	            "::respawn:-/bin/sh\n"
+	            "tty2::askfirst:-/bin/sh\n"
+	            "::ctrlaltdel:/sbin/reboot\n"
+	            "::shutdown:/bin/umount -a -r\n") == 5);
 	CHECK(complaints == 0);
 	CHECK(tab.entry[0].action == INIT_SYSINIT && strcmp(tab.entry[0].command, "/etc/rc") == 0);
 	CHECK(tab.entry[0].terminal[0] == 0 && !tab.entry[0].login && tab.entry[0].line == 2);
-	CHECK(tab.entry[1].action == INIT_RESPAWN && tab.entry[1].login && strcmp(tab.entry[1].command, "/bin/sh") == 0);
+	CHECK(tab.entry[1].action == INIT_RESPAWN && tab.entry[1].login &&
+	      strcmp(tab.entry[1].command, "/bin/sh") == 0);
 	CHECK(tab.entry[2].action == INIT_ASKFIRST && strcmp(tab.entry[2].terminal, "/dev/tty2") == 0);
 	CHECK(tab.entry[3].action == INIT_CTRLALTDEL && tab.entry[4].action == INIT_SHUTDOWN);
 	CHECK(strcmp(tab.entry[4].command, "/bin/umount -a -r") == 0 && tab.entry[4].line == 7);
