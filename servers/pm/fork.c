@@ -406,8 +406,13 @@ void became_zombie(struct mproc *p, int status)
 
 		if (c->state != FREE && c->ppid == p->pid && c != p) {
 			c->ppid = 1;
-			if (c->state == ZOMBIE)
+			if (c->state == ZOMBIE) { /* init hears of a child already dead, as on Linux */
+				int zcode, zvalue;
+
+				event_status(c, &zcode, &zvalue);
+				tell_parent(c, zcode, zvalue);
 				child_changed(c);
+			}
 		}
 	}
 	if (!parent || parent->state != ALIVE) { /* nobody to wait for it */

@@ -147,11 +147,27 @@ static int64_t do_arch_prctl(struct mproc *p, const ax_message *m)
 	return -AX_EINVAL;
 }
 
+/* uname's fields; sethostname changes the second (the node name). */
+static char uname_fields[6][65] = {"Axolotl", "axolotl", "0.1", "#1", "x86_64", "(none)"};
+
 static int64_t do_uname(struct mproc *p, const ax_message *m)
 {
-	static const char fields[6][65] = {"Axolotl", "axolotl", "0.1", "#1", "x86_64", "(none)"};
+	return user_copy(p->ep, m->u64[0], (void *)uname_fields, sizeof(uname_fields), AX_COPY_TO);
+}
 
-	return user_copy(p->ep, m->u64[0], (void *)fields, sizeof(fields), AX_COPY_TO);
+/* sethostname(2): up to 64 bytes, no NUL needed (everyone is root until users exist). */
+static int64_t do_sethostname(struct mproc *p, const ax_message *m)
+{
+	char name[65] = {0};
+	uint64_t len = m->u64[1];
+	int64_t r;
+
+	if (len > 64)
+		return -AX_EINVAL;
+	if (len && (r = user_copy(p->ep, m->u64[0], name, len, AX_COPY_FROM)) < 0)
+		return r;
+	memcpy(uname_fields[1], name, sizeof(name));
+	return 0;
 }
 
 static int64_t do_sysinfo(struct mproc *p, const ax_message *m)
@@ -243,15 +259,33 @@ static int64_t not_implemented(const struct mproc *p, int64_t nr)
 	return -AX_ENOSYS;
 }
 
-/* reboot(2): power off and halt both power the machine off. */
+#define RB_AUTOBOOT 0x01234567
+#define RB_HALT_SYSTEM 0xcdef0123
+#define RB_POWER_OFF 0x4321fedc
+
+/*
+ * reboot(2): power off and halt both power the machine off (a halted
+ * virtual machine is of no use); restart resets it through the chipset's
+ * reset control register (0xcf9, on q35 and PIIX alike), else the keyboard
+ * controller's reset line (0xfe to 0x64). Each needs its io= privilege.
+ */
 static int64_t do_reboot(struct mproc *p, const ax_message *m)
 {
 	if (m->u64[0] != 0xfee1dead || (m->u64[1] != 672274793 && m->u64[1] != 85072278 &&
 					   m->u64[1] != 369367448 && m->u64[1] != 537993216))
 		return -AX_EINVAL;
-	if (m->u64[2] != 0x4321fedc && m->u64[2] != 0xcdef0123)
-		return -AX_EINVAL; /* restart and the rest: not yet */
-	ax_printf("pm: power off requested by pid %d\n", p->pid);
+	if (m->u64[2] == RB_AUTOBOOT) {
+		ax_printf("pm: restart requested by pid %d\n", p->pid);
+		ax_devio(0xcf9, AX_IO_OUT8, 0x02, 0); /* system reset, then the hard reset bit */
+		ax_devio(0xcf9, AX_IO_OUT8, 0x06, 0);
+		ax_devio(0x64, AX_IO_OUT8, 0xfe, 0);
+		ax_printf("pm: restart failed (no reset port answered); powering off\n");
+		ax_poweroff(0);
+		return -AX_EIO;
+	}
+	if (m->u64[2] != RB_POWER_OFF && m->u64[2] != RB_HALT_SYSTEM)
+		return -AX_EINVAL; /* the rest (Ctrl-Alt-Del switches, kexec, suspend): not here */
+	ax_printf("pm: %s requested by pid %d\n", m->u64[2] == RB_POWER_OFF ? "power off" : "halt (power off)", p->pid);
 	ax_poweroff(0);
 	return -AX_EIO;
 }
@@ -355,6 +389,7 @@ static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message
 	[NR_TIMES] = do_times,                          [NR_UNAME] = do_uname,
 	[NR_SYSINFO] = do_sysinfo,                      [NR_ARCH_PRCTL] = do_arch_prctl,
 	[NR_REBOOT] = do_reboot,                        [NR_SET_TID_ADDRESS] = do_set_tid_address,
+	[NR_SETHOSTNAME] = do_sethostname,
 	[NR_KILL] = do_kill,                            [NR_TKILL] = do_tkill,
 	[NR_TGKILL] = do_tgkill,                        [NR_RT_SIGQUEUEINFO] = do_rt_sigqueueinfo,
 	[NR_RT_TGSIGQUEUEINFO] = do_rt_tgsigqueueinfo,  [NR_RT_SIGACTION] = do_rt_sigaction,

@@ -1,6 +1,7 @@
 /*
  * ramfs, the root file system: files in memory (fs.c), filled at start
- * from the boot data module "root.cpio" (cpio.c), served to vfs by the
+ * from the boot data module "root.cpio" (cpio.c) and, if QEMU carries one,
+ * fw_cfg's opt/axolotl/extra.cpio over it (fwcfg.c), served to vfs by the
  * protocol of lib/sys/include/proto/fs.h. Names and records come and go by
  * grants; file data is copied straight between ramfs's chunks and the
  * user's buffer that vfs granted.
@@ -17,6 +18,7 @@
 #include <sys/server.h>
 
 #include "fs.h"
+#include "fwcfg.h"
 
 #define ARCHIVE_NAME "root.cpio"
 #define BYTE_LIMIT (64ULL << 20) /* until rs's table can say */
@@ -386,6 +388,7 @@ int main(void)
 		ax_printf("ramfs: %s: entry %s failed (%d); the files before it are in place\n", ARCHIVE_NAME,
 			  bad ? bad : "?", r);
 	}
+	ramfs_load_extra(fs); /* qemu-run --add and --cmd: files for this boot only */
 	ax_printf("ramfs: up at endpoint %d: %u files, %u KiB\n", ax_self, (unsigned)fs->inodes_used,
 		  (unsigned)(fs->bytes_used >> 10));
 	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), 0);

@@ -21,16 +21,23 @@ def ovmf_path():
     raise SystemExit("qemu: no OVMF firmware found (install the ovmf package)")
 
 
-def _machine(machine, mem, interactive):
-    """What every run shares: the machine, its memory and devices, the console on stdio."""
-    cmd = ["qemu-system-x86_64", "-M", machine, "-m", str(mem), "-no-reboot",
+# The emulator; AXOLOTL_QEMU replaces it (tests/harness/test_qemu_run.py runs a stand-in).
+QEMU = os.environ.get("AXOLOTL_QEMU", "qemu-system-x86_64")
+
+
+def _machine(machine, mem, interactive, serials=None):
+    """What every run shares: the machine, its memory and devices, the console on stdio
+    (or the serial ports on the character devices serials names: ["file:LOG", "stdio"])."""
+    cmd = [QEMU, "-M", machine, "-m", str(mem), "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if serials:
+        return cmd + ["-display", "none", "-monitor", "none"] + sum([["-serial", s] for s in serials], [])
     return cmd + (["-nographic"] if interactive else ["-display", "none", "-serial", "stdio", "-monitor", "none"])
 
 
-def command(iso, machine="q35", mem=128, uefi=False, extra="", interactive=False):
-    """The QEMU command line for booting iso; console on stdio."""
-    cmd = _machine(machine, mem, interactive) + ["-cdrom", iso]
+def command(iso, machine="q35", mem=128, uefi=False, extra="", interactive=False, serials=None):
+    """The QEMU command line for booting iso; console on stdio (or as serials says)."""
+    cmd = _machine(machine, mem, interactive, serials) + ["-cdrom", iso]
     if uefi:
         cmd += ["-bios", ovmf_path()]
     return cmd + shlex.split(extra)

@@ -203,6 +203,47 @@ static int lists_exactly(uint64_t dir, uint64_t len, const char *const *want)
 
 static void check(const char *name, int ok, const char *what) { test_result(name, ok, what); }
 
+/* Whether file ino holds exactly the bytes want (len of them). */
+static int holds(uint64_t ino, const void *want, size_t len)
+{
+	memset(data, 0xaa, sizeof(data));
+	return ino && rd(ino, 0, sizeof(data)) == (int64_t)len && memcmp(data, want, len) == 0;
+}
+
+/*
+ * The extra archive from fw_cfg (tests/ramfs/extra.spec), when QEMU has one
+ * (suite ramfs_extra, tests/ramfs/expected-extra.txt): unpacked over the
+ * root archive. Without one (suite ramfs), the root is as built.
+ */
+static void check_extra(uint64_t dataino)
+{
+	static const char replaced[] = "replaced by fw_cfg's extra.cpio\n", added[] = "added by fw_cfg\n";
+	uint64_t extra = ino_of(dataino, "extra"), deep, ino;
+	struct fs_node_reply n;
+
+	if (!extra) {
+		check("ramfs_no_extra_archive_root_as_built",
+		      holds(ino_of(dataino, "replace-me.txt"), "from the root archive\n", 22), "data/replace-me.txt changed");
+		return;
+	}
+	check("ramfs_extra_replaces_a_file", holds(ino_of(dataino, "replace-me.txt"), replaced, sizeof(replaced) - 1),
+	      "data/replace-me.txt is not the extra archive's");
+	deep = ino_of(extra, "deep");
+	check("ramfs_extra_makes_missing_folders",
+	      deep && stat_call(deep, G_STAT, 0) == 0 && st.mode == (FS_S_IFDIR | 0755), "no data/extra/deep folder");
+	ino = deep ? ino_of(deep, "added.txt") : 0;
+	check("ramfs_extra_new_file", holds(ino, added, sizeof(added) - 1), "data/extra/deep/added.txt wrong");
+	check("ramfs_extra_keeps_mode", ino && stat_call(ino, G_STAT, 0) == 0 && st.mode == (FS_S_IFREG | 0755),
+	      "added.txt is not 0755");
+	check("ramfs_extra_big_file_intact", holds(ino_of(extra, "big.txt"), big, BIG_SIZE), "data/extra/big.txt wrong");
+	ino = lookup(extra, "link", &n) == 0 && n.mode == (FS_S_IFLNK | 0777) ? n.ino : 0;
+	memset(data, 0, 64);
+	check("ramfs_extra_symlink", ino && io(FS_READLINK, ino, 0, 64, G_DATA, 0, 0) == 17 &&
+					     memcmp(data, "../replace-me.txt", 17) == 0, "data/extra/link wrong");
+	check("ramfs_extra_device_node", lookup(extra, "null", &n) == 0 && n.mode == (FS_S_IFCHR | 0666) &&
+						 n.rdev_major == 1 && n.rdev_minor == 3, "data/extra/null wrong");
+}
+
 int main(void)
 {
 	struct fs_node_reply root, n, n2;
@@ -301,6 +342,7 @@ int main(void)
 	check("ramfs_nested_folders_from_archive", r == (int64_t)sizeof(NOTE) - 1 && memcmp(data, NOTE, r) == 0,
 	      "data/sub/deep/note.txt missing or wrong");
 	test_eq("ramfs_read_directory_eisdir", rd(etc, 0, 10), -EISDIR);
+	check_extra(dataino);
 
 	/* ---- Directory listings ---- */
 	check("ramfs_getdents_lists_etc", lists_exactly(etc, 4096, (const char *const[]){"motd", "hostname", 0}),
