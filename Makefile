@@ -205,8 +205,7 @@ $(1): $(2) $(3)
 endef
 
 $(eval $(call archive,system-services.cpio,release/images/services.list))
-$(eval $(call archive,system-programs.cpio,release/images/programs.list))
-$(eval $(call image,$(ISO),release/images/default.list,$(B)/bin/system-services.cpio $(B)/bin/system-programs.cpio))
+$(eval $(call image,$(ISO),release/images/default.list,$(B)/bin/system-services.cpio $(B)/bin/root.cpio))
 $(eval $(call image,$(TEST_ISO),tests/system/image.list))
 $(eval $(call image,$(SERVERS_ISO),tests/servers/image.list))
 $(eval $(call archive,pm-programs.cpio,tests/pm/programs.list))

@@ -681,6 +681,28 @@ static int64_t drop_ctty(const struct ioctl_req *q)
 	return 0;
 }
 
+/* vfs: the leader of session sid ended. Its terminal is free again; the foreground group hears SIGHUP. */
+static int64_t do_session_end(const ax_message *m, ax_message *r)
+{
+	int32_t sid = (int32_t)m->u64[0];
+
+	(void)r;
+	if (m->u64[0] >> 31 || sid <= 0)
+		return -AX_EINVAL;
+	for (unsigned i = 0; i < NR_TERMS; i++) {
+		struct term *t = &terms[i];
+
+		if (!t->present || t->sid != sid)
+			continue;
+		if (t->pgrp > 0) {
+			queue_signal(t->pgrp, SIGHUP);
+			queue_signal(t->pgrp, SIGCONT);
+		}
+		make_controlling(t, 0, 0);
+	}
+	return 0;
+}
+
 static int64_t flush(const struct ioctl_req *q)
 {
 	if (q->value > 2)
@@ -792,7 +814,7 @@ static const struct ax_call calls[] = {
 	{DEV_OPEN, do_open},     {DEV_CLOSE, do_close},   {DEV_READ, do_read},
 	{DEV_WRITE, do_write},   {DEV_IOCTL, do_ioctl},   {DEV_SIZE, do_size},
 	{DEV_CANCEL, do_cancel}, {DEV_SELECT, do_select}, {DEV_STATUS, do_status},
-	{PM_SIGNAL_PULL, do_signal_pull},
+	{DEV_SESSION_END, do_session_end}, {PM_SIGNAL_PULL, do_signal_pull},
 };
 
 static void init_terms(void)

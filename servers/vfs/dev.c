@@ -185,6 +185,15 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 	return m.i64[0];
 }
 
+/* The leader of session sid ended: the terminal driver gives up the terminal it controlled. */
+void dev_session_end(int sid)
+{
+	ax_message m = {.type = DEV_SESSION_END, .u64 = {(uint64_t)(uint32_t)sid}};
+
+	if (ttydrv != AX_NONE)
+		ax_sendrec(ttydrv, &m);
+}
+
 /* The waiting call of p is given up (a signal, or p's end): take the request back. */
 void dev_cancel(struct vproc *p)
 {

@@ -1877,6 +1877,8 @@ static int64_t do_vfs_exit(const ax_message *m, ax_message *r)
 		if (p->blocked && p->wait == W_DEV)
 			dev_cancel(p);
 		p->blocked = false;
+		if (p->pid > 0 && p->pid == p->sid)
+			dev_session_end(p->sid);
 		free_proc(p);
 		run_queue(); /* its pipes' other ends may now see an end of file */
 	}

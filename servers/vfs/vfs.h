@@ -115,6 +115,7 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg);
 int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify);
 void dev_cancel(struct vproc *p);
+void dev_session_end(int sid);
 void dev_events(endpoint_t driver);
 void dev_init(void);
 #define WOULD_WAIT (-6000)       /* a handler's answer: the call waits (p->wait says for what) */

@@ -59,6 +59,8 @@ enum {
 	DEV_CANCEL,       /* u64[0]=minor u64[1]=id -> bytes already done (> 0), or -EINTR; the id is then gone */
 	DEV_SELECT,       /* u64[0]=minor u64[1]=events (DEV_POLL*) u64[2]=DEV_SELECT_NOTIFY or 0 -> events ready now */
 	DEV_STATUS,       /* -> u64[0]=DEV_EV_* ... (one event; ask again until DEV_EV_NONE) */
+	DEV_SESSION_END,  /* u64[0]=sid: the session's leader ended (terminals: the one it controls is
+			     given up, its foreground group hung up, as Linux does) -> 0 */
 };
 
 #define DEV_IO_MAX (1u << 20) /* bytes per read or write request */
