@@ -244,6 +244,11 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	signal_exec(p);
 	vfs_exec(p);
 	vfork_release(p); /* a vfork parent goes on once its child has its own image */
+	{
+		const char *last = st.bytes + st.at[st.argc - 1];
+
+		info_exec(p, path, st.bytes + st.at[0], (size_t)(last + strlen(last) + 1 - (st.bytes + st.at[0])));
+	}
 	return 0; /* the reply resumes the process at its new entry point, rax = 0 */
 }
 
