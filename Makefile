@@ -60,7 +60,7 @@ $(LIBSYS): $(LIBSYS_OBJ)
 MUSL_CC := musl-gcc
 MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
-LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c kernel/format.c
+LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c kernel/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
 
 $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
@@ -252,6 +252,7 @@ UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kern
 UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c
+UNIT_KERNEL += servers/procfs/text.c lib/sys/mounts.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h servers/*/*.h drivers/*/*.h lib/sys/include/*/*.h)
 	@mkdir -p $(@D)

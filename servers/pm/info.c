@@ -110,6 +110,14 @@ void info_created(const struct mproc *p, const struct mproc *parent, const char 
  * component, cut at 15 bytes as Linux's is; its cmdline the arguments,
  * cut at PM_CMDLINE_MAX bytes.
  */
+/* The wall clock moved (or was read at start): wall-clock time = monotonic + offset_ns. */
+void info_clock(int64_t offset_ns)
+{
+	seq_write_begin(&table.header.seq);
+	table.header.realtime_offset_ns = offset_ns;
+	seq_write_end(&table.header.seq);
+}
+
 void info_exec(const struct mproc *p, const char *path, const char *args, size_t args_len)
 {
 	struct pm_proc_info *e = &table.entries[p - procs];

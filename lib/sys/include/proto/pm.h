@@ -63,6 +63,7 @@ struct pm_info_header {
 	int32_t last_pid;    /* the pid handed out last (/proc/loadavg's last field) */
 	uint32_t reserved;
 	uint64_t forks;      /* processes created since boot (/proc/stat's "processes") */
+	int64_t realtime_offset_ns; /* wall-clock time = monotonic time + this (pm's clock) */
 };
 
 /* Process states, as Linux's /proc/<pid>/stat letters. */
@@ -94,7 +95,7 @@ struct pm_proc_info {
 	char cmdline[PM_CMDLINE_MAX];
 };
 
-_Static_assert(sizeof(struct pm_info_header) == 32, "pm_info_header layout");
+_Static_assert(sizeof(struct pm_info_header) == 40, "pm_info_header layout");
 _Static_assert(sizeof(struct pm_proc_info) == 392, "pm_proc_info layout");
 
 #endif

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include <proto/info.h>
+#include "../proto/info.h"
 
 /* One mounted file system, as /proc/mounts names it. */
 struct info_mount {
