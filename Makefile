@@ -102,7 +102,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef
 PROGRAM_DIRS := $(call program_dirs,$(wildcard servers/*/ drivers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ \
-	tests/bench/*/ tests/rs/*/ tests/ramfs/*/ tests/vfs/*/ tests/tty/*/))
+	tests/bench/*/ tests/rs/*/ tests/ramfs/*/ tests/vfs/*/ tests/tty/*/ tests/procfs/*/))
 MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
 $(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
 $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
@@ -224,6 +224,9 @@ $(eval $(call image,$(B)/ramfs.iso,tests/ramfs/image.list,$(B)/bin/ramfs-root.cp
 $(eval $(call archive,vfs-root.cpio,tests/vfs/programs.list,--chardev dev/null=1:3 --chardev dev/zero=1:5))
 $(eval $(call image,$(B)/vfs.iso,tests/vfs/image.list,$(B)/bin/vfs-root.cpio))
 $(eval $(call image,$(B)/tty.iso,tests/tty/image.list))
+$(eval $(call archive,procfs-services.cpio,tests/procfs/services.list))
+$(eval $(call archive,procfs-programs.cpio,tests/procfs/programs.list))
+$(eval $(call image,$(B)/procfs.iso,tests/procfs/image.list,$(B)/bin/procfs-services.cpio $(B)/bin/procfs-programs.cpio))
 
 # ---- the Linux reference for make bench ---------------------------------------
 
@@ -274,7 +277,7 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso $(B)/tty.iso
+test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso
 	AXOLOTL_ISO=$(ISO) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
@@ -284,6 +287,7 @@ test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(
 		--suite "ramfs:--iso $(B)/ramfs.iso --expected tests/ramfs/expected.txt" \
 		--suite "vfs:--iso $(B)/vfs.iso --expected tests/vfs/expected.txt" \
 		--suite "tty:--iso $(B)/tty.iso --expected tests/tty/expected.txt --typing" \
+		--suite "procfs:--iso $(B)/procfs.iso --expected tests/procfs/expected.txt" \
 		--suite "busybox:--iso $(BUSYBOX_ISO) --expected tests/busybox/expected.txt" \
 		--suite "busybox_output_on_console:--iso $(BUSYBOX_ISO) --expect-line '^busybox echo: hello from Debian.s BusyBox' \
 			--expect-line '^busybox sh: hello from ash' --expect-line '^997 998 999$$' --expect-line '^Axolotl x86_64$$' \

@@ -570,7 +570,7 @@ static int do_meminfo(struct proc *c, ax_message *m)
 {
 	(void)c;
 	m->u64[0] = kframes.nfree;
-	m->u64[1] = kframes.nframes;
+	m->u64[1] = kframes.nram;
 	m->u64[2] = PAGE_SIZE;
 	return 0;
 }
