@@ -124,7 +124,10 @@ void text_meminfo(struct text *t, uint64_t total, uint64_t free)
 	kb_line(t, "AnonPages:", total - free);
 	kb_line(t, "Mapped:", 0);
 	kb_line(t, "Shmem:", 0);
+	kb_line(t, "KReclaimable:", 0);
 	kb_line(t, "Slab:", 0);
+	kb_line(t, "SReclaimable:", 0); /* free(1) wants Cached, MemAvailable and this one */
+	kb_line(t, "SUnreclaim:", 0);
 }
 
 /* "SECONDS.HH IDLE.HH": hundredths, truncated as Linux's are. */
