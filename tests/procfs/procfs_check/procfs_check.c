@@ -549,6 +549,19 @@ static void mount_table(void)
 	r = slurp(ino_of(root, "mounts"));
 	test_result("procfs_mounts_follow_changes",
 		    r > 0 && strstr(data, "\n/dev/a\\040b /mnt ext2 ro 0 0\n") != 0, data);
+	/* A writer caught in the middle (odd counter) and never finishing: procfs retries, then gives up. */
+	mounts.seq++;
+	{
+		uint64_t t0 = now_ms();
+
+		r = slurp(ino_of(root, "mounts"));
+		snprintf(why, sizeof(why), "status %ld after %lu ms", (long)r, (unsigned long)(now_ms() - t0));
+		test_result("procfs_mounts_torn_table_retried_then_eagain", r == -EAGAIN && now_ms() - t0 >= 40, why);
+	}
+	mounts.seq++;
+	test_result("procfs_mounts_whole_again_after_the_writer", slurp(ino_of(root, "mounts")) > 0 &&
+								       strstr(data, "/dev/a\\040b") != 0,
+		    data);
 	saved = grants[G_MOUNTS];
 	grants[G_MOUNTS].flags = 0; /* a table vfs no longer grants: an error, not garbage */
 	test_result("procfs_mounts_unreadable_table_error", slurp(ino_of(root, "mounts")) < 0, data);
