@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <proto/ds.h>
 #include <proto/info.h>
 #include <sys/info.h>
 #include <sys/seqlock.h>
@@ -74,11 +75,50 @@ static int read_record(endpoint_t granter, uint32_t grant, uint64_t offset, void
 	return -EAGAIN;
 }
 
+/* One ds request about our own label: its status; the reply in *rp. */
+static int ds_call(int type, const char *label, const void *value, size_t len, struct ds_reply *rp)
+{
+	ax_message m = {.type = type};
+	struct ds_request *rq = (struct ds_request *)(void *)m.bytes;
+
+	strcpy(rq->label, label);
+	rq->endpoint = ax_self;
+	rq->len = (int64_t)len;
+	if (len)
+		memcpy(rq->value, value, len);
+	if (ds == AX_NONE || ax_sendrec(ds, &m) < 0)
+		return -EIO;
+	memcpy(rp, m.bytes, sizeof(*rp));
+	return (int)m.i64[0];
+}
+
+/*
+ * The load average outlives a restart of procfs: it is kept in ds
+ * (DS_LOADAVG_KEY under our label "procfs", the three averages, 24 bytes)
+ * after every sample, and taken back when rs restarts us.
+ */
+#define DS_LOADAVG_KEY "loadavg"
+_Static_assert(sizeof(struct loadavg) == DS_VALUE_MAX, "the load average fills a ds value");
+
+static void save_load(void)
+{
+	struct ds_reply rp;
+
+	ds_call(DS_STORE, DS_LOADAVG_KEY, &load, sizeof(load), &rp);
+}
+
 void src_init(void)
 {
+	struct ds_reply rp;
+
 	pm = ax_boot_endpoint("pm");
 	rs = ax_boot_endpoint("rs");
 	ds = ax_boot_endpoint("ds");
+	if (ds_call(DS_PUBLISH, "procfs", 0, 0, &rp) < 0)
+		ax_printf("procfs: cannot publish in ds: the load average will not outlive a restart\n");
+	else if (ax_restarts() && ds_call(DS_RETRIEVE, DS_LOADAVG_KEY, 0, 0, &rp) == 0 &&
+		 rp.endpoint == (int64_t)sizeof(load))
+		memcpy(&load, rp.value, sizeof(load));
 	ax_clock(&last_sample_ns);
 	arm_sampler();
 }
@@ -292,6 +332,7 @@ static void take_due_samples(void)
 	for (unsigned i = 0; i < due && i < 1000; i++)
 		load_sample(&load, running);
 	last_sample_ns += (uint64_t)due * LOAD_PERIOD_NS;
+	save_load();
 }
 
 const struct loadavg *src_loadavg(void)

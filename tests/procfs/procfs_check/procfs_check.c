@@ -482,6 +482,22 @@ static void load_and_stat(void)
 	test_eq("procfs_loadavg_total_counts_processes", total, 5);
 	/* The spinner ran for 8 s: a sample 5 s in saw it runnable. */
 	test_result("procfs_loadavg_rose_with_a_runnable_process", a1 > 0 && a1 < 2, why);
+	{
+		ax_message m = {.type = DS_FETCH};
+		struct ds_request *rq = (struct ds_request *)(void *)m.bytes;
+		uint64_t avg[3] = {0, 0, 0};
+
+		strcpy(rq->label, "procfs");
+		strcpy((char *)rq->value, "loadavg");
+		if (ax_sendrec(dsep, &m) == 0 && m.i64[0] == 0 && m.i64[1] == 24)
+			memcpy(avg, ((struct ds_reply *)(void *)m.bytes)->value, sizeof(avg));
+		snprintf(why, sizeof(why), "ds holds %lu %lu %lu, /proc/loadavg says %.2f", (unsigned long)avg[0],
+			 (unsigned long)avg[1], (unsigned long)avg[2], a1);
+		test_result("procfs_loadavg_kept_in_ds_for_a_restart", avg[0] > 0 && avg[1] > 0 && avg[2] > 0 &&
+								      (double)avg[0] / 2048 < a1 + 0.2 &&
+								      (double)avg[0] / 2048 > a1 - 0.2,
+			    why);
+	}
 
 	r = slurp(ino_of(root, "stat"));
 	{
