@@ -214,7 +214,10 @@ $(eval $(call image,$(RS_ISO),tests/rs/image.list,$(B)/bin/rs-services.cpio))
 $(eval $(call image,$(BENCH_ISO),tests/bench/image.list))
 $(eval $(call archive,posixbench-programs.cpio,tests/posixbench/programs.list))
 $(eval $(call image,$(POSIXBENCH_ISO),tests/posixbench/image.list,$(B)/bin/posixbench-programs.cpio))
-$(eval $(call archive,posix-programs.cpio,tests/posix/programs.list))
+# The device nodes of a POSIX test image's root (numbers as Linux's: docs/tty.md, proto/dev.h).
+DEV_NODES := --chardev dev/console=5:1 --chardev dev/tty=5:0 --chardev dev/ttyS0=4:64 --chardev dev/ttyS1=4:65 \
+	--chardev dev/null=1:3 --chardev dev/zero=1:5 --chardev dev/full=1:7 --chardev dev/random=1:8 --chardev dev/urandom=1:9
+$(eval $(call archive,posix-programs.cpio,tests/posix/programs.list,$(DEV_NODES)))
 $(eval $(call image,$(POSIX_ISO),tests/posix/image.list,$(B)/bin/posix-programs.cpio))
 $(eval $(call archive,busybox-programs.cpio,tests/busybox/programs.list))
 $(B)/bin/busybox-programs.cpio: $(B)/bin/busybox

@@ -33,6 +33,16 @@ static int grant_copy(const ax_message *m, uint64_t off, void *buf, uint64_t len
 							    (uint64_t)dir}});
 }
 
+/* The minor a request names: vfs gives the major too (DEV_MKMINOR), other clients may not. */
+static uint64_t minor_of(const ax_message *m)
+{
+	uint64_t u = m->u64[0];
+
+	if (DEV_MAJOR_OF(u) == MEM_MAJOR)
+		u &= ~(uint64_t)(0xfffULL << 20);
+	return u;
+}
+
 static bool is_char(uint64_t minor)
 {
 	return minor == MEM_MINOR_NULL || minor == MEM_MINOR_ZERO || minor == MEM_MINOR_FULL ||
@@ -46,7 +56,7 @@ static bool known(uint64_t minor) { return is_char(minor) || is_ramdisk(minor); 
 /* The fields every read and write shares: the length bound and the flags. */
 static int64_t check_io(const ax_message *m)
 {
-	if (!known(m->u64[0]))
+	if (!known(minor_of(m)))
 		return -ENXIO;
 	if (m->u64[2] > DEV_IO_MAX || (m->u64[5] & ~(uint64_t)DEV_NONBLOCK))
 		return -AX_EINVAL;
@@ -115,7 +125,7 @@ static int64_t do_read(const ax_message *m, ax_message *r)
 	(void)r;
 	if (rc < 0)
 		return rc;
-	switch (m->u64[0]) {
+	switch (minor_of(m)) {
 	case MEM_MINOR_NULL: return 0; /* end of file, always */
 	case MEM_MINOR_ZERO:
 	case MEM_MINOR_FULL: return produce(m, 0, m->u64[2], zeros);
@@ -132,7 +142,7 @@ static int64_t do_write(const ax_message *m, ax_message *r)
 	(void)r;
 	if (rc < 0)
 		return rc;
-	switch (m->u64[0]) {
+	switch (minor_of(m)) {
 	case MEM_MINOR_FULL: return m->u64[2] ? -ENOSPC : 0;
 	case MEM_MINOR_NULL:
 	case MEM_MINOR_ZERO:
@@ -145,15 +155,15 @@ static int64_t do_write(const ax_message *m, ax_message *r)
 static int64_t do_open(const ax_message *m, ax_message *r)
 {
 	(void)r;
-	return known(m->u64[0]) ? 0 : -ENXIO;
+	return known(minor_of(m)) ? 0 : -ENXIO;
 }
 
 static int64_t do_size(const ax_message *m, ax_message *r)
 {
 	(void)r;
-	if (!known(m->u64[0]))
+	if (!known(minor_of(m)))
 		return -ENXIO;
-	return is_ramdisk(m->u64[0]) ? (int64_t)RAMDISK_BYTES : -ENOTTY;
+	return is_ramdisk(minor_of(m)) ? (int64_t)RAMDISK_BYTES : -ENOTTY;
 }
 
 static int64_t do_ioctl(const ax_message *m, ax_message *r)
@@ -161,9 +171,9 @@ static int64_t do_ioctl(const ax_message *m, ax_message *r)
 	uint64_t size = RAMDISK_BYTES;
 
 	(void)r;
-	if (!known(m->u64[0]))
+	if (!known(minor_of(m)))
 		return -ENXIO;
-	if (!is_ramdisk(m->u64[0]) || m->u64[1] != BLKGETSIZE64)
+	if (!is_ramdisk(minor_of(m)) || m->u64[1] != BLKGETSIZE64)
 		return -ENOTTY;
 	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {m->u64[3], m->u64[2], 0, (uint64_t)&size, sizeof(size),
 							    AX_COPY_TO}}) < 0 ? -AX_EFAULT : 0;

@@ -457,12 +457,12 @@ static int64_t do_io(const ax_message *m, ax_message *r, bool write)
 
 	if (!t)
 		return -ENXIO;
-	if (req.len > DEV_IO_MAX || flags & ~(uint32_t)DEV_NONBLOCK || req.grant > 0xffffffffULL ||
+	if (req.len > DEV_IO_MAX || flags & ~(uint32_t)(DEV_NONBLOCK | DEV_NOSTOP) || req.grant > 0xffffffffULL ||
 	    find_pending(m->source, id))
 		return -AX_EINVAL;
 	if (!write && in_background(t, sid, pgrp))
 		return background(r, SIGTTIN);
-	if (write && in_background(t, sid, pgrp) && (t->line.tio.c_lflag & TOSTOP))
+	if (write && !(flags & DEV_NOSTOP) && in_background(t, sid, pgrp) && (t->line.tio.c_lflag & TOSTOP))
 		return background(r, SIGTTOU);
 	req.started_ns = now_ns();
 	rc = write ? try_write(&req) : try_read(&req, false);
@@ -764,9 +764,9 @@ static int64_t do_ioctl(const ax_message *m, ax_message *r)
 
 	if (!(q.t = lookup(m->u64[0], q.sid)))
 		return -ENXIO;
-	if (q.cmd >> 32 || (q.grant > 0xffffffffULL) || m->u64[6] >> 32)
+	if (q.cmd >> 32 || (q.grant > 0xffffffffULL) || m->u64[6] >> 32 & ~(uint64_t)DEV_IOCTL_NOSTOP)
 		return -AX_EINVAL;
-	if (changes_terminal(q.cmd) && in_background(q.t, q.sid, q.pgrp))
+	if (!(m->u64[6] >> 32 & DEV_IOCTL_NOSTOP) && changes_terminal(q.cmd) && in_background(q.t, q.sid, q.pgrp))
 		return background(r, SIGTTOU);
 	return ioctl(&q);
 }

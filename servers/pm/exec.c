@@ -1,12 +1,16 @@
 /*
- * execve of a static ELF64 program. Everything that can fail for the caller
- * to hear of is checked before its old image goes. Until vfs exists the
- * programs come from the boot image's program archive (a cpio data module
- * given to pm): find_program is the one place that changes when execve
- * reads executables through vfs.
+ * execve of a static ELF64 program or a `#!` script. Everything that can
+ * fail for the caller to hear of is checked before its old image goes.
+ * With vfs in the image, the program is a file that vfs opens as the
+ * caller would (its cwd, root and ids; execute permission): pm reads its
+ * first page (the ELF and program headers, or the `#!` line), and each
+ * segment goes straight from the file server into the new image
+ * (VFS_EXEC_READ). Without vfs (pm's and the POSIX suite's test images),
+ * programs come from the boot image's program archive, a cpio data module.
  */
 #include <string.h>
 
+#include <proto/vfs.h>
 #include <proto/vm.h>
 #include <sys/random.h>
 
@@ -34,18 +38,82 @@ void exec_init(void)
 	}
 }
 
-/* The executable at path: its bytes, or a negative errno. */
-static int find_program(const char *path, const uint8_t **image, size_t *size)
+#define ELOOP 40
+#define HEAD_MAX 4096 /* the bytes of a program pm reads itself: headers, or the #! line */
+
+/* An executable being loaded: an open file in vfs (handle >= 0), or bytes in the archive. */
+struct program {
+	int handle;
+	const uint8_t *image; /* the archive's copy, or `head` */
+	size_t size;          /* the file's size */
+	uint8_t head[HEAD_MAX];
+	size_t head_len;
+	uint32_t mode, uid, gid; /* the file's (set-user-id and set-group-id programs) */
+};
+
+static void close_program(struct program *pg)
+{
+	if (pg->handle >= 0) {
+		ax_message m = {.type = VFS_EXEC_CLOSE, .u64 = {(uint64_t)pg->handle}};
+
+		ax_sendrec(vfs, &m);
+		pg->handle = -1;
+	}
+}
+
+/* Read len bytes at off of the program into process `to` at va: 0 or -errno. */
+static int read_program(const struct program *pg, uint64_t off, uint64_t len, endpoint_t to, uint64_t va)
+{
+	while (len) {
+		uint64_t n = len < (1u << 24) ? len : (1u << 24);
+		ax_message m = {.type = VFS_EXEC_READ, .u64 = {(uint64_t)pg->handle, off, n, (uint64_t)(int64_t)to, va}};
+
+		if (ax_sendrec(vfs, &m) < 0)
+			return -AX_EIO;
+		if (m.i64[0] <= 0)
+			return m.i64[0] < 0 ? (int)m.i64[0] : -AX_EIO; /* the file shrank */
+		off += (uint64_t)m.i64[0], va += (uint64_t)m.i64[0], len -= (uint64_t)m.i64[0];
+	}
+	return 0;
+}
+
+/* Open the executable at path (in p's memory at path_va, or pm's own copy for an interpreter). */
+static int open_program(struct mproc *p, const char *path, uint64_t path_va, struct program *pg)
 {
 	unsigned mode;
 	int r;
 
+	pg->handle = -1;
+	if (vfs != AX_NONE) {
+		ax_message m = {.type = VFS_EXEC_OPEN, .u64 = {(uint64_t)(int64_t)p->ep, path_va, 0}};
+
+		if (!path_va) { /* an interpreter's path: in pm's own memory */
+			m.u64[1] = (uint64_t)path;
+			m.u64[2] = 1;
+		}
+		if (ax_sendrec(vfs, &m) < 0)
+			return -AX_EIO;
+		if (m.i64[0] < 0)
+			return (int)m.i64[0];
+		pg->handle = (int)m.i64[0];
+		pg->size = m.u64[1];
+		pg->mode = (uint32_t)m.u64[2];
+		pg->uid = (uint32_t)m.u64[3], pg->gid = (uint32_t)(m.u64[3] >> 32);
+		pg->head_len = pg->size < HEAD_MAX ? pg->size : HEAD_MAX;
+		if ((r = read_program(pg, 0, pg->head_len, ax_self, (uint64_t)pg->head)) < 0) {
+			close_program(pg);
+			return r;
+		}
+		pg->image = pg->head;
+		return 0;
+	}
 	if (!programs)
 		return -ENOENT;
-	if ((r = cpio_find(programs, programs_size, path, image, size, &mode)) < 0)
+	if ((r = cpio_find(programs, programs_size, path, &pg->image, &pg->size, &mode)) < 0)
 		return r == -22 ? -AX_EIO : r;
 	if ((mode & 0170000) != 0100000 || !(mode & 0111))
 		return -EACCES;
+	pg->head_len = pg->size;
 	return 0;
 }
 
@@ -107,7 +175,7 @@ static int copy_vector(endpoint_t ep, uint64_t vec, struct strings *st, int *cou
 
 struct loading {
 	endpoint_t ep;
-	const uint8_t *image;
+	const struct program *pg;
 	uint64_t brk;
 	int error;
 };
@@ -133,7 +201,9 @@ static int load_segment(void *ctx, const struct elf_segment *seg)
 	int64_t r = vm_call(VM_REGION, (uint64_t)ld->ep, start, end - start, prot | VM_PROT_WRITE, 0);
 
 	if (r == 0 && seg->filesz)
-		r = user_copy(ld->ep, seg->vaddr, (void *)(ld->image + seg->offset), seg->filesz, AX_COPY_TO);
+		r = ld->pg->handle >= 0 ? read_program(ld->pg, seg->offset, seg->filesz, ld->ep, seg->vaddr)
+					: user_copy(ld->ep, seg->vaddr, (void *)(ld->pg->image + seg->offset), seg->filesz,
+						    AX_COPY_TO);
 	if (r == 0 && !seg->writable)
 		r = vm_call(VM_PROTECT, (uint64_t)ld->ep, start, end - start, prot, 0);
 	return (int)r;
@@ -179,56 +249,153 @@ static uint64_t build_stack(endpoint_t ep, const struct strings *st, const uint8
 	return sp;
 }
 
+/* The headers elf_load reads must be in the part pm has read. */
+static bool headers_read(const struct program *pg)
+{
+	const struct elf64_ehdr *eh = (const void *)pg->image;
+
+	if (pg->head_len < sizeof(*eh))
+		return false;
+	return eh->phoff <= pg->head_len && (uint64_t)eh->phnum * sizeof(struct elf64_phdr) <= pg->head_len - eh->phoff;
+}
+
+/*
+ * A `#!` script: the interpreter's path and its one optional argument, cut
+ * out of the first line (Linux's rules: blanks around them, the argument is
+ * the rest of the line). 0, or -ENOEXEC when the line has no end or no path.
+ */
+static int parse_shebang(const struct program *pg, char *interp, size_t isize, char *arg, size_t asize)
+{
+	const char *line = (const char *)pg->image + 2, *end = memchr(line, '\n', pg->head_len - 2), *a, *b;
+
+	if (!end)
+		end = line + (pg->head_len - 2); /* a file that is all one line */
+	for (a = line; a < end && (*a == ' ' || *a == '\t'); a++)
+		;
+	for (b = a; b < end && *b != ' ' && *b != '\t' && *b; b++)
+		;
+	if (a == b || (size_t)(b - a) >= isize)
+		return -ENOEXEC;
+	memcpy(interp, a, (size_t)(b - a));
+	interp[b - a] = 0;
+	for (a = b; a < end && (*a == ' ' || *a == '\t'); a++)
+		;
+	for (b = end; b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'); b--)
+		;
+	if ((size_t)(b - a) >= asize)
+		return -ENOEXEC;
+	memcpy(arg, a, (size_t)(b - a));
+	arg[b - a] = 0;
+	return 0;
+}
+
+/* Put the interpreter's words before argv[1..] in place of argv[0]: interp [arg] script. */
+static int script_argv(struct strings *st, const char *interp, const char *arg, const char *script)
+{
+	const char *words[3] = {interp, arg[0] ? arg : 0, script};
+	uint32_t at[3];
+	int k = 0;
+
+	for (int i = 0; i < 3; i++) {
+		size_t n;
+
+		if (!words[i])
+			continue;
+		n = strlen(words[i]) + 1;
+		if (st->used + n > sizeof(st->bytes))
+			return -E2BIG;
+		memcpy(st->bytes + st->used, words[i], n);
+		at[k++] = (uint32_t)st->used;
+		st->used += n;
+	}
+	if (st->argc + st->envc + k - 1 > ARG_MAX_COUNT)
+		return -E2BIG;
+	/* argv[0] goes; k words come first */
+	memmove(&st->at[k], &st->at[1], (size_t)(st->argc - 1 + st->envc) * sizeof(st->at[0]));
+	memcpy(st->at, at, (size_t)k * sizeof(at[0]));
+	st->argc += k - 1;
+	return 0;
+}
+
 int64_t do_execve(struct mproc *p, const ax_message *m)
 {
 	static struct strings st;
-	char path[256];
-	const uint8_t *image;
-	size_t size;
+	static struct program pg;
+	static char path[256], interp[256], arg[256];
 	uint64_t entry, sp, stack;
 	struct ax_regs regs = {0};
 	struct loading ld;
+	bool script = false;
 	int r;
 
 	if ((r = user_string(p->ep, m->u64[0], path, sizeof(path))) < 0)
 		return r;
-	if ((r = find_program(path, &image, &size)) < 0)
+	if ((r = open_program(p, path, m->u64[0], &pg)) < 0)
 		return r;
+	if (pg.head_len >= 2 && pg.image[0] == '#' && pg.image[1] == '!') {
+		r = parse_shebang(&pg, interp, sizeof(interp), arg, sizeof(arg));
+		close_program(&pg);
+		if (r < 0)
+			return r;
+		if ((r = open_program(p, interp, 0, &pg)) < 0)
+			return r == -ENOENT ? -ENOENT : r;
+		if (pg.head_len >= 2 && pg.image[0] == '#' && pg.image[1] == '!') {
+			close_program(&pg);
+			return -ELOOP; /* one level of interpreter, no more */
+		}
+		script = true;
+	}
 	/* Everything that can fail for the caller to hear of, before its image goes. */
-	ld = (struct loading){p->ep, image, 0, 0};
-	if (elf_load(image, size, AX_STACK_TOP - stack_limit(p), measure_segment, &ld, &entry) < 0)
+	ld = (struct loading){p->ep, &pg, 0, 0};
+	if (!headers_read(&pg) ||
+	    elf_load(pg.image, pg.size, AX_STACK_TOP - stack_limit(p), measure_segment, &ld, &entry) < 0) {
+		close_program(&pg);
 		return -ENOEXEC;
+	}
 	st.used = 0, st.argc = st.envc = 0;
-	if ((r = copy_vector(p->ep, m->u64[1], &st, &st.argc)) < 0 || (r = copy_vector(p->ep, m->u64[2], &st, &st.envc)) < 0)
+	if ((r = copy_vector(p->ep, m->u64[1], &st, &st.argc)) < 0 || (r = copy_vector(p->ep, m->u64[2], &st, &st.envc)) < 0) {
+		close_program(&pg);
 		return r;
+	}
 	if (st.argc == 0) { /* Linux 6.1: an empty argv[0], so programs never see argc 0 */
-		if (st.used + 1 > sizeof(st.bytes))
+		if (st.used + 1 > sizeof(st.bytes)) {
+			close_program(&pg);
 			return -E2BIG;
+		}
 		if (st.envc)
 			memmove(&st.at[1], &st.at[0], (size_t)st.envc * sizeof(st.at[0]));
 		st.bytes[st.used] = 0;
 		st.at[0] = (uint32_t)st.used++;
 		st.argc = 1;
 	}
+	if (script && (r = script_argv(&st, interp, arg, path)) < 0) {
+		close_program(&pg);
+		return r;
+	}
 	{
 		size_t n = strlen(path) + 1;
 
-		if (st.used + n > sizeof(st.bytes))
+		if (st.used + n > sizeof(st.bytes)) {
+			close_program(&pg);
 			return -E2BIG;
+		}
 		memcpy(st.bytes + st.used, path, n);
 		st.execfn = (uint32_t)st.used;
 		st.used += n;
 	}
 	stack = (st.used + (uint64_t)(st.argc + st.envc + 64) * 8 + PAGE - 1) & ~(PAGE - 1);
 	stack = stack + EXEC_STACK;
-	if (vm_call(VM_SPACE_NEW, (uint64_t)p->ep, AX_STACK_TOP, stack_limit(p), ld.brk, 0) < 0)
+	if (vm_call(VM_SPACE_NEW, (uint64_t)p->ep, AX_STACK_TOP, stack_limit(p), ld.brk, 0) < 0) {
+		close_program(&pg);
 		return -AX_ENOMEM;
+	}
 	/* From here on the old image is gone: a failure ends the process. */
-	r = elf_load(image, size, AX_STACK_TOP - stack_limit(p), load_segment, &ld, &entry);
+	r = elf_load(pg.image, pg.size, AX_STACK_TOP - stack_limit(p), load_segment, &ld, &entry);
+	close_program(&pg);
 	if (r == 0)
 		r = (int)vm_call(VM_REGION, (uint64_t)p->ep, AX_STACK_TOP - stack, stack,
 				 VM_PROT_READ | VM_PROT_WRITE, 0); /* pages come as the frame is written, then on use */
-	sp = r == 0 ? build_stack(p->ep, &st, image, entry) : 0;
+	sp = r == 0 ? build_stack(p->ep, &st, pg.image, entry) : 0;
 	regs.rip = entry;
 	regs.rsp = sp;
 	regs.rflags = 0x202;
@@ -241,14 +408,11 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	p->fs_base = 0;
 	p->tid_addr = 0;
 	p->execed = 1;
+	if (vfs != AX_NONE)
+		exec_set_ids(p, pg.mode, pg.uid, pg.gid);
 	signal_exec(p);
 	vfs_exec(p);
 	vfork_release(p); /* a vfork parent goes on once its child has its own image */
-	{
-		const char *last = st.bytes + st.at[st.argc - 1];
-
-		info_exec(p, path, st.bytes + st.at[0], (size_t)(last + strlen(last) + 1 - (st.bytes + st.at[0])));
-	}
+	info_exec(p, path, st.bytes, st.at, st.argc);
 	return 0; /* the reply resumes the process at its new entry point, rax = 0 */
 }
-

@@ -89,7 +89,7 @@ static struct mproc *spawn(struct mproc *parent, uint64_t stack, int exit_signal
 	child->tid_addr = 0;
 	child->start_ns = now_ns();
 	child->cpu_ns = child->child_cpu_ns = 0;
-	child->blocked_nr = child->vfork_child = child->interrupted_nr = 0;
+	child->blocked_nr = child->vfork_child = child->interrupted_nr = child->interrupted = 0;
 	child->restart_until = 0;
 	child->report = REPORT_NONE;
 	signal_fork(child, parent);

@@ -57,7 +57,12 @@ void info_update(const struct mproc *p)
 	e->ppid = p->ppid;
 	e->pgrp = p->pgrp;
 	e->sid = p->sid;
-	e->uid = e->gid = e->euid = e->egid = 0; /* everyone is root until users exist */
+	e->uid = (int32_t)p->ruid;
+	e->gid = (int32_t)p->rgid;
+	e->euid = (int32_t)p->euid;
+	e->egid = (int32_t)p->egid;
+	e->suid = (int32_t)p->suid;
+	e->sgid = (int32_t)p->sgid;
 	e->nice = p->nice;
 	e->endpoint = p->ep;
 	e->exit_signal = p->exit_signal;
@@ -104,12 +109,6 @@ void info_created(const struct mproc *p, const struct mproc *parent, const char 
 	seq_write_end(&table.header.seq);
 }
 
-/*
- * p has exec'd path with argc arguments (args: each NUL-terminated, one
- * after the other, args_len bytes): its comm is the path's last
- * component, cut at 15 bytes as Linux's is; its cmdline the arguments,
- * cut at PM_CMDLINE_MAX bytes.
- */
 /* The wall clock moved (or was read at start): wall-clock time = monotonic + offset_ns. */
 void info_clock(int64_t offset_ns)
 {
@@ -118,19 +117,32 @@ void info_clock(int64_t offset_ns)
 	seq_write_end(&table.header.seq);
 }
 
-void info_exec(const struct mproc *p, const char *path, const char *args, size_t args_len)
+/*
+ * p has exec'd path with argc arguments (argv[i]: an offset into strings,
+ * NUL-terminated): its comm is the path's last component, cut at 15 bytes
+ * as Linux's is (a script's own name, not its interpreter's); its cmdline
+ * the arguments one after the other, each with its NUL, cut at
+ * PM_CMDLINE_MAX bytes.
+ */
+void info_exec(const struct mproc *p, const char *path, const char *strings, const uint32_t *argv, int argc)
 {
 	struct pm_proc_info *e = &table.entries[p - procs];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t n = strnlen(base, PM_COMM_MAX - 1);
+	size_t n = strnlen(base, PM_COMM_MAX - 1), len = 0;
 
-	if (args_len > PM_CMDLINE_MAX)
-		args_len = PM_CMDLINE_MAX;
 	seq_write_begin(&e->seq);
 	memset(e->comm, 0, sizeof(e->comm));
 	memcpy(e->comm, base, n);
-	memcpy(e->cmdline, args, args_len);
-	e->cmdline_len = (uint32_t)args_len;
+	for (int i = 0; i < argc && len < PM_CMDLINE_MAX; i++) {
+		const char *arg = strings + argv[i];
+		size_t k = strlen(arg) + 1;
+
+		if (k > PM_CMDLINE_MAX - len)
+			k = PM_CMDLINE_MAX - len;
+		memcpy(e->cmdline + len, arg, k);
+		len += k;
+	}
+	e->cmdline_len = (uint32_t)len;
 	seq_write_end(&e->seq);
 	info_update(p);
 }

@@ -127,15 +127,6 @@ int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 
 static int64_t do_getpid(struct mproc *p, const ax_message *m) { (void)m; return p->pid; }
 static int64_t do_getppid(struct mproc *p, const ax_message *m) { (void)m; return p->ppid; }
-static int64_t do_getuid(struct mproc *p, const ax_message *m) { (void)p, (void)m; return 0; /* all root until users exist */ }
-
-/* Everyone is root until users exist: root may become root; other ids are not kept yet. */
-static int64_t do_setuid(struct mproc *p, const ax_message *m)
-{
-	(void)p;
-	return m->u64[0] == 0 ? 0 : -AX_EINVAL;
-}
-
 static int64_t do_set_tid_address(struct mproc *p, const ax_message *m)
 {
 	p->tid_addr = m->u64[0];
@@ -351,9 +342,13 @@ static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message
 	[NR_WRITE] = do_write,                          [NR_WRITEV] = do_writev,
 	[NR_GETPID] = do_getpid,                        [NR_GETTID] = do_getpid,
 	[NR_GETPPID] = do_getppid,                      [NR_GETUID] = do_getuid,
-	[NR_GETEUID] = do_getuid,                       [NR_GETGID] = do_getuid,
-	[NR_GETEGID] = do_getuid,                       [NR_SETUID] = do_setuid,
-	[NR_SETGID] = do_setuid,                        [NR_FORK] = do_fork,
+	[NR_GETEUID] = do_geteuid,                      [NR_GETGID] = do_getgid,
+	[NR_GETEGID] = do_getegid,                      [NR_SETUID] = do_setuid,
+	[NR_SETGID] = do_setgid,                        [NR_FORK] = do_fork,
+	[NR_SETREUID] = do_setreuid,                    [NR_SETREGID] = do_setregid,
+	[NR_SETRESUID] = do_setresuid,                  [NR_SETRESGID] = do_setresgid,
+	[NR_GETRESUID] = do_getresuid,                  [NR_GETRESGID] = do_getresgid,
+	[NR_GETGROUPS] = do_getgroups,                  [NR_SETGROUPS] = do_setgroups,
 	[NR_VFORK] = do_vfork,                          [NR_CLONE] = do_clone,
 	[NR_EXECVE] = do_execve,                        [NR_EXIT] = do_exit,
 	[NR_EXIT_GROUP] = do_exit,                      [NR_WAIT4] = do_wait4,
@@ -413,8 +408,8 @@ int main(void)
 	kcall(KC_GRANT_TABLE, (uint64_t)grant, 2);
 	exec_init();
 	ax_random_init();
-	time_init();
 	install_routes();
+	time_init(); /* after the routes: vfs hears of the wall clock */
 	if (kcall(KC_EXC_HANDLER, (uint64_t)(int64_t)AX_SELF, 0) < 0)
 		ax_printf("pm: cannot take POSIX processes' exceptions: faults will end them, signals cannot be caught\n");
 	/* The first POSIX boot process is pid 1; the others are its children. */

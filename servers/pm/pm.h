@@ -27,7 +27,9 @@ enum {
 	NR_REBOOT = 169, NR_GETTID = 186, NR_TIME = 201, NR_TKILL = 200, NR_SET_TID_ADDRESS = 218,
 	NR_RESTART_SYSCALL = 219, NR_CLOCK_SETTIME = 227, NR_CLOCK_GETTIME = 228, NR_CLOCK_GETRES = 229,
 	NR_CLOCK_NANOSLEEP = 230, NR_EXIT_GROUP = 231, NR_TGKILL = 234, NR_WAITID = 247, NR_PRLIMIT64 = 302,
-	NR_GETRANDOM = 318, NR_GETPRIORITY = 140, NR_SETPRIORITY = 141,
+	NR_GETRANDOM = 318, NR_GETPRIORITY = 140, NR_SETPRIORITY = 141, NR_SETREUID = 113, NR_SETREGID = 114,
+	NR_GETGROUPS = 115, NR_SETGROUPS = 116, NR_SETRESUID = 117, NR_GETRESUID = 118, NR_SETRESGID = 119,
+	NR_GETRESGID = 120,
 	NR_ROUTES = 512,
 };
 
@@ -89,6 +91,8 @@ struct rlimit64 {
 };
 #define NR_RLIMITS 16
 
+#define GROUPS_MAX 32 /* supplementary groups pm keeps per process */
+
 struct mproc {
 	int state;
 	endpoint_t ep;
@@ -97,6 +101,9 @@ struct mproc {
 	int exit_signal;  /* sent to the parent when it ends (SIGCHLD, or clone's choice) */
 	int execed;       /* has called execve since fork (setpgid's EACCES) */
 	int nice;         /* -20..19, inherited; sets its kernel priority (session.c) */
+	uint32_t ruid, euid, suid, rgid, egid, sgid; /* ids.c */
+	int ngroups;
+	uint32_t groups[GROUPS_MAX];
 	uint64_t fs_base; /* arch_prctl(ARCH_GET_FS) */
 	uint64_t tid_addr;
 	uint64_t start_ns; /* when it was created */
@@ -123,7 +130,8 @@ struct mproc {
 	int alt_flags;
 	int stopped;                       /* stopped by this signal; pm holds its stop message */
 	int report;                        /* for its parent's wait: STOPPED or CONTINUED, not yet told */
-	int interrupted_nr;                /* the pm call a signal interrupted, for a restart */
+	int interrupted_nr;                /* the call a signal interrupted, for a restart (read is 0) */
+	int interrupted;                   /* interrupted_nr is set */
 
 	/* ITIMER_REAL */
 	uint64_t alarm_at, alarm_every;    /* monotonic ns (0: off), period */
@@ -147,6 +155,23 @@ uint64_t cpu_time(const struct mproc *p);
 /* Answer a call p is blocked in, in pm. */
 void answer(struct mproc *p, int nr, int64_t value);
 
+/* ids.c */
+int64_t do_getuid(struct mproc *p, const ax_message *m);
+int64_t do_geteuid(struct mproc *p, const ax_message *m);
+int64_t do_getgid(struct mproc *p, const ax_message *m);
+int64_t do_getegid(struct mproc *p, const ax_message *m);
+int64_t do_setuid(struct mproc *p, const ax_message *m);
+int64_t do_setgid(struct mproc *p, const ax_message *m);
+int64_t do_setreuid(struct mproc *p, const ax_message *m);
+int64_t do_setregid(struct mproc *p, const ax_message *m);
+int64_t do_setresuid(struct mproc *p, const ax_message *m);
+int64_t do_setresgid(struct mproc *p, const ax_message *m);
+int64_t do_getresuid(struct mproc *p, const ax_message *m);
+int64_t do_getresgid(struct mproc *p, const ax_message *m);
+int64_t do_getgroups(struct mproc *p, const ax_message *m);
+int64_t do_setgroups(struct mproc *p, const ax_message *m);
+void exec_set_ids(struct mproc *p, uint32_t mode, uint32_t uid, uint32_t gid);
+
 /* vfs.c */
 extern endpoint_t vfs;
 void vfs_init(endpoint_t *routes);
@@ -154,6 +179,8 @@ int vfs_fork(const struct mproc *parent, const struct mproc *child);
 void vfs_exec(const struct mproc *p);
 void vfs_exit(const struct mproc *p);
 void vfs_setpgrp(const struct mproc *p);
+void vfs_setid(const struct mproc *p);
+void vfs_clock(int64_t realtime_offset);
 int vfs_interrupt(const struct mproc *p);
 void signals_from(endpoint_t server);
 
@@ -242,7 +269,7 @@ void info_init(struct ax_grant *g);
 void info_update(const struct mproc *p);
 void info_created(const struct mproc *p, const struct mproc *parent, const char *boot_name);
 void info_clock(int64_t offset_ns);
-void info_exec(const struct mproc *p, const char *path, const char *args, size_t args_len);
+void info_exec(const struct mproc *p, const char *path, const char *strings, const uint32_t *argv, int argc);
 
 /* random.c */
 int64_t do_getrandom(struct mproc *p, const ax_message *m);

@@ -213,14 +213,17 @@ static void make_effective(struct mproc *p)
 		return; /* it waits for SIGCONT first */
 	if (p->blocked_nr && (code = interrupt_code(p)) != 0) {
 		p->interrupted_nr = p->blocked_nr;
+		p->interrupted = 1;
 		answer(p, p->blocked_nr, code);
 		kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
 		return;
 	}
 	/* First the stop (a call the process makes from now on waits for it), then a call held in vfs. */
 	kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
-	if (!p->blocked_nr && !p->interrupted_nr && (code = vfs_interrupt(p)) > 0)
+	if (!p->blocked_nr && !p->interrupted && (code = vfs_interrupt(p)) >= 0) {
 		p->interrupted_nr = (int)code;
+		p->interrupted = 1;
+	}
 }
 
 static int64_t deliver(struct mproc *p);
@@ -341,7 +344,7 @@ static void finish_interrupted(struct mproc *p, struct ax_regs *g, bool handler,
 {
 	int64_t rax = (int64_t)g->rax;
 
-	if (!p->interrupted_nr)
+	if (!p->interrupted)
 		return;
 	if (rax == -ERESTARTSYS || rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK) {
 		if (!handler || (rax == -ERESTARTSYS && sa_restart)) {
@@ -352,7 +355,7 @@ static void finish_interrupted(struct mproc *p, struct ax_regs *g, bool handler,
 			p->restart_until = 0;
 		}
 	}
-	p->interrupted_nr = 0;
+	p->interrupted_nr = p->interrupted = 0;
 }
 
 /* Write the frame for sig's handler and point p at it. Negative if the stack cannot take it. */
@@ -458,11 +461,11 @@ static int64_t deliver(struct mproc *p)
 		return 0;
 	}
 	/* Nothing to run: an interrupted call restarts, sigsuspend's mask comes back. */
-	if (p->interrupted_nr && kcall(KC_GET_REGS, (uint64_t)p->ep, (uint64_t)&g) == 0) {
+	if (p->interrupted && kcall(KC_GET_REGS, (uint64_t)p->ep, (uint64_t)&g) == 0) {
 		finish_interrupted(p, &g, false, false);
 		kcall(KC_SET_REGS, (uint64_t)p->ep, (uint64_t)&g);
 	}
-	p->interrupted_nr = 0;
+	p->interrupted_nr = p->interrupted = 0;
 	if (p->has_saved_mask) {
 		p->sig_mask = p->saved_mask;
 		p->has_saved_mask = 0;
@@ -658,6 +661,7 @@ static int64_t wait_for_signal(struct mproc *p, int nr)
 {
 	if (next_signal(p)) {
 		p->interrupted_nr = nr;
+		p->interrupted = 1;
 		kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
 		return -ERESTARTNOHAND;
 	}

@@ -70,6 +70,7 @@ void time_init(void)
 		return;
 	}
 	realtime_offset = rtc_seconds() * (int64_t)NS - (int64_t)now_ns();
+	vfs_clock(realtime_offset);
 	info_clock(realtime_offset);
 }
 
@@ -304,6 +305,7 @@ static int64_t set_realtime(int64_t ns)
 	if (ns < 0)
 		return -AX_EINVAL;
 	realtime_offset = ns - (int64_t)now_ns();
+	vfs_clock(realtime_offset);
 	info_clock(realtime_offset);
 	return 0;
 }

@@ -47,9 +47,19 @@ int vfs_fork(const struct mproc *parent, const struct mproc *child)
 {
 	int64_t r = tell(VFS_FORK, parent ? ep_of(parent) : (uint64_t)(int64_t)AX_NONE, ep_of(child), 0, 0);
 
-	if (r == 0)
+	if (r == 0) {
 		vfs_setpgrp(child);
+		vfs_setid(child);
+	}
 	return (int)r;
+}
+
+/* The wall clock moved (boot, settimeofday): files are stamped with it. */
+void vfs_clock(int64_t realtime_offset) { tell(VFS_CLOCK, (uint64_t)realtime_offset, 0, 0, 0); }
+
+void vfs_setid(const struct mproc *p)
+{
+	tell(VFS_SETID, ep_of(p), p->ruid | (uint64_t)p->rgid << 32, p->euid | (uint64_t)p->egid << 32, 0);
 }
 
 void vfs_exec(const struct mproc *p) { tell(VFS_EXEC, ep_of(p), 0, 0, 0); }
@@ -60,12 +70,12 @@ void vfs_setpgrp(const struct mproc *p)
 	tell(VFS_SETPGRP, ep_of(p), (uint64_t)p->pid, (uint64_t)p->pgrp, (uint64_t)p->sid);
 }
 
-/* A signal must take effect in p: the number of the vfs call it interrupted, or 0. */
+/* A signal must take effect in p: the number of the vfs call it interrupted, or -1: none. */
 int vfs_interrupt(const struct mproc *p)
 {
 	int64_t r = tell(VFS_INTERRUPT, ep_of(p), 0, 0, 0);
 
-	return r > 0 ? (int)r : 0;
+	return r > 0 ? (int)r - 1 : -1;
 }
 
 /*

@@ -75,8 +75,9 @@ void text_proc_status(struct text *t, const struct proc_view *p)
 
 	text_printf(t, "Name:\t%s\nUmask:\t0022\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
 		    i->comm, state_words(proc_state(p)), i->pid, i->pid, i->ppid);
+	/* real, effective, saved, file-system (the effective one, as Linux's unless setfsuid) */
 	text_printf(t, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\nFDSize:\t64\nGroups:\t \n", i->uid, i->euid,
-		    i->euid, i->euid, i->gid, i->egid, i->egid, i->egid);
+		    i->suid, i->euid, i->gid, i->egid, i->sgid, i->egid);
 	text_printf(t, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\nThreads:\t1\n", i->pid, i->pid,
 		    i->pgrp, i->sid);
 	text_printf(t, "SigQ:\t0/0\nSigPnd:\t0000000000000000\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n",

@@ -39,6 +39,7 @@ enum { FD_CLOEXEC = 1 };
 enum {
 	S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000, S_IFBLK = 060000,
 	S_IFDIR = 040000, S_IFCHR = 020000, S_IFIFO = 010000,
+	S_ISUID = 04000, S_ISGID = 02000, S_ISVTX = 01000,
 };
 
 /* access(2)'s bits, also the "may" masks of permission checks */

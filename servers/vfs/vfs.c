@@ -19,68 +19,50 @@
 
 #include <proto/dev.h>
 #include <proto/fs.h>
+#include <proto/pm.h>
 #include <proto/vfs.h>
 #include <proto/vm.h>
 #include <sys/server.h>
 
-#include "fdtable.h"
-#include "path.h"
+#include "vfs.h"
 
-/* Linux's errno values linux.h does not name yet. */
-enum { ESRCH = 3, ENXIO = 6, EFAULT = 14, EXDEV = 18, ESPIPE = 29, ERANGE = 34, ENOSYS = 38, ENOTEMPTY = 39 };
-
-/* Linux x86_64 call numbers served here. */
-enum {
-	NR_READ = 0, NR_WRITE = 1, NR_OPEN = 2, NR_CLOSE = 3, NR_STAT = 4, NR_FSTAT = 5, NR_LSTAT = 6,
-	NR_LSEEK = 8, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_DUP = 32, NR_DUP2 = 33, NR_FCNTL = 72,
-	NR_GETCWD = 79, NR_CHDIR = 80, NR_FCHDIR = 81, NR_RENAME = 82, NR_MKDIR = 83, NR_RMDIR = 84,
-	NR_UNLINK = 87, NR_GETDENTS64 = 217, NR_OPENAT = 257, NR_MKDIRAT = 258, NR_NEWFSTATAT = 262,
-	NR_UNLINKAT = 263, NR_RENAMEAT = 264, NR_DUP3 = 292, NR_RENAMEAT2 = 316, NR_MAX = 320,
-};
-
-#define PAGE 4096ULL
 #define ROOT_FS 1      /* the root file system's id */
-#define PROC_MAX 128   /* processes with a descriptor table */
-#define UMASK 022      /* until umask(2) is served */
 #define NOFILE 1024    /* RLIMIT_NOFILE's default soft limit */
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
 
-enum { G_USER, G_NAMES, G_STAT, G_SELF, G_BUF, G_COUNT };
-static struct ax_grant grant[G_COUNT];
+struct ax_grant grant[G_COUNT + PROC_MAX];
 
-static endpoint_t vm = AX_NONE, pm = AX_NONE, memdrv = AX_NONE;
+endpoint_t vm = AX_NONE, pm = AX_NONE;
 static endpoint_t fs_ep[MOUNT_MAX + 1]; /* by file system id */
+static bool fs_rdonly[MOUNT_MAX + 1];   /* mounted read-only */
 static struct mount_table mounts;
-static struct file_table files;
+struct file_table files;
 static struct vnode root_node;
-static const struct cred root_cred = {0, 0, 0, {0}};
+struct file_extra extra[FILE_MAX];
+struct vproc procs[PROC_MAX];
 
-/* What an open file is besides its vnode: a device's numbers. */
-static struct {
-	bool dev;
-	uint32_t major, minor;
-} extra[FILE_MAX];
-
-struct vproc {
-	bool used;
-	endpoint_t ep;
-	int pid, pgrp, sid; /* from pm (VFS_SETPGRP): terminals' job control needs them */
-	struct vnode cwd, root;
-	struct fd_table fds;
-};
-static struct vproc procs[PROC_MAX];
-
-static char names[2 * (NAME_MAX + 1)];
+static char names[NAME_MAX + PATH_MAX + 2];
 static struct fs_stat fst;
 static char buf[PATH_MAX];
 static char pathbuf[PATH_MAX], pathbuf2[PATH_MAX];
 static struct path_result res, res2;
 
+static int64_t realtime_offset; /* from pm (VFS_CLOCK): wall clock = monotonic + this */
+
+/* Now, in ns since the epoch: what file times are stamped with. */
+static int64_t wall_ns(void)
+{
+	uint64_t t = 0;
+
+	ax_clock(&t);
+	return (int64_t)t + realtime_offset;
+}
+
 /* ---- copies and grants ---------------------------------------------------- */
 
-static void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
+void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
 {
 	ax_message m = {.type = VM_TOUCH, .u64 = {(uint64_t)(int64_t)ep, va, len, write}};
 
@@ -88,12 +70,12 @@ static void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
 		ax_sendrec(vm, &m);
 }
 
-static void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len)
+void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len)
 {
 	grant[g] = (struct ax_grant){AX_GRANT_VALID | flags, grantee, owner, 0, (uint64_t)addr, len};
 }
 
-static void revoke(int g) { grant[g].flags = 0; }
+void revoke(int g) { grant[g].flags = 0; }
 
 static int self_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
 {
@@ -105,7 +87,7 @@ static int self_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir
 }
 
 /* Copy between vfs and a process's memory (as pm's user_copy): 0 or -EFAULT. */
-static int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
+int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
 {
 	int r = self_copy(ep, va, to, len, dir);
 
@@ -170,7 +152,7 @@ static int64_t name_call(int32_t type, const struct vnode *dir, const char *name
 	ax_message m;
 	int64_t r;
 
-	ax_clock((uint64_t *)&rq.now);
+	rq.now = wall_ns();
 	memcpy(names, name, len);
 	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, len);
 	r = call(ep, type, &rq, sizeof(rq), &m);
@@ -225,22 +207,30 @@ static int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value)
 	struct fs_attr_req rq = {.ino = v->ino, .value = value};
 	ax_message m;
 
-	ax_clock((uint64_t *)&rq.now);
+	rq.now = wall_ns();
 	return call(fs_ep[v->fs], type, &rq, sizeof(rq), &m);
 }
 
-static int64_t fs_create(const struct vnode *dir, const char *name, uint32_t mode, struct vnode *out)
+/* FS_CREATE of name in dir: a file, directory, device node, or (target) a symbolic link, owned by p. */
+static int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+			    const char *target, uint32_t major, uint32_t minor, struct vnode *out)
 {
 	endpoint_t ep = fs_ep[dir->fs];
+	size_t tl = target ? strlen(target) : 0;
 	struct fs_create_req rq = {.dir = dir->ino, .name_grant = G_NAMES, .name_len = (uint16_t)strlen(name),
-				   .mode = mode};
+				   .target_len = (uint16_t)tl, .mode = mode, .uid = p->cred.uid, .gid = p->cred.gid,
+				   .rdev_major = major, .rdev_minor = minor};
 	struct fs_node_reply rp;
 	ax_message m;
 	int64_t r;
 
-	ax_clock((uint64_t *)&rq.now);
+	if (dir->mode & S_ISGID) /* BSD groups: a set-group-id directory gives its group (and the bit to directories) */
+		rq.gid = dir->gid;
+	rq.now = wall_ns();
 	memcpy(names, name, rq.name_len);
-	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, rq.name_len);
+	if (tl)
+		memcpy(names + rq.name_len, target, tl);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, rq.name_len + tl);
 	r = call(ep, FS_CREATE, &rq, sizeof(rq), &m);
 	revoke(G_NAMES);
 	fs_unpack(&m, &rp, sizeof(rp));
@@ -249,14 +239,22 @@ static int64_t fs_create(const struct vnode *dir, const char *name, uint32_t mod
 	return r;
 }
 
+static int64_t fs_create(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+			 struct vnode *out)
+{
+	return fs_create_as(p, dir, name, mode, 0, 0, 0, out);
+}
+
 /* The last reference to an open file went: tell its driver, and its server if no other open file has the inode. */
 static void release(void *arg, int file, const struct open_file *f)
 {
 	(void)arg;
+	if (is_pipe(&f->node)) {
+		pipe_release(file, f);
+		return;
+	}
 	if (extra[file].dev) {
-		ax_message m = {.type = DEV_CLOSE, .u64 = {extra[file].minor}};
-
-		ax_sendrec(memdrv, &m);
+		dev_close(extra[file].major, extra[file].minor);
 		extra[file].dev = false;
 	}
 	for (int i = 0; i < FILE_MAX; i++)
@@ -267,7 +265,7 @@ static void release(void *arg, int file, const struct open_file *f)
 
 /* ---- processes --------------------------------------------------------------- */
 
-static struct vproc *find_proc(endpoint_t ep)
+struct vproc *find_proc(endpoint_t ep)
 {
 	for (int i = 0; i < PROC_MAX; i++)
 		if (procs[i].used && procs[i].ep == ep)
@@ -281,8 +279,7 @@ static struct vproc *new_proc(endpoint_t ep)
 		if (!procs[i].used) {
 			struct vproc *p = &procs[i];
 
-			p->used = true;
-			p->ep = ep;
+			*p = (struct vproc){.used = true, .ep = ep, .umask = 022, .obj = -1};
 			p->cwd = p->root = root_node;
 			fd_table_init(&p->fds, NOFILE);
 			return p;
@@ -300,7 +297,7 @@ static void free_proc(struct vproc *p)
 /* Resolve path for p, relative to dirfd (AT_FDCWD: the cwd). */
 static int resolve(struct vproc *p, int dirfd, const char *path, int flags, struct path_result *out)
 {
-	struct path_ctx ctx = {&mounts, &root_cred, p->root, p->cwd};
+	struct path_ctx ctx = {&mounts, &p->cred, p->root, p->cwd};
 
 	if (path[0] != '/' && dirfd != AT_FDCWD) {
 		struct open_file *f = fd_file(&files, &p->fds, dirfd);
@@ -336,9 +333,9 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 	if (!res.found) {
 		if (flags & O_DIRECTORY)
 			return -EINVAL; /* O_CREAT | O_DIRECTORY, as Linux 6.4 on */
-		if (vnode_permission(&root_cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+		if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
 			return -EACCES;
-		if ((r = (int)fs_create(&res.dir, res.name, S_IFREG | (mode & 07777 & ~UMASK), &node)) < 0)
+		if ((r = (int)fs_create(p, &res.dir, res.name, S_IFREG | (mode & 07777 & ~p->umask), &node)) < 0)
 			return r;
 		created = true;
 	} else {
@@ -348,35 +345,29 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 		if (vnode_is_dir(&node) && (acc != O_RDONLY || (flags & O_CREAT)))
 			return -EISDIR;
 		if (!(flags & O_PATH) &&
-		    vnode_permission(&root_cred, &node,
+		    vnode_permission(&p->cred, &node,
 				     (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0)) < 0)
 			return -EACCES;
 	}
 	if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFCHR) {
-		ax_message m;
+		int64_t d;
 
 		if ((r = (int)fs_stat(&node)) < 0)
 			return r;
 		major = fst.rdev_major, minor = fst.rdev_minor;
-		if (major != MEM_MAJOR || memdrv == AX_NONE)
-			return -ENXIO;
-		m = (ax_message){.type = DEV_OPEN, .u64 = {minor, flags}};
-		if (ax_sendrec(memdrv, &m) < 0)
-			return -EIO;
-		if (m.i64[0] < 0)
-			return (int)m.i64[0];
+		if ((d = dev_open(p, major, minor, flags)) < 0)
+			return (int)d;
 		dev = true;
+	} else if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFIFO) {
+		return -ENXIO; /* named pipes: not yet */
 	}
 	if (!created && !(flags & O_PATH) && (flags & O_TRUNC) && acc != O_RDONLY && (node.mode & S_IFMT) == S_IFREG &&
 	    (r = (int)fs_attr(FS_TRUNCATE, &node, 0)) < 0)
 		return r;
 	fd = fd_open(&files, &p->fds, &node, flags);
 	if (fd < 0) {
-		if (dev) {
-			ax_message m = {.type = DEV_CLOSE, .u64 = {minor}};
-
-			ax_sendrec(memdrv, &m);
-		}
+		if (dev)
+			dev_close(major, minor);
 		return fd;
 	}
 	idx = fd_index(&p->fds, fd);
@@ -401,40 +392,22 @@ static int64_t do_close(struct vproc *p, const ax_message *m) { return fd_close(
 
 /* ---- data ------------------------------------------------------------------------ */
 
-/* read, write, pread64, pwrite64: at the file's offset (at < 0) or at `at`. */
-static int64_t io(struct vproc *p, int fd, uint64_t va, uint64_t len, int64_t at, bool write)
+/*
+ * One piece of a transfer, len bytes at va, at the file's offset (at < 0)
+ * or at `at`: bytes moved, -errno, or WOULD_WAIT (the call waits).
+ */
+static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t va, uint64_t len, int64_t at,
+			bool write, bool nonblock)
 {
-	struct open_file *f = fd_file(&files, &p->fds, fd);
-	int idx = fd_index(&p->fds, fd), acc;
+	int idx = fd_index(&p->fds, fd);
 	uint64_t off;
 	ax_message m;
 	int64_t r;
 
-	if (!f || (f->flags & O_PATH))
-		return -EBADF;
-	acc = f->flags & O_ACCMODE;
-	if ((write && acc == O_RDONLY) || (!write && acc == O_WRONLY))
-		return -EBADF;
-	if (vnode_is_dir(&f->node))
-		return -EISDIR;
-	if (len > (1ULL << 31) - PAGE)
-		len = (1ULL << 31) - PAGE;
-	if (len == 0)
-		return 0;
-	touch(p->ep, va, len, !write);
-	if (extra[idx].dev) {
-		if (extra[idx].major != MEM_MAJOR || memdrv == AX_NONE)
-			return -ENXIO; /* terminals: not served yet */
-		if (len > DEV_IO_MAX)
-			len = DEV_IO_MAX;
-		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, memdrv, p->ep, (void *)va, len);
-		m = (ax_message){.type = write ? DEV_WRITE : DEV_READ,
-				 .u64 = {extra[idx].minor, at < 0 ? f->offset : (uint64_t)at, len, G_USER,
-					 (uint64_t)(int64_t)ax_self, f->flags & DEV_NONBLOCK}};
-		r = ax_sendrec(memdrv, &m) < 0 ? -EIO : m.i64[0];
-		revoke(G_USER);
-		return r;
-	}
+	if (is_pipe(&f->node))
+		return pipe_io(p, idx, va, len, write, nonblock);
+	if (extra[idx].dev)
+		return dev_io(p, idx, va, len, at < 0 ? f->offset : (uint64_t)at, write, nonblock);
 	off = at < 0 ? f->offset : (uint64_t)at;
 	if (write && (f->flags & O_APPEND)) {
 		if ((r = fs_stat(&f->node)) < 0)
@@ -445,7 +418,7 @@ static int64_t io(struct vproc *p, int fd, uint64_t va, uint64_t len, int64_t at
 		endpoint_t ep = fs_ep[f->node.fs];
 		struct fs_io_req rq = {.ino = f->node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
 
-		ax_clock((uint64_t *)&rq.now);
+		rq.now = wall_ns();
 		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
 		r = call(ep, write ? FS_WRITE : FS_READ, &rq, sizeof(rq), &m);
 		revoke(G_USER);
@@ -455,25 +428,147 @@ static int64_t io(struct vproc *p, int fd, uint64_t va, uint64_t len, int64_t at
 	return r;
 }
 
-static int64_t do_read(struct vproc *p, const ax_message *m) { return io(p, (int)m->i64[0], m->u64[1], m->u64[2], -1, false); }
-static int64_t do_write(struct vproc *p, const ax_message *m) { return io(p, (int)m->i64[0], m->u64[1], m->u64[2], -1, true); }
+struct iovec64 {
+	uint64_t base, len;
+};
+#define IOV_MAX 1024
+#define IO_MAX ((1ULL << 31) - PAGE) /* bytes one call moves at most, as Linux's MAX_RW_COUNT */
+static struct iovec64 iovs[IOV_MAX];
 
-static int64_t do_pread64(struct vproc *p, const ax_message *m)
+/*
+ * read, write, readv, writev, pread64, pwrite64: the pieces in order. A
+ * read answers as soon as it has something (later pieces do not wait); a
+ * blocking write to a pipe waits until all of it is in. p->done says what
+ * earlier runs of the same call moved (the call waited and runs again).
+ */
+static int64_t transfer(struct vproc *p, int fd, const struct iovec64 *v, int n, int64_t at, bool write)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, &p->fds, fd);
+	uint64_t total = p->done, skip = p->done;
+	int acc;
 
-	if (m->i64[3] < 0)
-		return f ? -EINVAL : -EBADF;
-	return io(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3], false);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if ((write && acc == O_RDONLY) || (!write && acc == O_WRONLY))
+		return -EBADF;
+	if (vnode_is_dir(&f->node))
+		return -EISDIR;
+	for (int i = 0; i < n && total < IO_MAX; i++) {
+		uint64_t va = v[i].base, len = v[i].len;
+
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		va += skip, len -= skip, skip = 0;
+		if (len > IO_MAX - total)
+			len = IO_MAX - total;
+		touch(p->ep, va, len, !write);
+		while (len) {
+			bool nonblock = (f->flags & O_NONBLOCK) || (!write && total > 0);
+			int64_t r = io_piece(p, fd, f, va, len, at < 0 ? -1 : at + (int64_t)total, write, nonblock);
+
+			if (r == WOULD_WAIT) {
+				p->done = total;
+				return WOULD_WAIT;
+			}
+			if (r < 0)
+				return total ? (int64_t)total : r;
+			total += (uint64_t)r;
+			if ((uint64_t)r == len)
+				break;
+			/* short: a read ends here; so does a write, but one into a pipe that may wait */
+			if (!write || !is_pipe(&f->node) || (f->flags & O_NONBLOCK) || r == 0)
+				return (int64_t)total;
+			va += (uint64_t)r, len -= (uint64_t)r;
+		}
+	}
+	return (int64_t)total;
 }
 
-static int64_t do_pwrite64(struct vproc *p, const ax_message *m)
+static int64_t rw(struct vproc *p, const ax_message *m, int64_t at, bool write)
+{
+	struct iovec64 one = {m->u64[1], m->u64[2]};
+
+	if (one.len == 0) /* a read or write of nothing still checks the descriptor */
+		return fd_file(&files, &p->fds, (int)m->i64[0]) ? 0 : -EBADF;
+	return transfer(p, (int)m->i64[0], &one, 1, at, write);
+}
+
+static int64_t do_read(struct vproc *p, const ax_message *m) { return rw(p, m, -1, false); }
+static int64_t do_write(struct vproc *p, const ax_message *m) { return rw(p, m, -1, true); }
+
+static int64_t rwv(struct vproc *p, const ax_message *m, bool write)
+{
+	uint64_t n = m->u64[2], sum = 0;
+
+	if (n > IOV_MAX)
+		return -EINVAL;
+	if (n && user_copy(p->ep, m->u64[1], iovs, n * sizeof(iovs[0]), AX_COPY_FROM) < 0)
+		return -EFAULT;
+	for (uint64_t i = 0; i < n; i++) {
+		if ((int64_t)iovs[i].len < 0 || (sum += iovs[i].len) > (uint64_t)INT64_MAX)
+			return -EINVAL;
+	}
+	if (sum == 0)
+		return fd_file(&files, &p->fds, (int)m->i64[0]) ? 0 : -EBADF;
+	return transfer(p, (int)m->i64[0], iovs, (int)n, -1, write);
+}
+
+static int64_t do_readv(struct vproc *p, const ax_message *m) { return rwv(p, m, false); }
+static int64_t do_writev(struct vproc *p, const ax_message *m) { return rwv(p, m, true); }
+
+static int64_t prw(struct vproc *p, const ax_message *m, bool write)
 {
 	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
 
+	if (!f)
+		return -EBADF;
+	if (is_pipe(&f->node) || (extra[fd_index(&p->fds, (int)m->i64[0])].dev &&
+				  extra[fd_index(&p->fds, (int)m->i64[0])].major != MEM_MAJOR))
+		return -ESPIPE;
 	if (m->i64[3] < 0)
-		return f ? -EINVAL : -EBADF;
-	return io(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3], true);
+		return -EINVAL;
+	return rw(p, m, m->i64[3], write);
+}
+
+static int64_t do_pread64(struct vproc *p, const ax_message *m) { return prw(p, m, false); }
+static int64_t do_pwrite64(struct vproc *p, const ax_message *m) { return prw(p, m, true); }
+
+/* ioctl: the descriptor's own (FIONBIO, FIOCLEX, FIONCLEX), else its pipe's or driver's. */
+static int64_t do_ioctl(struct vproc *p, const ax_message *m)
+{
+	int fd = (int)m->i64[0], idx;
+	uint32_t cmd = (uint32_t)m->u64[1];
+	struct open_file *f = fd_file(&files, &p->fds, fd);
+	int32_t v;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	idx = fd_index(&p->fds, fd);
+	switch (cmd) {
+	case 0x5421: /* FIONBIO */
+		if (user_copy(p->ep, m->u64[2], &v, sizeof(v), AX_COPY_FROM) < 0)
+			return -EFAULT;
+		f->flags = v ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
+		return 0;
+	case 0x5451: return fd_setfd(&p->fds, fd, FD_CLOEXEC); /* FIOCLEX */
+	case 0x5450: return fd_setfd(&p->fds, fd, 0);          /* FIONCLEX */
+	}
+	if (is_pipe(&f->node))
+		return pipe_ioctl(p, idx, cmd, m->u64[2]);
+	if (extra[idx].dev)
+		return dev_ioctl(p, idx, cmd, m->u64[2]);
+	if (cmd == 0x541b && (f->node.mode & S_IFMT) == S_IFREG) { /* FIONREAD: what is left to read */
+		int64_t r = fs_stat(&f->node);
+
+		if (r < 0)
+			return r;
+		v = fst.size > f->offset ? (int32_t)(fst.size - f->offset > INT32_MAX ? INT32_MAX : fst.size - f->offset) : 0;
+		return user_copy(p->ep, m->u64[2], &v, sizeof(v), AX_COPY_TO);
+	}
+	return -ENOTTY;
 }
 
 static int64_t do_lseek(struct vproc *p, const ax_message *m)
@@ -484,8 +579,10 @@ static int64_t do_lseek(struct vproc *p, const ax_message *m)
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if (extra[fd_index(&p->fds, fd)].dev)
-		return 0; /* the memory devices: every position is the same, as on Linux */
+	if (is_pipe(&f->node))
+		return -ESPIPE;
+	if (extra[fd_index(&p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
+		return extra[fd_index(&p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
 	switch (m->u64[2]) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->offset; break;
@@ -558,9 +655,19 @@ static uint64_t encode_dev(uint32_t major, uint32_t minor)
 static int64_t stat_to(struct vproc *p, const struct vnode *v, uint64_t va)
 {
 	struct linux_stat st;
-	int64_t r = fs_stat(v);
+	int64_t r;
 
-	if (r < 0)
+	if (is_pipe(v)) {
+		memset(&st, 0, sizeof(st));
+		st.st_dev = encode_dev(0, 12); /* Linux's pipefs is an anonymous device too */
+		st.st_ino = v->ino;
+		st.st_nlink = 1;
+		st.st_mode = v->mode;
+		st.st_uid = v->uid, st.st_gid = v->gid;
+		st.st_blksize = 4096;
+		return user_copy(p->ep, va, &st, sizeof(st), AX_COPY_TO);
+	}
+	if ((r = fs_stat(v)) < 0)
 		return r;
 	memset(&st, 0, sizeof(st));
 	st.st_dev = encode_dev(0, v->fs); /* an anonymous device per file system, as Linux gives tmpfs */
@@ -653,7 +760,7 @@ static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32
 		return r;
 	if (res.last != PATH_LAST_NAME)
 		return -EEXIST;
-	return fs_create(&res.dir, res.name, S_IFDIR | (mode & 07777 & ~UMASK), 0);
+	return fs_create(p, &res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
 }
 
 static int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1]); }
@@ -688,7 +795,7 @@ static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool 
 			return (rp.mode & S_IFMT) == S_IFDIR ? -EISDIR : -ENOTDIR;
 		}
 	}
-	if (vnode_permission(&root_cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
 		return -EACCES;
 	if (dir) {
 		struct vnode v = {0};
@@ -740,7 +847,7 @@ static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int n
 					   .flags = (uint32_t)flags << 16};
 		ax_message m;
 
-		ax_clock((uint64_t *)&rq.now);
+		rq.now = wall_ns();
 		memcpy(names, res.name, ol);
 		memcpy(names + ol, res2.name, nl);
 		set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, ol + nl);
@@ -773,7 +880,7 @@ static int64_t do_chdir(struct vproc *p, const ax_message *m)
 		return r;
 	if ((r = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
 		return r;
-	if (vnode_permission(&root_cred, &res.node, MAY_EXEC) < 0)
+	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;
 	p->cwd = res.node;
 	return 0;
@@ -871,6 +978,741 @@ static int64_t do_getcwd(struct vproc *p, const ax_message *m)
 	return (int64_t)len;
 }
 
+/* ---- links, modes, owners, times, sizes -------------------------------------------------- */
+
+/* The file path names (dirfd, flags AT_SYMLINK_NOFOLLOW / AT_EMPTY_PATH) into res.node. */
+static int path_node(struct vproc *p, int dirfd, uint64_t path_va, uint64_t flags, bool follow_default)
+{
+	int r;
+
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if ((flags & AT_EMPTY_PATH) && !pathbuf[0]) {
+		struct open_file *f;
+
+		if (dirfd == AT_FDCWD) {
+			res.node = p->cwd;
+			return 0;
+		}
+		if (!(f = fd_file(&files, &p->fds, dirfd)))
+			return -EBADF;
+		res.node = f->node;
+		return 0;
+	}
+	return resolve(p, dirfd, pathbuf,
+		       (follow_default && !(flags & AT_SYMLINK_NOFOLLOW)) || (flags & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0,
+		       &res);
+}
+
+/* access, faccessat, faccessat2: with the real ids (AT_EACCESS: the effective ones), as Linux. */
+static int64_t access_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t mode, uint64_t flags)
+{
+	struct cred c = p->cred;
+	int r;
+
+	if (mode & ~7ULL)
+		return -EINVAL;
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */))
+		return -EINVAL;
+	if ((r = path_node(p, dirfd, path_va, flags & ~(uint64_t)0x200, true)) < 0)
+		return r;
+	if (!(flags & 0x200))
+		c.uid = p->ruid, c.gid = p->rgid;
+	if (!mode)
+		return 0;
+	if ((mode & MAY_WRITE) && res.node.fs != PIPE_FS && fs_rdonly[res.node.fs])
+		return -EROFS;
+	return vnode_permission(&c, &res.node, (int)mode);
+}
+
+static int64_t do_access(struct vproc *p, const ax_message *m) { return access_common(p, AT_FDCWD, m->u64[0], m->u64[1], 0); }
+static int64_t do_faccessat(struct vproc *p, const ax_message *m)
+{
+	return access_common(p, (int)m->i64[0], m->u64[1], m->u64[2], 0);
+}
+static int64_t do_faccessat2(struct vproc *p, const ax_message *m)
+{
+	return access_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+}
+
+/* The parent directory of a new name (res.dir, res.name), which must not exist, writable by p. */
+static int new_name(struct vproc *p, int dirfd, const char *path)
+{
+	int r;
+
+	if ((r = resolve(p, dirfd, path, PATH_PARENT, &res)) < 0)
+		return r;
+	if (res.last != PATH_LAST_NAME)
+		return -EEXIST;
+	{
+		struct fs_node_reply rp;
+
+		if (name_call(FS_LOOKUP, &res.dir, res.name, strlen(res.name), 0, &rp) == 0)
+			return -EEXIST;
+	}
+	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+		return -EACCES;
+	return 0;
+}
+
+static int64_t symlink_common(struct vproc *p, uint64_t target_va, int dirfd, uint64_t path_va)
+{
+	int r;
+
+	if ((r = copy_path(p->ep, target_va, pathbuf2)) < 0 || (r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if (!pathbuf2[0])
+		return -ENOENT;
+	if ((r = new_name(p, dirfd, pathbuf)) < 0)
+		return r;
+	return fs_create_as(p, &res.dir, res.name, S_IFLNK | 0777, pathbuf2, 0, 0, 0);
+}
+
+static int64_t do_symlink(struct vproc *p, const ax_message *m) { return symlink_common(p, m->u64[0], AT_FDCWD, m->u64[1]); }
+static int64_t do_symlinkat(struct vproc *p, const ax_message *m)
+{
+	return symlink_common(p, m->u64[0], (int)m->i64[1], m->u64[2]);
+}
+
+static int64_t link_common(struct vproc *p, int olddir, uint64_t old_va, int newdir, uint64_t new_va, uint64_t flags)
+{
+	struct vnode target;
+	struct fs_node_reply rp;
+	int r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((r = path_node(p, olddir, old_va, flags, false)) < 0)
+		return r;
+	target = res.node;
+	if (vnode_is_dir(&target))
+		return -EPERM;
+	if ((r = copy_path(p->ep, new_va, pathbuf)) < 0)
+		return r;
+	if ((r = new_name(p, newdir, pathbuf)) < 0)
+		return r;
+	if (res.dir.fs != target.fs)
+		return -EXDEV;
+	return name_call(FS_LINK, &res.dir, res.name, strlen(res.name), target.ino, &rp);
+}
+
+static int64_t do_link(struct vproc *p, const ax_message *m) { return link_common(p, AT_FDCWD, m->u64[0], AT_FDCWD, m->u64[1], 0); }
+static int64_t do_linkat(struct vproc *p, const ax_message *m)
+{
+	return link_common(p, (int)m->i64[0], m->u64[1], (int)m->i64[2], m->u64[3], m->u64[4]);
+}
+
+static int64_t readlink_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t va, int64_t size)
+{
+	int r;
+
+	if (size <= 0)
+		return -EINVAL;
+	if ((r = path_node(p, dirfd, path_va, AT_EMPTY_PATH, false)) < 0)
+		return r;
+	if ((res.node.mode & S_IFMT) != S_IFLNK)
+		return -EINVAL;
+	if ((r = ops_readlink((void *)(uintptr_t)res.node.fs, &res.node, buf, sizeof(buf))) < 0)
+		return r;
+	if (r > size)
+		r = (int)size;
+	return user_copy(p->ep, va, buf, (uint64_t)r, AX_COPY_TO) < 0 ? -EFAULT : r;
+}
+
+static int64_t do_readlink(struct vproc *p, const ax_message *m) { return readlink_common(p, AT_FDCWD, m->u64[0], m->u64[1], m->i64[2]); }
+static int64_t do_readlinkat(struct vproc *p, const ax_message *m)
+{
+	return readlink_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3]);
+}
+
+/* May p change the inode's attributes (mode, times to a given value)? Only its owner and root. */
+static bool owner_or_root(const struct vproc *p, const struct vnode *v) { return p->cred.uid == 0 || p->cred.uid == v->uid; }
+
+static bool in_group(const struct vproc *p, uint32_t gid)
+{
+	if (p->cred.gid == gid)
+		return true;
+	for (int i = 0; i < p->cred.ngroups; i++)
+		if (p->cred.groups[i] == gid)
+			return true;
+	return false;
+}
+
+static int64_t chmod_node(struct vproc *p, const struct vnode *v, uint64_t mode)
+{
+	if (v->fs == PIPE_FS)
+		return -EINVAL;
+	if (!owner_or_root(p, v))
+		return -EPERM;
+	mode &= 07777;
+	if (p->cred.uid != 0 && !in_group(p, v->gid))
+		mode &= ~(uint64_t)S_ISGID; /* as Linux: a non-member cannot set the group bit */
+	return fs_attr(FS_CHMOD, v, mode);
+}
+
+static int64_t do_chmod(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, AT_FDCWD, m->u64[0], 0, true);
+
+	return r < 0 ? r : chmod_node(p, &res.node, m->u64[1]);
+}
+static int64_t do_fchmod(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	return f ? chmod_node(p, &f->node, m->u64[1]) : -EBADF;
+}
+static int64_t do_fchmodat(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, (int)m->i64[0], m->u64[1], 0, true);
+
+	return r < 0 ? r : chmod_node(p, &res.node, m->u64[2]);
+}
+
+static int64_t chown_node(struct vproc *p, const struct vnode *v, uint32_t uid, uint32_t gid)
+{
+	int64_t r;
+
+	if (v->fs == PIPE_FS)
+		return -EINVAL;
+	if (p->cred.uid != 0) { /* as Linux: the owner may only give the file to one of its own groups */
+		if ((uid != FS_ID_KEEP && uid != v->uid) || p->cred.uid != v->uid ||
+		    (gid != FS_ID_KEEP && gid != v->gid && !in_group(p, gid)))
+			return -EPERM;
+	}
+	if ((r = fs_attr(FS_CHOWN, v, uid | (uint64_t)gid << 32)) < 0)
+		return r;
+	/* a change of owner clears set-user-id and set-group-id on a regular file, as Linux */
+	if ((v->mode & S_IFMT) == S_IFREG && (v->mode & (S_ISUID | S_ISGID)) && (uid != FS_ID_KEEP || gid != FS_ID_KEEP))
+		fs_attr(FS_CHMOD, v, v->mode & 07777 & ~(uint32_t)(S_ISUID | ((v->mode & 010) ? S_ISGID : 0)));
+	return 0;
+}
+
+static int64_t chown_path(struct vproc *p, int dirfd, uint64_t path_va, uint64_t uid, uint64_t gid, uint64_t flags,
+			  bool follow)
+{
+	int r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((r = path_node(p, dirfd, path_va, flags, follow)) < 0)
+		return r;
+	return chown_node(p, &res.node, (uint32_t)uid, (uint32_t)gid);
+}
+
+static int64_t do_chown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2], 0, true); }
+static int64_t do_lchown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2], 0, false); }
+static int64_t do_fchownat(struct vproc *p, const ax_message *m)
+{
+	return chown_path(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3], m->u64[4], true);
+}
+static int64_t do_fchown(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	return f ? chown_node(p, &f->node, (uint32_t)m->u64[1], (uint32_t)m->u64[2]) : -EBADF;
+}
+
+/* utimensat (and futimens: a NULL path with a descriptor). UTIME_NOW 0x3fffffff, UTIME_OMIT 0x3ffffffe. */
+static int64_t do_utimensat(struct vproc *p, const ax_message *m)
+{
+	struct fs_timespec ts[2];
+	int64_t t[2], now;
+	bool explicit_time = false, all_omit = true;
+	struct vnode v;
+	int r;
+
+	if (m->u64[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!m->u64[1]) { /* futimens */
+		struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+		if (!f)
+			return -EBADF;
+		v = f->node;
+	} else {
+		if ((r = path_node(p, (int)m->i64[0], m->u64[1], m->u64[3], true)) < 0)
+			return r;
+		v = res.node;
+	}
+	now = wall_ns();
+	if (m->u64[2]) {
+		if (user_copy(p->ep, m->u64[2], ts, sizeof(ts), AX_COPY_FROM) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (ts[i].nsec == 0x3fffffff) {
+				t[i] = now, all_omit = false;
+			} else if (ts[i].nsec == 0x3ffffffe) {
+				t[i] = FS_TIME_OMIT;
+			} else if (ts[i].nsec < 0 || ts[i].nsec >= 1000000000) {
+				return -EINVAL;
+			} else {
+				t[i] = ts[i].sec * 1000000000 + ts[i].nsec;
+				explicit_time = true, all_omit = false;
+			}
+		}
+	} else {
+		t[0] = t[1] = now, all_omit = false;
+	}
+	if (all_omit)
+		return 0;
+	if (explicit_time ? !owner_or_root(p, &v)
+			  : !owner_or_root(p, &v) && vnode_permission(&p->cred, &v, MAY_WRITE) < 0)
+		return explicit_time ? -EPERM : -EACCES;
+	{
+		struct fs_attr_req rq = {.ino = v.ino, .atime = t[0], .mtime = t[1], .now = now};
+		ax_message fm;
+
+		return call(fs_ep[v.fs], FS_UTIMENS, &rq, sizeof(rq), &fm);
+	}
+}
+
+static int64_t truncate_node(struct vproc *p, const struct vnode *v, int64_t len, bool check_write)
+{
+	if (len < 0)
+		return -EINVAL;
+	if (vnode_is_dir(v))
+		return -EISDIR;
+	if ((v->mode & S_IFMT) != S_IFREG)
+		return -EINVAL;
+	if (check_write && vnode_permission(&p->cred, v, MAY_WRITE) < 0)
+		return -EACCES;
+	return fs_attr(FS_TRUNCATE, v, (uint64_t)len);
+}
+
+static int64_t do_truncate(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, AT_FDCWD, m->u64[0], 0, true);
+
+	return r < 0 ? r : truncate_node(p, &res.node, m->i64[1], true);
+}
+
+static int64_t do_ftruncate(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL; /* Linux: not open for writing */
+	return truncate_node(p, &f->node, m->i64[1], false);
+}
+
+static int64_t mknod_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t mode, uint64_t dev)
+{
+	uint32_t type = (uint32_t)mode & S_IFMT;
+	int r;
+
+	if (type == 0)
+		type = S_IFREG;
+	if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK)
+		return -EINVAL;
+	if ((type == S_IFCHR || type == S_IFBLK) && p->cred.uid != 0)
+		return -EPERM;
+	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
+		return r;
+	if ((r = new_name(p, dirfd, pathbuf)) < 0)
+		return r;
+	/* Linux's dev_t: major bits 8..19 (and 32..43), minor bits 0..7 and 20..31 */
+	return fs_create_as(p, &res.dir, res.name, type | ((uint32_t)mode & 07777 & ~p->umask), 0,
+			    (uint32_t)((dev >> 8) & 0xfff) | (uint32_t)((dev >> 32) & ~0xfffULL),
+			    (uint32_t)(dev & 0xff) | (uint32_t)((dev >> 12) & ~0xffULL), 0);
+}
+
+static int64_t do_mknod(struct vproc *p, const ax_message *m) { return mknod_common(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2]); }
+static int64_t do_mknodat(struct vproc *p, const ax_message *m)
+{
+	return mknod_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+}
+
+static int64_t do_creat(struct vproc *p, const ax_message *m)
+{
+	return open_common(p, AT_FDCWD, m->u64[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)m->u64[1]);
+}
+
+/* Linux's struct statfs (x86_64). */
+struct linux_statfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+static int64_t statfs_node(struct vproc *p, const struct vnode *v, uint64_t va)
+{
+	struct linux_statfs sf = {0};
+	struct fs_statfs_reply rp;
+	ax_message m;
+	int64_t r;
+
+	if (v->fs == PIPE_FS) {
+		sf.f_type = 0x50495045; /* PIPEFS_MAGIC */
+		sf.f_bsize = 4096, sf.f_namelen = 255, sf.f_frsize = 4096;
+	} else {
+		if ((r = call(fs_ep[v->fs], FS_STATFS, 0, 0, &m)) < 0)
+			return r;
+		fs_unpack(&m, &rp, sizeof(rp));
+		sf.f_type = (int64_t)rp.magic, sf.f_bsize = rp.bsize, sf.f_frsize = rp.bsize;
+		sf.f_blocks = rp.blocks, sf.f_bfree = sf.f_bavail = rp.bfree;
+		sf.f_files = rp.files, sf.f_ffree = rp.ffree, sf.f_namelen = rp.namemax;
+		sf.f_fsid[0] = (int32_t)v->fs;
+		sf.f_flags = 0x20 /* ST_VALID */ | (fs_rdonly[v->fs] ? 1 /* ST_RDONLY */ : 0);
+	}
+	return user_copy(p->ep, va, &sf, sizeof(sf), AX_COPY_TO);
+}
+
+static int64_t do_statfs(struct vproc *p, const ax_message *m)
+{
+	int r = path_node(p, AT_FDCWD, m->u64[0], 0, true);
+
+	return r < 0 ? r : statfs_node(p, &res.node, m->u64[1]);
+}
+static int64_t do_fstatfs(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+
+	return f ? statfs_node(p, &f->node, m->u64[1]) : -EBADF;
+}
+
+/* sync, syncfs: every mounted file system; fsync, fdatasync: the file's. */
+static int64_t sync_all(void)
+{
+	for (int fs = 1; fs <= MOUNT_MAX; fs++) {
+		if (fs_ep[fs] != AX_NONE) {
+			struct vnode all = {.fs = (uint32_t)fs, .ino = 0};
+
+			fs_attr(FS_SYNC, &all, 0);
+		}
+	}
+	return 0;
+}
+
+static int64_t do_sync(struct vproc *p, const ax_message *m)
+{
+	(void)p, (void)m;
+	return sync_all();
+}
+
+static int64_t do_syncfs(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct vnode all;
+
+	if (!f)
+		return -EBADF;
+	if (f->node.fs == PIPE_FS)
+		return 0;
+	all = (struct vnode){.fs = f->node.fs};
+	return fs_attr(FS_SYNC, &all, 0);
+}
+
+static int64_t do_fsync(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	int idx;
+
+	if (!f)
+		return -EBADF;
+	idx = fd_index(&p->fds, (int)m->i64[0]);
+	if (f->node.fs == PIPE_FS || extra[idx].dev)
+		return -EINVAL; /* as Linux for pipes and terminals */
+	return fs_attr(FS_SYNC, &f->node, 0);
+}
+
+static int64_t do_chroot(struct vproc *p, const ax_message *m)
+{
+	int r;
+
+	if (p->cred.uid != 0)
+		return -EPERM;
+	if ((r = copy_path(p->ep, m->u64[0], pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
+		return r;
+	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
+		return -EACCES;
+	p->root = res.node;
+	return 0;
+}
+
+/* statx: the fields struct stat has, in statx's layout (Linux's struct statx, 256 bytes). */
+struct linux_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, pad1;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; } stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t spare[14];
+};
+_Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
+
+static int64_t do_statx(struct vproc *p, const ax_message *m)
+{
+	struct linux_statx sx = {0};
+	uint64_t flags = m->u64[2];
+	int r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* AT_STATX_SYNC_TYPE */))
+		return -EINVAL;
+	if ((r = path_node(p, (int)m->i64[0], m->u64[1], flags, true)) < 0)
+		return r;
+	if (res.node.fs == PIPE_FS) {
+		sx.stx_mode = (uint16_t)res.node.mode, sx.stx_nlink = 1, sx.stx_ino = res.node.ino;
+		sx.stx_uid = res.node.uid, sx.stx_gid = res.node.gid, sx.stx_blksize = 4096, sx.stx_dev_minor = 12;
+	} else {
+		if ((r = (int)fs_stat(&res.node)) < 0)
+			return r;
+		sx.stx_blksize = fst.blksize ? fst.blksize : 4096;
+		sx.stx_nlink = fst.nlink, sx.stx_uid = fst.uid, sx.stx_gid = fst.gid;
+		sx.stx_mode = (uint16_t)fst.mode, sx.stx_ino = fst.ino, sx.stx_size = fst.size, sx.stx_blocks = fst.blocks;
+		sx.stx_atime.tv_sec = fst.atime.sec, sx.stx_atime.tv_nsec = (uint32_t)fst.atime.nsec;
+		sx.stx_mtime.tv_sec = fst.mtime.sec, sx.stx_mtime.tv_nsec = (uint32_t)fst.mtime.nsec;
+		sx.stx_ctime.tv_sec = fst.ctime.sec, sx.stx_ctime.tv_nsec = (uint32_t)fst.ctime.nsec;
+		sx.stx_rdev_major = fst.rdev_major, sx.stx_rdev_minor = fst.rdev_minor;
+		sx.stx_dev_major = 0, sx.stx_dev_minor = res.node.fs;
+	}
+	sx.stx_mask = 0x7ff; /* STATX_BASIC_STATS */
+	return user_copy(p->ep, m->u64[4], &sx, sizeof(sx), AX_COPY_TO);
+}
+
+/* ---- mount and umount2 ------------------------------------------------------------------ */
+
+/* What each mount was asked as, for /proc/mounts. */
+static struct {
+	char source[64], target[256], type[16];
+} mount_names[MOUNT_MAX + 1];
+
+#define MS_RDONLY 1
+#define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MNT_FORCE 1
+#define MNT_DETACH 2
+#define MNT_EXPIRE 4
+#define UMOUNT_NOFOLLOW 8
+
+/* The file system type's server: procfs only, for now (ramfs is the one root). */
+static endpoint_t server_of(const char *type)
+{
+	if (strcmp(type, "proc") == 0)
+		return ax_boot_endpoint("procfs");
+	return AX_NONE;
+}
+
+static void copy_name(char *to, size_t size, const char *from)
+{
+	size_t n = strlen(from);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(to, from, n);
+	to[n] = 0;
+}
+
+static int64_t do_mount(struct vproc *p, const ax_message *m)
+{
+	static char source[PATH_MAX], type[PATH_MAX];
+	uint64_t flags = m->u64[3];
+	struct fs_mounted rq = {0};
+	struct fs_node_reply rp;
+	struct vnode root;
+	ax_message fm;
+	endpoint_t ep;
+	uint32_t id = 0;
+	int64_t r;
+
+	if (p->cred.uid != 0)
+		return -EPERM;
+	if ((r = copy_path(p->ep, m->u64[1], pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
+		return r;
+	if (flags & MS_REMOUNT) { /* only the read-only bit changes */
+		const struct mount *mt = mount_find(&mounts, res.node.fs);
+
+		if (!mt || !vnode_same(&mt->root, &res.node))
+			return -EINVAL;
+		fs_rdonly[res.node.fs] = (flags & MS_RDONLY) != 0;
+		return 0;
+	}
+	if (flags & MS_BIND)
+		return -EINVAL; /* bind mounts: not yet */
+	source[0] = type[0] = 0;
+	if (m->u64[0] && (r = copy_path(p->ep, m->u64[0], source)) < 0)
+		return r;
+	if (!m->u64[2])
+		return -EINVAL;
+	if ((r = copy_path(p->ep, m->u64[2], type)) < 0)
+		return r;
+	if ((ep = server_of(type)) == AX_NONE)
+		return -ENODEV;
+	for (uint32_t i = ROOT_FS + 1; i <= MOUNT_MAX && !id; i++)
+		if (fs_ep[i] == AX_NONE)
+			id = i;
+	if (!id)
+		return -ENOMEM;
+	for (uint32_t i = 1; i <= MOUNT_MAX; i++)
+		if (fs_ep[i] == ep)
+			return -EBUSY; /* one mount per server: its inode numbers are its own */
+	rq.flags = (flags & MS_RDONLY) ? FS_MOUNT_RDONLY : 0;
+	if ((r = call(ep, FS_MOUNTED, &rq, sizeof(rq), &fm)) < 0)
+		return r;
+	fs_unpack(&fm, &rp, sizeof(rp));
+	node_of(id, &rp, &root);
+	if ((root.mode & S_IFMT) != S_IFDIR)
+		return -EIO;
+	fs_ep[id] = ep;
+	if ((r = mount_add(&mounts, id, &ops, (void *)(uintptr_t)id, &root, &res.node)) < 0) {
+		fs_ep[id] = AX_NONE;
+		return r;
+	}
+	fs_rdonly[id] = (flags & MS_RDONLY) != 0;
+	copy_name(mount_names[id].source, sizeof(mount_names[id].source), source[0] ? source : type);
+	copy_name(mount_names[id].target, sizeof(mount_names[id].target), pathbuf);
+	copy_name(mount_names[id].type, sizeof(mount_names[id].type), type);
+	return 0;
+}
+
+static int64_t do_umount2(struct vproc *p, const ax_message *m)
+{
+	const struct mount *mt;
+	uint32_t id;
+	int64_t r;
+
+	if (p->cred.uid != 0)
+		return -EPERM;
+	if (m->u64[1] & ~(uint64_t)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	if ((r = copy_path(p->ep, m->u64[0], pathbuf)) < 0)
+		return r;
+	if ((r = resolve(p, AT_FDCWD, pathbuf, (m->u64[1] & UMOUNT_NOFOLLOW) ? 0 : PATH_FOLLOW, &res)) < 0)
+		return r;
+	id = res.node.fs;
+	if (!(mt = mount_find(&mounts, id)) || !vnode_same(&mt->root, &res.node))
+		return -EINVAL;
+	if (id == ROOT_FS)
+		return -EBUSY;
+	for (int i = 0; i < FILE_MAX; i++)
+		if (files.f[i].refs > 0 && files.f[i].node.fs == id)
+			return -EBUSY;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && (procs[i].cwd.fs == id || procs[i].root.fs == id))
+			return -EBUSY;
+	if ((r = mount_remove(&mounts, id)) < 0)
+		return r;
+	fs_ep[id] = AX_NONE;
+	fs_rdonly[id] = false;
+	return 0;
+}
+
+/* ---- calls that wait ---------------------------------------------------------------------- */
+
+static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m);
+
+uint64_t now_ns(void)
+{
+	uint64_t t = 0;
+
+	ax_clock(&t);
+	return t;
+}
+
+/* Answer the call p waits in. */
+void reply_later(struct vproc *p, int64_t value)
+{
+	ax_message reply = {.type = AX_MSG_POSIX + p->blocked_nr};
+
+	reply.i64[0] = value;
+	p->blocked_nr = 0;
+	p->blocked = false;
+	p->wait = W_NONE;
+	p->runnable = false;
+	ax_sendnb(p->ep, &reply);
+}
+
+/* What p waits for may have changed: run its call again once the current message is done. */
+void retry(struct vproc *p) { p->runnable = true; }
+
+static void run_again(struct vproc *p)
+{
+	int64_t r;
+
+	p->retrying = true;
+	p->wait = W_NONE;
+	r = posix_calls[p->blocked_nr](p, &p->req);
+	p->retrying = false;
+	if (r != WOULD_WAIT)
+		reply_later(p, r);
+}
+
+/* The earliest deadline of a waiting poll or select sets vfs's one alarm. */
+static void arm_alarm(void)
+{
+	uint64_t first = 0, now;
+
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL && procs[i].deadline &&
+		    (!first || procs[i].deadline < first))
+			first = procs[i].deadline;
+	if (!first)
+		return;
+	now = now_ns();
+	ax_alarm(first > now ? first - now : 1);
+}
+
+/* Run the calls retry() marked, until none is left (each run may mark others). */
+static void run_queue(void)
+{
+	for (bool any = true; any;) {
+		any = false;
+		for (int i = 0; i < PROC_MAX; i++) {
+			struct vproc *p = &procs[i];
+
+			if (!p->used || !p->runnable)
+				continue;
+			p->runnable = false;
+			any = true;
+			/* a request a driver holds, or a signal pm was asked for, is not run again: it ends by an event */
+			if (p->blocked && p->wait != W_DEV && p->wait != W_JOBCTL)
+				run_again(p);
+		}
+	}
+	arm_alarm();
+}
+
+/* Signals for pm to send (SIGPIPE, job control): queued here, pulled by pm (PM_SIGNAL_PULL). */
+#define SIGQ_MAX 64
+struct sigreq {
+	int kind, sig;
+	endpoint_t target;
+};
+static struct sigreq sigq[SIGQ_MAX];
+static unsigned sigq_head, sigq_count;
+
+void queue_signal(int kind, endpoint_t target, int sig)
+{
+	if (sigq_count == SIGQ_MAX) {
+		ax_printf("vfs: signal queue full: signal %d for %d lost\n", sig, target);
+		return;
+	}
+	sigq[(sigq_head + sigq_count++) % SIGQ_MAX] = (struct sigreq){kind, sig, target};
+	if (pm != AX_NONE)
+		ax_notify(pm);
+}
+
+static int64_t do_signal_pull(const ax_message *m, ax_message *r)
+{
+	if (m->source != pm)
+		return -EPERM;
+	if (!sigq_count)
+		return PM_SIG_NONE;
+	r->u64[1] = (uint64_t)(int64_t)sigq[sigq_head].target;
+	r->u64[2] = (uint64_t)sigq[sigq_head].sig;
+	sigq_head = (sigq_head + 1) % SIGQ_MAX, sigq_count--;
+	return sigq[(sigq_head + SIGQ_MAX - 1) % SIGQ_MAX].kind;
+}
+
 /* ---- from pm: process identities ------------------------------------------------------ */
 
 static void open_console(struct vproc *p);
@@ -893,6 +1735,9 @@ static int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 		child->cwd = parent->cwd;
 		child->root = parent->root;
 		child->pid = parent->pid, child->pgrp = parent->pgrp, child->sid = parent->sid;
+		child->cred = parent->cred;
+		child->ruid = parent->ruid, child->rgid = parent->rgid;
+		child->umask = parent->umask;
 	}
 	return 0;
 }
@@ -930,27 +1775,83 @@ static int64_t do_vfs_setpgrp(const ax_message *m, ax_message *r)
 		return -EPERM;
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
-	if (m->i64[1] <= 0 || m->i64[2] <= 0 || m->i64[3] <= 0)
+	if (m->i64[1] <= 0 || m->i64[2] <= 0 || m->i64[3] <= 0 || m->i64[1] > INT32_MAX || m->i64[2] > INT32_MAX ||
+	    m->i64[3] > INT32_MAX)
 		return -EINVAL;
 	p->pid = (int)m->i64[1], p->pgrp = (int)m->i64[2], p->sid = (int)m->i64[3];
 	return 0;
 }
 
-/* No call waits in vfs yet (pipes and terminals come next): nothing to interrupt. */
-static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
+static int64_t do_vfs_setid(const ax_message *m, ax_message *r)
 {
+	struct vproc *p;
+
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	return find_proc((endpoint_t)m->i64[0]) ? 0 : -ESRCH;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	p->ruid = (uint32_t)m->u64[1], p->rgid = (uint32_t)(m->u64[1] >> 32);
+	p->cred.uid = (uint32_t)m->u64[2], p->cred.gid = (uint32_t)(m->u64[2] >> 32);
+	return 0;
+}
+
+/*
+ * A signal must take effect in the process: a call it waits in here ends
+ * with what it moved, or -ERESTARTSYS (-ERESTARTNOHAND for poll and
+ * select), which pm turns into a restart or EINTR. pm hears the call's number.
+ */
+static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+	int nr;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if (!p->blocked)
+		return 0;
+	nr = p->blocked_nr;
+	if (p->wait == W_DEV)
+		dev_cancel(p);
+	if (p->wait == W_POLL)
+		reply_later(p, -ERESTARTNOHAND);
+	else
+		reply_later(p, p->done ? (int64_t)p->done : -ERESTARTSYS);
+	return nr + 1;
 }
 
 static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 {
+	struct vproc *p;
+
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	return find_proc((endpoint_t)m->i64[0]) ? 0 : -ESRCH; /* nothing is held yet */
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if (!p->blocked || p->wait != W_JOBCTL)
+		return 0;
+	if (p->jobsig == 21 /* SIGTTIN */) {
+		reply_later(p, -EIO);
+		return 0;
+	}
+	p->nostop = true; /* SIGTTOU ignored or blocked: Linux lets the write or ioctl proceed */
+	run_again(p);
+	p->nostop = false;
+	run_queue();
+	return 0;
+}
+
+static int64_t do_vfs_clock(const ax_message *m, ax_message *r)
+{
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	realtime_offset = m->i64[0];
+	return 0;
 }
 
 static int64_t do_vfs_exec(const ax_message *m, ax_message *r)
@@ -972,24 +1873,145 @@ static int64_t do_vfs_exit(const ax_message *m, ax_message *r)
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	if ((p = find_proc((endpoint_t)m->i64[0])))
+	if ((p = find_proc((endpoint_t)m->i64[0]))) {
+		if (p->blocked && p->wait == W_DEV)
+			dev_cancel(p);
+		p->blocked = false;
 		free_proc(p);
+		run_queue(); /* its pipes' other ends may now see an end of file */
+	}
+	return 0;
+}
+
+/* ---- from pm: execve reads its program here ------------------------------------------------ */
+
+#define EXEC_MAX 8
+static struct {
+	bool used;
+	struct vnode node;
+	uint64_t size;
+} execs[EXEC_MAX];
+
+/* The program at path, as the process would open it: a regular file it may execute. */
+static int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+	int h = -1, rc;
+
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if ((rc = copy_path(m->u64[2] ? pm : p->ep, m->u64[1], pathbuf)) < 0)
+		return rc;
+	if ((rc = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW, &res)) < 0)
+		return rc;
+	if ((res.node.mode & S_IFMT) != S_IFREG)
+		return -EACCES;
+	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
+		return -EACCES;
+	for (int i = 0; i < EXEC_MAX && h < 0; i++)
+		if (!execs[i].used)
+			h = i;
+	if (h < 0)
+		return -ENFILE;
+	if ((rc = (int)fs_stat(&res.node)) < 0)
+		return rc;
+	execs[h].used = true;
+	execs[h].node = res.node;
+	execs[h].size = fst.size;
+	fs_attr(FS_HOLD, &res.node, 0);
+	r->u64[1] = fst.size;
+	r->u64[2] = fst.mode;
+	r->u64[3] = fst.uid | (uint64_t)fst.gid << 32;
+	r->u64[4] = res.node.ino;
+	r->u64[5] = (uint64_t)fst.mtime.sec * 1000000000 + (uint64_t)fst.mtime.nsec;
+	r->u64[6] = res.node.fs;
+	return h;
+}
+
+/* Bytes of an opened program straight into any process's memory (pm's own, or the new image's). */
+static int64_t do_vfs_exec_read(const ax_message *m, ax_message *r)
+{
+	uint64_t h = m->u64[0], off = m->u64[1], len = m->u64[2];
+	endpoint_t to = (endpoint_t)m->i64[3];
+	ax_message fm;
+	int64_t rc;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (h >= EXEC_MAX || !execs[h].used || len > (1u << 24) || off > execs[h].size)
+		return -EINVAL;
+	{
+		endpoint_t ep = fs_ep[execs[h].node.fs];
+		struct fs_io_req rq = {.ino = execs[h].node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
+
+		rq.now = wall_ns();
+		touch(to, m->u64[4], len, true);
+		set_grant(G_USER, AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, to, (void *)m->u64[4], len);
+		rc = call(ep, FS_READ, &rq, sizeof(rq), &fm);
+		revoke(G_USER);
+	}
+	return rc;
+}
+
+static int64_t do_vfs_exec_close(const ax_message *m, ax_message *r)
+{
+	uint64_t h = m->u64[0];
+	bool open_elsewhere = false;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (h >= EXEC_MAX || !execs[h].used)
+		return -EINVAL;
+	execs[h].used = false;
+	for (int i = 0; i < FILE_MAX && !open_elsewhere; i++)
+		open_elsewhere = files.f[i].refs > 0 && vnode_same(&files.f[i].node, &execs[h].node);
+	for (int i = 0; i < EXEC_MAX && !open_elsewhere; i++)
+		open_elsewhere = execs[i].used && vnode_same(&execs[i].node, &execs[h].node);
+	if (!open_elsewhere)
+		fs_attr(FS_RELEASE, &execs[h].node, 0);
 	return 0;
 }
 
 /* ---- dispatch --------------------------------------------------------------------------- */
 
+static int64_t do_umask(struct vproc *p, const ax_message *m)
+{
+	uint32_t old = p->umask;
+
+	p->umask = (uint32_t)m->u64[0] & 0777;
+	return old;
+}
+
 static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m) = {
 	[NR_READ] = do_read,         [NR_WRITE] = do_write,           [NR_OPEN] = do_open,
 	[NR_CLOSE] = do_close,       [NR_STAT] = do_stat,             [NR_FSTAT] = do_fstat,
-	[NR_LSTAT] = do_lstat,       [NR_LSEEK] = do_lseek,           [NR_PREAD64] = do_pread64,
-	[NR_PWRITE64] = do_pwrite64, [NR_DUP] = do_dup,               [NR_DUP2] = do_dup2,
+	[NR_LSTAT] = do_lstat,       [NR_POLL] = do_poll,             [NR_LSEEK] = do_lseek,
+	[NR_IOCTL] = do_ioctl,       [NR_PREAD64] = do_pread64,       [NR_PWRITE64] = do_pwrite64,
+	[NR_READV] = do_readv,       [NR_WRITEV] = do_writev,         [NR_PIPE] = do_pipe,
+	[NR_SELECT] = do_select,     [NR_DUP] = do_dup,               [NR_DUP2] = do_dup2,
 	[NR_FCNTL] = do_fcntl,       [NR_GETCWD] = do_getcwd,         [NR_CHDIR] = do_chdir,
 	[NR_FCHDIR] = do_fchdir,     [NR_RENAME] = do_rename,         [NR_MKDIR] = do_mkdir,
-	[NR_RMDIR] = do_rmdir,       [NR_UNLINK] = do_unlink,         [NR_GETDENTS64] = do_getdents64,
+	[NR_RMDIR] = do_rmdir,       [NR_UNLINK] = do_unlink,         [NR_UMASK] = do_umask,
+	[NR_GETDENTS64] = do_getdents64,
 	[NR_OPENAT] = do_openat,     [NR_MKDIRAT] = do_mkdirat,       [NR_NEWFSTATAT] = do_newfstatat,
-	[NR_UNLINKAT] = do_unlinkat, [NR_RENAMEAT] = do_renameat,     [NR_DUP3] = do_dup3,
+	[NR_UNLINKAT] = do_unlinkat, [NR_RENAMEAT] = do_renameat,     [NR_PSELECT6] = do_pselect6,
+	[NR_PPOLL] = do_ppoll,       [NR_DUP3] = do_dup3,             [NR_PIPE2] = do_pipe2,
 	[NR_RENAMEAT2] = do_renameat2,
+	[NR_ACCESS] = do_access,     [NR_FACCESSAT] = do_faccessat,   [NR_FACCESSAT2] = do_faccessat2,
+	[NR_SYMLINK] = do_symlink,   [NR_SYMLINKAT] = do_symlinkat,   [NR_LINK] = do_link,
+	[NR_LINKAT] = do_linkat,     [NR_READLINK] = do_readlink,     [NR_READLINKAT] = do_readlinkat,
+	[NR_CHMOD] = do_chmod,       [NR_FCHMOD] = do_fchmod,         [NR_FCHMODAT] = do_fchmodat,
+	[NR_CHOWN] = do_chown,       [NR_LCHOWN] = do_lchown,         [NR_FCHOWN] = do_fchown,
+	[NR_FCHOWNAT] = do_fchownat, [NR_UTIMENSAT] = do_utimensat,   [NR_TRUNCATE] = do_truncate,
+	[NR_FTRUNCATE] = do_ftruncate, [NR_MKNOD] = do_mknod,         [NR_MKNODAT] = do_mknodat,
+	[NR_CREAT] = do_creat,       [NR_STATFS] = do_statfs,         [NR_FSTATFS] = do_fstatfs,
+	[NR_SYNC] = do_sync,         [NR_SYNCFS] = do_syncfs,         [NR_FSYNC] = do_fsync,
+	[NR_FDATASYNC] = do_fsync,   [NR_CHROOT] = do_chroot,         [NR_STATX] = do_statx,
+	[NR_MOUNT] = do_mount,       [NR_UMOUNT2] = do_umount2,
 };
 
 /* What pm routes here (proto/vfs.h): each must have its handler above. */
@@ -999,6 +2021,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 {
 	uint32_t nr = (uint32_t)m->type - AX_MSG_POSIX;
 	struct vproc *p;
+	int64_t rc;
 
 	(void)r;
 	if (nr >= NR_MAX || !posix_calls[nr]) {
@@ -1006,19 +2029,54 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 			ax_printf("vfs: message of unknown type %x from %d: refused\n", m->type, m->source);
 		return -ENOSYS;
 	}
-	/* Temporary, until pm sends VFS_FORK: a caller never heard of starts with nothing open. */
-	if (!(p = find_proc(m->source)) && !(p = new_proc(m->source)))
-		return -ENOMEM;
-	return posix_calls[nr](p, m);
+	/* Without pm (vfs's own test image) a caller never heard of starts with nothing open. */
+	if (!(p = find_proc(m->source))) {
+		if (pm != AX_NONE)
+			return -ESRCH;
+		if (!(p = new_proc(m->source)))
+			return -ENOMEM;
+	}
+	if (p->blocked) {
+		ax_printf("vfs: %d called %u while waiting in %d: refused\n", m->source, nr, p->blocked_nr);
+		return -EBUSY;
+	}
+	p->retrying = false;
+	p->done = 0;
+	p->deadline = 0;
+	p->wait = W_NONE;
+	rc = posix_calls[nr](p, m);
+	if (rc == WOULD_WAIT) {
+		p->blocked_nr = (int)nr;
+		p->blocked = true;
+		p->req = *m;
+		rc = AX_NO_REPLY;
+	}
+	run_queue();
+	return rc;
+}
+
+static void on_notify(const ax_message *m)
+{
+	if (m->source == AX_CLOCK)
+		poll_timers();
+	else if (m->source == dev_driver(TTY_MAJOR) || m->source == dev_driver(MEM_MAJOR))
+		dev_events(m->source);
+	run_queue();
 }
 
 static const struct ax_call calls[] = {
 	{VFS_FORK, do_vfs_fork},
 	{VFS_EXEC, do_vfs_exec},
 	{VFS_EXIT, do_vfs_exit},
+	{VFS_SETID, do_vfs_setid},
 	{VFS_SETPGRP, do_vfs_setpgrp},
 	{VFS_INTERRUPT, do_vfs_interrupt},
 	{VFS_JOBCTL_REFUSED, do_vfs_jobctl_refused},
+	{VFS_CLOCK, do_vfs_clock},
+	{VFS_EXEC_OPEN, do_vfs_exec_open},
+	{VFS_EXEC_READ, do_vfs_exec_read},
+	{VFS_EXEC_CLOSE, do_vfs_exec_close},
+	{PM_SIGNAL_PULL, do_signal_pull},
 	{AX_CALL_OTHER, dispatch},
 };
 
@@ -1038,6 +2096,9 @@ static int mount_root(void)
 		return (int)r;
 	fs_unpack(&m, &rp, sizeof(rp));
 	node_of(ROOT_FS, &rp, &root_node);
+	strcpy(mount_names[ROOT_FS].source, "rootfs");
+	strcpy(mount_names[ROOT_FS].target, "/");
+	strcpy(mount_names[ROOT_FS].type, "ramfs");
 	return mount_add(&mounts, ROOT_FS, &ops, (void *)(uintptr_t)ROOT_FS, &root_node, 0);
 }
 
@@ -1045,10 +2106,10 @@ int main(void)
 {
 	int r;
 
-	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grant, G_COUNT}});
+	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grant, G_COUNT + PROC_MAX}});
 	vm = ax_boot_endpoint("vm");
 	pm = ax_boot_endpoint("pm");
-	memdrv = ax_boot_endpoint("memory");
+	dev_init();
 	files_init(&files, FILE_MAX, release, 0);
 	for (unsigned i = 0; i < sizeof(routed) / sizeof(routed[0]); i++)
 		if (routed[i] >= NR_MAX || !posix_calls[routed[i]])
@@ -1057,8 +2118,6 @@ int main(void)
 		fs_ep[i] = AX_NONE;
 	if ((r = mount_root()) < 0)
 		ax_printf("vfs: cannot mount ramfs as the root (%d)\n", r);
-	if (memdrv == AX_NONE)
-		ax_printf("vfs: no memory driver: its devices give ENXIO\n");
 	ax_printf("vfs: up at endpoint %d, root on ramfs (%d)\n", ax_self, fs_ep[ROOT_FS]);
-	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), 0);
+	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), on_notify);
 }

@@ -3,6 +3,7 @@
 Shared by systest.py, bench.py and release/qemu-run.
 """
 import os
+import re
 import select
 import shlex
 import subprocess
@@ -74,6 +75,34 @@ class Console:
             self.log.write(text + "\n")
             self.log.flush()
         return text
+
+    def expect(self, pattern, deadline):
+        """Read until pattern (a regex, searched in what came since the last match) is found.
+
+        Returns the match, or None if the deadline passed or QEMU ended first.
+        Independent of readline(): use one or the other on a console."""
+        rx = re.compile(pattern)
+        if not hasattr(self, "text"):
+            self.text = ""
+        while True:
+            m = rx.search(self.text)
+            if m:
+                self.text = self.text[m.end():]
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.proc.stdout], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                return None
+            data = chunk.decode("utf-8", "replace")
+            self.text += data
+            if self.log:
+                self.log.write(data)
+                self.log.flush()
 
     def type(self, data):
         """Send bytes to the guest's serial port, as if typed (needs typing=True)."""

@@ -34,7 +34,10 @@
  * process group that is not the terminal's foreground group, on the
  * caller's controlling terminal, is answered DEV_BACKGROUND with the signal
  * the caller's group must get (SIGTTIN, SIGTTOU) in u64[1]; vfs has pm send
- * it (or answers -EIO where Linux would: the signal ignored or blocked).
+ * it. When pm refuses (the process ignores or blocks the signal), a read
+ * gets -EIO, as on Linux, and a write or ioctl is sent again with
+ * DEV_NOSTOP (DEV_IOCTL: DEV_IOCTL_NOSTOP in u64[6]'s high half): Linux
+ * lets those proceed.
  * Keyboard signals (^C, ^Z, ^\) and SIGWINCH the driver asks pm for itself:
  * it notifies pm, which pulls them with PM_SIGNAL_PULL (proto/pm.h).
  */
@@ -51,7 +54,7 @@ enum {
 	DEV_WRITE,        /* as DEV_READ, from the grant -> bytes */
 	DEV_IOCTL,        /* u64[0]=minor u64[1]=request u64[2]=grant (DEV_NO_GRANT: none) u64[3]=granter
 			     u64[4]=the argument's value (for ioctls that pass a number) u64[5]=caller pid|sid<<32
-			     u64[6]=caller pgrp -> value, DEV_BACKGROUND */
+			     u64[6]=caller pgrp | DEV_IOCTL_NOSTOP<<32 -> value, DEV_BACKGROUND */
 	DEV_SIZE,         /* u64[0]=minor -> bytes (block devices; character devices: -ENOTTY) */
 	DEV_CANCEL,       /* u64[0]=minor u64[1]=id -> bytes already done (> 0), or -EINTR; the id is then gone */
 	DEV_SELECT,       /* u64[0]=minor u64[1]=events (DEV_POLL*) u64[2]=DEV_SELECT_NOTIFY or 0 -> events ready now */
@@ -61,6 +64,8 @@ enum {
 #define DEV_IO_MAX (1u << 20) /* bytes per read or write request */
 #define DEV_MINOR_BLOCK (1ULL << 32) /* in u64[0]: the minor is a block device's (else a character device's) */
 #define DEV_NONBLOCK 0x800    /* DEV_READ/DEV_WRITE flags (u64[5]'s low 32 bits): O_NONBLOCK, as Linux numbers it */
+#define DEV_NOSTOP 0x1        /* DEV_WRITE flag: no SIGTTOU stop (the caller ignores or blocks it) */
+#define DEV_IOCTL_NOSTOP 0x1  /* DEV_IOCTL, u64[6] >> 32: the same for an ioctl that changes the terminal */
 #define DEV_NO_GRANT 0xffffffffu
 
 /* Answers (i64[0]) that are not a count or an errno: outside Linux's errno range. */

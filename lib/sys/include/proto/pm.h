@@ -80,7 +80,8 @@ struct pm_proc_info {
 	uint32_t seq;         /* seqlock: odd while pm changes the entry */
 	int32_t state;        /* PM_STATE_* */
 	int32_t pid, ppid, pgrp, sid;
-	int32_t uid, gid, euid, egid;
+	int32_t uid, gid, euid, egid; /* real and effective */
+	int32_t suid, sgid;           /* saved */
 	int32_t nice;
 	endpoint_t endpoint;  /* for KC_CPU_TIME: its CPU time and whether it is runnable */
 	int32_t exit_signal;
@@ -96,6 +97,6 @@ struct pm_proc_info {
 };
 
 _Static_assert(sizeof(struct pm_info_header) == 40, "pm_info_header layout");
-_Static_assert(sizeof(struct pm_proc_info) == 392, "pm_proc_info layout");
+_Static_assert(sizeof(struct pm_proc_info) == 400, "pm_proc_info layout");
 
 #endif

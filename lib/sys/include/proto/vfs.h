@@ -41,20 +41,29 @@ enum vfs_call {
 	VFS_SETPGRP,        /* u64[0]=endpoint u64[1]=pid u64[2]=pgrp u64[3]=sid -> 0 */
 	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number, 0: none */
 	VFS_JOBCTL_REFUSED, /* u64[0]=endpoint -> 0 */
-	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process) -> handle, u64[1]=size
-			       u64[2]=mode u64[3]=uid|gid<<32 */
+	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process; in pm's memory if u64[2] != 0)
+			       -> handle, u64[1]=size u64[2]=mode u64[3]=uid|gid<<32 u64[4]=inode
+			       u64[5]=mtime (ns) u64[6]=file system id */
 	VFS_EXEC_READ,      /* u64[0]=handle u64[1]=offset u64[2]=length u64[3]=destination endpoint
 			       u64[4]=destination address -> bytes */
 	VFS_EXEC_CLOSE,     /* u64[0]=handle -> 0 */
+	VFS_CLOCK,          /* i64[0]=wall-clock time less monotonic time, ns (file times are wall-clock) -> 0 */
 };
 
 /*
  * The Linux call numbers vfs serves: pm routes exactly these to vfs when
- * the image has one (read write open close stat fstat lstat lseek pread64
- * pwrite64 dup dup2 fcntl getcwd chdir fchdir rename mkdir rmdir unlink
- * getdents64 openat mkdirat newfstatat unlinkat renameat dup3 renameat2).
+ * the image has one: read write open close stat fstat lstat poll lseek
+ * ioctl pread64 pwrite64 readv writev access pipe select dup dup2 fcntl
+ * fsync fdatasync truncate ftruncate getcwd chdir fchdir rename mkdir rmdir
+ * creat link unlink symlink readlink chmod fchmod chown fchown lchown umask
+ * mknod statfs fstatfs chroot sync mount umount2 getdents64 openat mkdirat
+ * mknodat fchownat newfstatat unlinkat renameat linkat symlinkat readlinkat
+ * fchmodat faccessat pselect6 ppoll utimensat dup3 pipe2 syncfs renameat2
+ * statx faccessat2.
  */
-#define VFS_POSIX_CALLS 0, 1, 2, 3, 4, 5, 6, 8, 17, 18, 32, 33, 72, 79, 80, 81, 82, 83, 84, 87, 217, 257, 258, 262, \
-			263, 264, 292, 316
+#define VFS_POSIX_CALLS                                                                                          \
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 21, 22, 23, 32, 33, 72, 74, 75, 76, 77, 79, 80, 81, 82, 83,  \
+		84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 133, 137, 138, 161, 162, 165, 166, 217, 257, 258,  \
+		259, 260, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 280, 292, 293, 306, 316, 332, 439
 
 #endif

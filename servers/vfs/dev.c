@@ -1,0 +1,251 @@
+/*
+ * Character devices: a file whose vnode is S_IFCHR is served by the driver
+ * of its major (1: memory, 4 and 5: tty), by the protocol of
+ * lib/sys/include/proto/dev.h. vfs sends every request with sendrec and a
+ * driver always answers at once; a request that must wait is answered
+ * DEV_SUSPENDED and the driver keeps it (by an id: the process's slot) with
+ * its grant (the process's own slot, G_PROC), which stays valid until the
+ * request ends. The driver then notifies vfs, and vfs pulls DEV_STATUS
+ * until DEV_EV_NONE: a finished request resumes its call, a select
+ * registration that fired wakes the pollers.
+ */
+#include <string.h>
+
+#include <proto/dev.h>
+#include <proto/ds.h>
+#include <proto/pm.h>
+
+#include "vfs.h"
+
+static endpoint_t memdrv = AX_NONE, ttydrv = AX_NONE;
+
+void dev_init(void)
+{
+	memdrv = ax_boot_endpoint("memory");
+	ttydrv = ax_boot_endpoint("tty");
+	if (memdrv == AX_NONE)
+		ax_printf("vfs: no memory driver: /dev/null and the rest give ENXIO\n");
+}
+
+endpoint_t dev_driver(uint32_t major)
+{
+	switch (major) {
+	case MEM_MAJOR: return memdrv;
+	case TTY_MAJOR:
+	case TTYAUX_MAJOR: return ttydrv;
+	default: return AX_NONE;
+	}
+}
+
+static uint64_t ids(const struct vproc *p) { return (uint64_t)(uint32_t)p->pid | (uint64_t)(uint32_t)p->sid << 32; }
+
+int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags)
+{
+	endpoint_t ep = dev_driver(major);
+	ax_message m = {.type = DEV_OPEN, .u64 = {DEV_MKMINOR(major, minor), flags, ids(p), (uint32_t)p->pgrp}};
+
+	if (ep == AX_NONE)
+		return -ENXIO;
+	if (ax_sendrec(ep, &m) < 0)
+		return -EIO;
+	return m.i64[0];
+}
+
+void dev_close(uint32_t major, uint32_t minor)
+{
+	endpoint_t ep = dev_driver(major);
+	ax_message m = {.type = DEV_CLOSE, .u64 = {DEV_MKMINOR(major, minor)}};
+
+	if (ep != AX_NONE)
+		ax_sendrec(ep, &m);
+}
+
+/*
+ * A background process touched its terminal: the driver named the signal
+ * its group must get. pm is asked to send it (PM_SIG_JOBCTL); the call
+ * waits for the signal to interrupt it (VFS_INTERRUPT: -ERESTARTSYS, so
+ * it runs again once the group is continued), or for pm to refuse
+ * (VFS_JOBCTL_REFUSED: -EIO, as Linux answers a process that ignores or
+ * blocks the signal).
+ */
+static int64_t background(struct vproc *p, const ax_message *m)
+{
+	p->jobsig = (int)m->u64[1];
+	queue_signal(PM_SIG_JOBCTL, p->ep, (int)m->u64[1]);
+	p->wait = W_JOBCTL;
+	return DEV_WOULD_WAIT;
+}
+
+/* A read or write of len bytes at va: bytes, -errno, or DEV_WOULD_WAIT (the call waits: W_DEV). */
+int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t pos, bool write, bool nonblock)
+{
+	uint32_t major = extra[file].major;
+	endpoint_t ep = dev_driver(major);
+	int g = G_PROC(p);
+	ax_message m;
+
+	if (ep == AX_NONE)
+		return -ENXIO;
+	if (len > DEV_IO_MAX)
+		len = DEV_IO_MAX;
+	set_grant(g, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
+	m = (ax_message){.type = write ? DEV_WRITE : DEV_READ,
+			 .u64 = {DEV_MKMINOR(major, extra[file].minor), pos, len, (uint64_t)g, (uint64_t)(int64_t)ax_self,
+				 (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0) | (uint64_t)(p - procs) << 32,
+				 (uint64_t)(uint32_t)p->pgrp | (uint64_t)(uint32_t)p->sid << 32}};
+	if (ax_sendrec(ep, &m) < 0) {
+		revoke(g);
+		return -EIO;
+	}
+	if (m.i64[0] == DEV_SUSPENDED) {
+		p->wait = W_DEV;
+		p->obj = file;
+		p->driver = ep;
+		p->dev_len = len;
+		return DEV_WOULD_WAIT;
+	}
+	revoke(g);
+	if (m.i64[0] == DEV_BACKGROUND)
+		return background(p, &m);
+	if (m.i64[0] > (int64_t)len || m.i64[0] < -4095) {
+		ax_printf("vfs: driver %d answered a %s of %lu bytes with %ld: EIO\n", ep, write ? "write" : "read", len,
+			  m.i64[0]);
+		return -EIO;
+	}
+	return m.i64[0];
+}
+
+/* The ioctls vfs knows the argument of: how many bytes the pointer argument points to (0: a number). */
+static int ioctl_size(uint64_t cmd, bool *out)
+{
+	*out = true;
+	switch (cmd) {
+	case 0x5401: return 36;                 /* TCGETS: struct termios (Linux's kernel one) */
+	case 0x5402: case 0x5403: case 0x5404: /* TCSETS, TCSETSW, TCSETSF */
+		*out = false;
+		return 36;
+	case 0x5413: return 8;                  /* TIOCGWINSZ */
+	case 0x5414: *out = false; return 8;    /* TIOCSWINSZ */
+	case 0x540f: return 4;                  /* TIOCGPGRP */
+	case 0x5410: *out = false; return 4;    /* TIOCSPGRP */
+	case 0x5429: return 4;                  /* TIOCGSID */
+	case 0x541b: return 4;                  /* FIONREAD */
+	case 0x5411: return 4;                  /* TIOCOUTQ */
+	case 0x4b33: return 1;                  /* KDGKBTYPE */
+	case 0x80045430: return 4;              /* TIOCGPTN */
+	default: return 0;                      /* TCSBRK, TCXONC, TCFLSH, TIOCSCTTY, TIOCNOTTY: a number */
+	}
+}
+
+int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
+{
+	uint32_t major = extra[file].major;
+	endpoint_t ep = dev_driver(major);
+	bool out;
+	int size = ioctl_size(cmd, &out), g = G_PROC(p);
+	ax_message m;
+
+	if (ep == AX_NONE)
+		return -ENXIO;
+	if (size) {
+		if (!arg)
+			return -EFAULT;
+		touch(p->ep, arg, (uint64_t)size, out);
+		set_grant(g, (out ? AX_GRANT_WRITE : AX_GRANT_READ) | AX_GRANT_MAGIC, ep, p->ep, (void *)arg, (uint64_t)size);
+	}
+	m = (ax_message){.type = DEV_IOCTL,
+			 .u64 = {DEV_MKMINOR(major, extra[file].minor), cmd, size ? (uint64_t)g : DEV_NO_GRANT,
+				 (uint64_t)(int64_t)ax_self, arg, ids(p),
+				 (uint32_t)p->pgrp | (p->nostop ? (uint64_t)DEV_IOCTL_NOSTOP << 32 : 0)}};
+	if (ax_sendrec(ep, &m) < 0) {
+		revoke(g);
+		return -EIO;
+	}
+	revoke(g);
+	if (m.i64[0] == DEV_BACKGROUND)
+		return background(p, &m);
+	return m.i64[0];
+}
+
+/* Events ready now on the device (DEV_POLL*); with notify, the driver remembers and tells when one is. */
+int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
+{
+	uint32_t major = extra[file].major;
+	endpoint_t ep = dev_driver(major);
+	ax_message m = {.type = DEV_SELECT,
+			.u64 = {DEV_MKMINOR(major, extra[file].minor), events, notify ? DEV_SELECT_NOTIFY : 0,
+				(uint32_t)p->sid}};
+
+	if (ep == AX_NONE)
+		return DEV_POLLERR;
+	if (ax_sendrec(ep, &m) < 0)
+		return DEV_POLLERR;
+	if (m.i64[0] < 0)
+		return major == MEM_MAJOR ? (events & (DEV_POLLIN | DEV_POLLOUT)) : DEV_POLLERR;
+	return m.i64[0];
+}
+
+/* The waiting call of p is given up (a signal, or p's end): take the request back. */
+void dev_cancel(struct vproc *p)
+{
+	ax_message m = {.type = DEV_CANCEL,
+			.u64 = {DEV_MKMINOR(extra[p->obj].major, extra[p->obj].minor), (uint64_t)(p - procs)}};
+	int64_t r = -EINTR;
+
+	if (ax_sendrec(p->driver, &m) == 0)
+		r = m.i64[0];
+	revoke(G_PROC(p));
+	p->wait = W_NONE;
+	if (r > 0)
+		p->done += (uint64_t)r;
+}
+
+/* A request the driver kept has ended with result r: the call goes on (more to move) or is answered. */
+static void finished(struct vproc *p, int64_t r)
+{
+	revoke(G_PROC(p));
+	p->wait = W_NONE;
+	if (r < 0) {
+		reply_later(p, p->done ? (int64_t)p->done : r);
+		return;
+	}
+	if ((uint64_t)r > p->dev_len) {
+		reply_later(p, -EIO);
+		return;
+	}
+	p->done += (uint64_t)r;
+	if ((uint64_t)r < p->dev_len) /* short (a terminal's line): the call ends here */
+		reply_later(p, (int64_t)p->done);
+	else
+		retry(p); /* all of it: the call goes on with its next piece, or answers */
+}
+
+/* The driver notified vfs: collect every event it has. */
+void dev_events(endpoint_t driver)
+{
+	bool selects = false;
+
+	for (int n = 0; n < 4 * PROC_MAX; n++) {
+		ax_message m = {.type = DEV_STATUS};
+		struct vproc *p;
+
+		if (ax_sendrec(driver, &m) < 0 || m.u64[0] == DEV_EV_NONE)
+			break;
+		if (m.u64[0] == DEV_EV_SELECT) {
+			selects = true;
+			continue;
+		}
+		if (m.u64[0] != DEV_EV_DONE || m.u64[1] >= PROC_MAX) {
+			ax_printf("vfs: driver %d reported event %lu (id %lu): ignored\n", driver, m.u64[0], m.u64[1]);
+			continue;
+		}
+		p = &procs[m.u64[1]];
+		if (!p->used || !p->blocked || p->wait != W_DEV || p->driver != driver) {
+			ax_printf("vfs: driver %d finished request %lu nobody waits for: ignored\n", driver, m.u64[1]);
+			continue;
+		}
+		finished(p, m.i64[3]);
+	}
+	if (selects)
+		wake_pollers();
+}

@@ -1,0 +1,141 @@
+/*
+ * What vfs's parts share: the process table, the open-file table, the
+ * grants, and the way a call waits. vfs.c holds descriptors, names and the
+ * file servers; dev.c the drivers; pipe.c pipes; poll.c poll and select.
+ *
+ * A call that cannot finish now (a read of an empty pipe or of a terminal
+ * with no line typed, poll with nothing ready) is not answered: the process
+ * keeps waiting for vfs's reply while vfs serves others. Its request is
+ * kept in its vproc; when what it waits for may have changed, vfs runs the
+ * call again (retry) from the kept request, with `done` holding what the
+ * call has already moved. Only one call per process can wait (a process
+ * has one thread).
+ */
+#ifndef VFS_VFS_H
+#define VFS_VFS_H
+
+#include <sys/server.h>
+
+#include "fdtable.h"
+#include "path.h"
+
+/* Linux's errno values linux.h does not name yet. */
+enum {
+	ESRCH = 3, EINTR = 4, ENXIO = 6, E2BIG = 7, EAGAIN = 11, EFAULT = 14, EXDEV = 18, ENOTTY = 25,
+	EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, ENOSYS = 38,
+	ENOTEMPTY = 39, ENODEV = 19, ENOTSUP = 95, ERESTARTSYS = 512, ERESTARTNOHAND = 514,
+};
+
+/* Linux x86_64 call numbers served here. */
+enum {
+	NR_READ = 0, NR_WRITE = 1, NR_OPEN = 2, NR_CLOSE = 3, NR_STAT = 4, NR_FSTAT = 5, NR_LSTAT = 6,
+	NR_POLL = 7, NR_LSEEK = 8, NR_IOCTL = 16, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_READV = 19,
+	NR_WRITEV = 20, NR_ACCESS = 21, NR_PIPE = 22, NR_SELECT = 23, NR_DUP = 32, NR_DUP2 = 33,
+	NR_FCNTL = 72, NR_FSYNC = 74, NR_FDATASYNC = 75, NR_TRUNCATE = 76, NR_FTRUNCATE = 77,
+	NR_GETCWD = 79, NR_CHDIR = 80, NR_FCHDIR = 81, NR_RENAME = 82, NR_MKDIR = 83, NR_RMDIR = 84,
+	NR_CREAT = 85, NR_LINK = 86, NR_UNLINK = 87, NR_SYMLINK = 88, NR_READLINK = 89, NR_CHMOD = 90,
+	NR_FCHMOD = 91, NR_CHOWN = 92, NR_FCHOWN = 93, NR_LCHOWN = 94, NR_UMASK = 95, NR_MKNOD = 133,
+	NR_STATFS = 137, NR_FSTATFS = 138, NR_CHROOT = 161, NR_SYNC = 162, NR_MOUNT = 165, NR_UMOUNT2 = 166,
+	NR_GETDENTS64 = 217, NR_OPENAT = 257, NR_MKDIRAT = 258, NR_MKNODAT = 259, NR_FCHOWNAT = 260,
+	NR_NEWFSTATAT = 262, NR_UNLINKAT = 263, NR_RENAMEAT = 264, NR_LINKAT = 265, NR_SYMLINKAT = 266,
+	NR_READLINKAT = 267, NR_FCHMODAT = 268, NR_FACCESSAT = 269, NR_PSELECT6 = 270, NR_PPOLL = 271,
+	NR_UTIMENSAT = 280, NR_DUP3 = 292, NR_PIPE2 = 293, NR_SYNCFS = 306, NR_RENAMEAT2 = 316,
+	NR_STATX = 332, NR_FACCESSAT2 = 439, NR_MAX = 440,
+};
+
+#define PAGE 4096ULL
+#define PROC_MAX 128 /* processes with a descriptor table */
+#define PIPE_FS 0    /* the file system id of pipes (no server: vfs holds them) */
+
+/* Grants: fixed ones, then one per process for the buffer of the call it waits in. */
+enum { G_USER, G_NAMES, G_STAT, G_SELF, G_BUF, G_COUNT };
+#define G_PROC(p) (G_COUNT + (int)((p) - procs))
+extern struct ax_grant grant[G_COUNT + PROC_MAX];
+
+/* What a waiting call waits for. */
+enum wait_kind {
+	W_NONE,
+	W_DEV,    /* a driver keeps the request (DEV_SUSPENDED): its completion comes by DEV_STATUS */
+	W_PIPE,   /* data in, or room in, pipe `obj` */
+	W_POLL,   /* poll or select: any change, or the deadline */
+	W_JOBCTL, /* a background terminal access: pm is asked to stop the group */
+};
+
+struct vproc {
+	bool used;
+	endpoint_t ep;
+	int pid, pgrp, sid;          /* from pm (VFS_SETPGRP): terminals' job control needs them */
+	struct cred cred;            /* effective ids, from pm (VFS_SETID) */
+	uint32_t ruid, rgid;         /* real ids: access() checks with them */
+	uint32_t umask;
+	struct vnode cwd, root;
+	struct fd_table fds;
+	/* the call it waits in, if blocked (its number may be 0: read) */
+	bool blocked;
+	int blocked_nr;
+	enum wait_kind wait;
+	bool retrying;               /* the call runs again from `req` */
+	bool runnable;               /* retry() asked for a run */
+	ax_message req;
+	uint64_t done;               /* bytes the call has moved so far */
+	uint64_t deadline;           /* W_POLL: monotonic ns, 0: none */
+	int obj;                     /* W_PIPE: the pipe; W_DEV: the open file */
+	endpoint_t driver;           /* W_DEV: who holds the request */
+	uint64_t dev_len;            /* W_DEV: bytes asked of the driver */
+	int jobsig;                  /* W_JOBCTL: the signal pm was asked for */
+	bool nostop;                 /* run again after pm refused a SIGTTOU: no stop this time */
+};
+extern struct vproc procs[PROC_MAX];
+
+/* What an open file is besides its vnode: a device's numbers, or a pipe end. */
+struct file_extra {
+	bool dev;
+	uint32_t major, minor;
+};
+extern struct file_extra extra[FILE_MAX];
+extern struct file_table files;
+extern endpoint_t vm, pm;
+
+/* vfs.c */
+void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write);
+void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len);
+void revoke(int g);
+int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir);
+struct vproc *find_proc(endpoint_t ep);
+void reply_later(struct vproc *p, int64_t value);
+void retry(struct vproc *p);
+void queue_signal(int kind, endpoint_t target, int sig);
+uint64_t now_ns(void);
+
+/* dev.c: character devices by major */
+endpoint_t dev_driver(uint32_t major);
+int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags);
+void dev_close(uint32_t major, uint32_t minor);
+int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t pos, bool write, bool nonblock);
+int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg);
+int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify);
+void dev_cancel(struct vproc *p);
+void dev_events(endpoint_t driver);
+void dev_init(void);
+#define WOULD_WAIT (-6000)       /* a handler's answer: the call waits (p->wait says for what) */
+#define DEV_WOULD_WAIT WOULD_WAIT /* dev_io: the driver keeps the request (W_DEV) or pm is asked (W_JOBCTL) */
+
+/* pipe.c */
+bool is_pipe(const struct vnode *v);
+int64_t pipe_io(struct vproc *p, int file, uint64_t va, uint64_t len, bool write, bool nonblock);
+uint32_t pipe_events(int file);
+int64_t pipe_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg);
+void pipe_release(int file, const struct open_file *f);
+int64_t do_pipe2(struct vproc *p, const ax_message *m);
+int64_t do_pipe(struct vproc *p, const ax_message *m);
+#define PIPE_WOULD_WAIT WOULD_WAIT /* pipe_io: nothing can move now (W_PIPE) */
+
+/* poll.c */
+int64_t do_poll(struct vproc *p, const ax_message *m);
+int64_t do_ppoll(struct vproc *p, const ax_message *m);
+int64_t do_select(struct vproc *p, const ax_message *m);
+int64_t do_pselect6(struct vproc *p, const ax_message *m);
+void wake_pollers(void);
+void poll_timers(void);
+
+#endif

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""The terminal and job control, as a person at the console sees them.
+
+Boots the default image with the console on a pipe, waits for BusyBox's
+shell prompt on ttyS0, and types into it as a person would: line editing
+in canonical mode, echo off, raw mode with VMIN and VTIME, the window
+size, ^C, ^\\, ^Z with fg and bg, background jobs stopped by reading or
+(with tostop) writing the terminal, and finally poweroff. Prints
+"TEST name PASS|FAIL reason" lines; every wait has a deadline.
+"""
+import os
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "harness"))
+import qemu  # noqa: E402
+
+ISO = os.environ.get("AXOLOTL_ISO", os.path.join(ROOT, "build", "axolotl.iso"))
+PROMPT = r"@P@ $"  # set by the first command; typed as '@''P@ ' so its echo never matches
+failures = 0
+
+
+def report(name, ok, why=""):
+    global failures
+    print("TEST %s %s" % (name, "PASS" if ok else "FAIL " + why), flush=True)
+    failures += not ok
+
+
+class Shell:
+    def __init__(self, console):
+        self.c = console
+
+    def wait(self, pattern, seconds=15):
+        m = self.c.expect(pattern, time.monotonic() + seconds)
+        self.seen = m.group(0) if m else None
+        return m
+
+    def run(self, line, pattern, seconds=15):
+        """Type line and Enter; the text up to pattern's match (None if it never came)."""
+        self.c.type(line.encode() + b"\r")
+        return self.wait(pattern, seconds)
+
+    def prompt(self, seconds=15):
+        return self.wait(r"(?s).*?" + PROMPT, seconds)
+
+
+def main():
+    log = os.path.join(ROOT, "build", "test_terminal.log")
+    console = qemu.Console(qemu.command(ISO), log_path=log, typing=True)
+    sh = Shell(console)
+    try:
+        ok = sh.wait(r"[#$] $", 90) is not None
+        report("terminal_shell_prompt_on_the_console", ok, "no prompt in 90 s (log: %s)" % log)
+        if not ok:
+            return
+        report("terminal_prompt_set", sh.run("PS1='@''P@ '", PROMPT) is not None, "no new prompt")
+
+        m = sh.run("echo hel''lo", r"\nhello\r?\n(?s:.*?)" + PROMPT)
+        report("terminal_command_output", m is not None, "no hello")
+
+        # canonical mode, through cat (ash edits its own lines in raw mode)
+        sh.run("cat", r"cat\r?\n")
+        console.type(b"abX\x7fc\r")
+        report("terminal_erase_removes_a_character", sh.wait(r"\nabc\r\n") is not None, "cat did not get abc")
+        console.type(b"xyz\x15def\r")
+        report("terminal_kill_removes_the_line", sh.wait(r"\ndef\r\n") is not None, "cat did not get def")
+        console.type(b"\x04")
+        report("terminal_eof_ends_cat", sh.prompt() is not None, "no prompt after ^D")
+
+        m = sh.run("stty -echo; read v; stty echo; echo got:$v", r"got:\$v\r?\n")
+        console.type(b"secret\r")
+        m = sh.wait(r"(?s)(.*?)got:(\w*)")
+        report("terminal_echo_off", m is not None and m.group(2) == "secret" and "secret" not in m.group(1),
+               "saw %r" % (m.group(0) if m else None))
+        sh.prompt()
+
+        sh.run("stty -icanon min 3 time 0; dd bs=1 count=3 2>/dev/null | od -An -c; stty icanon", r"icanon\r?\n")
+        console.type(b"xyz")
+        report("terminal_raw_read_of_vmin_bytes", sh.wait(r"x\s+y\s+z") is not None, "od did not show x y z")
+        sh.prompt()
+
+        m = sh.run("stty -icanon min 0 time 5; dd bs=10 count=1 2>/dev/null | wc -c; stty sane", r"sane\r?\n\s*(\d+)\r?\n")
+        report("terminal_vtime_read_times_out_empty", m is not None and m.group(1) == "0",
+               "wc said %r" % (m.group(1) if m else None))
+        sh.prompt()
+
+        m = sh.run("stty rows 30 cols 100; stty size", r"size\r?\n(\d+ \d+)\r?\n")
+        report("terminal_window_size", m is not None and m.group(1) == "30 100", "stty size said %r" % (m and m.group(1)))
+        sh.prompt()
+
+        sh.run("sleep 100", r"sleep 100\r?\n")
+        time.sleep(0.5)
+        console.type(b"\x03")
+        sh.prompt()
+        m = sh.run("echo st=$?", r"st=(\d+)")
+        report("terminal_ctrl_c_ends_the_foreground_job", m is not None and m.group(1) == "130",
+               "status %r" % (m and m.group(1)))
+        sh.prompt()
+
+        sh.run("sleep 100", r"sleep 100\r?\n")
+        time.sleep(0.5)
+        console.type(b"\x1c")
+        sh.prompt()
+        m = sh.run("echo st=$?", r"st=(\d+)")
+        report("terminal_ctrl_backslash_quits", m is not None and m.group(1) == "131", "status %r" % (m and m.group(1)))
+        sh.prompt()
+
+        # job control: a sleep in the background, to the front, stopped, continued, killed
+        sh.run("sleep 100 &", PROMPT)
+        m = sh.run("jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT)
+        report("job_background_sleep_is_running", m is not None and "Running" in m.group(1) and "sleep 100" in m.group(1),
+               "jobs said %r" % (m and m.group(1)))
+        sh.run("fg", r"fg\r?\nsleep 100\r?\n")
+        time.sleep(0.5)
+        console.type(b"\x1a")
+        m = sh.wait(r"(?s)(.*?)" + PROMPT)
+        report("job_ctrl_z_stops_it", m is not None and "Stopped" in m.group(1), "saw %r" % (m and m.group(1)))
+        m = sh.run("bg", r"(?s)bg\r?\n(.*?)" + PROMPT)
+        report("job_bg_continues_it", m is not None and "sleep 100" in m.group(1), "saw %r" % (m and m.group(1)))
+        m = sh.run("jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT)
+        report("job_running_again", m is not None and "Running" in m.group(1), "jobs said %r" % (m and m.group(1)))
+        sh.run("fg", r"fg\r?\nsleep 100\r?\n")
+        time.sleep(0.5)
+        console.type(b"\x03")
+        sh.prompt()
+        m = sh.run("jobs; echo end", r"(?s)end\r?\n(.*?)end\r?\n")
+        report("job_ctrl_c_kills_it", m is not None and "sleep" not in m.group(1), "jobs said %r" % (m and m.group(1)))
+        sh.prompt()
+
+        sh.run("cat &", PROMPT)
+        time.sleep(1)
+        m = sh.run("jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT)
+        report("job_background_read_stops_with_sigttin", m is not None and "Stopped (tty input)" in m.group(1),
+               "jobs said %r" % (m and m.group(1)))
+        sh.run("kill -9 %1", PROMPT)
+        sh.run("stty tostop; echo to-the-front & sleep 1; jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT)
+        report("job_background_write_stops_with_tostop", "Stopped (tty output)" in (sh.seen or ""),
+               "saw %r" % sh.seen)
+        m = sh.run("stty -tostop; fg", r"to-the-front")
+        report("job_stopped_writer_continues_in_front", m is not None, "no output after fg")
+        sh.prompt()
+
+        console.type(b"poweroff\r")
+        deadline = time.monotonic() + 30
+        while console.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        report("terminal_poweroff_ends_the_machine", console.proc.poll() is not None,
+               "QEMU still running 30 s after poweroff")
+    finally:
+        if console.proc.poll() is None:
+            console.proc.kill()
+        console.close()
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(1 if failures else 0)
