@@ -116,7 +116,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.
 	$(MUSL_CC) $(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
 endef
 # commands/busybox holds BusyBox's configuration, not our source (see below).
-POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/))
+POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/ tests/procfs/posix/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 
@@ -230,6 +230,9 @@ $(eval $(call image,$(B)/tty.iso,tests/tty/image.list))
 $(eval $(call archive,procfs-services.cpio,tests/procfs/services.list))
 $(eval $(call archive,procfs-programs.cpio,tests/procfs/programs.list))
 $(eval $(call image,$(B)/procfs.iso,tests/procfs/image.list,$(B)/bin/procfs-services.cpio $(B)/bin/procfs-programs.cpio))
+$(eval $(call archive,procfs-bb-root.cpio,tests/procfs/busybox-root.list,$(DEV_NODES)))
+$(B)/bin/procfs-bb-root.cpio: $(B)/bin/busybox
+$(eval $(call image,$(B)/procfs-busybox.iso,tests/procfs/busybox.list,$(B)/bin/procfs-bb-root.cpio))
 
 # ---- the Linux reference for make bench ---------------------------------------
 
@@ -280,7 +283,7 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso
+test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso $(B)/procfs-busybox.iso
 	AXOLOTL_ISO=$(ISO) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
@@ -291,6 +294,7 @@ test: setup $(UNIT_BIN) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(
 		--suite "vfs:--iso $(B)/vfs.iso --expected tests/vfs/expected.txt" \
 		--suite "tty:--iso $(B)/tty.iso --expected tests/tty/expected.txt --typing" \
 		--suite "procfs:--iso $(B)/procfs.iso --expected tests/procfs/expected.txt" \
+		--suite "procfs_busybox:--iso $(B)/procfs-busybox.iso --expected tests/procfs/busybox-expected.txt" \
 		--suite "busybox:--iso $(BUSYBOX_ISO) --expected tests/busybox/expected.txt" \
 		--suite "busybox_output_on_console:--iso $(BUSYBOX_ISO) --expect-line '^busybox echo: hello from Debian.s BusyBox' \
 			--expect-line '^busybox sh: hello from ash' --expect-line '^997 998 999$$' --expect-line '^Axolotl x86_64$$' \

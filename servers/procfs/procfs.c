@@ -141,9 +141,14 @@ static int allowed(const ax_message *m) { return m->source == vfs && vfs != AX_N
 
 /* ---- making the files -------------------------------------------------------- */
 
-/* The bytes of a regular file, made now: their length, or a negative errno. */
-static int64_t contents(const struct node *n, struct text *t)
+/*
+ * The bytes of a regular file, made now for the process reader (its pid,
+ * 0: unknown), which is running, as Linux shows a process in a read call:
+ * their length, or a negative errno.
+ */
+static int64_t contents(const struct node *n, struct text *t, int reader)
 {
+	struct proc_view v = n->proc;
 	static struct rs_service_info services[64];
 	static int pids[PROCS_MAX];
 	static uint32_t idx[PROCS_MAX];
@@ -162,12 +167,12 @@ static int64_t contents(const struct node *n, struct text *t)
 		text_uptime(t, a, b);
 		break;
 	case INO_LOADAVG:
-		if ((r = src_header(&h)) < 0 || (r = src_pids(pids, idx, PROCS_MAX, &running)) < 0)
+		if ((r = src_header(&h)) < 0 || (r = src_pids(pids, idx, PROCS_MAX, &running, reader)) < 0)
 			return r;
 		text_loadavg(t, src_loadavg(), running, (unsigned)r, h.last_pid);
 		break;
 	case INO_STAT:
-		if ((r = src_header(&h)) < 0 || (r = src_pids(pids, idx, PROCS_MAX, &running)) < 0)
+		if ((r = src_header(&h)) < 0 || (r = src_pids(pids, idx, PROCS_MAX, &running, reader)) < 0)
 			return r;
 		src_clock(&a, &b);
 		text_stat(t, a, b, h.realtime_offset_ns / 1000000000, h.forks, running, 0);
@@ -186,11 +191,13 @@ static int64_t contents(const struct node *n, struct text *t)
 		text_services(t, services, (unsigned)r);
 		break;
 	case 0:
+		if (reader > 0 && v.info.pid == reader && v.info.state == PM_STATE_ALIVE)
+			v.runnable = 1;
 		switch (n->what) {
-		case P_STAT: text_proc_stat(t, &n->proc); break;
-		case P_STATUS: text_proc_status(t, &n->proc); break;
-		case P_CMDLINE: text_proc_cmdline(t, &n->proc); break;
-		case P_COMM: text_proc_comm(t, &n->proc); break;
+		case P_STAT: text_proc_stat(t, &v); break;
+		case P_STATUS: text_proc_status(t, &v); break;
+		case P_CMDLINE: text_proc_cmdline(t, &v); break;
+		case P_COMM: text_proc_comm(t, &v); break;
 		}
 		break;
 	}
@@ -329,7 +336,7 @@ static int64_t do_read(const ax_message *m, ax_message *reply)
 
 	if (r)
 		return r;
-	if (rq->pid || rq->reserved)
+	if (rq->pid < 0 || rq->reserved)
 		return -EINVAL;
 	if ((r = resolve(rq->ino, &n)) < 0)
 		return r;
@@ -337,7 +344,7 @@ static int64_t do_read(const ax_message *m, ax_message *reply)
 		return -EISDIR;
 	if (n.fixed == INO_SELF)
 		return -EINVAL;
-	if ((size = contents(&n, &t)) < 0)
+	if ((size = contents(&n, &t, rq->pid)) < 0)
 		return size;
 	((struct fs_io_reply *)(void *)reply->bytes)->size = 0; /* as Linux's stat says of /proc files */
 	if (rq->offset >= (uint64_t)size)
@@ -433,7 +440,7 @@ static int64_t list(const struct node *dir, uint64_t *cookie, uint8_t *rec, size
 			goto full;
 		*cookie = 2 + (uint64_t)i;
 	}
-	if ((n = src_pids(pids, idx, PROCS_MAX, &running)) < 0)
+	if ((n = src_pids(pids, idx, PROCS_MAX, &running, 0)) < 0)
 		return at ? (int64_t)at : n;
 	for (int i = 0; i < n; i++) {
 		struct proc_view v;

@@ -30,9 +30,10 @@ int src_find_pid(int pid, uint32_t *index, struct proc_view *v);
 
 /*
  * Every process, sorted by pid: up to max pids and their entry indexes;
- * the count, or a negative errno. *running: how many are runnable now.
+ * the count, or a negative errno. *running: how many are runnable now,
+ * the process reader (0: none) counted as running.
  */
-int src_pids(int *pids, uint32_t *indexes, int max, unsigned *running);
+int src_pids(int *pids, uint32_t *indexes, int max, unsigned *running, int reader);
 
 /* rs's services, in table order: how many (up to max), or a negative errno. */
 int src_services(struct rs_service_info *out, unsigned max);

@@ -227,7 +227,7 @@ int src_find_pid(int pid, uint32_t *index, struct proc_view *v)
 	return -ESRCH;
 }
 
-int src_pids(int *pids, uint32_t *indexes, int max, unsigned *running)
+int src_pids(int *pids, uint32_t *indexes, int max, unsigned *running, int reader)
 {
 	struct proc_view v;
 	int n = 0, r = copy_all();
@@ -240,7 +240,7 @@ int src_pids(int *pids, uint32_t *indexes, int max, unsigned *running)
 
 		if (all[i].state == PM_STATE_FREE || checked(i, &v) < 0)
 			continue;
-		*running += v.runnable != 0;
+		*running += v.runnable || (reader > 0 && v.info.pid == reader && v.info.state == PM_STATE_ALIVE);
 		for (at = n; at > 0 && pids[at - 1] > v.info.pid; at--) { /* insertion: the table is small */
 			pids[at] = pids[at - 1];
 			indexes[at] = indexes[at - 1];
@@ -327,7 +327,7 @@ static void take_due_samples(void)
 	if (now < last_sample_ns + LOAD_PERIOD_NS)
 		return;
 	due = (unsigned)((now - last_sample_ns) / LOAD_PERIOD_NS);
-	if (src_pids(pids, idx, PROCS_MAX, &running) < 0)
+	if (src_pids(pids, idx, PROCS_MAX, &running, 0) < 0)
 		running = 0;
 	for (unsigned i = 0; i < due && i < 1000; i++)
 		load_sample(&load, running);

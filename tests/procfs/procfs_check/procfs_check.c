@@ -102,6 +102,20 @@ static int64_t read_at(uint64_t ino, uint64_t off, uint64_t len, uint32_t g)
 	return call(FS_READ, &rq, sizeof(rq), &m);
 }
 
+/* FS_READ of the whole file on behalf of process pid (as vfs will say), NUL-terminated in data. */
+static int64_t slurp_as(uint64_t ino, int pid)
+{
+	struct fs_io_req rq = {.ino = ino, .len = sizeof(data) - 1, .grant = G_DATA, .granter = ax_self, .pid = pid};
+	ax_message m;
+	int64_t r;
+
+	memset(data, 0, sizeof(data));
+	r = call(FS_READ, &rq, sizeof(rq), &m);
+	if (r >= 0)
+		data[r] = 0;
+	return r;
+}
+
 /* The whole file, NUL-terminated in data; its length or an error. */
 static int64_t slurp(uint64_t ino)
 {
@@ -499,6 +513,22 @@ static void load_and_stat(void)
 			    why);
 	}
 
+	{
+		unsigned r0 = 99, r2 = 0, t2 = 0;
+		uint64_t dir = ino_of(root, "2");
+
+		slurp_as(ino_of(root, "loadavg"), 0);
+		sscanf(data, "%*f %*f %*f %u/", &r0);
+		slurp_as(ino_of(root, "loadavg"), 2);
+		sscanf(data, "%*f %*f %*f %u/%u", &r2, &t2);
+		snprintf(why, sizeof(why), "running %u without a reader, %u with pid 2 reading", r0, r2);
+		test_result("procfs_loadavg_counts_the_reader_running", r2 == r0 + 1 && t2 == 5, why);
+		r = slurp_as(ino_of(dir, "stat"), 2);
+		test_result("procfs_the_reader_of_its_stat_is_running", r > 0 && strstr(data, ") R 1 ") != 0, data);
+		r = slurp_as(ino_of(dir, "stat"), 3);
+		test_result("procfs_another_reader_sees_it_sleeping", r > 0 && strstr(data, ") S 1 ") != 0, data);
+		test_eq("procfs_read_negative_pid_einval", slurp_as(ino_of(dir, "stat"), -2), -EINVAL);
+	}
 	r = slurp(ino_of(root, "stat"));
 	{
 		unsigned long long user = 0, nice = 1, sys = 1, idle = 0;

@@ -64,7 +64,7 @@ enum fs_call {
 	FS_MOUNTED = 0x900, /* struct fs_mounted -> struct fs_node_reply (the root) */
 	FS_LOOKUP,          /* struct fs_name_req (dir, name) -> struct fs_node_reply */
 	FS_STAT,            /* struct fs_stat_req -> struct fs_stat into the grant, struct fs_node_reply */
-	FS_READ,            /* struct fs_io_req -> struct fs_io_reply: bytes read, 0 at the end */
+	FS_READ,            /* struct fs_io_req (pid) -> struct fs_io_reply: bytes read, 0 at the end */
 	FS_WRITE,           /* struct fs_io_req -> struct fs_io_reply: bytes written */
 	FS_GETDENTS,        /* struct fs_getdents_req -> struct fs_getdents_reply */
 	FS_CREATE,          /* struct fs_create_req -> struct fs_node_reply */
@@ -176,10 +176,11 @@ struct fs_rename_req {
  * [grant_offset, grant_offset + len) of grant `grant` of endpoint granter
  * (a magic grant vfs made over the user's buffer, or vfs's own).
  *
- * pid: FS_READLINK only: the pid of the process whose path walk (or
- * readlink call) reads the link, 0 if vfs cannot say. A link's target may
- * depend on who reads it: procfs's /proc/self names the reader's pid
- * (and answers -ENOENT for 0). Other servers ignore it.
+ * pid: FS_READ and FS_READLINK: the pid of the process on whose behalf vfs
+ * reads (whose read call, path walk or readlink call it is), 0 if vfs
+ * cannot say. What a file holds may depend on who reads it: procfs's
+ * /proc/self names the reader's pid (-ENOENT for 0), and the reader of a
+ * /proc file is running, as Linux shows it. Other servers ignore it.
  */
 struct fs_io_req {
 	uint64_t ino;
@@ -189,7 +190,7 @@ struct fs_io_req {
 	int64_t now;          /* FS_WRITE: the new mtime and ctime; FS_READ: atime (relatime) */
 	uint32_t grant;
 	endpoint_t granter;
-	int32_t pid;          /* FS_READLINK: the reading process's pid (procfs's /proc/self), 0: unknown */
+	int32_t pid;          /* FS_READ, FS_READLINK: the reading process's pid (procfs), 0: unknown */
 	uint32_t reserved;
 };
 
