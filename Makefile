@@ -62,7 +62,7 @@ $(LIBSYS): $(LIBSYS_OBJ)
 MUSL_CC := musl-gcc
 MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
-LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c kernel/format.c
+LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c kernel/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
 
 $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
@@ -104,7 +104,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef
 PROGRAM_DIRS := $(call program_dirs,$(wildcard servers/*/ drivers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ \
-	tests/bench/*/ tests/rs/*/ tests/ramfs/*/ tests/vfs/*/ tests/tty/*/))
+	tests/bench/*/ tests/rs/*/ tests/ramfs/*/ tests/vfs/*/ tests/tty/*/ tests/procfs/*/))
 MUSL_DIRS := $(patsubst %/MUSL,%,$(wildcard $(addsuffix /MUSL,$(PROGRAM_DIRS))))
 $(foreach d,$(filter-out $(MUSL_DIRS),$(PROGRAM_DIRS)),$(eval $(call program,$(d))))
 $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
@@ -118,7 +118,7 @@ $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.
 	$(MUSL_CC) $(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
 endef
 # commands/busybox holds BusyBox's configuration, not our source (see below).
-POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/))
+POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/ tests/procfs/posix/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 
@@ -231,6 +231,12 @@ $(B)/ramfs-extra.cpio: tests/ramfs/extra.spec $(wildcard tests/ramfs/extra/*) te
 $(eval $(call archive,vfs-root.cpio,tests/vfs/programs.list,--chardev dev/null=1:3 --chardev dev/zero=1:5))
 $(eval $(call image,$(B)/vfs.iso,tests/vfs/image.list,$(B)/bin/vfs-root.cpio))
 $(eval $(call image,$(B)/tty.iso,tests/tty/image.list))
+$(eval $(call archive,procfs-services.cpio,tests/procfs/services.list))
+$(eval $(call archive,procfs-programs.cpio,tests/procfs/programs.list))
+$(eval $(call image,$(B)/procfs.iso,tests/procfs/image.list,$(B)/bin/procfs-services.cpio $(B)/bin/procfs-programs.cpio))
+$(eval $(call archive,procfs-bb-root.cpio,tests/procfs/busybox-root.list,$(DEV_NODES)))
+$(B)/bin/procfs-bb-root.cpio: $(B)/bin/busybox
+$(eval $(call image,$(B)/procfs-busybox.iso,tests/procfs/busybox.list,$(B)/bin/procfs-bb-root.cpio))
 
 # ---- the root file system ------------------------------------------------------
 
@@ -277,6 +283,7 @@ UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c
 UNIT_KERNEL += commands/init/inittab.c
+UNIT_KERNEL += servers/procfs/text.c lib/sys/mounts.c
 
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h servers/*/*.h drivers/*/*.h lib/sys/include/*/*.h)
 	@mkdir -p $(@D)
@@ -299,7 +306,7 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso
+test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso $(B)/procfs-busybox.iso
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--script tests/root/test_root_archive.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
@@ -312,6 +319,8 @@ test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO)
 			--qemu '-fw_cfg name=opt/axolotl/extra.cpio,file=$(B)/ramfs-extra.cpio'" \
 		--suite "vfs:--iso $(B)/vfs.iso --expected tests/vfs/expected.txt" \
 		--suite "tty:--iso $(B)/tty.iso --expected tests/tty/expected.txt --typing" \
+		--suite "procfs:--iso $(B)/procfs.iso --expected tests/procfs/expected.txt" \
+		--suite "procfs_busybox:--iso $(B)/procfs-busybox.iso --expected tests/procfs/busybox-expected.txt" \
 		--suite "busybox:--iso $(BUSYBOX_ISO) --expected tests/busybox/expected.txt" \
 		--suite "busybox_output_on_console:--iso $(BUSYBOX_ISO) --expect-line '^busybox echo: hello from Debian.s BusyBox' \
 			--expect-line '^busybox sh: hello from ash' --expect-line '^997 998 999$$' --expect-line '^Axolotl x86_64$$' \

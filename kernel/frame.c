@@ -8,6 +8,7 @@ void frame_pool_init(struct frame_pool *fp, uint64_t *bitmap, uint64_t nframes)
 	fp->nframes = nframes;
 	fp->nfree = 0;
 	fp->hint = 0;
+	fp->nram = 0;
 	for (uint64_t w = 0; w < (nframes + 63) / 64; w++)
 		bitmap[w] = ~0ULL;
 }

@@ -10,6 +10,7 @@ struct frame_pool {
 	uint64_t nframes;
 	uint64_t nfree;
 	uint64_t hint; /* word to start the next search at */
+	uint64_t nram; /* frames the firmware's memory map calls RAM (set at boot; KC_MEMINFO's total) */
 };
 
 #define FRAME_NONE UINT64_MAX

@@ -114,6 +114,7 @@ static int do_clock(struct proc *c, ax_message *m)
 	m->u64[0] = clock_now_ns();
 	m->u64[1] = tsc_hz;
 	m->u64[2] = clock_ticks;
+	m->u64[3] = sched_idle_ns;
 	return 0;
 }
 
@@ -509,6 +510,7 @@ static int do_cputime(struct proc *c, ax_message *m)
 	if (r < 0)
 		return r;
 	m->u64[0] = p->cpu_ns;
+	m->u64[1] = proc_runnable(p); /* ready to run (or running) now, not waiting for a message */
 	return 0;
 }
 
@@ -568,7 +570,7 @@ static int do_meminfo(struct proc *c, ax_message *m)
 {
 	(void)c;
 	m->u64[0] = kframes.nfree;
-	m->u64[1] = kframes.nframes;
+	m->u64[1] = kframes.nram;
 	m->u64[2] = PAGE_SIZE;
 	return 0;
 }

@@ -77,6 +77,7 @@ static void memory_init(uint64_t mbi)
 			}
 		}
 	}
+	kframes.nram = kframes.nfree;
 	frame_range_use(&kframes, 0, 0x100000 / PAGE_SIZE); /* BIOS, VGA, boot page tables */
 	frame_range_use(&kframes, (uint64_t)_kernel_phys_start / PAGE_SIZE,
 			ALIGN_UP((uint64_t)_kernel_phys_end - (uint64_t)_kernel_phys_start, PAGE_SIZE) / PAGE_SIZE);

@@ -131,6 +131,7 @@ static inline void sched_unblock(struct proc *p, unsigned why, bool front)
 }
 struct proc *sched_pick(void);
 void sched_tick(void);
+extern uint64_t sched_idle_ns;
 void sched_yield_current(void);
 struct trapframe *sched_run(void);
 

@@ -9,6 +9,7 @@
 
 static struct proc *run_head[NR_PRIOS], *run_tail[NR_PRIOS];
 static uint32_t nonempty; /* bit q: queue q has a process */
+uint64_t sched_idle_ns;   /* time with nothing to run (KC_CLOCK tells it: /proc/uptime's idle) */
 
 /* Put a runnable p on its queue: at the front when it should run next. */
 void sched_ready(struct proc *p, bool front)
@@ -78,11 +79,13 @@ void sched_yield_current(void)
 	sched_ready(p, false);
 }
 
-/* One millisecond passed while current ran. */
+/* One millisecond passed while current ran, or while the CPU idled. */
 void sched_tick(void)
 {
 	if (current)
 		current->cpu_ns += 1000000;
+	else
+		sched_idle_ns += 1000000;
 	if (current && current->blocked == 0 && current->ticks_left && --current->ticks_left == 0)
 		sched_yield_current();
 }

@@ -213,9 +213,28 @@ static int64_t do_retrieve(const ax_message *m, ax_message *reply)
 	return 0;
 }
 
+/* Another service's value: anyone may read what a service keeps (proto/ds.h). */
+static int64_t do_fetch(const ax_message *m, ax_message *reply)
+{
+	const struct ds_request *rq = (const void *)m->bytes;
+	struct ds_reply *rp = (void *)reply->bytes;
+	char key[DS_LABEL_MAX];
+	struct value *v;
+
+	memcpy(key, rq->value, DS_LABEL_MAX);
+	if (!label_ok(rq->label) || !label_ok(key))
+		return -AX_EINVAL;
+	if (!(v = find_value(rq->label, key, 0)))
+		return -AX_ESRCH;
+	rp->endpoint = v->len;
+	memcpy(rp->value, v->bytes, (size_t)v->len);
+	return 0;
+}
+
 static const struct ax_call calls[] = {
 	{DS_PUBLISH, do_publish}, {DS_LOOKUP, do_lookup},   {DS_SUBSCRIBE, do_subscribe},
 	{DS_CHECK, do_check},     {DS_STORE, do_store},     {DS_RETRIEVE, do_retrieve},
+	{DS_FETCH, do_fetch},
 };
 
 int main(void)

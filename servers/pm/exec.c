@@ -413,5 +413,6 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	signal_exec(p);
 	vfs_exec(p);
 	vfork_release(p); /* a vfork parent goes on once its child has its own image */
+	info_exec(p, path, st.bytes, st.at, st.argc);
 	return 0; /* the reply resumes the process at its new entry point, rax = 0 */
 }

@@ -122,6 +122,7 @@ static int64_t start(struct mproc *child)
 		child->state = FREE;
 		return -AX_EAGAIN;
 	}
+	info_created(child, by_pid(child->ppid), 0);
 	return child->pid;
 }
 
@@ -296,6 +297,8 @@ static int64_t consume(struct mproc *p, struct mproc *c, int nr, const struct wa
 	if (c->state == ZOMBIE) {
 		p->child_cpu_ns += c->cpu_ns + c->child_cpu_ns;
 		c->state = FREE;
+		info_update(c);
+		info_update(p);
 	} else {
 		c->report = REPORT_NONE;
 	}
@@ -406,6 +409,7 @@ void became_zombie(struct mproc *p, int status)
 
 		if (c->state != FREE && c->ppid == p->pid && c != p) {
 			c->ppid = 1;
+			info_update(c);
 			if (c->state == ZOMBIE) { /* init hears of a child already dead, as on Linux */
 				int zcode, zvalue;
 
@@ -417,6 +421,7 @@ void became_zombie(struct mproc *p, int status)
 	}
 	if (!parent || parent->state != ALIVE) { /* nobody to wait for it */
 		p->state = FREE;
+		info_update(p);
 		return;
 	}
 	event_status(p, &code, &value);
@@ -424,7 +429,9 @@ void became_zombie(struct mproc *p, int status)
 	if (parent->act[SIGCHLD].handler == SIG_IGN || (parent->act[SIGCHLD].flags & SA_NOCLDWAIT)) {
 		parent->child_cpu_ns += p->cpu_ns + p->child_cpu_ns;
 		p->state = FREE;
+		info_update(parent);
 	}
+	info_update(p);
 	child_changed(p);
 }
 

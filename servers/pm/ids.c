@@ -37,6 +37,7 @@ static int64_t set_triple(struct mproc *p, uint32_t *r, uint32_t *e, uint32_t *s
 	if (ns != ID_KEEP)
 		*s = ns;
 	vfs_setid(p);
+	info_update(p);
 	return 0;
 }
 
@@ -163,6 +164,7 @@ int64_t do_setgroups(struct mproc *p, const ax_message *m)
 		return -AX_EFAULT;
 	p->ngroups = (int)n;
 	vfs_setid(p);
+	info_update(p);
 	return 0;
 }
 
@@ -175,4 +177,5 @@ void exec_set_ids(struct mproc *p, uint32_t mode, uint32_t uid, uint32_t gid)
 		p->egid = gid;
 	p->suid = p->euid, p->sgid = p->egid; /* the saved ids take the effective ones, as on Linux */
 	vfs_setid(p);
+	info_update(p);
 }

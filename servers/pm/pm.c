@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include <proto/pm.h>
 #include <proto/vm.h>
 #include <sys/random.h>
 
@@ -30,7 +31,7 @@ static const char *const syscall_names[NR_ROUTES] = {
 
 struct mproc procs[AX_NR_SLOTS];
 endpoint_t vm;
-static struct ax_grant grant[1];
+static struct ax_grant grant[2]; /* 0: copies into processes; PM_INFO_GRANT: procfs's table */
 
 /*
  * pm's table is its own, not indexed by kernel slot: a zombie keeps its
@@ -438,7 +439,8 @@ int main(void)
 	int first = 1;
 
 	vm = ax_boot_endpoint("vm");
-	kcall(KC_GRANT_TABLE, (uint64_t)grant, 1);
+	info_init(&grant[PM_INFO_GRANT]);
+	kcall(KC_GRANT_TABLE, (uint64_t)grant, 2);
 	exec_init();
 	ax_random_init();
 	install_routes();
@@ -454,6 +456,8 @@ int main(void)
 		pid = adopt(ax_bootinfo->procs[i].ep, first ? 0 : 1);
 		if (pid < 0)
 			ax_printf("pm: cannot adopt %s (%d)\n", ax_bootinfo->procs[i].name, pid);
+		else
+			info_created(by_pid(pid), 0, ax_bootinfo->procs[i].name);
 		first = 0;
 	}
 	ax_printf("pm: up at endpoint %d\n", ax_self);

@@ -264,6 +264,13 @@ int64_t do_getrlimit(struct mproc *p, const ax_message *m);
 int64_t do_setrlimit(struct mproc *p, const ax_message *m);
 int64_t do_prlimit64(struct mproc *p, const ax_message *m);
 
+/* info.c: what procfs reads (proto/pm.h) */
+void info_init(struct ax_grant *g);
+void info_update(const struct mproc *p);
+void info_created(const struct mproc *p, const struct mproc *parent, const char *boot_name);
+void info_clock(int64_t offset_ns);
+void info_exec(const struct mproc *p, const char *path, const char *strings, const uint32_t *argv, int argc);
+
 /* random.c */
 int64_t do_getrandom(struct mproc *p, const ax_message *m);
 

@@ -33,6 +33,7 @@ int64_t do_setpgid(struct mproc *self, const ax_message *m)
 	}
 	p->pgrp = pgid;
 	vfs_setpgrp(p);
+	info_update(p);
 	return 0;
 }
 
@@ -58,6 +59,7 @@ int64_t do_setsid(struct mproc *p, const ax_message *m)
 			return -AX_EPERM; /* it leads a group (its own, or one that bears its pid) */
 	p->sid = p->pgrp = p->pid;
 	vfs_setpgrp(p);
+	info_update(p);
 	return p->sid;
 }
 
@@ -115,6 +117,7 @@ int64_t do_setpriority(struct mproc *p, const ax_message *m)
 			continue;
 		found = 1;
 		q->nice = nice;
+		info_update(q);
 		/* nice -20..19 spans kernel priorities 6..11 around the base 9 (0 is the most urgent) */
 		if (q->state == ALIVE && ax_kcall(KC_SCHEDULE, &(ax_message){.u64 = {(uint64_t)(int64_t)q->ep,
 			    (uint64_t)(BASE_PRIORITY + nice * 3 / 20), QUANTUM_MS}}) < 0 && !warned++)

@@ -234,6 +234,7 @@ static void resume_stopped(struct mproc *p)
 
 	p->stopped = 0;
 	p->report = REPORT_CONTINUED;
+	info_update(p);
 	stop_changed(p);
 	if (p->state == ALIVE && deliver(p) == 0)
 		ax_sendnb(p->ep, &go); /* the answer to its stop message */
@@ -288,6 +289,7 @@ int post_signal(struct mproc *p, int sig, const struct sig_info *info)
 		p->info[sig] = *info;
 	}
 	p->sig_pending |= bit;
+	info_update(p);
 	if (p->blocked_nr == NR_RT_SIGTIMEDWAIT && (p->wait_set & bit))
 		finish_sigwait(p, sig);
 	else if (!(p->sig_mask & bit))
@@ -446,6 +448,7 @@ static int64_t deliver(struct mproc *p)
 			}
 			p->stopped = sig; /* its stop message stays unanswered until SIGCONT */
 			p->report = REPORT_STOPPED;
+			info_update(p);
 			stop_changed(p);
 			return AX_NO_REPLY;
 		}
@@ -611,6 +614,7 @@ int64_t do_rt_sigaction(struct mproc *p, const ax_message *m)
 		p->act[sig] = act;
 		if (ignored(p, sig)) /* POSIX: setting a pending signal to be ignored discards it */
 			discard(p, sig);
+		info_update(p);
 	}
 	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
@@ -636,6 +640,7 @@ int64_t do_rt_sigprocmask(struct mproc *p, const ax_message *m)
 	if (m->u64[1]) {
 		p->sig_mask = how == SIG_BLOCK ? p->sig_mask | set : how == SIG_UNBLOCK ? p->sig_mask & ~set : set;
 		p->sig_mask &= ~UNBLOCKABLE;
+		info_update(p);
 		recheck(p);
 	}
 	return 0;

@@ -71,6 +71,7 @@ void time_init(void)
 	}
 	realtime_offset = rtc_seconds() * (int64_t)NS - (int64_t)now_ns();
 	vfs_clock(realtime_offset);
+	info_clock(realtime_offset);
 }
 
 /* ---- deadlines -------------------------------------------------------------- */
@@ -305,6 +306,7 @@ static int64_t set_realtime(int64_t ns)
 		return -AX_EINVAL;
 	realtime_offset = ns - (int64_t)now_ns();
 	vfs_clock(realtime_offset);
+	info_clock(realtime_offset);
 	return 0;
 }
 

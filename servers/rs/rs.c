@@ -99,6 +99,7 @@ static void service_ended(const struct ax_death *d)
 	s->state = SVC_DOWN;
 	s->last_death = *d;
 	s->ended_ns = now_ns();
+	info_service((int)(s - services), s);
 	ax_printf("rs: service %s (endpoint %d) %s; %s\n", s->spec->label, d->ep, how,
 		  s->spec->recovery == SVC_RECOVER_NONE ? "recovery none: left down"
 							: "left down (restarting is not implemented yet)");
@@ -246,6 +247,7 @@ static void start_all(void)
 		} else {
 			start_one(s);
 		}
+		info_service((int)(s - services), s);
 	}
 }
 

@@ -39,6 +39,10 @@ struct service {
 	uint64_t ended_ns;          /* when the last one ended */
 };
 
+/* info.c: what procfs reads (proto/rs.h) */
+void info_init(struct ax_grant *g);
+void info_service(int i, const struct service *s);
+
 /* start.c */
 void start_init(void);
 /*

@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include <proto/rs.h>
+
 #include "../../kernel/elf.h"
 #include "rs.h"
 
@@ -21,7 +23,7 @@
 /* Segments end below the data-module area: the stack, boot info and data lie above. */
 #define SEGMENTS_TOP AX_BOOTDATA_ADDR
 
-static struct ax_grant grant[1];
+static struct ax_grant grant[2]; /* 0: copies into services being built; RS_INFO_GRANT: procfs's table */
 
 /* One process being built. */
 struct building {
@@ -41,7 +43,8 @@ static int kcall(unsigned call, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 
 void start_init(void)
 {
-	if (kcall(KC_GRANT_TABLE, (uint64_t)grant, 1, 0, 0) < 0)
+	info_init(&grant[RS_INFO_GRANT]);
+	if (kcall(KC_GRANT_TABLE, (uint64_t)grant, 2, 0, 0) < 0)
 		ax_printf("rs: cannot publish a grant table: no service can be loaded\n");
 }
 

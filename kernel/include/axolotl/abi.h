@@ -122,7 +122,7 @@ enum ax_kcall {
 	KC_NULL = 0,         /* does nothing; for benchmarks */
 	KC_PRINT = 1,        /* u64[0]=ptr u64[1]=len: append to the kernel log */
 	KC_KLOG_READ = 2,    /* u64[0]=ptr u64[1]=len u64[2]=from seq -> u64[0]=bytes, u64[1]=next seq */
-	KC_CLOCK = 3,        /* -> u64[0]=uptime ns, u64[1]=TSC Hz, u64[2]=ticks */
+	KC_CLOCK = 3,        /* -> u64[0]=uptime ns, u64[1]=TSC Hz, u64[2]=ticks, u64[3]=idle ns (nothing ran) */
 	KC_ALARM = 4,        /* u64[0]=delay ns (0 cancels): CLOCK notification later */
 	KC_PROC_CREATE = 5,  /* u64[0]=slot or -1, u64[1]=name ptr -> u64[0]=endpoint (stopped, empty) */
 	KC_PROC_COPY = 6,    /* u64[0]=endpoint, u64[1]=slot or -1 -> u64[0]=new endpoint (regs, priv, name copied; empty space) */
@@ -152,7 +152,7 @@ enum ax_kcall {
 	KC_SIGNAL = 30,      /* u64[0]=POSIX endpoint: at its next return to user mode it sends AX_MSG_SIGNAL to the exception handler */
 	KC_FPU = 31,         /* u64[0]=endpoint u64[1]=ptr to 512 bytes (fxsave layout) u64[2]=AX_COPY_FROM (get) / AX_COPY_TO (set) */
 	KC_EXC_HANDLER = 32, /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' exceptions and signal stops */
-	KC_CPU_TIME = 33,    /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution) */
+	KC_CPU_TIME = 33,    /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution), u64[1]=1 if ready to run */
 	KC_KLOG_VGA = 34,    /* u64[0]=0: the kernel log stops writing the VGA screen (the tty driver has it), 1: again */
 	KC_COUNT
 };

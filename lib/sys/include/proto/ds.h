@@ -2,7 +2,9 @@
  * The data store's protocol (servers/ds). Services publish their endpoint
  * under a label; others look labels up, or subscribe to a label prefix and
  * are notified when a matching entry changes. A service may also keep small
- * values under its own label that survive its restart.
+ * values under its own label that survive its restart; anyone may read
+ * them (DS_FETCH), so they hold nothing secret: a service publishes
+ * through them where others find its tables (proto/info.h).
  *
  * Every request carries a label (1-15 printable characters, NUL-terminated
  * within 16 bytes); every reply's status is a negative errno or 0.
@@ -22,6 +24,7 @@ enum ds_call {
 	DS_CHECK,           /* -> one changed label and its endpoint, or -EAGAIN */
 	DS_STORE,           /* label = key, len, value: keep it under my published label */
 	DS_RETRIEVE,        /* label = key -> len, value */
+	DS_FETCH,           /* label = the owner's label, value = key (NUL-terminated) -> len, value */
 };
 
 struct ds_request {

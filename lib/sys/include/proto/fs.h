@@ -64,7 +64,7 @@ enum fs_call {
 	FS_MOUNTED = 0x900, /* struct fs_mounted -> struct fs_node_reply (the root) */
 	FS_LOOKUP,          /* struct fs_name_req (dir, name) -> struct fs_node_reply */
 	FS_STAT,            /* struct fs_stat_req -> struct fs_stat into the grant, struct fs_node_reply */
-	FS_READ,            /* struct fs_io_req -> struct fs_io_reply: bytes read, 0 at the end */
+	FS_READ,            /* struct fs_io_req (pid) -> struct fs_io_reply: bytes read, 0 at the end */
 	FS_WRITE,           /* struct fs_io_req -> struct fs_io_reply: bytes written */
 	FS_GETDENTS,        /* struct fs_getdents_req -> struct fs_getdents_reply */
 	FS_CREATE,          /* struct fs_create_req -> struct fs_node_reply */
@@ -72,7 +72,7 @@ enum fs_call {
 	FS_RMDIR,           /* struct fs_name_req (dir, name, ino if reissued) -> 0 */
 	FS_RENAME,          /* struct fs_rename_req -> 0 */
 	FS_LINK,            /* struct fs_name_req (dir, new name, ino: the file) -> struct fs_node_reply */
-	FS_READLINK,        /* struct fs_io_req (offset 0) -> bytes of the target (no NUL), cut at len */
+	FS_READLINK,        /* struct fs_io_req (offset 0, pid) -> bytes of the target (no NUL), cut at len */
 	FS_TRUNCATE,        /* struct fs_attr_req (ino, size) -> 0 */
 	FS_CHMOD,           /* struct fs_attr_req (ino, mode: the 07777 bits) -> 0 */
 	FS_CHOWN,           /* struct fs_attr_req (ino, uid, gid; FS_ID_KEEP keeps one) -> 0 */
@@ -175,6 +175,12 @@ struct fs_rename_req {
  * FS_READ, FS_WRITE, FS_READLINK: len bytes at offset, to or from
  * [grant_offset, grant_offset + len) of grant `grant` of endpoint granter
  * (a magic grant vfs made over the user's buffer, or vfs's own).
+ *
+ * pid: FS_READ and FS_READLINK: the pid of the process on whose behalf vfs
+ * reads (whose read call, path walk or readlink call it is), 0 if vfs
+ * cannot say. What a file holds may depend on who reads it: procfs's
+ * /proc/self names the reader's pid (-ENOENT for 0), and the reader of a
+ * /proc file is running, as Linux shows it. Other servers ignore it.
  */
 struct fs_io_req {
 	uint64_t ino;
@@ -184,6 +190,8 @@ struct fs_io_req {
 	int64_t now;          /* FS_WRITE: the new mtime and ctime; FS_READ: atime (relatime) */
 	uint32_t grant;
 	endpoint_t granter;
+	int32_t pid;          /* FS_READ, FS_READLINK: the reading process's pid (procfs), 0: unknown */
+	uint32_t reserved;
 };
 
 /*
@@ -219,7 +227,7 @@ _Static_assert(sizeof(struct fs_mounted) <= 56, "fs_mounted fits a message");
 _Static_assert(sizeof(struct fs_name_req) == 40, "fs_name_req layout");
 _Static_assert(sizeof(struct fs_create_req) == 48, "fs_create_req layout");
 _Static_assert(sizeof(struct fs_rename_req) == 48, "fs_rename_req layout");
-_Static_assert(sizeof(struct fs_io_req) == 48, "fs_io_req layout");
+_Static_assert(sizeof(struct fs_io_req) == 56, "fs_io_req layout");
 _Static_assert(sizeof(struct fs_getdents_req) == 32, "fs_getdents_req layout");
 _Static_assert(sizeof(struct fs_attr_req) == 56, "fs_attr_req layout");
 

@@ -8,17 +8,37 @@
  * (SIGPIPE, job control) and the tty driver (keyboard signals, SIGWINCH,
  * SIGHUP), found through ds under the label "tty".
  *
- * Process information (procfs, ps): PM_PROC_INFO, any system process.
+ * Process information (procfs). pm is never asked for it: pm sendrecs vfs
+ * and vfs sendrecs procfs, so a procfs that sendrec'd pm would close a
+ * cycle. pm instead keeps a table in its own memory, one struct
+ * pm_proc_info per entry of its process table, and lets anyone read it
+ * through a standing read-only grant: grant PM_INFO_GRANT of pm's grant
+ * table (grantee AX_ANY), whose bytes are a struct pm_info_header followed
+ * by header.entries entries of header.entry_size bytes. pm is a boot
+ * process, never restarted, so its endpoint (in every boot information
+ * page, "pm") and the grant stay the same for the whole life of the
+ * system. Readers copy with KC_SAFECOPY and check the header's magic and
+ * sizes before they believe anything.
+ *
+ * Each entry is a seqlock (sys/seqlock.h): pm makes entry.seq odd before it
+ * changes the entry and even again after. A reader copies the entry, then
+ * entry.seq again: an odd value, or a second value that differs from the
+ * copy's, means pm was changing it (pm was preempted in the middle): try
+ * again a little later. pm updates an entry when the process is created
+ * (fork, boot), execs (comm, cmdline), changes group, session or niceness,
+ * stops or continues, changes its signal actions or mask, is sent a
+ * signal, ends (a zombie), is reaped (the entry is freed: pid 0), and when
+ * its reaped children's CPU time grows.
  */
 #ifndef PROTO_PM_H
 #define PROTO_PM_H
 
 #include <stdint.h>
 
+#include <axolotl/abi.h>
+
 enum pm_call {
 	PM_SIGNAL_PULL = 0xb00, /* pm -> server: -> u64[0]=PM_SIG_* u64[1]=target u64[2]=signal */
-	PM_PROC_INFO,           /* u64[0]=pid (0: the first) u64[1]=grant u64[2]=flags (PM_INFO_NEXT)
-				   -> struct pm_proc_info into the grant of the source, i64[0]=its pid or -ESRCH */
 };
 
 /* PM_SIGNAL_PULL answers */
@@ -31,25 +51,52 @@ enum {
 			   VFS_JOBCTL_REFUSED and vfs answers the call -EIO */
 };
 
-#define PM_INFO_NEXT 1 /* PM_PROC_INFO: the first process whose pid is >= u64[0] */
+#define PM_INFO_GRANT 1          /* pm's grant over its process information */
+#define PM_INFO_MAGIC 0x504d4931 /* "PMI1": this layout */
+
+/* At offset 0 of the grant. Changed under header.seq, as entries are. */
+struct pm_info_header {
+	uint32_t magic;      /* PM_INFO_MAGIC */
+	uint32_t seq;        /* seqlock of the header's counters */
+	uint32_t entries;    /* entries after the header */
+	uint32_t entry_size; /* sizeof(struct pm_proc_info) */
+	int32_t last_pid;    /* the pid handed out last (/proc/loadavg's last field) */
+	uint32_t reserved;
+	uint64_t forks;      /* processes created since boot (/proc/stat's "processes") */
+	int64_t realtime_offset_ns; /* wall-clock time = monotonic time + this (pm's clock) */
+};
+
+/* Process states, as Linux's /proc/<pid>/stat letters. */
+#define PM_STATE_FREE 0     /* no process: ignore the entry */
+#define PM_STATE_ALIVE 'A'  /* running or sleeping: the kernel knows which (KC_CPU_TIME) */
+#define PM_STATE_STOPPED 'T'
+#define PM_STATE_ZOMBIE 'Z'
+
+#define PM_COMM_MAX 16     /* Linux's TASK_COMM_LEN, NUL included */
+#define PM_CMDLINE_MAX 256 /* bytes of argv kept */
 
 /* One process, as /proc/<pid>/stat and status need it. */
 struct pm_proc_info {
+	uint32_t seq;         /* seqlock: odd while pm changes the entry */
+	int32_t state;        /* PM_STATE_* */
 	int32_t pid, ppid, pgrp, sid;
-	int32_t uid, gid, euid, egid;
-	int32_t state;        /* 'R', 'S' (blocked in a call), 'T' (stopped), 'Z' */
+	int32_t uid, gid, euid, egid; /* real and effective */
+	int32_t suid, sgid;           /* saved */
 	int32_t nice;
-	int32_t endpoint;
-	int32_t tty;          /* controlling terminal as Linux's tty_nr (major << 8 | minor), 0: none */
+	endpoint_t endpoint;  /* for KC_CPU_TIME: its CPU time and whether it is runnable */
+	int32_t exit_signal;
+	int32_t exit_status;  /* a zombie's wait status word */
 	uint64_t start_ns;    /* monotonic ns when it was created */
-	uint64_t utime_ns, stime_ns, cutime_ns, cstime_ns;
-	uint64_t vsize;       /* bytes of address space (from vm), 0 if unknown */
-	uint64_t rss_pages;
+	uint64_t cpu_ns;      /* a zombie's CPU time (a live process's: ask the kernel) */
+	uint64_t child_cpu_ns; /* its reaped children's */
 	uint64_t sig_pending, sig_blocked, sig_ignored, sig_caught;
-	char comm[16];        /* the program's name (execve's file name, last component, cut at 15) */
-	char cmdline[256];    /* argv, each NUL-terminated, cut at 256 bytes */
-	uint32_t cmdline_len;
+	char comm[PM_COMM_MAX];   /* the program's name: the last component of execve's path, cut at 15 */
+	uint32_t cmdline_len;     /* bytes of cmdline, each argument NUL-terminated, cut at PM_CMDLINE_MAX */
 	uint32_t reserved;
+	char cmdline[PM_CMDLINE_MAX];
 };
+
+_Static_assert(sizeof(struct pm_info_header) == 40, "pm_info_header layout");
+_Static_assert(sizeof(struct pm_proc_info) == 400, "pm_proc_info layout");
 
 #endif

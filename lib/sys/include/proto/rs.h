@@ -3,12 +3,60 @@
  * (ax_serve) answers RS_PING by itself, so every service on lib/sys is
  * pingable with no code of its own; a service that must check its own
  * health first puts an RS_PING entry in its call table.
+ *
+ * What rs tells anyone about the services (procfs's /proc/services): a
+ * table in rs's memory behind a standing read-only grant, RS_INFO_GRANT of
+ * rs's grant table (grantee AX_ANY): a struct rs_info_header, then
+ * header.entries entries of header.entry_size bytes, one per service of the
+ * table in table order. rs is a boot process and is never restarted, so its
+ * endpoint (the boot information's "rs") and the grant never change. Each
+ * entry is a seqlock (sys/seqlock.h), rewritten whenever the service is
+ * started, ends, or its start fails.
  */
 #ifndef PROTO_RS_H
 #define PROTO_RS_H
 
+#include <stdint.h>
+
+#include <axolotl/abi.h>
+
 enum {
 	RS_PING = 0x600, /* rs -> service: answer i64[0] = 0 while you are well (heartbeats) */
 };
+
+#define RS_INFO_GRANT 1          /* rs's grant over its service information */
+#define RS_INFO_MAGIC 0x52534931 /* "RSI1": this layout */
+
+struct rs_info_header {
+	uint32_t magic;      /* RS_INFO_MAGIC */
+	uint32_t entries;    /* services in the table (fixed once rs is up) */
+	uint32_t entry_size; /* sizeof(struct rs_service_info) */
+	uint32_t reserved;
+};
+
+/* A service's state, as /proc/services names it. */
+enum rs_service_state {
+	RS_SVC_UNSTARTABLE, /* its table entry has errors: never started */
+	RS_SVC_START_FAILED, /* its last start failed (last_error) */
+	RS_SVC_RUNNING,
+	RS_SVC_DOWN,         /* it ended and was not restarted */
+};
+
+struct rs_service_info {
+	uint32_t seq;        /* seqlock: odd while rs changes the entry */
+	int32_t state;       /* enum rs_service_state */
+	char label[16];
+	endpoint_t endpoint; /* current or last; AX_NONE before the first start */
+	uint32_t starts;     /* incarnations so far */
+	uint32_t restarts;   /* of those, restarts after a death */
+	int32_t last_error;  /* RS_SVC_START_FAILED: why (a negative errno) */
+	int32_t last_cause;  /* how the last incarnation ended: AX_DEATH_*, 0 while none has */
+	uint32_t reserved;
+	uint64_t started_ns; /* monotonic ns the current incarnation started (0: by the kernel) */
+	uint64_t ended_ns;   /* the last one ended */
+};
+
+_Static_assert(sizeof(struct rs_info_header) == 16, "rs_info_header layout");
+_Static_assert(sizeof(struct rs_service_info) == 64, "rs_service_info layout");
 
 #endif
