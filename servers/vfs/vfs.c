@@ -22,6 +22,7 @@
 #include <proto/pm.h>
 #include <proto/vfs.h>
 #include <proto/vm.h>
+#include <sys/info.h>
 #include <sys/server.h>
 
 #include "vfs.h"
@@ -34,7 +35,8 @@
 
 struct ax_grant grant[G_COUNT + PROC_MAX];
 
-endpoint_t vm = AX_NONE, pm = AX_NONE;
+endpoint_t vm = AX_NONE, pm = AX_NONE, ds = AX_NONE;
+int caller_pid;
 static endpoint_t fs_ep[MOUNT_MAX + 1]; /* by file system id */
 static bool fs_rdonly[MOUNT_MAX + 1];   /* mounted read-only */
 static struct mount_table mounts;
@@ -175,7 +177,7 @@ static int ops_lookup(void *fs, const struct vnode *dir, const char *name, size_
 static int ops_readlink(void *fs, const struct vnode *link, char *to, size_t size)
 {
 	endpoint_t ep = fs_ep[(uint32_t)(uintptr_t)fs];
-	struct fs_io_req rq = {.ino = link->ino, .len = size, .grant = G_BUF, .granter = ax_self};
+	struct fs_io_req rq = {.ino = link->ino, .len = size, .grant = G_BUF, .granter = ax_self, .pid = caller_pid};
 	ax_message m;
 	int64_t r;
 
@@ -416,7 +418,8 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 	}
 	{
 		endpoint_t ep = fs_ep[f->node.fs];
-		struct fs_io_req rq = {.ino = f->node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
+		struct fs_io_req rq = {.ino = f->node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self,
+				       .pid = p->pid};
 
 		rq.now = wall_ns();
 		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
@@ -1510,6 +1513,21 @@ static void copy_name(char *to, size_t size, const char *from)
 	to[n] = 0;
 }
 
+/* The mount table as /proc/mounts shows it: in a page procfs reads by a standing grant (proto/info.h). */
+static struct info_mounts mounts_info __attribute__((aligned(4096)));
+
+static void publish_mounts(void)
+{
+	struct info_mount list[MOUNT_MAX + 1];
+	int n = 0;
+
+	for (uint32_t id = ROOT_FS; id <= MOUNT_MAX; id++)
+		if (fs_ep[id] != AX_NONE)
+			list[n++] = (struct info_mount){mount_names[id].source, mount_names[id].target, mount_names[id].type,
+							fs_rdonly[id] ? "ro" : "rw"};
+	info_mounts_set(&mounts_info, list, n);
+}
+
 static int64_t do_mount(struct vproc *p, const ax_message *m)
 {
 	static char source[PATH_MAX], type[PATH_MAX];
@@ -1534,6 +1552,7 @@ static int64_t do_mount(struct vproc *p, const ax_message *m)
 		if (!mt || !vnode_same(&mt->root, &res.node))
 			return -EINVAL;
 		fs_rdonly[res.node.fs] = (flags & MS_RDONLY) != 0;
+		publish_mounts();
 		return 0;
 	}
 	if (flags & MS_BIND)
@@ -1571,6 +1590,7 @@ static int64_t do_mount(struct vproc *p, const ax_message *m)
 	copy_name(mount_names[id].source, sizeof(mount_names[id].source), source[0] ? source : type);
 	copy_name(mount_names[id].target, sizeof(mount_names[id].target), pathbuf);
 	copy_name(mount_names[id].type, sizeof(mount_names[id].type), type);
+	publish_mounts();
 	return 0;
 }
 
@@ -1603,6 +1623,7 @@ static int64_t do_umount2(struct vproc *p, const ax_message *m)
 		return r;
 	fs_ep[id] = AX_NONE;
 	fs_rdonly[id] = false;
+	publish_mounts();
 	return 0;
 }
 
@@ -1640,6 +1661,7 @@ static void run_again(struct vproc *p)
 
 	p->retrying = true;
 	p->wait = W_NONE;
+	caller_pid = p->pid;
 	r = posix_calls[p->blocked_nr](p, &p->req);
 	p->retrying = false;
 	if (r != WOULD_WAIT)
@@ -1904,6 +1926,7 @@ static int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
 		return -EPERM;
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
+	caller_pid = p->pid;
 	if ((rc = copy_path(m->u64[2] ? pm : p->ep, m->u64[1], pathbuf)) < 0)
 		return rc;
 	if ((rc = resolve(p, AT_FDCWD, pathbuf, PATH_FOLLOW, &res)) < 0)
@@ -2046,6 +2069,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	p->done = 0;
 	p->deadline = 0;
 	p->wait = W_NONE;
+	caller_pid = p->pid;
 	rc = posix_calls[nr](p, m);
 	if (rc == WOULD_WAIT) {
 		p->blocked_nr = (int)nr;
@@ -2120,6 +2144,12 @@ int main(void)
 		fs_ep[i] = AX_NONE;
 	if ((r = mount_root()) < 0)
 		ax_printf("vfs: cannot mount ramfs as the root (%d)\n", r);
+	publish_mounts();
+	grant[G_MOUNTS] = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_READ, AX_ANY, 0, 0, (uint64_t)&mounts_info,
+					    sizeof(mounts_info)}; /* for procfs; never revoked */
+	if ((ds = ax_boot_endpoint("ds")) != AX_NONE &&
+	    (r = info_publish(ds, INFO_MOUNTS_OWNER, INFO_MOUNTS_KEY, G_MOUNTS, sizeof(mounts_info), INFO_MOUNTS_MAGIC)) < 0)
+		ax_printf("vfs: cannot publish the mount table in ds (%d): /proc/mounts will be empty\n", r);
 	ax_printf("vfs: up at endpoint %d, root on ramfs (%d)\n", ax_self, fs_ep[ROOT_FS]);
 	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), on_notify);
 }

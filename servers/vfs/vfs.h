@@ -48,7 +48,7 @@ enum {
 #define PIPE_FS 0    /* the file system id of pipes (no server: vfs holds them) */
 
 /* Grants: fixed ones, then one per process for the buffer of the call it waits in. */
-enum { G_USER, G_NAMES, G_STAT, G_SELF, G_BUF, G_COUNT };
+enum { G_USER, G_NAMES, G_STAT, G_SELF, G_BUF, G_MOUNTS, G_COUNT };
 #define G_PROC(p) (G_COUNT + (int)((p) - procs))
 extern struct ax_grant grant[G_COUNT + PROC_MAX];
 
@@ -95,6 +95,7 @@ struct file_extra {
 extern struct file_extra extra[FILE_MAX];
 extern struct file_table files;
 extern endpoint_t vm, pm;
+extern int caller_pid; /* the pid of the process whose call vfs is serving (procfs's /proc/self) */
 
 /* vfs.c */
 void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write);
