@@ -53,12 +53,12 @@ static bool is_ramdisk(uint64_t minor) { return minor == (DEV_MINOR_BLOCK | RAMD
 
 static bool known(uint64_t minor) { return is_char(minor) || is_ramdisk(minor); }
 
-/* The fields every read and write shares: the length bound and the flags. */
+/* The fields every read and write shares: the length bound and the flags (u64[5]'s low half; the id is above). */
 static int64_t check_io(const ax_message *m)
 {
 	if (!known(minor_of(m)))
 		return -ENXIO;
-	if (m->u64[2] > DEV_IO_MAX || (m->u64[5] & ~(uint64_t)DEV_NONBLOCK))
+	if (m->u64[2] > DEV_IO_MAX || ((uint32_t)m->u64[5] & ~(uint32_t)DEV_NONBLOCK))
 		return -AX_EINVAL;
 	return 0;
 }
