@@ -130,7 +130,7 @@ struct mproc {
 	int alt_flags;
 	int stopped;                       /* stopped by this signal; pm holds its stop message */
 	int report;                        /* for its parent's wait: STOPPED or CONTINUED, not yet told */
-	int interrupted_nr;                /* the pm call a signal interrupted, for a restart */
+	int interrupted_nr;                /* the call a signal interrupted, + 1 (0: none; read is 0), for a restart */
 
 	/* ITIMER_REAL */
 	uint64_t alarm_at, alarm_every;    /* monotonic ns (0: off), period */

@@ -212,7 +212,7 @@ static void make_effective(struct mproc *p)
 	if (p->stopped)
 		return; /* it waits for SIGCONT first */
 	if (p->blocked_nr && (code = interrupt_code(p)) != 0) {
-		p->interrupted_nr = p->blocked_nr;
+		p->interrupted_nr = p->blocked_nr + 1;
 		answer(p, p->blocked_nr, code);
 		kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
 		return;
@@ -343,7 +343,7 @@ static void finish_interrupted(struct mproc *p, struct ax_regs *g, bool handler,
 		return;
 	if (rax == -ERESTARTSYS || rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK) {
 		if (!handler || (rax == -ERESTARTSYS && sa_restart)) {
-			g->rax = rax == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : (uint64_t)p->interrupted_nr;
+			g->rax = rax == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : (uint64_t)(p->interrupted_nr - 1);
 			g->rip -= 2;
 		} else {
 			g->rax = (uint64_t)-EINTR;
@@ -652,7 +652,7 @@ int64_t do_rt_sigpending(struct mproc *p, const ax_message *m)
 static int64_t wait_for_signal(struct mproc *p, int nr)
 {
 	if (next_signal(p)) {
-		p->interrupted_nr = nr;
+		p->interrupted_nr = nr + 1;
 		kcall(KC_SIGNAL, (uint64_t)p->ep, 0);
 		return -ERESTARTNOHAND;
 	}

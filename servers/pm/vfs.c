@@ -70,7 +70,7 @@ void vfs_setpgrp(const struct mproc *p)
 	tell(VFS_SETPGRP, ep_of(p), (uint64_t)p->pid, (uint64_t)p->pgrp, (uint64_t)p->sid);
 }
 
-/* A signal must take effect in p: the number of the vfs call it interrupted, or 0. */
+/* A signal must take effect in p: the number + 1 of the vfs call it interrupted, or 0. */
 int vfs_interrupt(const struct mproc *p)
 {
 	int64_t r = tell(VFS_INTERRUPT, ep_of(p), 0, 0, 0);

@@ -1621,7 +1621,7 @@ uint64_t now_ns(void)
 /* Answer the call p waits in. */
 void reply_later(struct vproc *p, int64_t value)
 {
-	ax_message reply = {.type = AX_MSG_POSIX + p->blocked_nr};
+	ax_message reply = {.type = AX_MSG_POSIX + p->blocked_nr - 1};
 
 	reply.i64[0] = value;
 	p->blocked_nr = 0;
@@ -1639,7 +1639,7 @@ static void run_again(struct vproc *p)
 
 	p->retrying = true;
 	p->wait = W_NONE;
-	r = posix_calls[p->blocked_nr](p, &p->req);
+	r = posix_calls[p->blocked_nr - 1](p, &p->req);
 	p->retrying = false;
 	if (r != WOULD_WAIT)
 		reply_later(p, r);
@@ -1798,7 +1798,8 @@ static int64_t do_vfs_setid(const ax_message *m, ax_message *r)
 /*
  * A signal must take effect in the process: a call it waits in here ends
  * with what it moved, or -ERESTARTSYS (-ERESTARTNOHAND for poll and
- * select), which pm turns into a restart or EINTR. pm hears the call's number.
+ * select), which pm turns into a restart or EINTR. pm hears the call's number
+ * + 1 (0: none waited; read is call 0).
  */
 static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
 {
@@ -2027,7 +2028,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 			return -ENOMEM;
 	}
 	if (p->blocked_nr) {
-		ax_printf("vfs: %d called %u while waiting in %d: refused\n", m->source, nr, p->blocked_nr);
+		ax_printf("vfs: %d called %u while waiting in %d: refused\n", m->source, nr, p->blocked_nr - 1);
 		return -EBUSY;
 	}
 	p->retrying = false;
@@ -2036,7 +2037,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	p->wait = W_NONE;
 	rc = posix_calls[nr](p, m);
 	if (rc == WOULD_WAIT) {
-		p->blocked_nr = (int)nr;
+		p->blocked_nr = (int)nr + 1;
 		p->req = *m;
 		rc = AX_NO_REPLY;
 	}

@@ -70,7 +70,7 @@ struct vproc {
 	uint32_t umask;
 	struct vnode cwd, root;
 	struct fd_table fds;
-	/* the call it waits in (blocked_nr 0: none) */
+	/* the call it waits in, as its number + 1 (0: none; read is call 0) */
 	int blocked_nr;
 	enum wait_kind wait;
 	bool retrying;               /* the call runs again from `req` */

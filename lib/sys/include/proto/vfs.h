@@ -20,7 +20,8 @@
  *    in a call in vfs (a read of a pipe or terminal, poll, select, an
  *    open that waits), vfs answers that call with the code Linux would
  *    (-ERESTARTSYS, or -ERESTARTNOHAND for poll and select, or the bytes
- *    already moved) and answers pm with the call's number; 0: none.
+ *    already moved) and answers pm with the call's number + 1 (read is call
+ *    0); 0: none.
  *  - VFS_JOBCTL_REFUSED: the signal a PM_SIG_JOBCTL asked for was not sent
  *    (ignored, blocked, orphaned group): vfs answers the held call -EIO.
  *  - VFS_EXEC_OPEN/READ/CLOSE: execve reads its program through vfs: the
@@ -39,7 +40,7 @@ enum vfs_call {
 	VFS_EXIT,           /* u64[0]=endpoint -> 0 */
 	VFS_SETID,          /* u64[0]=endpoint u64[1]=uid|gid<<32 (real) u64[2]=euid|egid<<32 -> 0 */
 	VFS_SETPGRP,        /* u64[0]=endpoint u64[1]=pid u64[2]=pgrp u64[3]=sid -> 0 */
-	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number, 0: none */
+	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number + 1, 0: none */
 	VFS_JOBCTL_REFUSED, /* u64[0]=endpoint -> 0 */
 	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process; in pm's memory if u64[2] != 0)
 			       -> handle, u64[1]=size u64[2]=mode u64[3]=uid|gid<<32 u64[4]=inode
