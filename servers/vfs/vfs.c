@@ -346,8 +346,9 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 			return -EISDIR;
 		if (!(flags & O_PATH) &&
 		    vnode_permission(&p->cred, &node,
-				     (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0)) < 0)
-			return -EACCES;
+				     (acc != O_WRONLY ? MAY_READ : 0) |
+					 (acc != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0)) < 0)
+			return -EACCES; /* O_TRUNC needs write permission whatever the access mode, as on Linux */
 	}
 	if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFCHR) {
 		int64_t d;
