@@ -751,16 +751,16 @@ static int64_t do_fcntl(struct vproc *p, const ax_message *m)
 
 /* ---- names ------------------------------------------------------------------------- */
 
+static int new_name(struct vproc *p, int dirfd, const char *path);
+
 static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t mode)
 {
 	int r;
 
 	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
 		return r;
-	if ((r = resolve(p, dirfd, pathbuf, PATH_PARENT, &res)) < 0)
+	if ((r = new_name(p, dirfd, pathbuf)) < 0) /* EEXIST, then write and search permission on the parent */
 		return r;
-	if (res.last != PATH_LAST_NAME)
-		return -EEXIST;
 	return fs_create(p, &res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
 }
 
