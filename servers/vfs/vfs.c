@@ -841,6 +841,9 @@ static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int n
 	ol = strlen(res.name), nl = strlen(res2.name);
 	if ((r = name_call(FS_LOOKUP, &res.dir, res.name, ol, 0, &rp)) < 0)
 		return r;
+	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0 ||
+	    vnode_permission(&p->cred, &res2.dir, MAY_WRITE | MAY_EXEC) < 0)
+		return -EACCES; /* both directories change */
 	{
 		endpoint_t ep = fs_ep[res.dir.fs];
 		struct fs_rename_req rq = {.old_dir = res.dir.ino, .new_dir = res2.dir.ino, .ino = rp.ino,
