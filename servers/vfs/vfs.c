@@ -770,6 +770,20 @@ static int64_t do_mkdirat(struct vproc *p, const ax_message *m)
 	return mkdir_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2]);
 }
 
+/*
+ * May p remove (or replace) a name of dir whose inode `owner` owns? Write
+ * and search permission on dir (-EACCES), and in a sticky directory p must
+ * own the file or the directory, or be root (-EPERM), as Linux.
+ */
+static int may_delete(const struct vproc *p, const struct vnode *dir, uint32_t owner)
+{
+	if (vnode_permission(&p->cred, dir, MAY_WRITE | MAY_EXEC) < 0)
+		return -EACCES;
+	if ((dir->mode & S_ISVTX) && p->cred.uid != 0 && p->cred.uid != owner && p->cred.uid != dir->uid)
+		return -EPERM;
+	return 0;
+}
+
 static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool dir)
 {
 	struct fs_node_reply rp;
@@ -796,8 +810,10 @@ static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool 
 			return (rp.mode & S_IFMT) == S_IFDIR ? -EISDIR : -ENOTDIR;
 		}
 	}
-	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
-		return -EACCES;
+	if ((r = (int)name_call(FS_LOOKUP, &res.dir, res.name, strlen(res.name), 0, &rp)) < 0)
+		return r;
+	if ((r = may_delete(p, &res.dir, rp.uid)) < 0)
+		return r;
 	if (dir) {
 		struct vnode v = {0};
 
@@ -823,7 +839,7 @@ static int64_t do_unlinkat(struct vproc *p, const ax_message *m)
 
 static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int newdir, uint64_t new_va, uint64_t flags)
 {
-	struct fs_node_reply rp;
+	struct fs_node_reply rp, rp2;
 	size_t ol, nl;
 	int64_t r;
 
@@ -841,9 +857,14 @@ static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int n
 	ol = strlen(res.name), nl = strlen(res2.name);
 	if ((r = name_call(FS_LOOKUP, &res.dir, res.name, ol, 0, &rp)) < 0)
 		return r;
-	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0 ||
-	    vnode_permission(&p->cred, &res2.dir, MAY_WRITE | MAY_EXEC) < 0)
-		return -EACCES; /* both directories change */
+	if ((r = may_delete(p, &res.dir, rp.uid)) < 0)
+		return r;
+	if ((r = name_call(FS_LOOKUP, &res2.dir, res2.name, nl, 0, &rp2)) == 0)
+		r = may_delete(p, &res2.dir, rp2.uid); /* the name replaced */
+	else if (r == -ENOENT)
+		r = vnode_permission(&p->cred, &res2.dir, MAY_WRITE | MAY_EXEC) < 0 ? -EACCES : 0;
+	if (r < 0)
+		return r;
 	{
 		endpoint_t ep = fs_ep[res.dir.fs];
 		struct fs_rename_req rq = {.old_dir = res.dir.ino, .new_dir = res2.dir.ino, .ino = rp.ino,
