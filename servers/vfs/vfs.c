@@ -224,8 +224,11 @@ static int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, cons
 	ax_message m;
 	int64_t r;
 
-	if (dir->mode & S_ISGID) /* BSD groups: a set-group-id directory gives its group (and the bit to directories) */
+	if (dir->mode & S_ISGID) { /* BSD groups: a set-group-id directory gives its group (and the bit to directories) */
 		rq.gid = dir->gid;
+		if ((mode & S_IFMT) == S_IFDIR)
+			rq.mode |= S_ISGID;
+	}
 	rq.now = wall_ns();
 	memcpy(names, name, rq.name_len);
 	if (tl)
