@@ -397,6 +397,25 @@ static int64_t do_close(struct vproc *p, const ax_message *m) { return fd_close(
 /* ---- data ------------------------------------------------------------------------ */
 
 /*
+ * A write by anyone but root clears set-user-id, and set-group-id if the
+ * group may execute, as Linux (so a program cannot be changed and keep its
+ * owner's powers). Asked when the open file's copy of the mode has them;
+ * the mode changed is the file server's current one, and the copy follows.
+ */
+static void drop_setid_bits(struct vnode *v)
+{
+	uint32_t mode, kill;
+
+	if (fs_stat(v) < 0)
+		return;
+	mode = fst.mode & 07777;
+	kill = S_ISUID | ((mode & 010) ? S_ISGID : 0);
+	if ((mode & kill) && fs_attr(FS_CHMOD, v, mode & ~kill) < 0)
+		return;
+	v->mode = (v->mode & S_IFMT) | (mode & ~kill);
+}
+
+/*
  * One piece of a transfer, len bytes at va, at the file's offset (at < 0)
  * or at `at`: bytes moved, -errno, or WOULD_WAIT (the call waits).
  */
@@ -429,6 +448,8 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 	}
 	if (r > 0 && at < 0) /* pread and pwrite leave the offset (pwrite with O_APPEND still appends, as on Linux) */
 		f->offset = off + (uint64_t)r;
+	if (write && r > 0 && p->cred.uid != 0 && (f->node.mode & (S_ISUID | S_ISGID)))
+		drop_setid_bits(&f->node);
 	return r;
 }
 
