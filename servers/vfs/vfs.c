@@ -1841,6 +1841,14 @@ static int64_t do_vfs_setid(const ax_message *m, ax_message *r)
 		return -ESRCH;
 	p->ruid = (uint32_t)m->u64[1], p->rgid = (uint32_t)(m->u64[1] >> 32);
 	p->cred.uid = (uint32_t)m->u64[2], p->cred.gid = (uint32_t)(m->u64[2] >> 32);
+	p->cred.ngroups = 0;
+	if (m->u64[3] > CRED_GROUPS_MAX ||
+	    (m->u64[3] && user_copy(pm, m->u64[4], p->cred.groups, m->u64[3] * 4, AX_COPY_FROM) < 0)) {
+		ax_printf("vfs: %lu supplementary groups for %d not taken: the process has none here\n", m->u64[3],
+			  p->ep);
+		return -EINVAL;
+	}
+	p->cred.ngroups = (int)m->u64[3];
 	return 0;
 }
 

@@ -38,7 +38,8 @@ enum vfs_call {
 	VFS_FORK = 0xa00,   /* u64[0]=parent endpoint u64[1]=child endpoint -> 0 */
 	VFS_EXEC,           /* u64[0]=endpoint -> 0 */
 	VFS_EXIT,           /* u64[0]=endpoint -> 0 */
-	VFS_SETID,          /* u64[0]=endpoint u64[1]=uid|gid<<32 (real) u64[2]=euid|egid<<32 -> 0 */
+	VFS_SETID,          /* u64[0]=endpoint u64[1]=uid|gid<<32 (real) u64[2]=euid|egid<<32
+			       u64[3]=number of supplementary groups u64[4]=their address in pm (uint32_t each) -> 0 */
 	VFS_SETPGRP,        /* u64[0]=endpoint u64[1]=pid u64[2]=pgrp u64[3]=sid -> 0 */
 	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number + 1, 0: none */
 	VFS_JOBCTL_REFUSED, /* u64[0]=endpoint -> 0 */
