@@ -54,6 +54,9 @@ int vfs_fork(const struct mproc *parent, const struct mproc *child)
 	return (int)r;
 }
 
+/* p's RLIMIT_NOFILE changed: vfs enforces it. */
+void vfs_nofile(const struct mproc *p, uint64_t limit) { tell(VFS_NOFILE, ep_of(p), limit, 0, 0); }
+
 /* The wall clock moved (boot, settimeofday): files are stamped with it. */
 void vfs_clock(int64_t realtime_offset) { tell(VFS_CLOCK, (uint64_t)realtime_offset, 0, 0, 0); }
 

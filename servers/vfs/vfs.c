@@ -1893,6 +1893,20 @@ static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 	return 0;
 }
 
+/* RLIMIT_NOFILE changed: lowering it closes nothing (fd_set_nofile), as on Linux. */
+static int64_t do_vfs_nofile(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	fd_set_nofile(&p->fds, m->u64[1] > UINT32_MAX ? UINT32_MAX : (uint32_t)m->u64[1]);
+	return 0;
+}
+
 static int64_t do_vfs_clock(const ax_message *m, ax_message *r)
 {
 	(void)r;
@@ -2120,6 +2134,7 @@ static const struct ax_call calls[] = {
 	{VFS_INTERRUPT, do_vfs_interrupt},
 	{VFS_JOBCTL_REFUSED, do_vfs_jobctl_refused},
 	{VFS_CLOCK, do_vfs_clock},
+	{VFS_NOFILE, do_vfs_nofile},
 	{VFS_EXEC_OPEN, do_vfs_exec_open},
 	{VFS_EXEC_READ, do_vfs_exec_read},
 	{VFS_EXEC_CLOSE, do_vfs_exec_close},

@@ -16,6 +16,7 @@
  *  - VFS_EXIT when the process is dead (or a zombie): a call it was blocked
  *    in is dropped, every descriptor is closed and the entry freed.
  *  - VFS_SETID, VFS_SETPGRP: the process's new credentials, group, session.
+ *  - VFS_NOFILE: the process's new RLIMIT_NOFILE (descriptors it may open).
  *  - VFS_INTERRUPT: a signal must take effect in a process. If it is blocked
  *    in a call in vfs (a read of a pipe or terminal, poll, select, an
  *    open that waits), vfs answers that call with the code Linux would
@@ -50,6 +51,7 @@ enum vfs_call {
 			       u64[4]=destination address -> bytes */
 	VFS_EXEC_CLOSE,     /* u64[0]=handle -> 0 */
 	VFS_CLOCK,          /* i64[0]=wall-clock time less monotonic time, ns (file times are wall-clock) -> 0 */
+	VFS_NOFILE,         /* u64[0]=endpoint u64[1]=RLIMIT_NOFILE's soft limit -> 0 */
 };
 
 /*
