@@ -248,7 +248,19 @@ static int64_t fs_create(const struct vproc *p, const struct vnode *dir, const c
 	return fs_create_as(p, dir, name, mode, 0, 0, 0, out);
 }
 
-/* The last reference to an open file went: tell its driver, and its server if no other open file has the inode. */
+/* Is v the inode of an open file (but `except`), or some process's current or root directory? */
+static bool node_in_use(const struct vnode *v, int except)
+{
+	for (int i = 0; i < FILE_MAX; i++)
+		if (i != except && files.f[i].refs > 0 && vnode_same(&files.f[i].node, v))
+			return true;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && (vnode_same(&procs[i].cwd, v) || vnode_same(&procs[i].root, v)))
+			return true;
+	return false;
+}
+
+/* The last reference to an open file went: tell its driver, and its server if nothing else has the inode. */
 static void release(void *arg, int file, const struct open_file *f)
 {
 	(void)arg;
@@ -260,10 +272,24 @@ static void release(void *arg, int file, const struct open_file *f)
 		dev_close(extra[file].major, extra[file].minor);
 		extra[file].dev = false;
 	}
-	for (int i = 0; i < FILE_MAX; i++)
-		if (i != file && files.f[i].refs > 0 && vnode_same(&files.f[i].node, &f->node))
-			return;
-	fs_attr(FS_RELEASE, &f->node, 0);
+	if (!node_in_use(&f->node, file))
+		fs_attr(FS_RELEASE, &f->node, 0);
+}
+
+/*
+ * A process's current or root directory (*slot) becomes `to`. Its file
+ * server keeps it as it keeps an open file's inode (FS_HOLD), so a
+ * directory removed while some process is in it stays an inode where
+ * lookups give ENOENT, as on Linux; the old one goes when nothing has it.
+ */
+static void set_dir(struct vnode *slot, const struct vnode *to)
+{
+	struct vnode old = *slot;
+
+	*slot = *to;
+	fs_attr(FS_HOLD, to, 0);
+	if (!vnode_same(&old, to) && !node_in_use(&old, -1))
+		fs_attr(FS_RELEASE, &old, 0);
 }
 
 /* ---- processes --------------------------------------------------------------- */
@@ -291,10 +317,16 @@ static struct vproc *new_proc(endpoint_t ep)
 	return 0;
 }
 
+static bool node_in_use(const struct vnode *v, int except);
+
 static void free_proc(struct vproc *p)
 {
 	fd_close_all(&files, &p->fds);
 	p->used = false;
+	if (!node_in_use(&p->cwd, -1)) /* the directories it was in, if it was the last there */
+		fs_attr(FS_RELEASE, &p->cwd, 0);
+	if (!vnode_same(&p->root, &p->cwd) && !node_in_use(&p->root, -1))
+		fs_attr(FS_RELEASE, &p->root, 0);
 }
 
 /* Resolve path for p, relative to dirfd (AT_FDCWD: the cwd). */
@@ -931,7 +963,7 @@ static int64_t do_chdir(struct vproc *p, const ax_message *m)
 		return r;
 	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;
-	p->cwd = res.node;
+	set_dir(&p->cwd, &res.node);
 	return 0;
 }
 
@@ -943,7 +975,7 @@ static int64_t do_fchdir(struct vproc *p, const ax_message *m)
 		return -EBADF;
 	if (!vnode_is_dir(&f->node))
 		return -ENOTDIR;
-	p->cwd = f->node;
+	set_dir(&p->cwd, &f->node);
 	return 0;
 }
 
@@ -1480,7 +1512,7 @@ static int64_t do_chroot(struct vproc *p, const ax_message *m)
 		return r;
 	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;
-	p->root = res.node;
+	set_dir(&p->root, &res.node);
 	return 0;
 }
 
