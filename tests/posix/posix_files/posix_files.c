@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -925,6 +926,131 @@ static void test_devices(void)
 	report("posix_dev_missing_node_enoent", fd < 0 && errno == ENOENT, "open gave %d (%s)", fd, pt_errname(errno));
 }
 
+/* Odds and ends: resuming a listing, names replaced under open files, O_PATH, the descriptor limit. */
+static void test_more(void)
+{
+	char buf[4096], b[16], cwd[256];
+	struct stat st;
+	struct rlimit rl, low;
+	long n, off6 = -1;
+	int fd, fd2, r, e, count = 0;
+
+	/* getdents64: lseek to an entry's d_off resumes right after it */
+	fd = open("many", O_RDONLY | O_DIRECTORY);
+	n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	{
+		char after[300] = "", again[300] = "";
+
+		for (long o = 0; o < n; count++) {
+			struct linux_dirent64 {
+				uint64_t d_ino;
+				int64_t d_off;
+				unsigned short d_reclen;
+				unsigned char d_type;
+				char d_name[];
+			} *d = (void *)(buf + o);
+
+			if (count == 5)
+				off6 = d->d_off;
+			if (count == 6)
+				snprintf(after, sizeof(after), "%.255s", d->d_name);
+			o += d->d_reclen;
+		}
+		lseek(fd, off6, SEEK_SET);
+		if (syscall(SYS_getdents64, fd, buf, sizeof(buf)) > 0)
+			snprintf(again, sizeof(again), "%.255s", ((char *)buf) + 19);
+		report("posix_getdents64_lseek_to_d_off_resumes", count > 6 && after[0] && strcmp(after, again) == 0,
+		       "%d entries in the first call; after the 6th came \"%s\", resumed at \"%s\"", count, after, again);
+	}
+	errno = 0;
+	n = read(fd, buf, 10);
+	report("posix_read_of_directory_eisdir", n < 0 && errno == EISDIR, "read gave %ld (%s)", n, pt_errname(errno));
+	close(fd);
+	fd = open("lt", O_RDONLY);
+	errno = 0;
+	fd2 = openat(fd, "x", O_RDONLY);
+	report("posix_openat_dirfd_is_file_enotdir", fd2 < 0 && errno == ENOTDIR, "openat gave %d (%s)", fd2,
+	       pt_errname(errno));
+	close(fd);
+
+	/* a name replaced by rename: the open file keeps the old data, with no name left */
+	put("old-data", "old");
+	put("new-data", "new");
+	fd = open("old-data", O_RDONLY);
+	r = rename("new-data", "old-data");
+	memset(b, 0, sizeof(b));
+	e = fstat(fd, &st);
+	report("posix_rename_over_open_file_keeps_its_data",
+	       r == 0 && read(fd, b, sizeof(b) - 1) == 3 && strcmp(b, "old") == 0 && e == 0 && st.st_nlink == 0,
+	       "rename gave %d; read \"%s\", nlink %lu", r, b, (unsigned long)st.st_nlink);
+	close(fd);
+
+	fd = open("lt", O_WRONLY | O_APPEND);
+	r = (int)pwrite(fd, "++", 2, 0);
+	e = stat("lt", &st);
+	get("lt", b, sizeof(b));
+	report("posix_pwrite_on_append_descriptor_appends", r == 2 && strcmp(b, "target++") == 0,
+	       "pwrite gave %d, the file holds \"%s\"", r, b);
+	r = (int)write(fd, b, 0);
+	report("posix_write_of_zero_bytes_returns_0", r == 0, "write gave %d (%s)", r, pt_errname(errno));
+	close(fd);
+
+	fd = open("lt", O_PATH);
+	r = fstat(fd, &st);
+	errno = 0;
+	n = read(fd, b, 1);
+	report("posix_open_o_path_fstat_but_no_read", fd >= 0 && r == 0 && S_ISREG(st.st_mode) && n < 0 && errno == EBADF,
+	       "open %d, fstat %d, read %ld (%s)", fd, r, n, pt_errname(errno));
+	close(fd);
+
+	fd = open("lt", O_RDWR);
+	r = fchmod(fd, 0604) == 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0604 &&
+	    fchown(fd, 123, 456) == 0 && fstat(fd, &st) == 0 && st.st_uid == 123 && st.st_gid == 456;
+	report("posix_fchmod_fchown_by_descriptor", r, "mode %o owner %u:%u (%s)", (unsigned)(st.st_mode & 07777),
+	       (unsigned)st.st_uid, (unsigned)st.st_gid, pt_errname(errno));
+	close(fd);
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	low = rl;
+	low.rlim_cur = 16;
+	setrlimit(RLIMIT_NOFILE, &low);
+	e = 0;
+	for (int i = 0; i < 20; i++)
+		if (open("lt", O_RDONLY) < 0) {
+			e = errno;
+			break;
+		}
+	fd2 = dup2(0, 16);
+	r = errno;
+	for (int i = 3; i < 16; i++)
+		close(i);
+	setrlimit(RLIMIT_NOFILE, &rl);
+	report("posix_open_beyond_nofile_limit_emfile", e == EMFILE && fd2 < 0 && r == EBADF,
+	       "open: %s; dup2 to the limit gave %d (%s)", pt_errname(e), fd2, pt_errname(r));
+
+	r = mkdir("slash-dir/", 0755) == 0 && stat("slash-dir", &st) == 0 && S_ISDIR(st.st_mode);
+	errno = 0;
+	e = unlink("lt/") < 0 ? errno : 0;
+	report("posix_trailing_slash_mkdir_ok_unlink_of_file_enotdir", r && e == ENOTDIR, "mkdir: %s; unlink(\"lt/\"): %s",
+	       r ? "made" : pt_errname(errno), pt_errname(e));
+
+	/* the current directory removed from under us */
+	mkdir("gone", 0755);
+	chdir("gone");
+	snprintf(cwd, sizeof(cwd), "%s/gone", top);
+	r = rmdir(cwd);
+	errno = 0;
+	e = getcwd(buf, sizeof(buf)) ? 0 : errno;
+	report("posix_getcwd_of_removed_directory_enoent", r == 0 && e == ENOENT, "rmdir gave %d; getcwd: %s (%s)", r,
+	       pt_errname(e), e ? "" : buf);
+	errno = 0;
+	fd = open("new", O_WRONLY | O_CREAT, 0644);
+	report("posix_create_in_removed_directory_enoent", fd < 0 && errno == ENOENT, "open gave %d (%s)", fd,
+	       pt_errname(errno));
+	close(fd);
+	chdir(top);
+}
+
 /* The exec'd half of posix_cloexec_descriptor_closed_by_exec. */
 static int cloexec_child(int gone, int keep)
 {
@@ -959,6 +1085,7 @@ int main(int argc, char **argv)
 	test_umask_access();
 	test_fs_calls();
 	test_devices();
+	test_more();
 	chdir("/");
 	remove_tree(top);
 	return 0;
