@@ -39,18 +39,23 @@ static int make_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
 	return mkdir(path, 0700) == 0 && chown(path, uid, gid) == 0 && chmod(path, mode) == 0 ? 0 : -1;
 }
 
-/* Copy the helper program to path with mode; 0 or -1. */
-static int copy_helper(const char *path, mode_t mode)
+/* Copy program from to path with owner and mode (set after the owner, which would clear set-id bits); 0 or -1. */
+static int copy_program(const char *from, const char *path, uid_t uid, gid_t gid, mode_t mode)
 {
 	static char b[65536];
-	int in = open(pt_bin("posix_helper"), O_RDONLY), out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+	int in = open(from, O_RDONLY), out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
 	ssize_t n;
 	int ok = in >= 0 && out >= 0;
 
 	while (ok && (n = read(in, b, sizeof(b))) > 0)
 		ok = write(out, b, (size_t)n) == n;
 	close(in), close(out);
-	return ok && chmod(path, mode) == 0 ? 0 : -1;
+	return ok && chown(path, uid, gid) == 0 && chmod(path, mode) == 0 ? 0 : -1;
+}
+
+static int copy_helper(const char *path, mode_t mode)
+{
+	return copy_program(pt_bin("posix_helper"), path, 0, 0, mode);
 }
 
 /* Remove path and everything under it (as root), listing again until nothing is left. */
@@ -218,6 +223,29 @@ static void user_checks(void)
 	r = stat("userdir/mine", &st);
 	report("posix_chmod_by_owner", e == 0 && r == 0 && (st.st_mode & 07777) == 0600, "chmod: %s, mode %o", en(e),
 	       (unsigned)(st.st_mode & 07777));
+	e = err(chmod("userdir/foreign-group", 02755));
+	r = stat("userdir/foreign-group", &st);
+	report("posix_chmod_setgid_by_non_member_is_dropped", e == 0 && r == 0 && (st.st_mode & 07777) == 0755,
+	       "chmod 2755 of our file of a group we are not in: %s, mode %o", en(e), (unsigned)(st.st_mode & 07777));
+	e = err(chmod("userdir/mine", 02750));
+	r = stat("userdir/mine", &st);
+	report("posix_chmod_setgid_by_member_is_kept", e == 0 && r == 0 && (st.st_mode & 07777) == 02750,
+	       "chmod 2750 of our file of our group: %s, mode %o", en(e), (unsigned)(st.st_mode & 07777));
+	chmod("userdir/mine", 0600);
+
+	pid = fork();
+	if (pid == 0) {
+		char *ids[] = {"posix_perms", "ids", 0};
+
+		execve("setuid-prog", ids, 0);
+		_exit(100 + (errno & 31));
+	}
+	pt_wait(pid, &st2, 0);
+	report("posix_exec_setuid_program_gets_owner_ids", WIFEXITED(st2) && WEXITSTATUS(st2) == 0,
+	       "the 06755 program owned by 0:%d %s (1: wrong euid, 2: wrong egid, 4: real ids changed; 100 + errno: "
+	       "exec failed)",
+	       SGID, pt_status(st2));
+
 	e = err(chown("public", USER, -1));
 	report("posix_chown_by_non_owner_eperm", e == EPERM, "chown of a root file to us: %s", en(e));
 	e = err(chown("userdir/mine", 0, -1));
@@ -326,11 +354,13 @@ static void root_checks(void)
 	       "group %d mode %o", (int)st.st_gid, (unsigned)(st.st_mode & 07777));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const gid_t extra[] = {EXTRA};
 	int ok = 1;
 
+	if (argc == 2 && strcmp(argv[1], "ids") == 0) /* exec'd as the set-user-id and set-group-id program */
+		return (geteuid() != 0) | (getegid() != SGID) << 1 | (getuid() != USER || getgid() != USER) << 2;
 	pt_guard(PT_PROGRAM_LIMIT);
 	if (geteuid() != 0) {
 		report("posix_perms_runs_as_root", 0, "euid %d: the checks need root to set owners", (int)geteuid());
@@ -358,6 +388,8 @@ int main(void)
 	ok = ok && make_dir("read-only-dir", 0744, 0, 0) == 0 && make("read-only-dir/f", 0644, 0, 0, "x") == 0;
 	ok = ok && make_dir("userdir", 0755, USER, USER) == 0;
 	ok = ok && make("userdir/extra", 0644, USER, USER, "x") == 0;
+	ok = ok && make("userdir/foreign-group", 0644, USER, EXTRA, "x") == 0;
+	ok = ok && copy_program(pt_bin("posix_perms"), "setuid-prog", 0, SGID, 06755) == 0;
 	ok = ok && make_dir("sticky", 01777, 0, 0) == 0 && make("sticky/roots", 0666, 0, 0, "x") == 0;
 	ok = ok && make_dir("open", 0777, 0, 0) == 0 && make("open/roots", 0666, 0, 0, "x") == 0;
 	ok = ok && make_dir("sgid", 02775, 0, SGID) == 0;

@@ -110,6 +110,22 @@ static void test_basics(void)
 		       total - 100);
 	}
 	close(q[0]), close(q[1]);
+
+	{
+		static char big[100000];
+
+		r = pipe2(q, O_NONBLOCK);
+		n = write(q[1], big, sizeof(big));
+		report("posix_pipe_nonblock_large_write_is_partial", r == 0 && n > 0 && n < (ssize_t)sizeof(big),
+		       "a write of %zu bytes into an empty pipe gave %zd (%s)", sizeof(big), n, pt_errname(errno));
+		close(q[1]);
+		while (read(q[0], big, sizeof(big)) > 0)
+			;
+		errno = 0;
+		n = read(q[0], b, 1);
+		report("posix_pipe_nonblock_read_without_writers_eof", n == 0, "read gave %zd (%s)", n, pt_errname(errno));
+		close(q[0]);
+	}
 }
 
 static void test_eof(void)
