@@ -1051,6 +1051,97 @@ static void test_more(void)
 	chdir(top);
 }
 
+/* Directory link counts and times, sparse files far out, bad pointers, long names, links to links. */
+static void test_edges(void)
+{
+	struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
+	struct stat st, st2;
+	char name[300], b[8];
+	long n;
+	time_t now;
+	int fd, r, e;
+
+	mkdir("nl", 0755);
+	stat("nl", &st);
+	mkdir("nl/a", 0755);
+	mkdir("nl/b", 0755);
+	stat("nl", &st2);
+	r = st.st_nlink == 2 && st2.st_nlink == 4;
+	rmdir("nl/b");
+	stat("nl", &st2);
+	report("posix_directory_nlink_counts_subdirectories", r && st2.st_nlink == 3,
+	       "a new directory has %lu links, with 2 subdirectories %s, after rmdir of one %lu", (unsigned long)st.st_nlink,
+	       r ? "4" : "not 4", (unsigned long)st2.st_nlink);
+	mkdir("nl2", 0755);
+	r = rename("nl/a", "nl2/a") == 0 && stat("nl", &st) == 0 && stat("nl2", &st2) == 0;
+	report("posix_rename_directory_moves_a_parent_link", r && st.st_nlink == 2 && st2.st_nlink == 3,
+	       "after the move: the old parent %lu links, the new %lu", (unsigned long)st.st_nlink,
+	       (unsigned long)st2.st_nlink);
+
+	utimensat(AT_FDCWD, "nl", old, 0);
+	now = time(0);
+	put("nl/new", "");
+	r = stat("nl", &st);
+	report("posix_create_updates_directory_mtime", r == 0 && st.st_mtime >= now - 2 && st.st_mtime <= now + 2,
+	       "directory mtime %lld after a create, now %lld", (long long)st.st_mtime, (long long)now);
+	utimensat(AT_FDCWD, "nl", old, 0);
+	unlink("nl/new");
+	r = stat("nl", &st);
+	report("posix_unlink_updates_directory_mtime", r == 0 && st.st_mtime >= now - 2,
+	       "directory mtime %lld after an unlink, now %lld", (long long)st.st_mtime, (long long)now);
+
+	fd = open("far", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	r = pwrite(fd, "F", 1, 5LL << 30) == 1 && fstat(fd, &st) == 0 && st.st_size == (5LL << 30) + 1;
+	memset(b, 7, sizeof(b));
+	n = pread(fd, b, 2, 3LL << 30);
+	report("posix_sparse_file_beyond_4_gib", r && n == 2 && b[0] == 0 && b[1] == 0,
+	       "pwrite at 5 GiB: size %lld (%s); pread in the hole gave %ld", (long long)st.st_size, pt_errname(errno),
+	       n);
+	ftruncate(fd, 0);
+
+	errno = 0;
+	n = write(fd, (const void *)pt_opaque(16), 10);
+	e = errno;
+	close(fd);
+	fd = open("lt", O_RDONLY);
+	errno = 0;
+	r = (int)read(fd, (void *)pt_opaque(16), 4);
+	report("posix_read_write_bad_buffer_efault", n < 0 && e == EFAULT && r < 0 && errno == EFAULT,
+	       "write gave %ld (%s), read %d (%s)", n, pt_errname(e), r, pt_errname(errno));
+	close(fd);
+
+	memset(name, 'n', 256);
+	name[256] = 0;
+	errno = 0;
+	fd = open(name, O_RDONLY | O_CREAT, 0644);
+	report("posix_name_longer_than_255_enametoolong", fd < 0 && errno == ENAMETOOLONG, "open gave %d (%s)", fd,
+	       pt_errname(errno));
+	name[255] = 0;
+	fd = open(name, O_RDONLY | O_CREAT, 0644);
+	report("posix_name_of_255_bytes_allowed", fd >= 0, "open gave %d (%s)", fd, pt_errname(errno));
+	close(fd);
+	unlink(name);
+
+	symlink("lt", "to-lt");
+	r = link("to-lt", "hard-to-link") == 0 && lstat("hard-to-link", &st) == 0;
+	report("posix_link_of_symlink_links_the_symlink", r && S_ISLNK(st.st_mode), "link: %s, mode %o",
+	       pt_errname(errno), (unsigned)st.st_mode);
+	symlink("nl", "to-nl");
+	errno = 0;
+	r = rmdir("to-nl");
+	report("posix_rmdir_of_symlink_to_directory_enotdir", r < 0 && errno == ENOTDIR, "rmdir gave %d (%s)", r,
+	       pt_errname(errno));
+	r = mkdir("sticky-made", 01777) == 0 && stat("sticky-made", &st) == 0;
+	report("posix_mkdir_keeps_sticky_bit", r && (st.st_mode & 07777) == 01755, "mode %o (umask 022)",
+	       (unsigned)(st.st_mode & 07777));
+	symlink("dangling-2", "dl2");
+	errno = 0;
+	fd = open("dl2", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	report("posix_creat_excl_on_dangling_symlink_eexist", fd < 0 && errno == EEXIST, "open gave %d (%s)", fd,
+	       pt_errname(errno));
+	close(fd);
+}
+
 /* The exec'd half of posix_cloexec_descriptor_closed_by_exec. */
 static int cloexec_child(int gone, int keep)
 {
@@ -1086,6 +1177,7 @@ int main(int argc, char **argv)
 	test_fs_calls();
 	test_devices();
 	test_more();
+	test_edges();
 	chdir("/");
 	remove_tree(top);
 	return 0;
