@@ -1142,6 +1142,65 @@ static void test_edges(void)
 	close(fd);
 }
 
+/* Writers in several processes at once: O_APPEND loses nothing, nor does a shared offset. */
+static void test_concurrent(void)
+{
+	enum { KIDS = 4, WRITES = 200, REC = 64 };
+	static char rec[REC], back[KIDS * WRITES * REC];
+	int fd, ok, bad = 0, counts[KIDS] = {0};
+	pid_t kids[KIDS];
+	struct stat st;
+
+	for (int round = 0; round < 2; round++) {
+		const char *path = round ? "shared-offset" : "appended";
+
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC | (round ? 0 : O_APPEND), 0644);
+		for (int k = 0; k < KIDS; k++) {
+			kids[k] = fork();
+			if (kids[k] == 0) {
+				int out = round ? fd : open(path, O_WRONLY | O_APPEND); /* O_APPEND: each its own open file */
+
+				pt_guard(PT_CHILD_LIMIT);
+				memset(rec, 'a' + k, REC);
+				rec[REC - 1] = '\n';
+				for (int i = 0; i < WRITES; i++)
+					if (write(out, rec, REC) != REC)
+						_exit(1);
+				_exit(0);
+			}
+		}
+		ok = 1;
+		for (int k = 0; k < KIDS; k++) {
+			int s = 0;
+
+			ok = ok && kids[k] > 0 && pt_wait(kids[k], &s, 0) == kids[k] && WIFEXITED(s) && WEXITSTATUS(s) == 0;
+		}
+		memset(counts, 0, sizeof(counts));
+		bad = 0;
+		ok = ok && fstat(fd, &st) == 0 && st.st_size == (off_t)sizeof(back) &&
+		     pread(fd, back, sizeof(back), 0) == (ssize_t)sizeof(back);
+		for (size_t r = 0; ok && r < sizeof(back) / REC; r++) {
+			const char *x = back + r * REC;
+			int k = x[0] - 'a';
+
+			if (k < 0 || k >= KIDS || x[REC - 1] != '\n') {
+				bad++;
+				continue;
+			}
+			for (int i = 1; i < REC - 1; i++)
+				bad += x[i] != x[0];
+			counts[k]++;
+		}
+		for (int k = 0; k < KIDS; k++)
+			ok = ok && counts[k] == WRITES;
+		report(round ? "posix_shared_offset_writers_in_4_processes_lose_nothing"
+		             : "posix_append_writers_in_4_processes_lose_nothing",
+		       ok && bad == 0, "size %lld of %zu, %d bad records, counts %d %d %d %d", (long long)st.st_size,
+		       sizeof(back), bad, counts[0], counts[1], counts[2], counts[3]);
+		close(fd);
+	}
+}
+
 /* The exec'd half of posix_cloexec_descriptor_closed_by_exec. */
 static int cloexec_child(int gone, int keep)
 {
@@ -1178,6 +1237,7 @@ int main(int argc, char **argv)
 	test_devices();
 	test_more();
 	test_edges();
+	test_concurrent();
 	chdir("/");
 	remove_tree(top);
 	return 0;
