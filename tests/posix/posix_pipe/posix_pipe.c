@@ -465,6 +465,41 @@ static void test_interrupt(void)
 	close(p[0]), close(p[1]);
 }
 
+#ifdef POSIX_KNOWN_FAILURES /* tests/posix/KNOWN-FAILURES.md: named pipes */
+/* A named pipe (mkfifo): a writer and a reader that open it by name meet, and the reader sees end of file. */
+static void test_fifo(void)
+{
+	char path[64], b[16] = "";
+	int fd, st = 0;
+	ssize_t n, n2;
+	pid_t pid;
+
+	mkdir("/tmp", 01777);
+	snprintf(path, sizeof(path), "/tmp/posix_pipe.fifo.%d", (int)getpid());
+	unlink(path);
+	if (mkfifo(path, 0600) != 0) {
+		report("posix_fifo_open_by_name_carries_bytes", 0, "mkfifo: %s", pt_errname(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		pt_guard(PT_CHILD_LIMIT);
+		fd = open(path, O_WRONLY);
+		_exit(fd >= 0 && write(fd, "fifo", 4) == 4 ? 0 : 1);
+	}
+	fd = open(path, O_RDONLY);
+	n = read_full(fd, b, sizeof(b) - 1);
+	n2 = read(fd, b + 8, 1);
+	pt_wait(pid, &st, 0);
+	report("posix_fifo_open_by_name_carries_bytes",
+	       fd >= 0 && n == 4 && memcmp(b, "fifo", 4) == 0 && n2 == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "open gave %d (%s), read %zd \"%.4s\" then %zd; the writer %s", fd, pt_errname(errno), n, b, n2,
+	       pt_status(st));
+	close(fd);
+	unlink(path);
+}
+#endif
+
 int main(void)
 {
 	pt_guard(PT_PROGRAM_LIMIT);
@@ -475,5 +510,8 @@ int main(void)
 	test_large();
 	test_pipeline();
 	test_interrupt();
+#ifdef POSIX_KNOWN_FAILURES
+	test_fifo();
+#endif
 	return 0;
 }
