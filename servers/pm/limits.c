@@ -1,8 +1,8 @@
 /*
  * Resource limits: kept per process, inherited across fork and exec, with
  * Linux's defaults. pm enforces RLIMIT_STACK (the stack vm lets a new
- * program grow); the file servers will enforce RLIMIT_NOFILE and
- * RLIMIT_FSIZE when they exist.
+ * program grow); vfs enforces RLIMIT_NOFILE (told at each change); the
+ * file servers will enforce RLIMIT_FSIZE.
  */
 #include <proto/vm.h>
 
@@ -64,6 +64,8 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 		return -AX_EFAULT;
 	if (new_ptr) {
 		p->rlim[resource] = nw;
+		if (resource == RLIMIT_NOFILE)
+			vfs_nofile(p, nw.cur);
 		if (resource == RLIMIT_STACK) /* growth from now on; exec uses it for the new program too */
 			vm_call(VM_STACK_LIMIT, (uint64_t)p->ep, nw.cur < 4096 ? 4096 : nw.cur > STACK_MAX ? STACK_MAX : nw.cur,
 				0, 0, 0);

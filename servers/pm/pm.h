@@ -181,6 +181,7 @@ void vfs_exit(const struct mproc *p);
 void vfs_setpgrp(const struct mproc *p);
 void vfs_setid(const struct mproc *p);
 void vfs_clock(int64_t realtime_offset);
+void vfs_nofile(const struct mproc *p, uint64_t limit);
 int vfs_interrupt(const struct mproc *p);
 void signals_from(endpoint_t server);
 

@@ -54,12 +54,21 @@ int vfs_fork(const struct mproc *parent, const struct mproc *child)
 	return (int)r;
 }
 
+/* p's RLIMIT_NOFILE changed: vfs enforces it. */
+void vfs_nofile(const struct mproc *p, uint64_t limit) { tell(VFS_NOFILE, ep_of(p), limit, 0, 0); }
+
 /* The wall clock moved (boot, settimeofday): files are stamped with it. */
 void vfs_clock(int64_t realtime_offset) { tell(VFS_CLOCK, (uint64_t)realtime_offset, 0, 0, 0); }
 
+/* p's ids and supplementary groups (vfs copies those from pm's memory). */
 void vfs_setid(const struct mproc *p)
 {
-	tell(VFS_SETID, ep_of(p), p->ruid | (uint64_t)p->rgid << 32, p->euid | (uint64_t)p->egid << 32, 0);
+	ax_message m = {.type = VFS_SETID,
+			.u64 = {ep_of(p), p->ruid | (uint64_t)p->rgid << 32, p->euid | (uint64_t)p->egid << 32,
+				(uint64_t)p->ngroups, (uint64_t)(uintptr_t)p->groups}};
+
+	if (vfs != AX_NONE && ax_sendrec(vfs, &m) < 0)
+		ax_printf("pm: vfs does not answer VFS_SETID\n");
 }
 
 void vfs_exec(const struct mproc *p) { tell(VFS_EXEC, ep_of(p), 0, 0, 0); }

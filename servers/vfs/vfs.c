@@ -226,8 +226,11 @@ static int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, cons
 	ax_message m;
 	int64_t r;
 
-	if (dir->mode & S_ISGID) /* BSD groups: a set-group-id directory gives its group (and the bit to directories) */
+	if (dir->mode & S_ISGID) { /* BSD groups: a set-group-id directory gives its group (and the bit to directories) */
 		rq.gid = dir->gid;
+		if ((mode & S_IFMT) == S_IFDIR)
+			rq.mode |= S_ISGID;
+	}
 	rq.now = wall_ns();
 	memcpy(names, name, rq.name_len);
 	if (tl)
@@ -247,7 +250,19 @@ static int64_t fs_create(const struct vproc *p, const struct vnode *dir, const c
 	return fs_create_as(p, dir, name, mode, 0, 0, 0, out);
 }
 
-/* The last reference to an open file went: tell its driver, and its server if no other open file has the inode. */
+/* Is v the inode of an open file (but `except`), or some process's current or root directory? */
+static bool node_in_use(const struct vnode *v, int except)
+{
+	for (int i = 0; i < FILE_MAX; i++)
+		if (i != except && files.f[i].refs > 0 && vnode_same(&files.f[i].node, v))
+			return true;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && (vnode_same(&procs[i].cwd, v) || vnode_same(&procs[i].root, v)))
+			return true;
+	return false;
+}
+
+/* The last reference to an open file went: tell its driver, and its server if nothing else has the inode. */
 static void release(void *arg, int file, const struct open_file *f)
 {
 	(void)arg;
@@ -259,10 +274,24 @@ static void release(void *arg, int file, const struct open_file *f)
 		dev_close(extra[file].major, extra[file].minor);
 		extra[file].dev = false;
 	}
-	for (int i = 0; i < FILE_MAX; i++)
-		if (i != file && files.f[i].refs > 0 && vnode_same(&files.f[i].node, &f->node))
-			return;
-	fs_attr(FS_RELEASE, &f->node, 0);
+	if (!node_in_use(&f->node, file))
+		fs_attr(FS_RELEASE, &f->node, 0);
+}
+
+/*
+ * A process's current or root directory (*slot) becomes `to`. Its file
+ * server keeps it as it keeps an open file's inode (FS_HOLD), so a
+ * directory removed while some process is in it stays an inode where
+ * lookups give ENOENT, as on Linux; the old one goes when nothing has it.
+ */
+static void set_dir(struct vnode *slot, const struct vnode *to)
+{
+	struct vnode old = *slot;
+
+	*slot = *to;
+	fs_attr(FS_HOLD, to, 0);
+	if (!vnode_same(&old, to) && !node_in_use(&old, -1))
+		fs_attr(FS_RELEASE, &old, 0);
 }
 
 /* ---- processes --------------------------------------------------------------- */
@@ -290,10 +319,16 @@ static struct vproc *new_proc(endpoint_t ep)
 	return 0;
 }
 
+static bool node_in_use(const struct vnode *v, int except);
+
 static void free_proc(struct vproc *p)
 {
 	fd_close_all(&files, &p->fds);
 	p->used = false;
+	if (!node_in_use(&p->cwd, -1)) /* the directories it was in, if it was the last there */
+		fs_attr(FS_RELEASE, &p->cwd, 0);
+	if (!vnode_same(&p->root, &p->cwd) && !node_in_use(&p->root, -1))
+		fs_attr(FS_RELEASE, &p->root, 0);
 }
 
 /* Resolve path for p, relative to dirfd (AT_FDCWD: the cwd). */
@@ -348,8 +383,9 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 			return -EISDIR;
 		if (!(flags & O_PATH) &&
 		    vnode_permission(&p->cred, &node,
-				     (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0)) < 0)
-			return -EACCES;
+				     (acc != O_WRONLY ? MAY_READ : 0) |
+					 (acc != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0)) < 0)
+			return -EACCES; /* O_TRUNC needs write permission whatever the access mode, as on Linux */
 	}
 	if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFCHR) {
 		int64_t d;
@@ -395,6 +431,25 @@ static int64_t do_close(struct vproc *p, const ax_message *m) { return fd_close(
 /* ---- data ------------------------------------------------------------------------ */
 
 /*
+ * A write by anyone but root clears set-user-id, and set-group-id if the
+ * group may execute, as Linux (so a program cannot be changed and keep its
+ * owner's powers). Asked when the open file's copy of the mode has them;
+ * the mode changed is the file server's current one, and the copy follows.
+ */
+static void drop_setid_bits(struct vnode *v)
+{
+	uint32_t mode, kill;
+
+	if (fs_stat(v) < 0)
+		return;
+	mode = fst.mode & 07777;
+	kill = S_ISUID | ((mode & 010) ? S_ISGID : 0);
+	if ((mode & kill) && fs_attr(FS_CHMOD, v, mode & ~kill) < 0)
+		return;
+	v->mode = (v->mode & S_IFMT) | (mode & ~kill);
+}
+
+/*
  * One piece of a transfer, len bytes at va, at the file's offset (at < 0)
  * or at `at`: bytes moved, -errno, or WOULD_WAIT (the call waits).
  */
@@ -428,6 +483,8 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 	}
 	if (r > 0 && at < 0) /* pread and pwrite leave the offset (pwrite with O_APPEND still appends, as on Linux) */
 		f->offset = off + (uint64_t)r;
+	if (write && r > 0 && p->cred.uid != 0 && (f->node.mode & (S_ISUID | S_ISGID)))
+		drop_setid_bits(&f->node);
 	return r;
 }
 
@@ -753,16 +810,16 @@ static int64_t do_fcntl(struct vproc *p, const ax_message *m)
 
 /* ---- names ------------------------------------------------------------------------- */
 
+static int new_name(struct vproc *p, int dirfd, const char *path);
+
 static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t mode)
 {
 	int r;
 
 	if ((r = copy_path(p->ep, path_va, pathbuf)) < 0)
 		return r;
-	if ((r = resolve(p, dirfd, pathbuf, PATH_PARENT, &res)) < 0)
+	if ((r = new_name(p, dirfd, pathbuf)) < 0) /* EEXIST, then write and search permission on the parent */
 		return r;
-	if (res.last != PATH_LAST_NAME)
-		return -EEXIST;
 	return fs_create(p, &res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
 }
 
@@ -770,6 +827,20 @@ static int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_com
 static int64_t do_mkdirat(struct vproc *p, const ax_message *m)
 {
 	return mkdir_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2]);
+}
+
+/*
+ * May p remove (or replace) a name of dir whose inode `owner` owns? Write
+ * and search permission on dir (-EACCES), and in a sticky directory p must
+ * own the file or the directory, or be root (-EPERM), as Linux.
+ */
+static int may_delete(const struct vproc *p, const struct vnode *dir, uint32_t owner)
+{
+	if (vnode_permission(&p->cred, dir, MAY_WRITE | MAY_EXEC) < 0)
+		return -EACCES;
+	if ((dir->mode & S_ISVTX) && p->cred.uid != 0 && p->cred.uid != owner && p->cred.uid != dir->uid)
+		return -EPERM;
+	return 0;
 }
 
 static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool dir)
@@ -798,8 +869,10 @@ static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool 
 			return (rp.mode & S_IFMT) == S_IFDIR ? -EISDIR : -ENOTDIR;
 		}
 	}
-	if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
-		return -EACCES;
+	if ((r = (int)name_call(FS_LOOKUP, &res.dir, res.name, strlen(res.name), 0, &rp)) < 0)
+		return r;
+	if ((r = may_delete(p, &res.dir, rp.uid)) < 0)
+		return r;
 	if (dir) {
 		struct vnode v = {0};
 
@@ -825,7 +898,7 @@ static int64_t do_unlinkat(struct vproc *p, const ax_message *m)
 
 static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int newdir, uint64_t new_va, uint64_t flags)
 {
-	struct fs_node_reply rp;
+	struct fs_node_reply rp, rp2;
 	size_t ol, nl;
 	int64_t r;
 
@@ -842,6 +915,14 @@ static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int n
 		return -EXDEV;
 	ol = strlen(res.name), nl = strlen(res2.name);
 	if ((r = name_call(FS_LOOKUP, &res.dir, res.name, ol, 0, &rp)) < 0)
+		return r;
+	if ((r = may_delete(p, &res.dir, rp.uid)) < 0)
+		return r;
+	if ((r = name_call(FS_LOOKUP, &res2.dir, res2.name, nl, 0, &rp2)) == 0)
+		r = may_delete(p, &res2.dir, rp2.uid); /* the name replaced */
+	else if (r == -ENOENT)
+		r = vnode_permission(&p->cred, &res2.dir, MAY_WRITE | MAY_EXEC) < 0 ? -EACCES : 0;
+	if (r < 0)
 		return r;
 	{
 		endpoint_t ep = fs_ep[res.dir.fs];
@@ -885,7 +966,7 @@ static int64_t do_chdir(struct vproc *p, const ax_message *m)
 		return r;
 	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;
-	p->cwd = res.node;
+	set_dir(&p->cwd, &res.node);
 	return 0;
 }
 
@@ -897,7 +978,7 @@ static int64_t do_fchdir(struct vproc *p, const ax_message *m)
 		return -EBADF;
 	if (!vnode_is_dir(&f->node))
 		return -ENOTDIR;
-	p->cwd = f->node;
+	set_dir(&p->cwd, &f->node);
 	return 0;
 }
 
@@ -1434,7 +1515,7 @@ static int64_t do_chroot(struct vproc *p, const ax_message *m)
 		return r;
 	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;
-	p->root = res.node;
+	set_dir(&p->root, &res.node);
 	return 0;
 }
 
@@ -1815,13 +1896,22 @@ static int64_t do_vfs_setid(const ax_message *m, ax_message *r)
 		return -ESRCH;
 	p->ruid = (uint32_t)m->u64[1], p->rgid = (uint32_t)(m->u64[1] >> 32);
 	p->cred.uid = (uint32_t)m->u64[2], p->cred.gid = (uint32_t)(m->u64[2] >> 32);
+	p->cred.ngroups = 0;
+	if (m->u64[3] > CRED_GROUPS_MAX ||
+	    (m->u64[3] && user_copy(pm, m->u64[4], p->cred.groups, m->u64[3] * 4, AX_COPY_FROM) < 0)) {
+		ax_printf("vfs: %lu supplementary groups for %d not taken: the process has none here\n", m->u64[3],
+			  p->ep);
+		return -EINVAL;
+	}
+	p->cred.ngroups = (int)m->u64[3];
 	return 0;
 }
 
 /*
  * A signal must take effect in the process: a call it waits in here ends
  * with what it moved, or -ERESTARTSYS (-ERESTARTNOHAND for poll and
- * select), which pm turns into a restart or EINTR. pm hears the call's number.
+ * select), which pm turns into a restart or EINTR. pm hears the call's number
+ * + 1 (0: none waited; read is call 0).
  */
 static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
 {
@@ -1864,6 +1954,20 @@ static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 	run_again(p);
 	p->nostop = false;
 	run_queue();
+	return 0;
+}
+
+/* RLIMIT_NOFILE changed: lowering it closes nothing (fd_set_nofile), as on Linux. */
+static int64_t do_vfs_nofile(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	fd_set_nofile(&p->fds, m->u64[1] > UINT32_MAX ? UINT32_MAX : (uint32_t)m->u64[1]);
 	return 0;
 }
 
@@ -2099,6 +2203,7 @@ static const struct ax_call calls[] = {
 	{VFS_INTERRUPT, do_vfs_interrupt},
 	{VFS_JOBCTL_REFUSED, do_vfs_jobctl_refused},
 	{VFS_CLOCK, do_vfs_clock},
+	{VFS_NOFILE, do_vfs_nofile},
 	{VFS_EXEC_OPEN, do_vfs_exec_open},
 	{VFS_EXEC_READ, do_vfs_exec_read},
 	{VFS_EXEC_CLOSE, do_vfs_exec_close},

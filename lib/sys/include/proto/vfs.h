@@ -16,11 +16,13 @@
  *  - VFS_EXIT when the process is dead (or a zombie): a call it was blocked
  *    in is dropped, every descriptor is closed and the entry freed.
  *  - VFS_SETID, VFS_SETPGRP: the process's new credentials, group, session.
+ *  - VFS_NOFILE: the process's new RLIMIT_NOFILE (descriptors it may open).
  *  - VFS_INTERRUPT: a signal must take effect in a process. If it is blocked
  *    in a call in vfs (a read of a pipe or terminal, poll, select, an
  *    open that waits), vfs answers that call with the code Linux would
  *    (-ERESTARTSYS, or -ERESTARTNOHAND for poll and select, or the bytes
- *    already moved) and answers pm with the call's number; 0: none.
+ *    already moved) and answers pm with the call's number + 1 (read is call
+ *    0); 0: none.
  *  - VFS_JOBCTL_REFUSED: the signal a PM_SIG_JOBCTL asked for was not sent
  *    (ignored, blocked, orphaned group): vfs answers the held call -EIO.
  *  - VFS_EXEC_OPEN/READ/CLOSE: execve reads its program through vfs: the
@@ -37,9 +39,10 @@ enum vfs_call {
 	VFS_FORK = 0xa00,   /* u64[0]=parent endpoint u64[1]=child endpoint -> 0 */
 	VFS_EXEC,           /* u64[0]=endpoint -> 0 */
 	VFS_EXIT,           /* u64[0]=endpoint -> 0 */
-	VFS_SETID,          /* u64[0]=endpoint u64[1]=uid|gid<<32 (real) u64[2]=euid|egid<<32 -> 0 */
+	VFS_SETID,          /* u64[0]=endpoint u64[1]=uid|gid<<32 (real) u64[2]=euid|egid<<32
+			       u64[3]=number of supplementary groups u64[4]=their address in pm (uint32_t each) -> 0 */
 	VFS_SETPGRP,        /* u64[0]=endpoint u64[1]=pid u64[2]=pgrp u64[3]=sid -> 0 */
-	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number, 0: none */
+	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number + 1, 0: none */
 	VFS_JOBCTL_REFUSED, /* u64[0]=endpoint -> 0 */
 	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process; in pm's memory if u64[2] != 0)
 			       -> handle, u64[1]=size u64[2]=mode u64[3]=uid|gid<<32 u64[4]=inode
@@ -48,6 +51,7 @@ enum vfs_call {
 			       u64[4]=destination address -> bytes */
 	VFS_EXEC_CLOSE,     /* u64[0]=handle -> 0 */
 	VFS_CLOCK,          /* i64[0]=wall-clock time less monotonic time, ns (file times are wall-clock) -> 0 */
+	VFS_NOFILE,         /* u64[0]=endpoint u64[1]=RLIMIT_NOFILE's soft limit -> 0 */
 };
 
 /*
