@@ -269,6 +269,17 @@ LINUX_INITRD := $(LINUX_DIR)/initramfs.cpio
 $(LINUX_KERNEL): tests/posixbench/fetch-linux
 	tests/posixbench/fetch-linux $(LINUX_DIR)
 
+# ... and for bench_system.py: BusyBox's ash as /init (the boot figure), and
+# sysbench as /init with BusyBox as /bin/dd.
+LINUX_SHELL_INITRD := $(LINUX_DIR)/shell.cpio
+LINUX_SYSBENCH_INITRD := $(LINUX_DIR)/sysbench.cpio
+$(LINUX_SHELL_INITRD): tests/posixbench/linux-shell-init $(B)/bin/busybox release/mkcpio
+	@mkdir -p $(@D)
+	release/mkcpio $@ init=tests/posixbench/linux-shell-init bin/sh=$(B)/bin/busybox --chardev dev/console=5:1
+$(LINUX_SYSBENCH_INITRD): tests/posixbench/linux-sysbench.spec $(B)/bin/sysbench $(B)/bin/busybox release/mkcpio
+	@mkdir -p $(@D)
+	B=$(B) release/mkcpio $@ --spec tests/posixbench/linux-sysbench.spec
+
 $(LINUX_INITRD): $(B)/bin/posixbench $(B)/bin/nothing release/mkcpio
 	@mkdir -p $(@D)
 	release/mkcpio $@ init=$(B)/bin/posixbench bin/nothing=$(B)/bin/nothing --chardev dev/console=5:1
@@ -308,7 +319,7 @@ unit: setup $(UNIT_BIN)
 
 test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso $(B)/procfs-busybox.iso
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
-		--script tests/root/test_root_archive.py \
+		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/harness/test_terminal.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
 		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \
@@ -339,9 +350,14 @@ test-shell: setup $(ISO) $(ROOT_CPIO)
 test-init: setup $(B)/bin/init $(B)/bin/busybox
 	$(PYTHON) tests/init/run-on-host --build $(B)
 
-bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD)
+bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(ISO) $(B)/bin/sysbench \
+		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD)
 	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO) --posix-iso $(POSIXBENCH_ISO) \
 		--linux-kernel $(LINUX_KERNEL) --linux-initrd $(LINUX_INITRD)
+	@echo
+	$(PYTHON) tests/harness/bench_system.py --iso $(ISO) --sysbench $(B)/bin/sysbench \
+		--linux-kernel $(LINUX_KERNEL) --linux-shell-initrd $(LINUX_SHELL_INITRD) \
+		--linux-sysbench-initrd $(LINUX_SYSBENCH_INITRD)
 
 loc:
 	@release/loc

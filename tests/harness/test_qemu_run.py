@@ -209,6 +209,7 @@ def main():
             with open(disks[-1], "wb") as f:
                 f.truncate(1 << 20)
         boots("qemu_run_boots_and_powers_off")
+        boots("qemu_run_boots_to_a_shell_in_32_mib", "--mem", "32")
         boots("qemu_run_two_ahci_disks_and_a_forwarded_port", "--disk", disks[0], "--disk", disks[1],
               "--hostfwd", "tcp:18475-:80")
         boots("qemu_run_pc_with_three_ide_disks", "--machine", "pc", "--mem", "64", "--disk", disks[0], "--disk",
