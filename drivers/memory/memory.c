@@ -58,7 +58,7 @@ static int64_t check_io(const ax_message *m)
 {
 	if (!known(minor_of(m)))
 		return -ENXIO;
-	if (m->u64[2] > DEV_IO_MAX || ((uint32_t)m->u64[5] & ~(uint32_t)(DEV_NONBLOCK | DEV_NOSTOP)))
+	if (m->u64[2] > DEV_IO_MAX || ((uint32_t)m->u64[5] & ~(uint32_t)DEV_NONBLOCK))
 		return -AX_EINVAL;
 	return 0;
 }

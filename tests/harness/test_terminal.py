@@ -97,7 +97,7 @@ def main():
         time.sleep(2)
         console.type(b"\x03")
         sh.prompt()
-        m = sh.run("echo st=$?", r"st=(\d+)")
+        m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
         report("terminal_ctrl_c_ends_the_foreground_job", m is not None and m.group(1) == "130",
                "status %r" % (m and m.group(1)))
         sh.prompt()
@@ -106,7 +106,7 @@ def main():
         time.sleep(2)
         console.type(b"\x1c")
         sh.prompt()
-        m = sh.run("echo st=$?", r"st=(\d+)")
+        m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
         report("terminal_ctrl_backslash_quits", m is not None and m.group(1) == "131", "status %r" % (m and m.group(1)))
         sh.prompt()
 

@@ -34,12 +34,12 @@ static struct ax_bootinfo boot_of(const char *const *names, const int *slots, in
 	return b;
 }
 
-static const char *const boot_names[] = {"rs", "services", "vm", "pm"};
-static const int boot_slots[] = {1, 0, 3, 4};
+static const char *const boot_names[] = {"rs", "services", "vm", "pm", "ds"};
+static const int boot_slots[] = {1, 0, 3, 4, 5};
 
 static int resolve(void)
 {
-	struct ax_bootinfo b = boot_of(boot_names, boot_slots, 4);
+	struct ax_bootinfo b = boot_of(boot_names, boot_slots, 5);
 
 	return svc_table_resolve(&t, &b);
 }
