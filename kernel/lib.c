@@ -28,9 +28,9 @@ void *memmove(void *d, const void *s, size_t n)
 	uint8_t *dp = d;
 	const uint8_t *sp = s;
 
-	if (dp < sp)
+	if (dp < sp || dp >= sp + n) /* forwards is safe: by words (as_copy's pages rarely overlap) */
 		return memcpy(d, s, n);
-	while (n--)
+	while (n--) /* an overlap with the destination above: backwards */
 		dp[n] = sp[n];
 	return d;
 }

@@ -462,24 +462,48 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 	int64_t r;
 
 	if (is_pipe(&f->node))
-		return pipe_io(p, idx, va, len, write, nonblock);
-	if (extra[idx].dev)
+		return pipe_io(p, idx, va, len, write, nonblock); /* vfs copies itself: user_copy makes pages present */
+	if (extra[idx].dev) {
+		touch(p->ep, va, len, !write); /* a driver's copy cannot fault pages in: make them present first */
 		return dev_io(p, idx, va, len, at < 0 ? f->offset : (uint64_t)at, write, nonblock);
+	}
 	off = at < 0 ? f->offset : (uint64_t)at;
 	if (write && (f->flags & O_APPEND)) {
 		if ((r = fs_stat(&f->node)) < 0)
 			return r;
 		off = fst.size;
 	}
+	/*
+	 * The server's copy cannot fault pages in. Most buffers are present
+	 * (asking vm first would cost a call per page each time), so vfs tries
+	 * at once, and only when the copy stopped short of what the file holds
+	 * does it have vm make the rest present and try the rest again.
+	 */
 	{
 		endpoint_t ep = fs_ep[f->node.fs];
-		struct fs_io_req rq = {.ino = f->node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self,
-				       .pid = p->pid};
+		struct fs_io_reply rp = {0};
+		uint64_t done = 0;
 
-		rq.now = wall_ns();
-		set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
-		r = call(ep, write ? FS_WRITE : FS_READ, &rq, sizeof(rq), &m);
-		revoke(G_USER);
+		for (int tries = 0; tries < 2; tries++) {
+			struct fs_io_req rq = {.ino = f->node.ino, .offset = off + done, .len = len - done, .grant = G_USER,
+					       .granter = ax_self, .pid = p->pid};
+			bool fault;
+
+			rq.now = wall_ns();
+			set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)(va + done),
+				  len - done);
+			r = call(ep, write ? FS_WRITE : FS_READ, &rq, sizeof(rq), &m);
+			revoke(G_USER);
+			fs_unpack(&m, &rp, sizeof(rp));
+			if (r > 0)
+				done += (uint64_t)r;
+			fault = r == -EFAULT || (r >= 0 && done < len && (write || off + done < rp.size));
+			if (!fault || tries == 1)
+				break;
+			touch(p->ep, va + done, len - done, !write);
+		}
+		if (done)
+			r = (int64_t)done;
 	}
 	if (r > 0 && at < 0) /* pread and pwrite leave the offset (pwrite with O_APPEND still appends, as on Linux) */
 		f->offset = off + (uint64_t)r;
@@ -524,7 +548,6 @@ static int64_t transfer(struct vproc *p, int fd, const struct iovec64 *v, int n,
 		va += skip, len -= skip, skip = 0;
 		if (len > IO_MAX - total)
 			len = IO_MAX - total;
-		touch(p->ep, va, len, !write);
 		while (len) {
 			bool nonblock = (f->flags & O_NONBLOCK) || (!write && total > 0);
 			int64_t r = io_piece(p, fd, f, va, len, at < 0 ? -1 : at + (int64_t)total, write, nonblock);

@@ -400,18 +400,22 @@ static int64_t do_touch(const ax_message *m, ax_message *reply)
 		return -AX_ESRCH;
 	if (m->u64[3] > 1 || end < start || !m->u64[2])
 		return -AX_EINVAL;
-	for (uint64_t page = start; page < end; page += PAGE) {
+	for (uint64_t page = start; page < end;) {
 		int i = region_find(s, page);
+		uint64_t run_end;
 
 		if (i < 0)
 			i = grow_stack(s, page);
 		if (i < 0 || (write && !(s->r[i].prot & VM_PROT_WRITE)))
 			return -14; /* EFAULT: the process itself could not do this access */
-		r = ax_vmalloc(ep, page, PAGE, map_rights(s->r[i].prot) | AX_MAP_IFABSENT);
-		if (r == 0 && write)
-			r = kcall6(KC_VCOW, (uint64_t)ep, page, 0, 0, 0, 0); /* its own, writable copy */
+		/* the pages of this region in the range: one call maps those still absent */
+		run_end = s->r[i].end < end ? s->r[i].end : end;
+		r = ax_vmalloc(ep, page, run_end - page, map_rights(s->r[i].prot) | AX_MAP_IFABSENT);
+		for (uint64_t q = page; r == 0 && write && q < run_end; q += PAGE)
+			r = kcall6(KC_VCOW, (uint64_t)ep, q, 0, 0, 0, 0); /* its own, writable copy */
 		if (r < 0)
 			return r;
+		page = run_end;
 	}
 	return 0;
 }

@@ -33,7 +33,8 @@ struct trapframe *syscall_trap(struct trapframe *tf)
 	if ((nr & AX_TRAP_MASK) == AX_TRAP_MAGIC && system) {
 		ipc_trap(p, (unsigned)(nr & ~AX_TRAP_MASK));
 	} else if (system) {
-		if (!(p->flags & PF_POSIX_WARNED))
+		/* musl's start-up asks set_tid_address (218) of every musl-built server: expected, not warned */
+		if (!(p->flags & PF_POSIX_WARNED) && nr != 218)
 			kprintf("kernel: %s is a system process but made POSIX call %lu: refused (ENOSYS)\n",
 				p->name, nr);
 		p->flags |= PF_POSIX_WARNED;
