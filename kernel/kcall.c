@@ -410,24 +410,36 @@ static int do_safecopy(struct proc *c, ax_message *m)
 {
 	struct proc *granter, *owner;
 	struct ax_grant g;
-	uint64_t id = m->u64[1], off = m->u64[2], mine = m->u64[3], len = m->u64[4], addr;
-	int dir = (int)m->u64[5];
+	struct ax_copy_vec one = {m->u64[3], m->u64[4]}, vec[AX_COPY_VEC_MAX], *v = &one;
+	uint64_t id = m->u64[1], off = m->u64[2], n = 1, addr;
+	int dir = (int)(m->u64[5] & ~(uint64_t)AX_COPY_VEC);
 	int r = proc_lookup((endpoint_t)m->u64[0], &granter);
 
 	if (r < 0)
 		return r;
+	if (m->u64[5] & AX_COPY_VEC) { /* u64[3]: the caller's pieces, u64[4] of them, one after the other in the grant */
+		n = m->u64[4], v = vec;
+		if (n > AX_COPY_VEC_MAX || !user_range_ok(m->u64[3], n * sizeof(vec[0])) ||
+		    copy_user(vec, (void *)m->u64[3], n * sizeof(vec[0])) < 0)
+			return -AX_EFAULT;
+	}
 	if (id >= granter->grant_count ||
 	    as_rw(granter->pml4, granter->grant_addr + id * sizeof(g), &g, sizeof(g), false) < 0)
 		return -AX_ESRCH;
-	r = grant_check(&g, c->ep, off, len, dir, granter->priv.flags & AX_PRIV_MAGIC, USER_TOP, &addr);
-	if (r < 0)
-		return r;
 	owner = granter;
 	if ((g.flags & AX_GRANT_MAGIC) && (r = proc_lookup(g.owner, &owner)) < 0)
 		return r;
-	if (dir == AX_COPY_FROM)
-		return as_copy(c->pml4, mine, owner->pml4, addr, len);
-	return as_copy(owner->pml4, addr, c->pml4, mine, len);
+	for (uint64_t i = 0, done = 0; i < n; off += v[i].len, done += v[i].len, i++) {
+		if (n > 1 && v[i].len > INT32_MAX - done)
+			return -AX_EINVAL; /* a vector's answer is its byte count: it must fit */
+		r = grant_check(&g, c->ep, off, v[i].len, dir, granter->priv.flags & AX_PRIV_MAGIC, USER_TOP, &addr);
+		if (r == 0)
+			r = dir == AX_COPY_FROM ? as_copy(c->pml4, v[i].addr, owner->pml4, addr, v[i].len)
+						: as_copy(owner->pml4, addr, c->pml4, v[i].addr, v[i].len);
+		if (r < 0)
+			return v == vec && done ? (int)done : r; /* a vector that stopped part of the way: what was copied */
+	}
+	return 0;
 }
 
 static int do_posixroute(struct proc *c, ax_message *m)

@@ -143,18 +143,52 @@ static int64_t do_stat(const ax_message *m, ax_message *reply)
 	return 0;
 }
 
-/* Where a read or write copies: the user's buffer vfs granted. */
+/*
+ * Where a read or write copies: the user's buffer vfs granted. A read's
+ * chunks are gathered and copied out in one kernel call per
+ * AX_COPY_VEC_MAX of them (a 64 KiB read is 16 chunks: one call, not 16).
+ */
 struct user_buffer {
 	endpoint_t granter;
 	uint32_t grant;
 	uint64_t offset;
+	struct ax_copy_vec vec[AX_COPY_VEC_MAX];
+	uint32_t n;
+	uint64_t batch_at; /* where in the buffer the gathered pieces start */
+	uint64_t flushed;  /* bytes copied out so far */
 };
+
+static int flush_to_user(struct user_buffer *u)
+{
+	int r;
+	uint64_t len = 0;
+
+	if (!u->n)
+		return 0;
+	for (uint32_t i = 0; i < u->n; i++)
+		len += u->vec[i].len;
+	r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)u->granter, u->grant, u->offset + u->batch_at,
+							 (uint64_t)u->vec, u->n, AX_COPY_TO | AX_COPY_VEC}});
+	u->n = 0;
+	if (r != 0) { /* part of the way (a count), or not at all (an error) */
+		u->flushed = u->batch_at + (r > 0 ? (uint64_t)r : 0);
+		return -EFAULT;
+	}
+	u->flushed = u->batch_at + len;
+	return 0;
+}
 
 static int copy_to_user(void *ctx, uint64_t at, const void *from, size_t len)
 {
 	struct user_buffer *u = ctx;
+	int r;
 
-	return safecopy(u->granter, u->grant, u->offset + at, (void *)(uintptr_t)from, len, AX_COPY_TO);
+	if (u->n == AX_COPY_VEC_MAX && (r = flush_to_user(u)) != 0)
+		return r;
+	if (!u->n)
+		u->batch_at = at;
+	u->vec[u->n++] = (struct ax_copy_vec){(uint64_t)(uintptr_t)from, len};
+	return 0;
 }
 
 static int copy_from_user(void *ctx, uint64_t at, void *to, size_t len)
@@ -167,15 +201,18 @@ static int copy_from_user(void *ctx, uint64_t at, void *to, size_t len)
 static int64_t do_io(const ax_message *m, ax_message *reply, int write)
 {
 	const struct fs_io_req *rq = (const void *)m->bytes;
-	struct user_buffer u = {rq->granter, rq->grant, rq->grant_offset};
+	static struct user_buffer u;
 	struct ramfs_attr a;
 	int64_t n = allowed(m, write);
 
 	if (n)
 		return n;
+	u = (struct user_buffer){.granter = rq->granter, .grant = rq->grant, .offset = rq->grant_offset};
 	fs->now = rq->now;
 	n = write ? ramfs_write(fs, rq->ino, rq->offset, rq->len, copy_from_user, &u)
 		  : ramfs_read(fs, rq->ino, rq->offset, rq->len, copy_to_user, &u);
+	if (!write && n > 0 && flush_to_user(&u) != 0)
+		n = u.flushed ? (int64_t)u.flushed : -EFAULT; /* the last pieces did not go: what went before did */
 	if (ramfs_getattr(fs, rq->ino, &a) == 0)
 		((struct fs_io_reply *)(void *)reply->bytes)->size = a.size;
 	return n;

@@ -463,8 +463,27 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 
 	if (is_pipe(&f->node))
 		return pipe_io(p, idx, va, len, write, nonblock); /* vfs copies itself: user_copy makes pages present */
+	if (extra[idx].dev && extra[idx].major == MEM_MAJOR) {
+		/*
+		 * The memory devices move all that is asked, at once: a short
+		 * count or EFAULT means the driver's copy met a page not present
+		 * (a driver's copy cannot fault one in). Only then is vm asked
+		 * to make the rest present, and the rest asked again.
+		 */
+		uint64_t pos = at < 0 ? f->offset : (uint64_t)at;
+
+		r = dev_io(p, idx, va, len, pos, write, nonblock);
+		if (r == -EFAULT || (r >= 0 && (uint64_t)r < len && len <= DEV_IO_MAX)) {
+			int64_t done = r > 0 ? r : 0, more;
+
+			touch(p->ep, va + (uint64_t)done, len - (uint64_t)done, !write);
+			more = dev_io(p, idx, va + (uint64_t)done, len - (uint64_t)done, pos + (uint64_t)done, write, nonblock);
+			r = more < 0 ? (done ? done : more) : done + more;
+		}
+		return r;
+	}
 	if (extra[idx].dev) {
-		touch(p->ep, va, len, !write); /* a driver's copy cannot fault pages in: make them present first */
+		touch(p->ep, va, len, !write); /* a driver may keep the request: its pages must be there when it copies */
 		return dev_io(p, idx, va, len, at < 0 ? f->offset : (uint64_t)at, write, nonblock);
 	}
 	off = at < 0 ? f->offset : (uint64_t)at;

@@ -5,6 +5,7 @@
 #ifndef VM_REGION_H
 #define VM_REGION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAX_REGIONS 64
@@ -19,6 +20,7 @@ struct space {
 	struct region r[MAX_REGIONS];
 	uint64_t brk_start, brk;     /* the heap: [brk_start, brk) */
 	uint64_t stack_top, stack_limit;
+	bool shared; /* a fork shared its pages copy-on-write (until the next exec): writes may need a copy */
 };
 
 int region_find(const struct space *s, uint64_t addr);

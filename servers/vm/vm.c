@@ -126,6 +126,7 @@ static int64_t do_fork(const ax_message *m, ax_message *reply)
 	if (!p || child <= 0 || child == parent)
 		return -AX_EINVAL;
 	owner[slot] = child;
+	p->shared = true;
 	spaces[slot] = *p;
 	for (int i = 0; i < p->n; i++) {
 		unsigned prot = p->r[i].prot;
@@ -411,7 +412,7 @@ static int64_t do_touch(const ax_message *m, ax_message *reply)
 		/* the pages of this region in the range: one call maps those still absent */
 		run_end = s->r[i].end < end ? s->r[i].end : end;
 		r = ax_vmalloc(ep, page, run_end - page, map_rights(s->r[i].prot) | AX_MAP_IFABSENT);
-		for (uint64_t q = page; r == 0 && write && q < run_end; q += PAGE)
+		for (uint64_t q = page; r == 0 && write && s->shared && q < run_end; q += PAGE)
 			r = kcall6(KC_VCOW, (uint64_t)ep, q, 0, 0, 0, 0); /* its own, writable copy */
 		if (r < 0)
 			return r;

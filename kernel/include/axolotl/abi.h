@@ -177,6 +177,14 @@ enum ax_kcall {
 /* KC_SAFECOPY directions, seen from the caller */
 #define AX_COPY_FROM 0 /* granter's memory -> caller */
 #define AX_COPY_TO 1   /* caller -> granter's memory */
+#define AX_COPY_VEC 2  /* or'ed in: u64[3] points to u64[4] pieces (struct ax_copy_vec) of the caller's memory,
+			  which follow each other in the grant from u64[2] on (one call for a scattered buffer);
+			  0 when all were copied, the bytes copied when a piece failed after some, else the error */
+#define AX_COPY_VEC_MAX 32
+
+struct ax_copy_vec {
+	uint64_t addr, len;
+};
 
 /* ---- Registers (KC_GET_REGS / KC_SET_REGS) --------------------------- */
 
