@@ -49,6 +49,8 @@ struct program {
 	uint8_t head[HEAD_MAX];
 	size_t head_len;
 	uint32_t mode, uid, gid; /* the file's (set-user-id and set-group-id programs) */
+	uint64_t ino, mtime, fs; /* which file, as it was: the key of its cached pages */
+	struct cached *cache;    /* its pages, kept by pm for the next execs (0: copy the file in) */
 };
 
 static void close_program(struct program *pg)
@@ -99,6 +101,8 @@ static int open_program(struct mproc *p, const char *path, uint64_t path_va, str
 		pg->size = m.u64[1];
 		pg->mode = (uint32_t)m.u64[2];
 		pg->uid = (uint32_t)m.u64[3], pg->gid = (uint32_t)(m.u64[3] >> 32);
+		pg->ino = m.u64[4], pg->mtime = m.u64[5], pg->fs = m.u64[6];
+		pg->cache = 0;
 		pg->head_len = pg->size < HEAD_MAX ? pg->size : HEAD_MAX;
 		if ((r = read_program(pg, 0, pg->head_len, ax_self, (uint64_t)pg->head)) < 0) {
 			close_program(pg);
@@ -173,6 +177,114 @@ static int copy_vector(endpoint_t ep, uint64_t vec, struct strings *st, int *cou
 	return 0;
 }
 
+/*
+ * Program pages kept for the next exec. A program run again (BusyBox's
+ * applets, each a run of the same file) does not have its bytes read from
+ * the file server and copied in each time: pm keeps the file-backed pages
+ * of its segments in its own memory, at CACHE_BASE, and vm maps them into
+ * the new image (VM_SHARE): shared read-only for code, copy-on-write for
+ * data. Its processes then share the frames (memory: one BusyBox in RAM, not
+ * one per process), and under QEMU the code translated once serves every
+ * run. An entry is keyed by the file (file system, inode, size, mtime): a
+ * changed file is read again. Two entries, the older one replaced.
+ */
+#define CACHE_ENTRIES 2
+#define CACHE_BASE 0x300000000000ULL
+#define CACHE_SPAN (64ULL << 20) /* address space per entry: programs larger than this are copied in */
+#define CACHE_SEGS 8
+
+struct cached {
+	bool used;
+	uint64_t fs, ino, size, mtime, last_use;
+	uint64_t base;  /* pm's address of the program's lowest page */
+	uint64_t low;   /* that page's address in the program */
+	uint64_t bytes; /* mapped at base */
+};
+static struct cached cache[CACHE_ENTRIES];
+static uint64_t cache_clock;
+
+/* A loading pass that reads the segments' file bytes into pm's pages for the cache. */
+struct filling {
+	struct program *pg;
+	struct cached *c;
+	uint64_t low, high; /* the file-backed pages' span, in the program */
+	uint64_t last_end;  /* the end of the previous segment's pages: segments may not share one */
+	int error;
+};
+
+static uint64_t page_down(uint64_t a) { return a & ~(PAGE - 1); }
+static uint64_t page_up(uint64_t a) { return (a + PAGE - 1) & ~(PAGE - 1); }
+
+static int span_segment(void *ctx, const struct elf_segment *seg)
+{
+	struct filling *f = ctx;
+	uint64_t start = page_down(seg->vaddr), end = page_up(seg->vaddr + seg->filesz);
+
+	if (!seg->filesz)
+		return 0;
+	if (start < f->last_end)
+		return -1; /* two segments in one page: copy this program in */
+	f->last_end = end;
+	if (!f->low || start < f->low)
+		f->low = start;
+	if (end > f->high)
+		f->high = end;
+	return 0;
+}
+
+static int fill_segment(void *ctx, const struct elf_segment *seg)
+{
+	struct filling *f = ctx;
+
+	if (!seg->filesz)
+		return 0;
+	return read_program(f->pg, seg->offset, seg->filesz, ax_self, f->c->base + (seg->vaddr - f->c->low));
+}
+
+/* The cached pages of pg's file, read in now if need be; 0 when it must be copied in instead. */
+static struct cached *cache_get(struct program *pg, uint64_t user_top, uint64_t *entry)
+{
+	struct filling f = {.pg = pg};
+	struct cached *c = 0;
+
+	if (pg->handle < 0)
+		return 0;
+	for (int i = 0; i < CACHE_ENTRIES; i++) {
+		struct cached *e = &cache[i];
+
+		if (e->used && e->fs == pg->fs && e->ino == pg->ino && e->size == pg->size && e->mtime == pg->mtime) {
+			e->last_use = ++cache_clock;
+			return e;
+		}
+	}
+	if (elf_load(pg->image, pg->size, user_top, span_segment, &f, entry) < 0 || !f.high ||
+	    f.high - f.low > CACHE_SPAN)
+		return 0;
+	for (int i = 0; i < CACHE_ENTRIES; i++) /* a free entry, or the one used longest ago */
+		if (!c || !cache[i].used || (c->used && cache[i].last_use < c->last_use))
+			c = &cache[i];
+	if (c->used) {
+		ax_message m = {.u64 = {(uint64_t)(int64_t)AX_SELF, c->base, c->bytes}};
+
+		ax_kcall(KC_VUNMAP, &m);
+		c->used = false;
+	}
+	*c = (struct cached){.fs = pg->fs, .ino = pg->ino, .size = pg->size, .mtime = pg->mtime,
+			     .base = CACHE_BASE + (uint64_t)(c - cache) * CACHE_SPAN, .low = f.low, .bytes = f.high - f.low};
+	f.c = c;
+	if (ax_vmalloc(AX_SELF, c->base, c->bytes, AX_MAP_WRITE) < 0)
+		return 0;
+	if (elf_load(pg->image, pg->size, user_top, fill_segment, &f, entry) < 0) {
+		ax_message m = {.u64 = {(uint64_t)(int64_t)AX_SELF, c->base, c->bytes}};
+
+		ax_kcall(KC_VUNMAP, &m);
+		return 0;
+	}
+	c->used = true;
+	c->last_use = ++cache_clock;
+	return c;
+}
+
 struct loading {
 	endpoint_t ep;
 	const struct program *pg;
@@ -191,12 +303,22 @@ static int measure_segment(void *ctx, const struct elf_segment *seg)
 	return 0;
 }
 
-/* Map one segment writable, fill it, then give it its own rights. */
+/* Map one segment writable, fill it, then give it its own rights; or map the cached pages. */
 static int load_segment(void *ctx, const struct elf_segment *seg)
 {
 	struct loading *ld = ctx;
 	uint64_t start = seg->vaddr & ~(PAGE - 1), end = (seg->vaddr + seg->memsz + PAGE - 1) & ~(PAGE - 1);
 	unsigned prot = VM_PROT_READ | (seg->writable ? VM_PROT_WRITE : 0) | (seg->executable ? VM_PROT_EXEC : 0);
+	const struct cached *c = ld->pg->cache;
+
+	if (c && seg->filesz) {
+		uint64_t file_end = page_up(seg->vaddr + seg->filesz);
+		int64_t r = vm_call(VM_SHARE, (uint64_t)ld->ep, start, file_end - start, prot, c->base + (start - c->low));
+
+		if (r == 0 && end > file_end) /* the rest of the bss: demand-zero */
+			r = vm_call(VM_REGION, (uint64_t)ld->ep, file_end, end - file_end, prot, 0);
+		return (int)r;
+	}
 	/* Not populated: copying the file's bytes in brings those pages (VM_TOUCH); bss stays demand-zero. */
 	int64_t r = vm_call(VM_REGION, (uint64_t)ld->ep, start, end - start, prot | VM_PROT_WRITE, 0);
 
@@ -352,6 +474,7 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 		close_program(&pg);
 		return -ENOEXEC;
 	}
+	pg.cache = cache_get(&pg, AX_STACK_TOP - stack_limit(p), &entry);
 	st.used = 0, st.argc = st.envc = 0;
 	if ((r = copy_vector(p->ep, m->u64[1], &st, &st.argc)) < 0 || (r = copy_vector(p->ep, m->u64[2], &st, &st.envc)) < 0) {
 		close_program(&pg);

@@ -421,7 +421,36 @@ static int64_t do_touch(const ax_message *m, ax_message *reply)
 	return 0;
 }
 
+/* A region of a new image backed by pages pm keeps (a program's, read once for many execs). */
+static int64_t do_share(const ax_message *m, ax_message *reply)
+{
+	endpoint_t ep = (endpoint_t)m->i64[0];
+	struct space *s = space_of(ep);
+	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3], from = m->u64[4];
+	int r;
+
+	(void)reply;
+	if (!from_pm(m))
+		return -AX_EPERM;
+	if (!s)
+		return -AX_ESRCH;
+	if (start % PAGE || len % PAGE || from % PAGE || !len || start + len < start || prot > PROT_MASK)
+		return -AX_EINVAL;
+	if ((r = region_add(s, start, start + len, (unsigned)prot)) < 0)
+		return r;
+	/* writable: copy-on-write, like a fork's pages (and pm's copy turns read-only, as it stays) */
+	r = kcall6(KC_VSHARE, (uint64_t)(int64_t)pm, from, (uint64_t)ep, start, len,
+		   map_rights((unsigned)prot) | ((prot & VM_PROT_WRITE) ? AX_SHARE_COW : 0));
+	if (r < 0) {
+		region_remove(s, start, start + len);
+		return r;
+	}
+	s->shared = true; /* its writes may need a copy now (VM_TOUCH, faults) */
+	return 0;
+}
+
 static const struct ax_call calls[] = {
+	{VM_SHARE, do_share},
 	{VM_SPACE_NEW, do_space_new},
 	{VM_REGION, do_region},
 	{VM_FORK, do_fork},

@@ -58,3 +58,13 @@ check yes_head "y y y" "$(yes | head -n 3 | tr '\n' ' ' | sed 's/ $//')"
 status true_status 0 true
 status false_status 1 false
 status sleep_fraction 0 sleep 0.1
+# A program file run, then replaced: the next run is the new file (the system
+# keeps a run program's pages for the next exec, by the file's identity).
+# The copies are named busybox: BusyBox picks its applet by that name.
+mkdir -p "$T/p1" "$T/p2" && cp "$(command -v ls)" "$T/p1/busybox" && chmod 755 "$T/p1/busybox"
+check exec_copy_of_busybox one "$("$T/p1/busybox" echo one)"
+check exec_same_file_again two "$("$T/p1/busybox" echo two)"
+printf '#!/bin/sh\necho replaced\n' > "$T/p1/busybox"
+check exec_replaced_program_runs_new_file replaced "$("$T/p1/busybox" echo three)"
+cp "$(command -v ls)" "$T/p2/busybox" && chmod 755 "$T/p2/busybox"
+check exec_second_copy four "$("$T/p2/busybox" echo four)"

@@ -20,6 +20,9 @@ enum vm_call {
 	VM_TOUCH,             /* u64[0]=ep u64[1]=addr u64[2]=len u64[3]=1 to write: make the range present
 	                         (and writable) as the process's own access would, before a server copies in */
 	VM_STACK_LIMIT,       /* u64[0]=ep u64[1]=bytes: how far its stack may grow from now on (setrlimit) */
+	VM_SHARE,             /* u64[0]=ep u64[1]=start u64[2]=len u64[3]=VM_PROT_* u64[4]=pm's address: add a region
+	                         whose pages are pm's (an executable's, kept by pm): shared read-only, or
+	                         copy-on-write if the region is writable (pm, at exec) */
 };
 
 #define VM_PROT_READ 1
