@@ -472,6 +472,9 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 		 */
 		uint64_t pos = at < 0 ? f->offset : (uint64_t)at;
 
+		if (write && extra[idx].minor == MEM_MINOR_NULL)
+			return (int64_t)len; /* /dev/null takes every write and keeps nothing: vfs answers at once, as
+						Linux's never leaves its kernel (opens and reads still go to the driver) */
 		r = dev_io(p, idx, va, len, pos, write, nonblock);
 		if (r == -EFAULT || (r >= 0 && (uint64_t)r < len && len <= DEV_IO_MAX)) {
 			int64_t done = r > 0 ? r : 0, more;
