@@ -180,6 +180,8 @@ void vfs_exec(const struct mproc *p);
 void vfs_exit(const struct mproc *p);
 void vfs_setpgrp(const struct mproc *p);
 void vfs_setid(const struct mproc *p);
+void signal_call_mask(struct mproc *p, bool set, uint64_t mask);
+void signal_recheck(struct mproc *p);
 void vfs_clock(int64_t realtime_offset);
 void vfs_nofile(const struct mproc *p, uint64_t limit);
 int vfs_interrupt(const struct mproc *p);

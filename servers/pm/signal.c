@@ -592,6 +592,27 @@ int64_t do_rt_tgsigqueueinfo(struct mproc *p, const ax_message *m)
 	return queue_info(p, (int)m->i64[0], (int)m->i64[1], (int)m->i64[2], m->u64[3]);
 }
 
+/* ppoll/pselect6 (through vfs): the call's mask for its wait (set), or the old one back. */
+void signal_call_mask(struct mproc *p, bool set, uint64_t mask)
+{
+	if (set) {
+		p->saved_mask = p->sig_mask;
+		p->has_saved_mask = 1;
+		p->sig_mask = mask & ~UNBLOCKABLE;
+	} else if (p->has_saved_mask) {
+		p->sig_mask = p->saved_mask;
+		p->has_saved_mask = 0;
+	}
+	info_update(p);
+}
+
+/* After a mask change: a signal it now lets in takes effect (interrupting a call waiting in vfs). */
+void signal_recheck(struct mproc *p)
+{
+	if (p->state == ALIVE && next_signal(p))
+		make_effective(p);
+}
+
 /* p's mask just opened, or a signal it does not block is pending: deliver before it goes on. */
 static void recheck(struct mproc *p)
 {

@@ -102,6 +102,16 @@ void signals_from(endpoint_t server)
 
 		if (ax_sendrec(server, &m) < 0 || m.u64[0] == PM_SIG_NONE)
 			return;
+		if (m.u64[0] == PM_SIG_MASK || m.u64[0] == PM_SIG_UNMASK) { /* ppoll, pselect6: only vfs asks */
+			if (server != vfs || !(p = by_ep((endpoint_t)m.i64[1]))) {
+				ax_printf("pm: %d asked for a signal mask change of %ld: refused\n", server, m.i64[1]);
+				continue;
+			}
+			signal_call_mask(p, m.u64[0] == PM_SIG_MASK, m.u64[2]);
+			tell(VFS_MASK_DONE, ep_of(p), 0, 0, 0);
+			signal_recheck(p);
+			continue;
+		}
 		sig = (int)m.u64[2];
 		if (sig <= 0 || sig > NSIG) {
 			ax_printf("pm: %d asked for signal %d: refused\n", server, sig);

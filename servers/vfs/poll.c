@@ -6,13 +6,17 @@
  * changes, a driver reports a selection that fired, or its deadline comes
  * (vfs's one alarm is set to the earliest deadline).
  *
- * ppoll and pselect6 with a signal mask would need pm to swap the mask
- * for the wait; they answer -ENOSYS then (logged once). Without a mask
- * they are poll and select with a timespec.
+ * ppoll and pselect6 with a signal mask: the mask is pm's, so vfs asks pm
+ * to set it (PM_SIG_MASK) and waits for its VFS_MASK_DONE before it polls;
+ * when the call has its answer, pm puts the old mask back (PM_SIG_UNMASK)
+ * before vfs answers. A signal the mask lets in interrupts the wait as it
+ * would a poll; pm then restores the old mask around the handler, as for
+ * sigsuspend.
  */
 #include <string.h>
 
 #include <proto/dev.h>
+#include <proto/pm.h>
 
 #include "vfs.h"
 
@@ -53,14 +57,15 @@ static uint32_t fd_events(struct vproc *p, int fd, uint32_t want, bool notify)
 /* Nothing is ready: wait until the deadline (set on the first run; timeout_ns < 0: none). */
 static int64_t wait_for_events(struct vproc *p, int64_t timeout_ns)
 {
-	if (!p->retrying)
+	if (!p->deadline_set)
 		p->deadline = timeout_ns < 0 ? 0 : now_ns() + (uint64_t)timeout_ns;
+	p->deadline_set = true;
 	p->wait = W_POLL;
 	return WOULD_WAIT;
 }
 
 /* Run again and the deadline has passed: the call times out. */
-static bool timed_out(const struct vproc *p) { return p->retrying && p->deadline && now_ns() >= p->deadline; }
+static bool timed_out(const struct vproc *p) { return p->deadline_set && p->deadline && now_ns() >= p->deadline; }
 
 static int64_t poll_common(struct vproc *p, uint64_t va, uint64_t nfds, int64_t timeout_ns)
 {
@@ -109,28 +114,47 @@ static int64_t timespec_ns(struct vproc *p, uint64_t va, int64_t *ns)
 	return 0;
 }
 
-static bool masked(uint64_t sigmask_va, const char *name)
+/*
+ * The mask steps around a ppoll or pselect6 (mask_va: the caller's sigset, 0
+ * for none). Returns 1 when the call may poll now, or WOULD_WAIT / -errno.
+ */
+static int64_t mask_before(struct vproc *p, uint64_t mask_va, uint64_t size)
 {
-	static bool said_ppoll, said_pselect;
-	bool *said = name[1] == 'p' ? &said_ppoll : &said_pselect;
+	uint64_t mask;
 
-	if (!sigmask_va)
-		return false;
-	if (!*said)
-		ax_printf("vfs: %s with a signal mask is not implemented: ENOSYS\n", name);
-	*said = true;
-	return true;
+	if (!mask_va || p->mask_state == MASK_SET)
+		return 1;
+	if (size != 8)
+		return -EINVAL;
+	if (user_copy(p->ep, mask_va, &mask, sizeof(mask), AX_COPY_FROM) < 0)
+		return -EFAULT;
+	queue_mask(PM_SIG_MASK, p->ep, mask);
+	p->mask_state = MASK_SETTING;
+	p->wait = W_MASK;
+	return WOULD_WAIT;
+}
+
+/* The call has its answer r: with a mask set, pm restores the old one first. */
+static int64_t mask_after(struct vproc *p, int64_t r)
+{
+	if (p->mask_state != MASK_SET || r == WOULD_WAIT)
+		return r;
+	p->mask_result = r;
+	p->mask_state = MASK_RESTORING;
+	queue_mask(PM_SIG_UNMASK, p->ep, 0);
+	p->wait = W_MASK;
+	return WOULD_WAIT;
 }
 
 int64_t do_ppoll(struct vproc *p, const ax_message *m)
 {
 	int64_t ns, r;
 
-	if (masked(m->u64[3], "ppoll"))
-		return -ENOSYS;
 	if ((r = timespec_ns(p, m->u64[2], &ns)) < 0)
 		return r;
-	return poll_common(p, m->u64[0], m->u64[1], ns);
+	if ((r = mask_before(p, m->u64[3], m->u64[4])) != 1)
+		return r;
+	return mask_after(p, poll_common(p, m->u64[0], m->u64[1], ns));
 }
 
 /* select's sets, as the kernel sees them: bit n of the words is descriptor n. */
@@ -181,7 +205,7 @@ static uint64_t left_ns(const struct vproc *p)
 {
 	uint64_t now = now_ns();
 
-	return p->retrying && p->deadline ? (p->deadline > now ? p->deadline - now : 0) : 0;
+	return p->deadline_set && p->deadline ? (p->deadline > now ? p->deadline - now : 0) : 0;
 }
 
 int64_t do_select(struct vproc *p, const ax_message *m)
@@ -201,7 +225,7 @@ int64_t do_select(struct vproc *p, const ax_message *m)
 	if (r >= 0 && m->u64[4] && ns > 0) {
 		uint64_t left = left_ns(p);
 
-		if (!p->retrying) /* answered on the first run: nothing of the time was spent waiting */
+		if (!p->deadline_set) /* answered on the first run: nothing of the time was spent waiting */
 			left = (uint64_t)ns;
 		tv.sec = (int64_t)(left / 1000000000), tv.usec = (int64_t)(left % 1000000000) / 1000;
 		user_copy(p->ep, m->u64[4], &tv, sizeof(tv), AX_COPY_TO);
@@ -217,11 +241,11 @@ int64_t do_pselect6(struct vproc *p, const ax_message *m)
 
 	if (m->u64[5] && user_copy(p->ep, m->u64[5], sig, sizeof(sig), AX_COPY_FROM) < 0)
 		return -EFAULT;
-	if (masked(sig[0], "pselect6"))
-		return -ENOSYS;
 	if ((r = timespec_ns(p, m->u64[4], &ns)) < 0)
 		return r;
-	return select_common(p, m->i64[0], sets, ns);
+	if ((r = mask_before(p, sig[0], sig[1])) != 1)
+		return r;
+	return mask_after(p, select_common(p, m->i64[0], sets, ns));
 }
 
 /* A pipe changed or a driver's selection fired: every waiting poll and select looks again. */

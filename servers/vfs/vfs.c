@@ -1822,7 +1822,7 @@ static void run_queue(void)
 			p->runnable = false;
 			any = true;
 			/* a request a driver holds, or a signal pm was asked for, is not run again: it ends by an event */
-			if (p->blocked && p->wait != W_DEV && p->wait != W_JOBCTL)
+			if (p->blocked && p->wait != W_DEV && p->wait != W_JOBCTL && p->wait != W_MASK)
 				run_again(p);
 		}
 	}
@@ -1834,6 +1834,7 @@ static void run_queue(void)
 struct sigreq {
 	int kind, sig;
 	endpoint_t target;
+	uint64_t mask; /* PM_SIG_MASK */
 };
 static struct sigreq sigq[SIGQ_MAX];
 static unsigned sigq_head, sigq_count;
@@ -1844,9 +1845,16 @@ void queue_signal(int kind, endpoint_t target, int sig)
 		ax_printf("vfs: signal queue full: signal %d for %d lost\n", sig, target);
 		return;
 	}
-	sigq[(sigq_head + sigq_count++) % SIGQ_MAX] = (struct sigreq){kind, sig, target};
+	sigq[(sigq_head + sigq_count++) % SIGQ_MAX] = (struct sigreq){kind, sig, target, 0};
 	if (pm != AX_NONE)
 		ax_notify(pm);
+}
+
+/* ppoll, pselect6: ask pm to set (PM_SIG_MASK) or restore (PM_SIG_UNMASK) a process's mask. */
+void queue_mask(int kind, endpoint_t target, uint64_t mask)
+{
+	queue_signal(kind, target, 0);
+	sigq[(sigq_head + sigq_count - 1) % SIGQ_MAX].mask = mask;
 }
 
 static int64_t do_signal_pull(const ax_message *m, ax_message *r)
@@ -1856,7 +1864,7 @@ static int64_t do_signal_pull(const ax_message *m, ax_message *r)
 	if (!sigq_count)
 		return PM_SIG_NONE;
 	r->u64[1] = (uint64_t)(int64_t)sigq[sigq_head].target;
-	r->u64[2] = (uint64_t)sigq[sigq_head].sig;
+	r->u64[2] = sigq[sigq_head].kind == PM_SIG_MASK ? sigq[sigq_head].mask : (uint64_t)sigq[sigq_head].sig;
 	sigq_head = (sigq_head + 1) % SIGQ_MAX, sigq_count--;
 	return sigq[(sigq_head + SIGQ_MAX - 1) % SIGQ_MAX].kind;
 }
@@ -1968,9 +1976,10 @@ static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
 		return -EPERM;
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
-	if (!p->blocked)
-		return 0;
+	if (!p->blocked || p->wait == W_MASK)
+		return 0; /* not waiting, or only for pm (the call's answer is known: signals come after it) */
 	nr = p->blocked_nr;
+	p->mask_state = MASK_NONE; /* ppoll's mask: pm puts the old one back around the handler, as for sigsuspend */
 	if (p->wait == W_DEV)
 		dev_cancel(p);
 	if (p->wait == W_POLL)
@@ -2013,6 +2022,29 @@ static int64_t do_vfs_nofile(const ax_message *m, ax_message *r)
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
 	fd_set_nofile(&p->fds, m->u64[1] > UINT32_MAX ? UINT32_MAX : (uint32_t)m->u64[1]);
+	return 0;
+}
+
+/* pm set the mask of a ppoll or pselect6 (its poll runs now), or restored it (its answer goes now). */
+static int64_t do_vfs_mask_done(const ax_message *m, ax_message *r)
+{
+	struct vproc *p;
+
+	(void)r;
+	if (m->source != pm)
+		return -EPERM;
+	if (!(p = find_proc((endpoint_t)m->i64[0])))
+		return -ESRCH;
+	if (!p->blocked || p->wait != W_MASK)
+		return -EINVAL;
+	if (p->mask_state == MASK_SETTING) {
+		p->mask_state = MASK_SET;
+		run_again(p);
+	} else if (p->mask_state == MASK_RESTORING) {
+		p->mask_state = MASK_NONE;
+		reply_later(p, p->mask_result);
+	}
+	run_queue();
 	return 0;
 }
 
@@ -2217,6 +2249,8 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	p->retrying = false;
 	p->done = 0;
 	p->deadline = 0;
+	p->deadline_set = false;
+	p->mask_state = MASK_NONE;
 	p->wait = W_NONE;
 	caller_pid = p->pid;
 	rc = posix_calls[nr](p, m);
@@ -2248,6 +2282,7 @@ static const struct ax_call calls[] = {
 	{VFS_INTERRUPT, do_vfs_interrupt},
 	{VFS_JOBCTL_REFUSED, do_vfs_jobctl_refused},
 	{VFS_CLOCK, do_vfs_clock},
+	{VFS_MASK_DONE, do_vfs_mask_done},
 	{VFS_NOFILE, do_vfs_nofile},
 	{VFS_EXEC_OPEN, do_vfs_exec_open},
 	{VFS_EXEC_READ, do_vfs_exec_read},

@@ -59,6 +59,7 @@ enum wait_kind {
 	W_PIPE,   /* data in, or room in, pipe `obj` */
 	W_POLL,   /* poll or select: any change, or the deadline */
 	W_JOBCTL, /* a background terminal access: pm is asked to stop the group */
+	W_MASK,   /* ppoll, pselect6: pm is asked to set the call's signal mask, or to restore it */
 };
 
 struct vproc {
@@ -83,6 +84,9 @@ struct vproc {
 	endpoint_t driver;           /* W_DEV: who holds the request */
 	uint64_t dev_len;            /* W_DEV: bytes asked of the driver */
 	int jobsig;                  /* W_JOBCTL: the signal pm was asked for */
+	bool deadline_set;           /* W_POLL: the deadline was fixed by the call's first poll */
+	int mask_state;              /* ppoll/pselect6 with a mask: MASK_* */
+	int64_t mask_result;         /* MASK_RESTORING: the answer, once the old mask is back */
 	bool nostop;                 /* run again after pm refused a SIGTTOU: no stop this time */
 };
 extern struct vproc procs[PROC_MAX];
@@ -106,6 +110,8 @@ struct vproc *find_proc(endpoint_t ep);
 void reply_later(struct vproc *p, int64_t value);
 void retry(struct vproc *p);
 void queue_signal(int kind, endpoint_t target, int sig);
+void queue_mask(int kind, endpoint_t target, uint64_t mask);
+enum { MASK_NONE, MASK_SETTING, MASK_SET, MASK_RESTORING };
 uint64_t now_ns(void);
 
 /* dev.c: character devices by major */

@@ -163,9 +163,7 @@ static void test_poll_signals(void)
 	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
 	struct pollfd pf;
 	struct timespec ts = {5, 0};
-#ifdef POSIX_KNOWN_FAILURES
-	sigset_t usr1, none, old;
-#endif
+	sigset_t usr1, none, old, cur, usr2;
 	int p[2], r, e, st = 0;
 	pid_t pid;
 
@@ -191,7 +189,6 @@ static void test_poll_signals(void)
 	report("posix_poll_interrupted_eintr_even_with_sa_restart", r < 0 && e == EINTR && got_usr1 >= 1,
 	       "poll gave %d (%s), handler ran %d times", r, pt_errname(e), (int)got_usr1);
 
-#ifdef POSIX_KNOWN_FAILURES /* tests/posix/KNOWN-FAILURES.md: ppoll's mask */
 	/* ppoll's mask: SIGUSR1 blocked and pending, ppoll with an empty mask lets it in */
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
@@ -204,9 +201,19 @@ static void test_poll_signals(void)
 	e = errno;
 	report("posix_ppoll_mask_lets_pending_signal_in_eintr", r < 0 && e == EINTR && got_usr1 == 1,
 	       "ppoll gave %d (%s), handler ran %d times", r, pt_errname(e), (int)got_usr1);
+	sigprocmask(SIG_SETMASK, 0, &cur);
+	report("posix_ppoll_mask_back_after_the_handler", sigismember(&cur, SIGUSR1) == 1, "SIGUSR1 no longer blocked");
+	/* a mask that blocks SIGUSR2 for a ppoll that times out: the old mask comes back */
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	ts = (struct timespec){0, 20 * MS};
+	r = ppoll(&pf, 1, &ts, &usr2);
+	sigprocmask(SIG_SETMASK, 0, &cur);
+	report("posix_ppoll_mask_back_after_a_timeout", r == 0 && sigismember(&cur, SIGUSR2) == 0,
+	       "ppoll gave %d, SIGUSR2 blocked afterwards: %d", r, sigismember(&cur, SIGUSR2));
 	sigprocmask(SIG_SETMASK, &old, 0);
+	ts = (struct timespec){5, 0};
 
-#endif
 	ts = (struct timespec){0, 50 * MS};
 	{
 		int64_t t0 = pt_now();
@@ -333,6 +340,21 @@ static void test_select(void)
 		r = (int)syscall(SYS_pselect6, p[0] + 1, &rd, 0, 0, &ts, 0);
 		report("posix_pselect6_null_sigmask_ready", r == 1 && FD_ISSET(p[0], &rd), "pselect6 gave %d (%s)", r,
 		       pt_errname(errno));
+		{
+			/* pselect's mask: the ready pipe answers, and the mask it named is gone afterwards */
+			sigset_t usr2, cur;
+
+			sigemptyset(&usr2);
+			sigaddset(&usr2, SIGUSR2);
+			FD_ZERO(&rd);
+			FD_SET(p[0], &rd);
+			ts = (struct timespec){1, 0};
+			r = pselect(p[0] + 1, &rd, 0, 0, &ts, &usr2);
+			sigprocmask(SIG_SETMASK, 0, &cur);
+			report("posix_pselect_with_a_mask_ready_and_mask_back", r == 1 && !sigismember(&cur, SIGUSR2),
+			       "pselect gave %d (%s), SIGUSR2 blocked afterwards: %d", r, pt_errname(errno),
+			       sigismember(&cur, SIGUSR2));
+		}
 		FD_ZERO(&rd);
 		FD_SET(p[0], &rd);
 		ts = (struct timespec){1, 0};

@@ -49,6 +49,9 @@ enum {
 	PM_SIG_JOBCTL,  /* u64[1] = endpoint: its group gets the signal (SIGTTIN/SIGTTOU) unless the
 			   process ignores or blocks it or its group is orphaned: pm then tells vfs
 			   VFS_JOBCTL_REFUSED and vfs answers the call -EIO */
+	PM_SIG_MASK,    /* u64[1] = endpoint u64[2] = signal mask: ppoll/pselect6's mask for its wait (vfs); pm
+			   sets it (keeping the old, as sigsuspend), tells vfs VFS_MASK_DONE, then delivers */
+	PM_SIG_UNMASK,  /* u64[1] = endpoint: the call ended: the old mask back, then VFS_MASK_DONE */
 };
 
 #define PM_INFO_GRANT 1          /* pm's grant over its process information */

@@ -52,6 +52,7 @@ enum vfs_call {
 	VFS_EXEC_CLOSE,     /* u64[0]=handle -> 0 */
 	VFS_CLOCK,          /* i64[0]=wall-clock time less monotonic time, ns (file times are wall-clock) -> 0 */
 	VFS_NOFILE,         /* u64[0]=endpoint u64[1]=RLIMIT_NOFILE's soft limit -> 0 */
+	VFS_MASK_DONE,      /* u64[0]=endpoint: pm set or restored the mask a PM_SIG_MASK/UNMASK asked for -> 0 */
 };
 
 /*
