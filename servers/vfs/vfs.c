@@ -266,6 +266,7 @@ static bool node_in_use(const struct vnode *v, int except)
 static void release(void *arg, int file, const struct open_file *f)
 {
 	(void)arg;
+	lock_release_file(file);
 	if (is_pipe(&f->node)) {
 		pipe_release(file, f);
 		return;
@@ -323,6 +324,7 @@ static bool node_in_use(const struct vnode *v, int except);
 
 static void free_proc(struct vproc *p)
 {
+	lock_release_process(p->pid, 0);
 	fd_close_all(&files, &p->fds);
 	p->used = false;
 	if (!node_in_use(&p->cwd, -1)) /* the directories it was in, if it was the last there */
@@ -426,7 +428,17 @@ static int64_t do_openat(struct vproc *p, const ax_message *m)
 	return open_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2], (uint32_t)m->u64[3]);
 }
 
-static int64_t do_close(struct vproc *p, const ax_message *m) { return fd_close(&files, &p->fds, (int)m->i64[0]); }
+/* close: and as POSIX wants, the process's record locks on the file go with any of its descriptors. */
+static int64_t do_close(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct vnode node = f ? f->node : (struct vnode){0};
+	int r = fd_close(&files, &p->fds, (int)m->i64[0]);
+
+	if (r == 0)
+		lock_release_process(p->pid, &node);
+	return r;
+}
 
 /* ---- data ------------------------------------------------------------------------ */
 
@@ -849,6 +861,14 @@ static int64_t do_fcntl(struct vproc *p, const ax_message *m)
 	case F_SETFD: return fd_setfd(&p->fds, fd, (int)m->i64[2]);
 	case F_GETFL: return fd_getfl(&files, &p->fds, fd);
 	case F_SETFL: return fd_setfl(&files, &p->fds, fd, (uint32_t)m->u64[2]);
+	case 5: case 6: case 7: { /* F_GETLK, F_SETLK, F_SETLKW: lock.c */
+		struct open_file *f = fd_file(&files, &p->fds, fd);
+		uint64_t size = 0;
+
+		if (f && !is_pipe(&f->node) && !extra[fd_index(&p->fds, fd)].dev && fs_stat(&f->node) == 0)
+			size = fst.size;
+		return lock_fcntl(p, fd, (int)m->u64[1], m->u64[2], size);
+	}
 	default: return fd_file(&files, &p->fds, fd) ? -EINVAL : -EBADF;
 	}
 }
@@ -2217,7 +2237,7 @@ static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m
 	[NR_CREAT] = do_creat,       [NR_STATFS] = do_statfs,         [NR_FSTATFS] = do_fstatfs,
 	[NR_SYNC] = do_sync,         [NR_SYNCFS] = do_syncfs,         [NR_FSYNC] = do_fsync,
 	[NR_FDATASYNC] = do_fsync,   [NR_CHROOT] = do_chroot,         [NR_STATX] = do_statx,
-	[NR_MOUNT] = do_mount,       [NR_UMOUNT2] = do_umount2,
+	[NR_MOUNT] = do_mount,       [NR_UMOUNT2] = do_umount2,       [NR_FLOCK] = do_flock,
 };
 
 /* What pm routes here (proto/vfs.h): each must have its handler above. */

@@ -31,7 +31,7 @@ enum {
 	NR_READ = 0, NR_WRITE = 1, NR_OPEN = 2, NR_CLOSE = 3, NR_STAT = 4, NR_FSTAT = 5, NR_LSTAT = 6,
 	NR_POLL = 7, NR_LSEEK = 8, NR_IOCTL = 16, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_READV = 19,
 	NR_WRITEV = 20, NR_ACCESS = 21, NR_PIPE = 22, NR_SELECT = 23, NR_DUP = 32, NR_DUP2 = 33,
-	NR_FCNTL = 72, NR_FSYNC = 74, NR_FDATASYNC = 75, NR_TRUNCATE = 76, NR_FTRUNCATE = 77,
+	NR_FCNTL = 72, NR_FLOCK = 73, NR_FSYNC = 74, NR_FDATASYNC = 75, NR_TRUNCATE = 76, NR_FTRUNCATE = 77,
 	NR_GETCWD = 79, NR_CHDIR = 80, NR_FCHDIR = 81, NR_RENAME = 82, NR_MKDIR = 83, NR_RMDIR = 84,
 	NR_CREAT = 85, NR_LINK = 86, NR_UNLINK = 87, NR_SYMLINK = 88, NR_READLINK = 89, NR_CHMOD = 90,
 	NR_FCHMOD = 91, NR_CHOWN = 92, NR_FCHOWN = 93, NR_LCHOWN = 94, NR_UMASK = 95, NR_MKNOD = 133,
@@ -60,6 +60,7 @@ enum wait_kind {
 	W_POLL,   /* poll or select: any change, or the deadline */
 	W_JOBCTL, /* a background terminal access: pm is asked to stop the group */
 	W_MASK,   /* ppoll, pselect6: pm is asked to set the call's signal mask, or to restore it */
+	W_LOCK,   /* F_SETLKW, flock: another owner's lock is in the way */
 };
 
 struct vproc {
@@ -137,6 +138,12 @@ void pipe_release(int file, const struct open_file *f);
 int64_t do_pipe2(struct vproc *p, const ax_message *m);
 int64_t do_pipe(struct vproc *p, const ax_message *m);
 #define PIPE_WOULD_WAIT WOULD_WAIT /* pipe_io: nothing can move now (W_PIPE) */
+
+/* lock.c */
+int64_t lock_fcntl(struct vproc *p, int fd, int cmd, uint64_t arg, uint64_t size);
+int64_t do_flock(struct vproc *p, const ax_message *m);
+void lock_release_process(int pid, const struct vnode *v);
+void lock_release_file(int file);
 
 /* poll.c */
 int64_t do_poll(struct vproc *p, const ax_message *m);

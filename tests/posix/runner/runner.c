@@ -23,7 +23,7 @@
 static const char *const programs[] = {
     "posix_fork",     "posix_exec",    "posix_cow",    "posix_memory", "posix_segv",  "posix_signal",
     "posix_sigframe", "posix_pgrp",    "posix_alarm",  "posix_sleep",  "posix_clock", "posix_stop",
-    "posix_orphan",   "posix_forkmem", "posix_rlimit", "posix_random", "posix_nice", "posix_sigwait", "posix_vfork", "posix_files", "posix_pipe", "posix_poll", "posix_perms", "posix_spawn",
+    "posix_orphan",   "posix_forkmem", "posix_rlimit", "posix_random", "posix_nice", "posix_sigwait", "posix_vfork", "posix_files", "posix_pipe", "posix_poll", "posix_locks", "posix_perms", "posix_spawn",
 };
 
 extern char **environ;
