@@ -7,6 +7,13 @@
  * a write of at most PIPE_BUF bytes goes in whole or waits; a longer one
  * moves what fits and waits for the rest; a write with no reader left is
  * EPIPE and SIGPIPE.
+ *
+ * A named pipe (a FIFO inode of a file system) gets the pipe of its vnode
+ * at its first open, and keeps it while any end is open (then its bytes go,
+ * as on Linux). An open for reading waits for a writer, one for writing for
+ * a reader (W_FIFO: the descriptor exists, its answer waits); with
+ * O_NONBLOCK a reader opens at once and a writer without a reader gets
+ * ENXIO; O_RDWR is both ends and never waits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +30,8 @@
 #define FIONREAD 0x541b
 
 struct pipe {
-	bool used;
+	bool used, named;
+	struct vnode node; /* named: the FIFO's inode */
 	uint8_t *buf;
 	uint32_t head, count; /* the oldest byte, and how many there are */
 	int readers, writers; /* open files on each end */
@@ -34,7 +42,7 @@ bool is_pipe(const struct vnode *v) { return v->fs == PIPE_FS && (v->mode & S_IF
 
 static struct pipe *pipe_of(int file, int *idx)
 {
-	uint64_t ino = files.f[file].node.ino;
+	uint64_t ino = extra[file].fifo ? (uint64_t)extra[file].fifo : files.f[file].node.ino;
 
 	if (ino == 0 || ino > PIPE_MAX || !pipes[ino - 1].used)
 		return 0;
@@ -43,14 +51,27 @@ static struct pipe *pipe_of(int file, int *idx)
 	return &pipes[ino - 1];
 }
 
-static bool reader(int file) { return (files.f[file].flags & O_ACCMODE) == O_RDONLY; }
+/* What ends an open file holds: O_RDWR (named pipes only) holds both. */
+static bool reader(int file) { return (files.f[file].flags & O_ACCMODE) != O_WRONLY; }
+static bool writer(int file) { return (files.f[file].flags & O_ACCMODE) != O_RDONLY; }
 
 /* Something changed in pipe idx: every call that waits on it runs again, and poll looks again. */
 static void wake(int idx)
 {
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked && procs[i].wait == W_PIPE && procs[i].obj == idx)
-			retry(&procs[i]);
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct vproc *p = &procs[i];
+
+		if (!p->used || !p->blocked || p->obj != idx)
+			continue;
+		if (p->wait == W_PIPE)
+			retry(p);
+		else if (p->wait == W_FIFO) { /* an open waiting for the other end */
+			int file = fd_index(&p->fds, p->fifo_fd);
+
+			if (file >= 0 && ((reader(file) && pipes[idx].writers) || (writer(file) && pipes[idx].readers)))
+				reply_later(p, p->fifo_fd);
+		}
+	}
 	wake_pollers();
 }
 
@@ -119,9 +140,15 @@ uint32_t pipe_events(int file)
 
 	if (!pp)
 		return DEV_POLLERR;
-	if (reader(file))
-		return (pp->count ? DEV_POLLIN : 0) | (pp->writers ? 0 : DEV_POLLHUP);
-	return (PIPE_SIZE - pp->count >= PIPE_BUF ? DEV_POLLOUT : 0) | (pp->readers ? 0 : DEV_POLLERR);
+	{
+		uint32_t ev = 0;
+
+		if (reader(file))
+			ev |= (pp->count ? DEV_POLLIN : 0) | (pp->writers ? 0 : DEV_POLLHUP);
+		if (writer(file))
+			ev |= (PIPE_SIZE - pp->count >= PIPE_BUF ? DEV_POLLOUT : 0) | (pp->readers ? 0 : DEV_POLLERR);
+		return ev;
+	}
 }
 
 int64_t pipe_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
@@ -148,7 +175,7 @@ void pipe_release(int file, const struct open_file *f)
 		return;
 	if (reader(file))
 		pp->readers--;
-	else
+	if (writer(file))
 		pp->writers--;
 	if (pp->readers == 0 && pp->writers == 0) {
 		free(pp->buf);
@@ -156,6 +183,55 @@ void pipe_release(int file, const struct open_file *f)
 		return;
 	}
 	wake(idx); /* readers see the end of file, writers EPIPE */
+}
+
+/* The open of a named pipe (its permissions checked): a descriptor, or WOULD_WAIT (W_FIFO), or -errno. */
+int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags)
+{
+	int idx = -1, fd, file, acc = flags & O_ACCMODE;
+	bool fresh = false;
+
+	for (int i = 0; i < PIPE_MAX && idx < 0; i++)
+		if (pipes[i].used && pipes[i].named && vnode_same(&pipes[i].node, node))
+			idx = i;
+	if (idx < 0 && acc == O_WRONLY && (flags & O_NONBLOCK))
+		return -ENXIO; /* no reader can be there */
+	if (idx >= 0 && acc == O_WRONLY && (flags & O_NONBLOCK) && !pipes[idx].readers)
+		return -ENXIO;
+	for (int i = 0; i < PIPE_MAX && idx < 0; i++)
+		if (!pipes[i].used)
+			idx = i, fresh = true;
+	if (idx < 0)
+		return -ENFILE;
+	if (fresh) {
+		if (!(pipes[idx].buf = malloc(PIPE_SIZE)))
+			return -ENOMEM;
+		pipes[idx] = (struct pipe){.used = true, .named = true, .node = *node, .buf = pipes[idx].buf};
+	}
+	if ((fd = fd_open(&files, &p->fds, node, flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC))) < 0) {
+		if (fresh) {
+			free(pipes[idx].buf);
+			pipes[idx] = (struct pipe){0};
+		}
+		return fd;
+	}
+	file = fd_index(&p->fds, fd);
+	extra[file] = (struct file_extra){.fifo = idx + 1};
+	fs_hold(node);
+	if (reader(file))
+		pipes[idx].readers++;
+	if (writer(file))
+		pipes[idx].writers++;
+	wake(idx); /* an end that waited for this one opens now */
+	if (acc == O_RDONLY && !pipes[idx].writers && !(flags & O_NONBLOCK)) {
+		p->wait = W_FIFO, p->obj = idx, p->fifo_fd = fd;
+		return WOULD_WAIT;
+	}
+	if (acc == O_WRONLY && !pipes[idx].readers) {
+		p->wait = W_FIFO, p->obj = idx, p->fifo_fd = fd;
+		return WOULD_WAIT;
+	}
+	return fd;
 }
 
 int64_t do_pipe2(struct vproc *p, const ax_message *m)

@@ -44,7 +44,7 @@ static uint32_t fd_events(struct vproc *p, int fd, uint32_t want, bool notify)
 	if (!f || (f->flags & O_PATH))
 		return POLLNVAL;
 	idx = fd_index(&p->fds, fd);
-	if (is_pipe(&f->node))
+	if (file_is_pipe(idx))
 		return pipe_events(idx) & (want | always);
 	if (extra[idx].dev) {
 		int64_t r = dev_select(p, idx, want & (DEV_POLLIN | DEV_POLLOUT | DEV_POLLPRI), notify);

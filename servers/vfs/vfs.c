@@ -213,6 +213,9 @@ static int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value)
 	return call(fs_ep[v->fs], type, &rq, sizeof(rq), &m);
 }
 
+/* vfs keeps v open (pipe.c's named pipes too). */
+void fs_hold(const struct vnode *v) { fs_attr(FS_HOLD, v, 0); }
+
 /* FS_CREATE of name in dir: a file, directory, device node, or (target) a symbolic link, owned by p. */
 static int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
 			    const char *target, uint32_t major, uint32_t minor, struct vnode *out)
@@ -270,6 +273,10 @@ static void release(void *arg, int file, const struct open_file *f)
 	if (is_pipe(&f->node)) {
 		pipe_release(file, f);
 		return;
+	}
+	if (extra[file].fifo) { /* a named pipe: its end goes, and the inode is let go like a file's */
+		pipe_release(file, f);
+		extra[file].fifo = 0;
 	}
 	if (extra[file].dev) {
 		dev_close(extra[file].major, extra[file].minor);
@@ -399,7 +406,7 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 			return (int)d;
 		dev = true;
 	} else if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFIFO) {
-		return -ENXIO; /* named pipes: not yet */
+		return fifo_open(p, &node, flags); /* pipe.c */
 	}
 	if (!created && !(flags & O_PATH) && (flags & O_TRUNC) && acc != O_RDONLY && (node.mode & S_IFMT) == S_IFREG &&
 	    (r = (int)fs_attr(FS_TRUNCATE, &node, 0)) < 0)
@@ -473,7 +480,7 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 	ax_message m;
 	int64_t r;
 
-	if (is_pipe(&f->node))
+	if (file_is_pipe(idx))
 		return pipe_io(p, idx, va, len, write, nonblock); /* vfs copies itself: user_copy makes pages present */
 	if (extra[idx].dev && extra[idx].major == MEM_MAJOR) {
 		/*
@@ -596,7 +603,7 @@ static int64_t transfer(struct vproc *p, int fd, const struct iovec64 *v, int n,
 			if ((uint64_t)r == len)
 				break;
 			/* short: a read ends here; so does a write, but one into a pipe that may wait */
-			if (!write || !is_pipe(&f->node) || (f->flags & O_NONBLOCK) || r == 0)
+			if (!write || !file_is_pipe(fd_index(&p->fds, fd)) || (f->flags & O_NONBLOCK) || r == 0)
 				return (int64_t)total;
 			va += (uint64_t)r, len -= (uint64_t)r;
 		}
@@ -642,7 +649,7 @@ static int64_t prw(struct vproc *p, const ax_message *m, bool write)
 
 	if (!f)
 		return -EBADF;
-	if (is_pipe(&f->node) || (extra[fd_index(&p->fds, (int)m->i64[0])].dev &&
+	if (file_is_pipe(fd_index(&p->fds, (int)m->i64[0])) || (extra[fd_index(&p->fds, (int)m->i64[0])].dev &&
 				  extra[fd_index(&p->fds, (int)m->i64[0])].major != MEM_MAJOR))
 		return -ESPIPE;
 	if (m->i64[3] < 0)
@@ -673,7 +680,7 @@ static int64_t do_ioctl(struct vproc *p, const ax_message *m)
 	case 0x5451: return fd_setfd(&p->fds, fd, FD_CLOEXEC); /* FIOCLEX */
 	case 0x5450: return fd_setfd(&p->fds, fd, 0);          /* FIONCLEX */
 	}
-	if (is_pipe(&f->node))
+	if (file_is_pipe(idx))
 		return pipe_ioctl(p, idx, cmd, m->u64[2]);
 	if (extra[idx].dev)
 		return dev_ioctl(p, idx, cmd, m->u64[2]);
@@ -696,7 +703,7 @@ static int64_t do_lseek(struct vproc *p, const ax_message *m)
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if (is_pipe(&f->node))
+	if (file_is_pipe(fd_index(&p->fds, fd)))
 		return -ESPIPE;
 	if (extra[fd_index(&p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
 		return extra[fd_index(&p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
@@ -1842,7 +1849,7 @@ static void run_queue(void)
 			p->runnable = false;
 			any = true;
 			/* a request a driver holds, or a signal pm was asked for, is not run again: it ends by an event */
-			if (p->blocked && p->wait != W_DEV && p->wait != W_JOBCTL && p->wait != W_MASK)
+			if (p->blocked && p->wait != W_DEV && p->wait != W_JOBCTL && p->wait != W_MASK && p->wait != W_FIFO)
 				run_again(p);
 		}
 	}
@@ -2002,6 +2009,8 @@ static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
 	p->mask_state = MASK_NONE; /* ppoll's mask: pm puts the old one back around the handler, as for sigsuspend */
 	if (p->wait == W_DEV)
 		dev_cancel(p);
+	if (p->wait == W_FIFO) /* the open that waited for the other end gives its descriptor back */
+		fd_close(&files, &p->fds, p->fifo_fd);
 	if (p->wait == W_POLL)
 		reply_later(p, -ERESTARTNOHAND);
 	else

@@ -61,6 +61,7 @@ enum wait_kind {
 	W_JOBCTL, /* a background terminal access: pm is asked to stop the group */
 	W_MASK,   /* ppoll, pselect6: pm is asked to set the call's signal mask, or to restore it */
 	W_LOCK,   /* F_SETLKW, flock: another owner's lock is in the way */
+	W_FIFO,   /* open of a named pipe: for the other end (`obj` the pipe, `fifo_fd` the descriptor) */
 };
 
 struct vproc {
@@ -85,6 +86,7 @@ struct vproc {
 	endpoint_t driver;           /* W_DEV: who holds the request */
 	uint64_t dev_len;            /* W_DEV: bytes asked of the driver */
 	int jobsig;                  /* W_JOBCTL: the signal pm was asked for */
+	int fifo_fd;                 /* W_FIFO: the descriptor the open will answer */
 	bool deadline_set;           /* W_POLL: the deadline was fixed by the call's first poll */
 	int mask_state;              /* ppoll/pselect6 with a mask: MASK_* */
 	int64_t mask_result;         /* MASK_RESTORING: the answer, once the old mask is back */
@@ -96,6 +98,7 @@ extern struct vproc procs[PROC_MAX];
 struct file_extra {
 	bool dev;
 	uint32_t major, minor;
+	int fifo; /* a named pipe's open file: its pipe's number + 1 (0: none) */
 };
 extern struct file_extra extra[FILE_MAX];
 extern struct file_table files;
@@ -104,6 +107,7 @@ extern int caller_pid; /* the pid of the process whose call vfs is serving (proc
 
 /* vfs.c */
 void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write);
+void fs_hold(const struct vnode *v);
 void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len);
 void revoke(int g);
 int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir);
@@ -131,6 +135,9 @@ void dev_init(void);
 
 /* pipe.c */
 bool is_pipe(const struct vnode *v);
+/* The open file `file` (a descriptor's) is a pipe's end, anonymous or named. */
+static inline bool file_is_pipe(int file) { return is_pipe(&files.f[file].node) || extra[file].fifo; }
+int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags);
 int64_t pipe_io(struct vproc *p, int file, uint64_t va, uint64_t len, bool write, bool nonblock);
 uint32_t pipe_events(int file);
 int64_t pipe_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg);

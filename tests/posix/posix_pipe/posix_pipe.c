@@ -465,7 +465,6 @@ static void test_interrupt(void)
 	close(p[0]), close(p[1]);
 }
 
-#ifdef POSIX_KNOWN_FAILURES /* tests/posix/KNOWN-FAILURES.md: named pipes */
 /* A named pipe (mkfifo): a writer and a reader that open it by name meet, and the reader sees end of file. */
 static void test_fifo(void)
 {
@@ -496,9 +495,31 @@ static void test_fifo(void)
 	       "open gave %d (%s), read %zd \"%.4s\" then %zd; the writer %s", fd, pt_errname(errno), n, b, n2,
 	       pt_status(st));
 	close(fd);
+	{
+		struct stat sb;
+		int rd, wr, rw;
+
+		errno = 0;
+		wr = open(path, O_WRONLY | O_NONBLOCK);
+		report("posix_fifo_nonblocking_writer_without_reader_enxio", wr < 0 && errno == ENXIO, "open gave %d (%s)",
+		       wr, pt_errname(errno));
+		rd = open(path, O_RDONLY | O_NONBLOCK);
+		wr = rd >= 0 ? open(path, O_WRONLY | O_NONBLOCK) : -1;
+		report("posix_fifo_nonblocking_reader_opens_at_once_then_a_writer", rd >= 0 && wr >= 0, "reader %d writer %d (%s)",
+		       rd, wr, pt_errname(errno));
+		report("posix_fifo_bytes_through_nonblocking_ends",
+		       wr >= 0 && write(wr, "ab", 2) == 2 && read(rd, b, sizeof(b)) == 2 && memcmp(b, "ab", 2) == 0,
+		       "write or read failed (%s)", pt_errname(errno));
+		report("posix_fifo_fstat_is_a_fifo", rd >= 0 && fstat(rd, &sb) == 0 && S_ISFIFO(sb.st_mode),
+		       "fstat mode %o", rd >= 0 ? (unsigned)sb.st_mode : 0u);
+		close(wr);
+		close(rd);
+		rw = open(path, O_RDWR);
+		report("posix_fifo_read_write_open_does_not_wait", rw >= 0, "open O_RDWR: %s", pt_errname(errno));
+		close(rw);
+	}
 	unlink(path);
 }
-#endif
 
 int main(void)
 {
@@ -510,8 +531,6 @@ int main(void)
 	test_large();
 	test_pipeline();
 	test_interrupt();
-#ifdef POSIX_KNOWN_FAILURES
 	test_fifo();
-#endif
 	return 0;
 }
