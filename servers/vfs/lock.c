@@ -145,7 +145,7 @@ static int flock_range(const struct linux_flock *fl, const struct open_file *f, 
 /* fcntl's F_GETLK, F_SETLK, F_SETLKW on descriptor fd of p (size: the file's, for SEEK_END). */
 int64_t lock_fcntl(struct vproc *p, int fd, int cmd, uint64_t arg, uint64_t size)
 {
-	struct open_file *f = fd_file(&files, &p->fds, fd);
+	struct open_file *f = fd_file(&files, p->fds, fd);
 	struct linux_flock fl;
 	struct lock *c;
 	uint64_t start, end;
@@ -188,7 +188,7 @@ int64_t lock_fcntl(struct vproc *p, int fd, int cmd, uint64_t arg, uint64_t size
 int64_t do_flock(struct vproc *p, const ax_message *m)
 {
 	int fd = (int)m->i64[0], op = (int)m->u64[1], type, file;
-	struct open_file *f = fd_file(&files, &p->fds, fd);
+	struct open_file *f = fd_file(&files, p->fds, fd);
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
@@ -198,7 +198,7 @@ int64_t do_flock(struct vproc *p, const ax_message *m)
 	case LOCK_UN: type = F_UNLCK; break;
 	default: return -EINVAL;
 	}
-	file = fd_index(&p->fds, fd);
+	file = fd_index(p->fds, fd);
 	if (type != F_UNLCK && conflict(&f->node, true, file, type, 0, WHOLE)) {
 		if (op & LOCK_NB)
 			return -EAGAIN; /* EWOULDBLOCK */

@@ -66,7 +66,7 @@ static void wake(int idx)
 		if (p->wait == W_PIPE)
 			retry(p);
 		else if (p->wait == W_FIFO) { /* an open waiting for the other end */
-			int file = fd_index(&p->fds, p->fifo_fd);
+			int file = fd_index(p->fds, p->fifo_fd);
 
 			if (file >= 0 && ((reader(file) && pipes[idx].writers) || (writer(file) && pipes[idx].readers)))
 				reply_later(p, p->fifo_fd);
@@ -208,14 +208,14 @@ int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags)
 			return -ENOMEM;
 		pipes[idx] = (struct pipe){.used = true, .named = true, .node = *node, .buf = pipes[idx].buf};
 	}
-	if ((fd = fd_open(&files, &p->fds, node, flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC))) < 0) {
+	if ((fd = fd_open(&files, p->fds, node, flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC))) < 0) {
 		if (fresh) {
 			free(pipes[idx].buf);
 			pipes[idx] = (struct pipe){0};
 		}
 		return fd;
 	}
-	file = fd_index(&p->fds, fd);
+	file = fd_index(p->fds, fd);
 	extra[file] = (struct file_extra){.fifo = idx + 1};
 	fs_hold(node);
 	if (reader(file))
@@ -251,24 +251,24 @@ int64_t do_pipe2(struct vproc *p, const ax_message *m)
 		return -ENOMEM;
 	pipes[idx].used = true;
 	node = (struct vnode){PIPE_FS, (uint64_t)idx + 1, S_IFIFO | 0600, p->cred.uid, p->cred.gid};
-	if ((fd[0] = fd_open(&files, &p->fds, &node, O_RDONLY | (flags & O_NONBLOCK))) < 0) {
+	if ((fd[0] = fd_open(&files, p->fds, &node, O_RDONLY | (flags & O_NONBLOCK))) < 0) {
 		free(pipes[idx].buf);
 		pipes[idx] = (struct pipe){0};
 		return fd[0];
 	}
 	pipes[idx].readers = 1;
-	if ((fd[1] = fd_open(&files, &p->fds, &node, O_WRONLY | (flags & O_NONBLOCK))) < 0) {
-		fd_close(&files, &p->fds, fd[0]); /* the last end: the pipe goes */
+	if ((fd[1] = fd_open(&files, p->fds, &node, O_WRONLY | (flags & O_NONBLOCK))) < 0) {
+		fd_close(&files, p->fds, fd[0]); /* the last end: the pipe goes */
 		return fd[1];
 	}
 	pipes[idx].writers = 1;
 	if (flags & O_CLOEXEC) {
-		fd_setfd(&p->fds, fd[0], FD_CLOEXEC);
-		fd_setfd(&p->fds, fd[1], FD_CLOEXEC);
+		fd_setfd(p->fds, fd[0], FD_CLOEXEC);
+		fd_setfd(p->fds, fd[1], FD_CLOEXEC);
 	}
 	if (user_copy(p->ep, m->u64[0], fd, sizeof(fd), AX_COPY_TO) < 0) {
-		fd_close(&files, &p->fds, fd[0]);
-		fd_close(&files, &p->fds, fd[1]);
+		fd_close(&files, p->fds, fd[0]);
+		fd_close(&files, p->fds, fd[1]);
 		return -EFAULT;
 	}
 	return 0;

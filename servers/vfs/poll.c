@@ -37,13 +37,13 @@ static uint64_t in_sets[3][POLL_MAX / 64], out_sets[3][POLL_MAX / 64];
 /* What fd has ready of want (plus POLLHUP and POLLERR, always reported); a bad descriptor: POLLNVAL. */
 static uint32_t fd_events(struct vproc *p, int fd, uint32_t want, bool notify)
 {
-	struct open_file *f = fd_file(&files, &p->fds, fd);
+	struct open_file *f = fd_file(&files, p->fds, fd);
 	uint32_t always = DEV_POLLHUP | DEV_POLLERR;
 	int idx;
 
 	if (!f || (f->flags & O_PATH))
 		return POLLNVAL;
-	idx = fd_index(&p->fds, fd);
+	idx = fd_index(p->fds, fd);
 	if (file_is_pipe(idx))
 		return pipe_events(idx) & (want | always);
 	if (extra[idx].dev) {
@@ -60,6 +60,8 @@ static int64_t wait_for_events(struct vproc *p, int64_t timeout_ns)
 	if (!p->deadline_set)
 		p->deadline = timeout_ns < 0 ? 0 : now_ns() + (uint64_t)timeout_ns;
 	p->deadline_set = true;
+	if (p->deadline)
+		poll_waiting = true;
 	p->wait = W_POLL;
 	return WOULD_WAIT;
 }

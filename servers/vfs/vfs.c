@@ -44,6 +44,7 @@ struct file_table files;
 static struct vnode root_node;
 struct file_extra extra[FILE_MAX];
 struct vproc procs[PROC_MAX];
+static struct fd_table fd_tables[PROC_MAX]; /* procs[i].fds: 4 KiB each */
 
 static char names[NAME_MAX + PATH_MAX + 2];
 static struct fs_stat fst;
@@ -304,12 +305,17 @@ static void set_dir(struct vnode *slot, const struct vnode *to)
 
 /* ---- processes --------------------------------------------------------------- */
 
+/* procs' index + 1 by the kernel slot of the endpoint (0: none): every call finds its caller in one step. */
+static uint8_t by_slot[AX_NR_SLOTS];
+
 struct vproc *find_proc(endpoint_t ep)
 {
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].ep == ep)
-			return &procs[i];
-	return 0;
+	struct vproc *p;
+
+	if (ep <= 0 || !by_slot[ep & (AX_NR_SLOTS - 1)])
+		return 0;
+	p = &procs[by_slot[ep & (AX_NR_SLOTS - 1)] - 1];
+	return p->used && p->ep == ep ? p : 0;
 }
 
 static struct vproc *new_proc(endpoint_t ep)
@@ -318,9 +324,11 @@ static struct vproc *new_proc(endpoint_t ep)
 		if (!procs[i].used) {
 			struct vproc *p = &procs[i];
 
-			*p = (struct vproc){.used = true, .ep = ep, .umask = 022, .obj = -1};
+			*p = (struct vproc){.used = true, .ep = ep, .umask = 022, .obj = -1, .fds = &fd_tables[i]};
+			if (ep > 0)
+				by_slot[ep & (AX_NR_SLOTS - 1)] = (uint8_t)(i + 1);
 			p->cwd = p->root = root_node;
-			fd_table_init(&p->fds, NOFILE);
+			fd_table_init(p->fds, NOFILE);
 			return p;
 		}
 	}
@@ -332,7 +340,7 @@ static bool node_in_use(const struct vnode *v, int except);
 static void free_proc(struct vproc *p)
 {
 	lock_release_process(p->pid, 0);
-	fd_close_all(&files, &p->fds);
+	fd_close_all(&files, p->fds);
 	p->used = false;
 	if (!node_in_use(&p->cwd, -1)) /* the directories it was in, if it was the last there */
 		fs_attr(FS_RELEASE, &p->cwd, 0);
@@ -346,7 +354,7 @@ static int resolve(struct vproc *p, int dirfd, const char *path, int flags, stru
 	struct path_ctx ctx = {&mounts, &p->cred, p->root, p->cwd};
 
 	if (path[0] != '/' && dirfd != AT_FDCWD) {
-		struct open_file *f = fd_file(&files, &p->fds, dirfd);
+		struct open_file *f = fd_file(&files, p->fds, dirfd);
 
 		if (!f)
 			return -EBADF;
@@ -411,13 +419,13 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 	if (!created && !(flags & O_PATH) && (flags & O_TRUNC) && acc != O_RDONLY && (node.mode & S_IFMT) == S_IFREG &&
 	    (r = (int)fs_attr(FS_TRUNCATE, &node, 0)) < 0)
 		return r;
-	fd = fd_open(&files, &p->fds, &node, flags);
+	fd = fd_open(&files, p->fds, &node, flags);
 	if (fd < 0) {
 		if (dev)
 			dev_close(major, minor);
 		return fd;
 	}
-	idx = fd_index(&p->fds, fd);
+	idx = fd_index(p->fds, fd);
 	extra[idx].dev = dev;
 	extra[idx].major = major;
 	extra[idx].minor = minor;
@@ -438,9 +446,9 @@ static int64_t do_openat(struct vproc *p, const ax_message *m)
 /* close: and as POSIX wants, the process's record locks on the file go with any of its descriptors. */
 static int64_t do_close(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 	struct vnode node = f ? f->node : (struct vnode){0};
-	int r = fd_close(&files, &p->fds, (int)m->i64[0]);
+	int r = fd_close(&files, p->fds, (int)m->i64[0]);
 
 	if (r == 0)
 		lock_release_process(p->pid, &node);
@@ -475,7 +483,7 @@ static void drop_setid_bits(struct vnode *v)
 static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t va, uint64_t len, int64_t at,
 			bool write, bool nonblock)
 {
-	int idx = fd_index(&p->fds, fd);
+	int idx = fd_index(p->fds, fd);
 	uint64_t off;
 	ax_message m;
 	int64_t r;
@@ -568,7 +576,7 @@ static struct iovec64 iovs[IOV_MAX];
  */
 static int64_t transfer(struct vproc *p, int fd, const struct iovec64 *v, int n, int64_t at, bool write)
 {
-	struct open_file *f = fd_file(&files, &p->fds, fd);
+	struct open_file *f = fd_file(&files, p->fds, fd);
 	uint64_t total = p->done, skip = p->done;
 	int acc;
 
@@ -603,7 +611,7 @@ static int64_t transfer(struct vproc *p, int fd, const struct iovec64 *v, int n,
 			if ((uint64_t)r == len)
 				break;
 			/* short: a read ends here; so does a write, but one into a pipe that may wait */
-			if (!write || !file_is_pipe(fd_index(&p->fds, fd)) || (f->flags & O_NONBLOCK) || r == 0)
+			if (!write || !file_is_pipe(fd_index(p->fds, fd)) || (f->flags & O_NONBLOCK) || r == 0)
 				return (int64_t)total;
 			va += (uint64_t)r, len -= (uint64_t)r;
 		}
@@ -616,7 +624,7 @@ static int64_t rw(struct vproc *p, const ax_message *m, int64_t at, bool write)
 	struct iovec64 one = {m->u64[1], m->u64[2]};
 
 	if (one.len == 0) /* a read or write of nothing still checks the descriptor */
-		return fd_file(&files, &p->fds, (int)m->i64[0]) ? 0 : -EBADF;
+		return fd_file(&files, p->fds, (int)m->i64[0]) ? 0 : -EBADF;
 	return transfer(p, (int)m->i64[0], &one, 1, at, write);
 }
 
@@ -636,7 +644,7 @@ static int64_t rwv(struct vproc *p, const ax_message *m, bool write)
 			return -EINVAL;
 	}
 	if (sum == 0)
-		return fd_file(&files, &p->fds, (int)m->i64[0]) ? 0 : -EBADF;
+		return fd_file(&files, p->fds, (int)m->i64[0]) ? 0 : -EBADF;
 	return transfer(p, (int)m->i64[0], iovs, (int)n, -1, write);
 }
 
@@ -645,12 +653,12 @@ static int64_t do_writev(struct vproc *p, const ax_message *m) { return rwv(p, m
 
 static int64_t prw(struct vproc *p, const ax_message *m, bool write)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 	if (!f)
 		return -EBADF;
-	if (file_is_pipe(fd_index(&p->fds, (int)m->i64[0])) || (extra[fd_index(&p->fds, (int)m->i64[0])].dev &&
-				  extra[fd_index(&p->fds, (int)m->i64[0])].major != MEM_MAJOR))
+	if (file_is_pipe(fd_index(p->fds, (int)m->i64[0])) || (extra[fd_index(p->fds, (int)m->i64[0])].dev &&
+				  extra[fd_index(p->fds, (int)m->i64[0])].major != MEM_MAJOR))
 		return -ESPIPE;
 	if (m->i64[3] < 0)
 		return -EINVAL;
@@ -665,20 +673,20 @@ static int64_t do_ioctl(struct vproc *p, const ax_message *m)
 {
 	int fd = (int)m->i64[0], idx;
 	uint32_t cmd = (uint32_t)m->u64[1];
-	struct open_file *f = fd_file(&files, &p->fds, fd);
+	struct open_file *f = fd_file(&files, p->fds, fd);
 	int32_t v;
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	idx = fd_index(&p->fds, fd);
+	idx = fd_index(p->fds, fd);
 	switch (cmd) {
 	case 0x5421: /* FIONBIO */
 		if (user_copy(p->ep, m->u64[2], &v, sizeof(v), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		f->flags = v ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
 		return 0;
-	case 0x5451: return fd_setfd(&p->fds, fd, FD_CLOEXEC); /* FIOCLEX */
-	case 0x5450: return fd_setfd(&p->fds, fd, 0);          /* FIONCLEX */
+	case 0x5451: return fd_setfd(p->fds, fd, FD_CLOEXEC); /* FIOCLEX */
+	case 0x5450: return fd_setfd(p->fds, fd, 0);          /* FIONCLEX */
 	}
 	if (file_is_pipe(idx))
 		return pipe_ioctl(p, idx, cmd, m->u64[2]);
@@ -698,15 +706,15 @@ static int64_t do_ioctl(struct vproc *p, const ax_message *m)
 static int64_t do_lseek(struct vproc *p, const ax_message *m)
 {
 	int fd = (int)m->i64[0];
-	struct open_file *f = fd_file(&files, &p->fds, fd);
+	struct open_file *f = fd_file(&files, p->fds, fd);
 	int64_t off = m->i64[1], base;
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if (file_is_pipe(fd_index(&p->fds, fd)))
+	if (file_is_pipe(fd_index(p->fds, fd)))
 		return -ESPIPE;
-	if (extra[fd_index(&p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
-		return extra[fd_index(&p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
+	if (extra[fd_index(p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
+		return extra[fd_index(p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
 	switch (m->u64[2]) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->offset; break;
@@ -730,7 +738,7 @@ static int64_t do_lseek(struct vproc *p, const ax_message *m)
 
 static int64_t do_getdents64(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 	uint64_t va = m->u64[1], len = m->u64[2];
 	struct fs_getdents_reply rp;
 	ax_message r;
@@ -812,7 +820,7 @@ static int64_t stat_to(struct vproc *p, const struct vnode *v, uint64_t va)
 
 static int64_t do_fstat(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 	return f ? stat_to(p, &f->node, m->u64[1]) : -EBADF;
 }
@@ -847,14 +855,14 @@ static int64_t do_newfstatat(struct vproc *p, const ax_message *m)
 
 /* ---- descriptors ------------------------------------------------------------------- */
 
-static int64_t do_dup(struct vproc *p, const ax_message *m) { return fd_dupfd(&files, &p->fds, (int)m->i64[0], 0, false); }
+static int64_t do_dup(struct vproc *p, const ax_message *m) { return fd_dupfd(&files, p->fds, (int)m->i64[0], 0, false); }
 static int64_t do_dup2(struct vproc *p, const ax_message *m)
 {
-	return fd_dup2(&files, &p->fds, (int)m->i64[0], (int)m->i64[1]);
+	return fd_dup2(&files, p->fds, (int)m->i64[0], (int)m->i64[1]);
 }
 static int64_t do_dup3(struct vproc *p, const ax_message *m)
 {
-	return fd_dup3(&files, &p->fds, (int)m->i64[0], (int)m->i64[1], (uint32_t)m->u64[2]);
+	return fd_dup3(&files, p->fds, (int)m->i64[0], (int)m->i64[1], (uint32_t)m->u64[2]);
 }
 
 static int64_t do_fcntl(struct vproc *p, const ax_message *m)
@@ -862,21 +870,21 @@ static int64_t do_fcntl(struct vproc *p, const ax_message *m)
 	int fd = (int)m->i64[0];
 
 	switch (m->u64[1]) {
-	case F_DUPFD: return fd_dupfd(&files, &p->fds, fd, (int)m->i64[2], false);
-	case F_DUPFD_CLOEXEC: return fd_dupfd(&files, &p->fds, fd, (int)m->i64[2], true);
-	case F_GETFD: return fd_getfd(&p->fds, fd);
-	case F_SETFD: return fd_setfd(&p->fds, fd, (int)m->i64[2]);
-	case F_GETFL: return fd_getfl(&files, &p->fds, fd);
-	case F_SETFL: return fd_setfl(&files, &p->fds, fd, (uint32_t)m->u64[2]);
+	case F_DUPFD: return fd_dupfd(&files, p->fds, fd, (int)m->i64[2], false);
+	case F_DUPFD_CLOEXEC: return fd_dupfd(&files, p->fds, fd, (int)m->i64[2], true);
+	case F_GETFD: return fd_getfd(p->fds, fd);
+	case F_SETFD: return fd_setfd(p->fds, fd, (int)m->i64[2]);
+	case F_GETFL: return fd_getfl(&files, p->fds, fd);
+	case F_SETFL: return fd_setfl(&files, p->fds, fd, (uint32_t)m->u64[2]);
 	case 5: case 6: case 7: { /* F_GETLK, F_SETLK, F_SETLKW: lock.c */
-		struct open_file *f = fd_file(&files, &p->fds, fd);
+		struct open_file *f = fd_file(&files, p->fds, fd);
 		uint64_t size = 0;
 
-		if (f && !is_pipe(&f->node) && !extra[fd_index(&p->fds, fd)].dev && fs_stat(&f->node) == 0)
+		if (f && !is_pipe(&f->node) && !extra[fd_index(p->fds, fd)].dev && fs_stat(&f->node) == 0)
 			size = fst.size;
 		return lock_fcntl(p, fd, (int)m->u64[1], m->u64[2], size);
 	}
-	default: return fd_file(&files, &p->fds, fd) ? -EINVAL : -EBADF;
+	default: return fd_file(&files, p->fds, fd) ? -EINVAL : -EBADF;
 	}
 }
 
@@ -1044,7 +1052,7 @@ static int64_t do_chdir(struct vproc *p, const ax_message *m)
 
 static int64_t do_fchdir(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 	if (!f)
 		return -EBADF;
@@ -1150,7 +1158,7 @@ static int path_node(struct vproc *p, int dirfd, uint64_t path_va, uint64_t flag
 			res.node = p->cwd;
 			return 0;
 		}
-		if (!(f = fd_file(&files, &p->fds, dirfd)))
+		if (!(f = fd_file(&files, p->fds, dirfd)))
 			return -EBADF;
 		res.node = f->node;
 		return 0;
@@ -1314,7 +1322,7 @@ static int64_t do_chmod(struct vproc *p, const ax_message *m)
 }
 static int64_t do_fchmod(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 	return f ? chmod_node(p, &f->node, m->u64[1]) : -EBADF;
 }
@@ -1364,7 +1372,7 @@ static int64_t do_fchownat(struct vproc *p, const ax_message *m)
 }
 static int64_t do_fchown(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 	return f ? chown_node(p, &f->node, (uint32_t)m->u64[1], (uint32_t)m->u64[2]) : -EBADF;
 }
@@ -1381,7 +1389,7 @@ static int64_t do_utimensat(struct vproc *p, const ax_message *m)
 	if (m->u64[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (!m->u64[1]) { /* futimens */
-		struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+		struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 		if (!f)
 			return -EBADF;
@@ -1445,7 +1453,7 @@ static int64_t do_truncate(struct vproc *p, const ax_message *m)
 
 static int64_t do_ftruncate(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
@@ -1525,7 +1533,7 @@ static int64_t do_statfs(struct vproc *p, const ax_message *m)
 }
 static int64_t do_fstatfs(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 
 	return f ? statfs_node(p, &f->node, m->u64[1]) : -EBADF;
 }
@@ -1551,7 +1559,7 @@ static int64_t do_sync(struct vproc *p, const ax_message *m)
 
 static int64_t do_syncfs(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 	struct vnode all;
 
 	if (!f)
@@ -1564,12 +1572,12 @@ static int64_t do_syncfs(struct vproc *p, const ax_message *m)
 
 static int64_t do_fsync(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, &p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
 	int idx;
 
 	if (!f)
 		return -EBADF;
-	idx = fd_index(&p->fds, (int)m->i64[0]);
+	idx = fd_index(p->fds, (int)m->i64[0]);
 	if (f->node.fs == PIPE_FS || extra[idx].dev)
 		return -EINVAL; /* as Linux for pipes and terminals */
 	return fs_attr(FS_SYNC, &f->node, 0);
@@ -1806,7 +1814,13 @@ void reply_later(struct vproc *p, int64_t value)
 }
 
 /* What p waits for may have changed: run its call again once the current message is done. */
-void retry(struct vproc *p) { p->runnable = true; }
+static bool any_runnable; /* some retry() is waiting for run_queue */
+
+void retry(struct vproc *p)
+{
+	p->runnable = true;
+	any_runnable = true;
+}
 
 static void run_again(struct vproc *p)
 {
@@ -1822,16 +1836,22 @@ static void run_again(struct vproc *p)
 }
 
 /* The earliest deadline of a waiting poll or select sets vfs's one alarm. */
+bool poll_waiting; /* a poll or select may wait with a deadline (poll.c sets it; a scan that finds none clears it) */
+
 static void arm_alarm(void)
 {
 	uint64_t first = 0, now;
 
+	if (!poll_waiting)
+		return;
 	for (int i = 0; i < PROC_MAX; i++)
 		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL && procs[i].deadline &&
 		    (!first || procs[i].deadline < first))
 			first = procs[i].deadline;
-	if (!first)
+	if (!first) {
+		poll_waiting = false;
 		return;
+	}
 	now = now_ns();
 	ax_alarm(first > now ? first - now : 1);
 }
@@ -1839,6 +1859,11 @@ static void arm_alarm(void)
 /* Run the calls retry() marked, until none is left (each run may mark others). */
 static void run_queue(void)
 {
+	if (!any_runnable) {
+		arm_alarm();
+		return;
+	}
+	any_runnable = false;
 	for (bool any = true; any;) {
 		any = false;
 		for (int i = 0; i < PROC_MAX; i++) {
@@ -1914,7 +1939,7 @@ static int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 	if ((endpoint_t)m->i64[0] == AX_NONE) {
 		open_console(child);
 	} else if ((parent = find_proc((endpoint_t)m->i64[0]))) {
-		fd_fork(&files, &parent->fds, &child->fds);
+		fd_fork(&files, parent->fds, child->fds);
 		child->cwd = parent->cwd;
 		child->root = parent->root;
 		child->pid = parent->pid, child->pgrp = parent->pgrp, child->sid = parent->sid;
@@ -1938,15 +1963,15 @@ static void open_console(struct vproc *p)
 	if (resolve(p, AT_FDCWD, "/dev/console", PATH_FOLLOW, &res) < 0 || (res.node.mode & S_IFMT) != S_IFCHR ||
 	    fs_stat(&res.node) < 0)
 		return; /* no console: the process starts with nothing open */
-	if ((fd = fd_open(&files, &p->fds, &res.node, O_RDWR)) < 0)
+	if ((fd = fd_open(&files, p->fds, &res.node, O_RDWR)) < 0)
 		return;
-	idx = fd_index(&p->fds, fd);
+	idx = fd_index(p->fds, fd);
 	extra[idx].dev = true;
 	extra[idx].major = fst.rdev_major;
 	extra[idx].minor = fst.rdev_minor;
 	fs_attr(FS_HOLD, &res.node, 0);
-	fd_dupfd(&files, &p->fds, fd, 1, false);
-	fd_dupfd(&files, &p->fds, fd, 2, false);
+	fd_dupfd(&files, p->fds, fd, 1, false);
+	fd_dupfd(&files, p->fds, fd, 2, false);
 }
 
 static int64_t do_vfs_setpgrp(const ax_message *m, ax_message *r)
@@ -2010,7 +2035,7 @@ static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
 	if (p->wait == W_DEV)
 		dev_cancel(p);
 	if (p->wait == W_FIFO) /* the open that waited for the other end gives its descriptor back */
-		fd_close(&files, &p->fds, p->fifo_fd);
+		fd_close(&files, p->fds, p->fifo_fd);
 	if (p->wait == W_POLL)
 		reply_later(p, -ERESTARTNOHAND);
 	else
@@ -2050,7 +2075,7 @@ static int64_t do_vfs_nofile(const ax_message *m, ax_message *r)
 		return -EPERM;
 	if (!(p = find_proc((endpoint_t)m->i64[0])))
 		return -ESRCH;
-	fd_set_nofile(&p->fds, m->u64[1] > UINT32_MAX ? UINT32_MAX : (uint32_t)m->u64[1]);
+	fd_set_nofile(p->fds, m->u64[1] > UINT32_MAX ? UINT32_MAX : (uint32_t)m->u64[1]);
 	return 0;
 }
 
@@ -2094,7 +2119,7 @@ static int64_t do_vfs_exec(const ax_message *m, ax_message *r)
 	if (m->source != pm)
 		return -EPERM;
 	if ((p = find_proc((endpoint_t)m->i64[0])))
-		fd_exec(&files, &p->fds);
+		fd_exec(&files, p->fds);
 	return 0;
 }
 

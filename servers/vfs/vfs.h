@@ -72,7 +72,7 @@ struct vproc {
 	uint32_t ruid, rgid;         /* real ids: access() checks with them */
 	uint32_t umask;
 	struct vnode cwd, root;
-	struct fd_table fds;
+	struct fd_table *fds;        /* its descriptors (kept apart: a scan of procs stays in a few pages) */
 	/* the call it waits in, if blocked (its number may be 0: read) */
 	bool blocked;
 	int blocked_nr;
@@ -114,6 +114,7 @@ int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir);
 struct vproc *find_proc(endpoint_t ep);
 void reply_later(struct vproc *p, int64_t value);
 void retry(struct vproc *p);
+extern bool poll_waiting;
 void queue_signal(int kind, endpoint_t target, int sig);
 void queue_mask(int kind, endpoint_t target, uint64_t mask);
 enum { MASK_NONE, MASK_SETTING, MASK_SET, MASK_RESTORING };
