@@ -88,7 +88,7 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 		return -ENXIO;
 	if (len > DEV_IO_MAX)
 		len = DEV_IO_MAX;
-	set_grant(g, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)va, len);
+	set_grant(g, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, io_ep(p), (void *)va, len);
 	m = (ax_message){.type = write ? DEV_WRITE : DEV_READ,
 			 .u64 = {DEV_MKMINOR(major, extra[file].minor), pos, len, (uint64_t)g, (uint64_t)(int64_t)ax_self,
 				 (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0) | (uint64_t)(p - procs) << 32,
@@ -223,7 +223,9 @@ static void finished(struct vproc *p, int64_t r)
 		return;
 	}
 	p->done += (uint64_t)r;
-	if ((uint64_t)r < p->dev_len) /* short (a terminal's line): the call ends here */
+	if (p->blocked_nr == NR_SENDFILE) /* it has its own last step (the input file's offset) */
+		retry(p);
+	else if ((uint64_t)r < p->dev_len) /* short (a terminal's line): the call ends here */
 		reply_later(p, (int64_t)p->done);
 	else
 		retry(p); /* all of it: the call goes on with its next piece, or answers */

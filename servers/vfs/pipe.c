@@ -105,7 +105,7 @@ int64_t pipe_io(struct vproc *p, int file, uint64_t va, uint64_t len, bool write
 			return PIPE_WOULD_WAIT;
 		}
 		n = len < pp->count ? (uint32_t)len : pp->count;
-		if (ring_copy(pp, pp->head, p->ep, va, n, AX_COPY_TO) < 0)
+		if (ring_copy(pp, pp->head, io_ep(p), va, n, AX_COPY_TO) < 0)
 			return -EFAULT;
 		pp->head = (pp->head + n) % PIPE_SIZE;
 		pp->count -= n;
@@ -127,7 +127,7 @@ int64_t pipe_io(struct vproc *p, int file, uint64_t va, uint64_t len, bool write
 		}
 		n = len < room ? (uint32_t)len : room;
 	}
-	if (ring_copy(pp, (pp->head + pp->count) % PIPE_SIZE, p->ep, va, n, AX_COPY_FROM) < 0)
+	if (ring_copy(pp, (pp->head + pp->count) % PIPE_SIZE, io_ep(p), va, n, AX_COPY_FROM) < 0)
 		return -EFAULT;
 	pp->count += n;
 	wake(idx);

@@ -15,6 +15,7 @@
  * sends those, a caller vfs has never heard of gets a fresh table with
  * nothing open (temporary).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <proto/dev.h>
@@ -37,6 +38,7 @@ struct ax_grant grant[G_COUNT + PROC_MAX];
 
 endpoint_t vm = AX_NONE, pm = AX_NONE, ds = AX_NONE;
 int caller_pid;
+endpoint_t io_owner = AX_NONE;
 static endpoint_t fs_ep[MOUNT_MAX + 1]; /* by file system id */
 static bool fs_rdonly[MOUNT_MAX + 1];   /* mounted read-only */
 static struct mount_table mounts;
@@ -340,6 +342,8 @@ static bool node_in_use(const struct vnode *v, int except);
 static void free_proc(struct vproc *p)
 {
 	lock_release_process(p->pid, 0);
+	free(p->bounce);
+	p->bounce = 0;
 	fd_close_all(&files, p->fds);
 	p->used = false;
 	if (!node_in_use(&p->cwd, -1)) /* the directories it was in, if it was the last there */
@@ -506,14 +510,16 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 		if (r == -EFAULT || (r >= 0 && (uint64_t)r < len && len <= DEV_IO_MAX)) {
 			int64_t done = r > 0 ? r : 0, more;
 
-			touch(p->ep, va + (uint64_t)done, len - (uint64_t)done, !write);
+			if (io_owner == AX_NONE)
+				touch(p->ep, va + (uint64_t)done, len - (uint64_t)done, !write);
 			more = dev_io(p, idx, va + (uint64_t)done, len - (uint64_t)done, pos + (uint64_t)done, write, nonblock);
 			r = more < 0 ? (done ? done : more) : done + more;
 		}
 		return r;
 	}
 	if (extra[idx].dev) {
-		touch(p->ep, va, len, !write); /* a driver may keep the request: its pages must be there when it copies */
+		if (io_owner == AX_NONE) /* a driver may keep the request: its pages must be there when it copies */
+			touch(p->ep, va, len, !write);
 		return dev_io(p, idx, va, len, at < 0 ? f->offset : (uint64_t)at, write, nonblock);
 	}
 	off = at < 0 ? f->offset : (uint64_t)at;
@@ -539,7 +545,7 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 			bool fault;
 
 			rq.now = wall_ns();
-			set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, p->ep, (void *)(va + done),
+			set_grant(G_USER, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, io_ep(p), (void *)(va + done),
 				  len - done);
 			r = call(ep, write ? FS_WRITE : FS_READ, &rq, sizeof(rq), &m);
 			revoke(G_USER);
@@ -549,6 +555,8 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 			fault = r == -EFAULT || (r >= 0 && done < len && (write || off + done < rp.size));
 			if (!fault || tries == 1)
 				break;
+			if (io_owner != AX_NONE)
+				break; /* vfs's own buffer is always there */
 			touch(p->ep, va + done, len - done, !write);
 		}
 		if (done)
@@ -667,6 +675,74 @@ static int64_t prw(struct vproc *p, const ax_message *m, bool write)
 
 static int64_t do_pread64(struct vproc *p, const ax_message *m) { return prw(p, m, false); }
 static int64_t do_pwrite64(struct vproc *p, const ax_message *m) { return prw(p, m, true); }
+
+/*
+ * sendfile: up to 64 KiB a call, from a regular file (at *offset, or its
+ * own offset) through vfs's buffer for the process to any descriptor open
+ * for writing, by the same path as write. Like Linux, a short count is an
+ * answer, and the caller calls again.
+ */
+#define SENDFILE_CHUNK 65536
+static int64_t do_sendfile(struct vproc *p, const ax_message *m)
+{
+	int out = (int)m->i64[0], in = (int)m->i64[1];
+	struct open_file *fi = fd_file(&files, p->fds, in), *fo = fd_file(&files, p->fds, out);
+	uint64_t count = m->u64[3], want;
+	int64_t pos, got, r;
+	int ii;
+
+	if (!fi || !fo || (fi->flags & O_PATH) || (fo->flags & O_PATH))
+		return -EBADF;
+	if ((fi->flags & O_ACCMODE) == O_WRONLY || (fo->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	ii = fd_index(p->fds, in);
+	if ((fi->node.mode & S_IFMT) != S_IFREG || file_is_pipe(ii) || extra[ii].dev || (fo->flags & O_APPEND))
+		return -EINVAL;
+	if (m->u64[2]) {
+		if (user_copy(p->ep, m->u64[2], &pos, sizeof(pos), AX_COPY_FROM) < 0)
+			return -EFAULT;
+		if (pos < 0)
+			return -EINVAL;
+	} else {
+		pos = (int64_t)fi->offset;
+	}
+	if (!count)
+		return 0;
+	if (!p->bounce && !(p->bounce = malloc(SENDFILE_CHUNK)))
+		return -ENOMEM;
+	if (p->retrying && p->done) { /* a terminal took the bytes it had kept: the last step */
+		r = (int64_t)p->done;
+		goto moved;
+	}
+	want = count < SENDFILE_CHUNK ? count : SENDFILE_CHUNK;
+	{
+		endpoint_t ep = fs_ep[fi->node.fs];
+		struct fs_io_req rq = {.ino = fi->node.ino, .offset = (uint64_t)pos, .len = want, .grant = G_BUF,
+				       .granter = ax_self, .pid = p->pid};
+		ax_message fm;
+
+		rq.now = wall_ns();
+		set_grant(G_BUF, AX_GRANT_WRITE, ep, 0, p->bounce, want);
+		got = call(ep, FS_READ, &rq, sizeof(rq), &fm);
+		revoke(G_BUF);
+	}
+	if (got <= 0)
+		return got;
+	io_owner = ax_self;
+	r = io_piece(p, out, fo, (uint64_t)p->bounce, (uint64_t)got, -1, true, (fo->flags & O_NONBLOCK) != 0);
+	io_owner = AX_NONE;
+	if (r == WOULD_WAIT || r <= 0)
+		return r;
+moved:
+	if (m->u64[2]) {
+		pos += r;
+		if (user_copy(p->ep, m->u64[2], &pos, sizeof(pos), AX_COPY_TO) < 0)
+			return -EFAULT;
+	} else {
+		fi->offset += (uint64_t)r;
+	}
+	return r;
+}
 
 /* ioctl: the descriptor's own (FIONBIO, FIOCLEX, FIONCLEX), else its pipe's or driver's. */
 static int64_t do_ioctl(struct vproc *p, const ax_message *m)
@@ -2272,6 +2348,7 @@ static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m
 	[NR_SYNC] = do_sync,         [NR_SYNCFS] = do_syncfs,         [NR_FSYNC] = do_fsync,
 	[NR_FDATASYNC] = do_fsync,   [NR_CHROOT] = do_chroot,         [NR_STATX] = do_statx,
 	[NR_MOUNT] = do_mount,       [NR_UMOUNT2] = do_umount2,       [NR_FLOCK] = do_flock,
+	[NR_SENDFILE] = do_sendfile,
 };
 
 /* What pm routes here (proto/vfs.h): each must have its handler above. */

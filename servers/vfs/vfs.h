@@ -29,7 +29,7 @@ enum {
 /* Linux x86_64 call numbers served here. */
 enum {
 	NR_READ = 0, NR_WRITE = 1, NR_OPEN = 2, NR_CLOSE = 3, NR_STAT = 4, NR_FSTAT = 5, NR_LSTAT = 6,
-	NR_POLL = 7, NR_LSEEK = 8, NR_IOCTL = 16, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_READV = 19,
+	NR_POLL = 7, NR_LSEEK = 8, NR_SENDFILE = 40, NR_IOCTL = 16, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_READV = 19,
 	NR_WRITEV = 20, NR_ACCESS = 21, NR_PIPE = 22, NR_SELECT = 23, NR_DUP = 32, NR_DUP2 = 33,
 	NR_FCNTL = 72, NR_FLOCK = 73, NR_FSYNC = 74, NR_FDATASYNC = 75, NR_TRUNCATE = 76, NR_FTRUNCATE = 77,
 	NR_GETCWD = 79, NR_CHDIR = 80, NR_FCHDIR = 81, NR_RENAME = 82, NR_MKDIR = 83, NR_RMDIR = 84,
@@ -87,6 +87,7 @@ struct vproc {
 	uint64_t dev_len;            /* W_DEV: bytes asked of the driver */
 	int jobsig;                  /* W_JOBCTL: the signal pm was asked for */
 	int fifo_fd;                 /* W_FIFO: the descriptor the open will answer */
+	uint8_t *bounce;             /* sendfile's buffer, made at its first use, freed at the end */
 	bool deadline_set;           /* W_POLL: the deadline was fixed by the call's first poll */
 	int mask_state;              /* ppoll/pselect6 with a mask: MASK_* */
 	int64_t mask_result;         /* MASK_RESTORING: the answer, once the old mask is back */
@@ -104,6 +105,12 @@ extern struct file_extra extra[FILE_MAX];
 extern struct file_table files;
 extern endpoint_t vm, pm;
 extern int caller_pid; /* the pid of the process whose call vfs is serving (procfs's /proc/self) */
+/*
+ * Whose memory a transfer's buffer is in: the process's (AX_NONE), or vfs's
+ * own (sendfile's bounce buffer, ax_self). io_ep(p) names it.
+ */
+extern endpoint_t io_owner;
+static inline endpoint_t io_ep(const struct vproc *p) { return io_owner != AX_NONE ? io_owner : p->ep; }
 
 /* vfs.c */
 void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 
 #include "../posixtest.h"
@@ -521,6 +522,39 @@ static void test_fifo(void)
 	unlink(path);
 }
 
+/* sendfile: from a file into a pipe, with and without an offset pointer; not from a pipe. */
+static void test_sendfile(void)
+{
+	char path[64], b[32] = "";
+	int f, p[2];
+	off_t off = 2;
+	ssize_t n, n2;
+
+	mkdir("/tmp", 01777);
+	snprintf(path, sizeof(path), "/tmp/posix_pipe.sendfile.%d", (int)getpid());
+	f = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	write(f, "0123456789", 10);
+	lseek(f, 0, SEEK_SET);
+	pipe(p);
+	n = sendfile(p[1], f, 0, 4);
+	n2 = read(p[0], b, sizeof(b));
+	report("posix_sendfile_file_to_pipe_moves_the_offset",
+	       n == 4 && n2 == 4 && memcmp(b, "0123", 4) == 0 && lseek(f, 0, SEEK_CUR) == 4,
+	       "sendfile %zd, read %zd \"%.4s\", offset %ld", n, n2, b, (long)lseek(f, 0, SEEK_CUR));
+	n = sendfile(p[1], f, &off, 3);
+	n2 = read(p[0], b, sizeof(b));
+	report("posix_sendfile_with_offset_leaves_the_file_offset",
+	       n == 3 && n2 == 3 && memcmp(b, "234", 3) == 0 && off == 5 && lseek(f, 0, SEEK_CUR) == 4,
+	       "sendfile %zd, read %zd, off %ld, file offset %ld", n, n2, (long)off, (long)lseek(f, 0, SEEK_CUR));
+	errno = 0;
+	n = sendfile(f, p[0], 0, 4);
+	report("posix_sendfile_from_a_pipe_einval", n < 0 && errno == EINVAL, "gave %zd (%s)", n, pt_errname(errno));
+	close(p[0]);
+	close(p[1]);
+	close(f);
+	unlink(path);
+}
+
 int main(void)
 {
 	pt_guard(PT_PROGRAM_LIMIT);
@@ -532,5 +566,6 @@ int main(void)
 	test_pipeline();
 	test_interrupt();
 	test_fifo();
+	test_sendfile();
 	return 0;
 }

@@ -58,7 +58,7 @@ enum vfs_call {
 /*
  * The Linux call numbers vfs serves: pm routes exactly these to vfs when
  * the image has one: read write open close stat fstat lstat poll lseek
- * ioctl pread64 pwrite64 readv writev access pipe select dup dup2 fcntl
+ * ioctl pread64 pwrite64 readv writev access pipe select dup dup2 sendfile fcntl
  * flock fsync fdatasync truncate ftruncate getcwd chdir fchdir rename mkdir rmdir
  * creat link unlink symlink readlink chmod fchmod chown fchown lchown umask
  * mknod statfs fstatfs chroot sync mount umount2 getdents64 openat mkdirat
@@ -67,7 +67,8 @@ enum vfs_call {
  * statx faccessat2.
  */
 #define VFS_POSIX_CALLS                                                                                          \
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 21, 22, 23, 32, 33, 72, 73, 74, 75, 76, 77, 79, 80, 81, 82, 83, \
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 21, 22, 23, 32, 33, 40, 72, 73, 74, 75, 76, 77, 79, 80, 81, 82, \
+		83, \
 		84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 133, 137, 138, 161, 162, 165, 166, 217, 257, 258,  \
 		259, 260, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 280, 292, 293, 306, 316, 332, 439
 
