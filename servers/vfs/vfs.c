@@ -1997,6 +1997,15 @@ static int64_t do_signal_pull(const ax_message *m, ax_message *r)
 	return sigq[(sigq_head + SIGQ_MAX - 1) % SIGQ_MAX].kind;
 }
 
+/* The process a message from pm is about (u64[0]): 0 when the message is not pm's or the process unknown. */
+static struct vproc *pm_subject(const ax_message *m)
+{
+	return m->source == pm ? find_proc((endpoint_t)m->i64[0]) : 0;
+}
+
+/* Why pm_subject gave 0. */
+static int64_t pm_refusal(const ax_message *m) { return m->source != pm ? -EPERM : -ESRCH; }
+
 /* ---- from pm: process identities ------------------------------------------------------ */
 
 static void open_console(struct vproc *p);
@@ -2055,10 +2064,8 @@ static int64_t do_vfs_setpgrp(const ax_message *m, ax_message *r)
 	struct vproc *p;
 
 	(void)r;
-	if (m->source != pm)
-		return -EPERM;
-	if (!(p = find_proc((endpoint_t)m->i64[0])))
-		return -ESRCH;
+	if (!(p = pm_subject(m)))
+		return pm_refusal(m);
 	if (m->i64[1] <= 0 || m->i64[2] <= 0 || m->i64[3] <= 0 || m->i64[1] > INT32_MAX || m->i64[2] > INT32_MAX ||
 	    m->i64[3] > INT32_MAX)
 		return -EINVAL;
@@ -2071,10 +2078,8 @@ static int64_t do_vfs_setid(const ax_message *m, ax_message *r)
 	struct vproc *p;
 
 	(void)r;
-	if (m->source != pm)
-		return -EPERM;
-	if (!(p = find_proc((endpoint_t)m->i64[0])))
-		return -ESRCH;
+	if (!(p = pm_subject(m)))
+		return pm_refusal(m);
 	p->ruid = (uint32_t)m->u64[1], p->rgid = (uint32_t)(m->u64[1] >> 32);
 	p->cred.uid = (uint32_t)m->u64[2], p->cred.gid = (uint32_t)(m->u64[2] >> 32);
 	p->cred.ngroups = 0;
@@ -2100,10 +2105,8 @@ static int64_t do_vfs_interrupt(const ax_message *m, ax_message *r)
 	int nr;
 
 	(void)r;
-	if (m->source != pm)
-		return -EPERM;
-	if (!(p = find_proc((endpoint_t)m->i64[0])))
-		return -ESRCH;
+	if (!(p = pm_subject(m)))
+		return pm_refusal(m);
 	if (!p->blocked || p->wait == W_MASK)
 		return 0; /* not waiting, or only for pm (the call's answer is known: signals come after it) */
 	nr = p->blocked_nr;
@@ -2124,10 +2127,8 @@ static int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 	struct vproc *p;
 
 	(void)r;
-	if (m->source != pm)
-		return -EPERM;
-	if (!(p = find_proc((endpoint_t)m->i64[0])))
-		return -ESRCH;
+	if (!(p = pm_subject(m)))
+		return pm_refusal(m);
 	if (!p->blocked || p->wait != W_JOBCTL)
 		return 0;
 	if (p->jobsig == 21 /* SIGTTIN */) {
@@ -2147,10 +2148,8 @@ static int64_t do_vfs_nofile(const ax_message *m, ax_message *r)
 	struct vproc *p;
 
 	(void)r;
-	if (m->source != pm)
-		return -EPERM;
-	if (!(p = find_proc((endpoint_t)m->i64[0])))
-		return -ESRCH;
+	if (!(p = pm_subject(m)))
+		return pm_refusal(m);
 	fd_set_nofile(p->fds, m->u64[1] > UINT32_MAX ? UINT32_MAX : (uint32_t)m->u64[1]);
 	return 0;
 }
@@ -2161,10 +2160,8 @@ static int64_t do_vfs_mask_done(const ax_message *m, ax_message *r)
 	struct vproc *p;
 
 	(void)r;
-	if (m->source != pm)
-		return -EPERM;
-	if (!(p = find_proc((endpoint_t)m->i64[0])))
-		return -ESRCH;
+	if (!(p = pm_subject(m)))
+		return pm_refusal(m);
 	if (!p->blocked || p->wait != W_MASK)
 		return -EINVAL;
 	if (p->mask_state == MASK_SETTING) {
@@ -2233,10 +2230,8 @@ static int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
 	struct vproc *p;
 	int h = -1, rc;
 
-	if (m->source != pm)
-		return -EPERM;
-	if (!(p = find_proc((endpoint_t)m->i64[0])))
-		return -ESRCH;
+	if (!(p = pm_subject(m)))
+		return pm_refusal(m);
 	caller_pid = p->pid;
 	if ((rc = copy_path(m->u64[2] ? pm : p->ep, m->u64[1], pathbuf)) < 0)
 		return rc;

@@ -90,18 +90,30 @@ static int64_t do_space_new(const ax_message *m, ax_message *reply)
 	return 0;
 }
 
-static int64_t do_region(const ax_message *m, ax_message *reply)
+/* VM_REGION's and VM_SHARE's common fields (u64[0..3]): from pm, a known space, whole pages, known rights. */
+static int64_t region_request(const ax_message *m, struct space **s)
 {
-	struct space *s = space_of((endpoint_t)m->i64[0]);
-	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3];
-	int r;
+	uint64_t start = m->u64[1], len = m->u64[2];
 
-	(void)reply;
 	if (!from_pm(m))
 		return -AX_EPERM;
-	if (!s)
+	if (!(*s = space_of((endpoint_t)m->i64[0])))
 		return -AX_ESRCH;
-	if (start % PAGE || len % PAGE || !len || start + len < start || prot > PROT_MASK || m->u64[4] > VM_POPULATE)
+	if (start % PAGE || len % PAGE || !len || start + len < start || m->u64[3] > PROT_MASK)
+		return -AX_EINVAL;
+	return 0;
+}
+
+static int64_t do_region(const ax_message *m, ax_message *reply)
+{
+	struct space *s;
+	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3];
+	int64_t r;
+
+	(void)reply;
+	if ((r = region_request(m, &s)) < 0)
+		return r;
+	if (m->u64[4] > VM_POPULATE)
 		return -AX_EINVAL;
 	if ((r = region_add(s, start, start + len, (unsigned)prot)) < 0)
 		return r;
@@ -425,16 +437,14 @@ static int64_t do_touch(const ax_message *m, ax_message *reply)
 static int64_t do_share(const ax_message *m, ax_message *reply)
 {
 	endpoint_t ep = (endpoint_t)m->i64[0];
-	struct space *s = space_of(ep);
+	struct space *s;
 	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3], from = m->u64[4];
-	int r;
+	int64_t r;
 
 	(void)reply;
-	if (!from_pm(m))
-		return -AX_EPERM;
-	if (!s)
-		return -AX_ESRCH;
-	if (start % PAGE || len % PAGE || from % PAGE || !len || start + len < start || prot > PROT_MASK)
+	if ((r = region_request(m, &s)) < 0)
+		return r;
+	if (from % PAGE)
 		return -AX_EINVAL;
 	if ((r = region_add(s, start, start + len, (unsigned)prot)) < 0)
 		return r;

@@ -63,9 +63,9 @@ def read_newc(blob):
 
 def resolve(entries, path):
     """The archive path a path leads to, following symbolic links as a kernel does (None: nowhere)."""
-    done, todo, hops = [], [p for p in path.split("/") if p], 0
-    while todo:
-        part = todo.pop(0)
+    done, rest, hops = [], [p for p in path.split("/") if p], 0
+    while rest:
+        part = rest.pop(0)
         if part == "..":
             done = done[:-1]
             continue
@@ -81,7 +81,7 @@ def resolve(entries, path):
                 return None
             if target.startswith("/"):
                 done = []
-            todo = [p for p in target.split("/") if p] + todo
+            rest = [p for p in target.split("/") if p] + rest
             continue
         done.append(part)
     return "/".join(done)
