@@ -22,7 +22,7 @@ const char *const kcall_names[KC_COUNT] = {
 	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
 	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
 	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs", "meminfo", "vshare", "vcow", "vprotect",
-	"signal", "fpu", "exchandler", "cputime", "klogvga",
+	"signal", "fpu", "exchandler", "cputime", "klogvga", "release",
 };
 
 /* The target of a call: AX_SELF or a live endpoint. */
@@ -143,12 +143,11 @@ static int do_create(struct proc *c, ax_message *m)
 	int err = 0, r = copy_name(name, m->u64[1]);
 	struct proc *p;
 
-	(void)c;
 	if (r < 0)
 		return r;
 	if (slot < -1 || slot >= AX_NR_SLOTS)
 		return -AX_EINVAL;
-	if (!(p = proc_alloc((int)slot, name, &err)))
+	if (!(p = proc_alloc((int)slot, c, name, &err)))
 		return err;
 	p->supervisor = c->ep;
 	m->i64[0] = p->ep;
@@ -165,7 +164,7 @@ static int do_copy(struct proc *c, ax_message *m)
 		return r;
 	if (slot < -1 || slot >= AX_NR_SLOTS)
 		return -AX_EINVAL;
-	if (!(p = proc_alloc((int)slot, src->name, &err)))
+	if (!(p = proc_alloc((int)slot, c, src->name, &err)))
 		return err;
 	p->supervisor = c->ep;
 	p->tf = src->tf;
@@ -558,9 +557,18 @@ static int do_reap(struct proc *c, ax_message *m)
 
 	if (!user_range_ok(m->u64[0], sizeof(d)))
 		return -AX_EFAULT;
-	if ((r = proc_reap(c, &d)) < 0)
+	if (m->u64[1] & ~(uint64_t)AX_REAP_RESERVE)
+		return -AX_EINVAL;
+	if ((r = proc_reap(c, &d, m->u64[1] & AX_REAP_RESERVE)) < 0)
 		return r;
-	return copy_user((void *)m->u64[0], &d, sizeof(d)); /* the slot is free either way */
+	return copy_user((void *)m->u64[0], &d, sizeof(d)); /* the slot is free (or kept) either way */
+}
+
+static int do_release(struct proc *c, ax_message *m)
+{
+	if (m->i64[0] <= 0 || m->i64[0] >= AX_NR_SLOTS)
+		return -AX_EINVAL;
+	return proc_release(c, (int)m->i64[0]);
 }
 
 static int do_setfs(struct proc *c, ax_message *m)
@@ -722,7 +730,7 @@ static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
 	[KC_VUNMAP] = do_vunmap, [KC_PRIV_SET] = do_priv, [KC_IRQ_REGISTER] = do_irqreg,
 	[KC_IRQ_ENABLE] = do_irqon, [KC_IRQ_DISABLE] = do_irqoff, [KC_DEVIO] = do_devio,
 	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
-	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SET_FS] = do_setfs,
+	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SLOT_RELEASE] = do_release, [KC_SET_FS] = do_setfs,
 	[KC_MEMINFO] = do_meminfo, [KC_VSHARE] = do_vshare, [KC_VCOW] = do_vcow,
 	[KC_VPROTECT] = do_vprotect, [KC_SIGNAL] = do_signal, [KC_FPU] = do_fpu, [KC_EXC_HANDLER] = do_exchandler,
 	[KC_CPU_TIME] = do_cputime, [KC_KLOG_VGA] = do_klogvga,

@@ -162,7 +162,7 @@ static void load_boot_process(int i, const struct bootspec *spec)
 	uint64_t entry, start_frame[14];
 	int err = 0;
 
-	if (!(ld.p = proc_alloc(FIRST_BOOT_SLOT + i, spec->name, &err)))
+	if (!(ld.p = proc_alloc(FIRST_BOOT_SLOT + i, 0, spec->name, &err)))
 		panic("boot module %s: no process slot (%d)", spec->name, err);
 	ld.image = P2V(m->start);
 	err = elf_load(ld.image, m->end - m->start, USER_TOP, load_segment, &ld, &entry);

@@ -20,9 +20,10 @@ void proc_init(void)
 /*
  * Take a free slot (slot_hint, or the lowest free one when it is -1) for a
  * new, stopped process with an empty address space and no privileges.
- * Slot 0 is never used, so endpoint values stay recognisable.
+ * Slot 0 is never used, so endpoint values stay recognisable. A reserved
+ * slot is taken only by name, and only by the supervisor it waits for.
  */
-struct proc *proc_alloc(int slot_hint, const char *name, int *err)
+struct proc *proc_alloc(int slot_hint, const struct proc *creator, const char *name, int *err)
 {
 	struct proc *p = 0;
 	uint64_t pml4;
@@ -32,14 +33,15 @@ struct proc *proc_alloc(int slot_hint, const char *name, int *err)
 			*err = -AX_EINVAL;
 			return 0;
 		}
-		if (!(proc_table[slot_hint].blocked & BLK_FREE)) {
+		p = &proc_table[slot_hint];
+		if (!(p->blocked & BLK_FREE) ||
+		    ((p->blocked & BLK_RESERVED) && (!creator || p->supervisor != creator->ep))) {
 			*err = -AX_EBUSY;
 			return 0;
 		}
-		p = &proc_table[slot_hint];
 	} else {
 		for (int s = 1; s < AX_NR_SLOTS && !p; s++)
-			if (proc_table[s].blocked & BLK_FREE)
+			if (proc_table[s].blocked == BLK_FREE)
 				p = &proc_table[s];
 		if (!p) {
 			*err = -AX_EBUSY;
@@ -95,8 +97,8 @@ void proc_kill(struct proc *p, int cause, const char *why)
 		struct proc *q = &proc_table[s];
 
 		q->notify_bits[p->slot / 64] &= ~(1ULL << (p->slot % 64));
-		if ((q->blocked & BLK_ZOMBIE) && q->supervisor == p->ep && q != p)
-			q->blocked = BLK_FREE;
+		if ((q->blocked & (BLK_ZOMBIE | BLK_RESERVED)) && q->supervisor == p->ep && q != p)
+			q->blocked = BLK_FREE; /* its zombies and the slots kept for it */
 	}
 	irq_release_all(p);
 	for (unsigned i = 0; i < AX_MSG_POSIX_MAX; i++)
@@ -124,19 +126,37 @@ void proc_kill(struct proc *p, int cause, const char *why)
 	}
 }
 
-/* Hand super the record of one process it supervised that has ended, and free that slot. */
-int proc_reap(struct proc *super, struct ax_death *out)
+/*
+ * Hand super the record of one process it supervised that has ended, and
+ * free that slot, or, with reserve, keep it empty for super alone: no other
+ * creation takes it until super creates into it again or releases it.
+ */
+int proc_reap(struct proc *super, struct ax_death *out, bool reserve)
 {
 	for (int s = 1; s < AX_NR_SLOTS; s++) {
 		struct proc *z = &proc_table[s];
 
 		if ((z->blocked & BLK_ZOMBIE) && z->supervisor == super->ep) {
 			*out = z->death;
-			z->blocked = BLK_FREE;
+			z->blocked = reserve ? BLK_FREE | BLK_RESERVED : BLK_FREE;
 			return 0;
 		}
 	}
 	return -AX_EAGAIN;
+}
+
+/* Free a slot kept for super: 0, -EINVAL for no such slot, -ESRCH if it is not one super holds. */
+int proc_release(const struct proc *super, int slot)
+{
+	struct proc *p;
+
+	if (slot <= 0 || slot >= AX_NR_SLOTS)
+		return -AX_EINVAL;
+	p = &proc_table[slot];
+	if (p->blocked != (BLK_FREE | BLK_RESERVED) || p->supervisor != super->ep)
+		return -AX_ESRCH;
+	p->blocked = BLK_FREE;
+	return 0;
 }
 
 static bool bit_set(const uint64_t *map, int n)

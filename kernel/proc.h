@@ -16,6 +16,7 @@
 #define BLK_STOPPED 0x04   /* created, not yet started */
 #define BLK_FREE 0x08      /* the slot holds no process */
 #define BLK_ZOMBIE 0x10    /* ended; kept until its supervisor reaps it */
+#define BLK_RESERVED 0x20  /* with BLK_FREE: empty, but kept for p->supervisor to create into (KC_REAP's AX_REAP_RESERVE) */
 
 /* Other state (p->flags). */
 #define PF_REPLY 0x01       /* the receive is the second half of a sendrec */
@@ -76,7 +77,8 @@ extern struct proc *current;
 
 /* proc.c */
 void proc_init(void);
-struct proc *proc_alloc(int slot_hint, const char *name, int *err);
+struct proc *proc_alloc(int slot_hint, const struct proc *creator, const char *name, int *err);
+int proc_release(const struct proc *super, int slot);
 
 /* The live process an endpoint names: -EDEADEP for a past generation, -EINVAL for nonsense. Hot: inline. */
 static inline int proc_lookup(endpoint_t ep, struct proc **out)
@@ -94,7 +96,7 @@ static inline int proc_lookup(endpoint_t ep, struct proc **out)
 	return 0;
 }
 void proc_kill(struct proc *p, int cause, const char *why);
-int proc_reap(struct proc *super, struct ax_death *out);
+int proc_reap(struct proc *super, struct ax_death *out, bool reserve);
 bool priv_may_send(const struct proc *from, const struct proc *to);
 bool priv_has_kcall(const struct proc *p, unsigned call);
 bool priv_io_ok(const struct ax_priv *pv, uint32_t port, unsigned width);

@@ -20,6 +20,10 @@ enum test_msg {
 	T_GRANT_CHECK,    /* granter: is the write-grant buffer as expected? */
 	T_GRANT_REVOKE,   /* granter: clear grant u64[0] */
 	T_HELLO,
+	T_SLOT_CREATE,    /* slotpeer: KC_PROC_CREATE in slot u64[0] (or -1); reply the result, u64[1] = endpoint; destroy it */
+	T_SLOT_COPY,      /* slotpeer: KC_PROC_COPY of itself into slot u64[0] (or -1); the same */
+	T_SLOT_RELEASE,   /* slotpeer: KC_SLOT_RELEASE of slot u64[0]; reply the result */
+	T_SLOT_KEEP_EXIT, /* slotpeer: create a child, end it, reap it keeping its slot; reply the slot; exit */
 };
 
 static int test_failures;

@@ -143,7 +143,7 @@ enum ax_kcall {
 	KC_SCHEDULE = 21,    /* u64[0]=endpoint u64[1]=priority u64[2]=quantum in ms */
 	KC_VMALLOC = 22,     /* u64[0]=endpoint u64[1]=vaddr u64[2]=len u64[3]=AX_MAP_*: map fresh zeroed frames */
 	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
-	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death: one ended process the caller created; frees its slot */
+	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death u64[1]=AX_REAP_*: one ended process the caller created; frees its slot */
 	KC_SET_FS = 25,      /* u64[0]=endpoint u64[1]=fs base: the thread pointer (arch_prctl's mechanism) */
 	KC_MEMINFO = 26,     /* -> u64[0]=free frames u64[1]=frames of RAM u64[2]=page size */
 	KC_VSHARE = 27,      /* u64[0]=from ep u64[1]=from va u64[2]=to ep u64[3]=to va u64[4]=len u64[5]=AX_MAP_*|AX_SHARE_COW */
@@ -154,6 +154,7 @@ enum ax_kcall {
 	KC_EXC_HANDLER = 32, /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' exceptions and signal stops */
 	KC_CPU_TIME = 33,    /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution), u64[1]=1 if ready to run */
 	KC_KLOG_VGA = 34,    /* u64[0]=0: the kernel log stops writing the VGA screen (the tty driver has it), 1: again */
+	KC_SLOT_RELEASE = 35, /* u64[0]=slot: free a slot KC_REAP kept for the caller (AX_REAP_RESERVE) */
 	KC_COUNT
 };
 
@@ -204,6 +205,17 @@ struct ax_regs {
 #define AX_DEATH_EXIT 1   /* it ended itself */
 #define AX_DEATH_KILLED 2 /* another process destroyed it */
 #define AX_DEATH_FAULT 3  /* a CPU exception (or an unresolved page fault) */
+
+/*
+ * KC_REAP's flag: keep the dead process's slot empty for the caller (its
+ * supervisor) instead of freeing it. No other creation, fork included,
+ * takes it; only the caller, naming the slot in KC_PROC_CREATE or
+ * KC_PROC_COPY, creates into it again (generation + 1), or frees it with
+ * KC_SLOT_RELEASE. So a restarted service keeps its slot, and with it every
+ * send right others hold to it. The kept slots of a supervisor that dies
+ * are freed.
+ */
+#define AX_REAP_RESERVE 0x1
 
 struct ax_death {
 	endpoint_t ep;
@@ -271,7 +283,7 @@ _Static_assert(sizeof(struct ax_grant) == 32, "grant entries are 32 bytes");
 #define AX_BOOT_DATA_MAX 4
 #define AX_STACK_TOP 0x7ffffffff000UL
 #define AX_BOOT_STACK 0x10000UL
-#define AX_BOOT_MAX 32
+#define AX_BOOT_MAX 48
 
 struct ax_bootinfo {
 	uint32_t count;
