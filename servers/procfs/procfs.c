@@ -188,7 +188,8 @@ static int64_t contents(const struct node *n, struct text *t, int reader)
 	case INO_SERVICES:
 		if ((r = src_services(services, sizeof(services) / sizeof(services[0]))) < 0)
 			return r;
-		text_services(t, services, (unsigned)r);
+		src_clock(&a, &b);
+		text_services(t, services, (unsigned)r, a);
 		break;
 	case 0:
 		if (reader > 0 && v.info.pid == reader && v.info.state == PM_STATE_ALIVE)

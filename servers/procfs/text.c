@@ -195,25 +195,51 @@ const char *service_state_name(int32_t state)
 {
 	switch (state) {
 	case RS_SVC_UNSTARTABLE: return "unstartable";
-	case RS_SVC_START_FAILED: return "failed";
+	case RS_SVC_START_FAILED: return "start-fail";
 	case RS_SVC_RUNNING: return "running";
 	case RS_SVC_DOWN: return "down";
+	case RS_SVC_RESTARTING: return "restarting";
+	case RS_SVC_FAILED: return "failed";
 	default: return "unknown";
 	}
 }
 
-/* Our own: a header line, then one line per service of rs's table, in its order. */
-void text_services(struct text *t, const struct rs_service_info *s, unsigned n)
+/* How a service's last incarnation ended (rs_service_info.last_cause: AX_DEATH_*), in one word. */
+const char *service_cause_name(int32_t cause)
 {
-	text_printf(t, "%-15s %8s %-11s %8s %6s\n", "LABEL", "ENDPOINT", "STATE", "RESTARTS", "STARTS");
+	switch (cause) {
+	case 0: return "-";
+	case AX_DEATH_EXIT: return "exit";
+	case AX_DEATH_KILLED: return "killed";
+	case AX_DEATH_FAULT: return "exception";
+	default: return "unknown";
+	}
+}
+
+/*
+ * Our own: a header line, then one line per service of rs's table, in its
+ * order: label, endpoint, state, restarts, starts, how the last incarnation
+ * ended, and how long the current one has run (seconds; "-" when none runs).
+ */
+void text_services(struct text *t, const struct rs_service_info *s, unsigned n, uint64_t now_ns)
+{
+	text_printf(t, "%-15s %8s %-11s %8s %6s %-9s %9s\n", "LABEL", "ENDPOINT", "STATE", "RESTARTS", "STARTS",
+		    "CAUSE", "UPTIME");
 	for (unsigned i = 0; i < n; i++) {
-		char ep[16];
+		char ep[16], up[24];
 
 		if (s[i].endpoint == AX_NONE)
 			snprintf(ep, sizeof(ep), "-");
 		else
 			snprintf(ep, sizeof(ep), "%d", s[i].endpoint);
-		text_printf(t, "%-15.15s %8s %-11s %8u %6u\n", s[i].label, ep, service_state_name(s[i].state),
-			    s[i].restarts, s[i].starts);
+		if (s[i].state == RS_SVC_RUNNING && now_ns >= s[i].started_ns) {
+			uint64_t ms = (now_ns - s[i].started_ns) / 1000000;
+
+			snprintf(up, sizeof(up), "%lu.%02lu", (unsigned long)(ms / 1000), (unsigned long)(ms % 1000 / 10));
+		} else {
+			snprintf(up, sizeof(up), "-");
+		}
+		text_printf(t, "%-15.15s %8s %-11s %8u %6u %-9s %9s\n", s[i].label, ep, service_state_name(s[i].state),
+			    s[i].restarts, s[i].starts, service_cause_name(s[i].last_cause), up);
 	}
 }

@@ -61,6 +61,8 @@ void text_stat(struct text *t, uint64_t up_ns, uint64_t idle_ns, int64_t boot_ti
 
 void text_filesystems(struct text *t);
 const char *service_state_name(int32_t state);
-void text_services(struct text *t, const struct rs_service_info *s, unsigned n);
+const char *service_cause_name(int32_t cause);
+/* /proc/services at monotonic time now_ns: a header, then one line per service. */
+void text_services(struct text *t, const struct rs_service_info *s, unsigned n, uint64_t now_ns);
 
 #endif

@@ -28,6 +28,8 @@ static int32_t state_of(const struct service *s)
 	case SVC_UNSTARTABLE: return RS_SVC_UNSTARTABLE;
 	case SVC_START_FAILED: return RS_SVC_START_FAILED;
 	case SVC_RUNNING: return RS_SVC_RUNNING;
+	case SVC_RESTARTING: return RS_SVC_RESTARTING;
+	case SVC_FAILED: return RS_SVC_FAILED;
 	default: return RS_SVC_DOWN;
 	}
 }

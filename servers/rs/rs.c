@@ -1,15 +1,18 @@
 /*
- * rs, the reincarnation server, first version. At boot it starts the
- * services of the table etc/services, found with their binaries in its
- * boot archive, one after the other, each with exactly the privileges the
- * table states. It is the parent (supervisor) of every service, and of the
- * boot processes whose boot line says super=rs, so the kernel reports each
- * death to rs; rs logs it with its cause. Heartbeats and restarts come
- * next; the records in rs.h keep what they will need. See docs/rs.md.
+ * rs, the reincarnation server. At boot it starts the services of the
+ * table etc/services, found with their binaries in its boot archive, one
+ * after the other, each with exactly the privileges the table states. It
+ * is the parent (supervisor) of every one of them, and of the boot
+ * processes whose boot line says super=rs, so the kernel reports each
+ * death to rs. rs logs it with its cause and, by the service's recovery
+ * policy (policy.h), starts it again from its copy of the binary, in the
+ * same slot, which the kernel keeps for rs meanwhile (AX_REAP_RESERVE).
+ * See docs/rs.md.
  */
 #include <string.h>
 
 #include "../pm/cpio.h"
+#include "policy.h"
 #include "rs.h"
 
 #define TABLE_PATH "etc/services"
@@ -56,6 +59,13 @@ static struct service *by_endpoint(endpoint_t ep)
 	return 0;
 }
 
+static void publish(const struct service *s)
+{
+	info_service((int)(s - services), s);
+}
+
+static void start_one(struct service *s);
+
 /* ---- deaths ----------------------------------------------------------------- */
 
 /* "exited", or how it was ended. */
@@ -80,38 +90,117 @@ static const char *boot_name(endpoint_t ep)
 	return 0;
 }
 
-/* One death the kernel reported: record it and say what happened and what follows. */
+/* The next moment rs must act on: the end of the nearest back-off; arm the alarm for it (or cancel it). */
+static void arm_alarm(void)
+{
+	uint64_t next = 0, now = now_ns();
+
+	for (int i = 0; i < nservices; i++)
+		if (services[i].state == SVC_RESTARTING && (!next || services[i].restart_at_ns < next))
+			next = services[i].restart_at_ns;
+	ax_alarm(next ? (next > now ? next - now : 1) : 0);
+}
+
+/* Start s again after a death: same slot (kept for rs), next generation, its restart count told. */
+static void restart(struct service *s)
+{
+	s->restarts++;
+	start_one(s);
+}
+
+/*
+ * s has ended (how says how): by its policy, start it again now, after a
+ * back-off, or never. The log line says what happened and what follows.
+ */
+static void recover(struct service *s, endpoint_t ep, const char *how)
+{
+	const char *label = s->spec->label;
+	uint64_t now = now_ns(), delay_ms;
+
+	if (s->spec->recovery == SVC_RECOVER_NONE) {
+		s->state = SVC_DOWN;
+		ax_printf("rs: service %s (endpoint %d) %s; recovery none: left down\n", label, ep, how);
+		return;
+	}
+	if (!s->image) {
+		s->state = SVC_DOWN;
+		ax_printf("rs: service %s (endpoint %d) %s; no binary to restart it from: left down\n", label, ep, how);
+		return;
+	}
+	s->streak = policy_streak(s->streak, now - s->started_ns);
+	if (policy_give_up(s->streak, s->spec->max_restarts)) {
+		s->state = SVC_FAILED;
+		ax_printf("rs: service %s (endpoint %d) %s; FAILED after %u failure%s in a row (restarts %u): left down "
+			  "until 'service up'\n",
+			  label, ep, how, s->streak, s->streak == 1 ? "" : "s", s->spec->max_restarts);
+		return;
+	}
+	delay_ms = policy_backoff_ms(s->streak);
+	if (delay_ms == 0) {
+		ax_printf("rs: service %s (endpoint %d) %s; restart %u of %u now\n", label, ep, how, s->streak,
+			  s->spec->max_restarts);
+		restart(s);
+		return;
+	}
+	s->state = SVC_RESTARTING;
+	s->restart_at_ns = now + delay_ms * 1000000;
+	ax_printf("rs: service %s (endpoint %d) %s; restart %u of %u in %lu ms\n", label, ep, how, s->streak,
+		  s->spec->max_restarts, delay_ms);
+	arm_alarm();
+}
+
+/* One death the kernel reported: record it, say what happened, and recover. */
 static void service_ended(const struct ax_death *d)
 {
 	struct service *s = by_endpoint(d->ep);
 	char how[128];
 
 	describe_death(d, how, sizeof(how));
-	if (!s) { /* a boot process with super=rs that the table does not list */
+	if (!s) { /* a boot process with super=rs that the table does not list: its slot is nobody's */
 		const char *name = boot_name(d->ep);
 
+		ax_kcall(KC_SLOT_RELEASE, &(ax_message){.i64 = {d->ep & (AX_NR_SLOTS - 1)}});
 		ax_printf("rs: %s%s (endpoint %d) %s; not in the service table: left down\n",
 			  name ? "boot process " : "process ", name ? name : "unknown to rs", d->ep, how);
 		return;
 	}
 	if (s->state != SVC_RUNNING)
 		return; /* the half-built process of a failed start, which rs ended itself: reported already */
-	s->state = SVC_DOWN;
 	s->last_death = *d;
 	s->ended_ns = now_ns();
-	info_service((int)(s - services), s);
-	ax_printf("rs: service %s (endpoint %d) %s; %s\n", s->spec->label, d->ep, how,
-		  s->spec->recovery == SVC_RECOVER_NONE ? "recovery none: left down"
-							: "left down (restarting is not implemented yet)");
+	recover(s, d->ep, how);
+	publish(s);
 }
 
-/* Collect every death record there is: one notification may stand for several (they coalesce). */
+/*
+ * Collect every death record there is: one notification may stand for
+ * several (they coalesce). Each slot stays kept for rs: the service's
+ * next incarnation comes back in it, and nobody else takes it meanwhile.
+ */
 static void reap_deaths(void)
 {
 	struct ax_death d;
 
-	while (ax_kcall(KC_REAP, &(ax_message){.u64 = {(uint64_t)&d}}) == 0)
+	while (ax_kcall(KC_REAP, &(ax_message){.u64 = {(uint64_t)&d, AX_REAP_RESERVE}}) == 0)
 		service_ended(&d);
+}
+
+/* The alarm: restart every service whose back-off is over. */
+static void restart_due(void)
+{
+	uint64_t now = now_ns();
+
+	for (int i = 0; i < nservices; i++) {
+		struct service *s = &services[i];
+
+		if (s->state == SVC_RESTARTING && s->restart_at_ns <= now) {
+			ax_printf("rs: service %s: back-off over, restart %u of %u\n", s->spec->label, s->streak,
+				  s->spec->max_restarts);
+			restart(s);
+			publish(s);
+		}
+	}
+	arm_alarm();
 }
 
 /* The kernel says processes rs supervises have ended. */
@@ -119,6 +208,8 @@ static void on_notify(const ax_message *m)
 {
 	if (m->source == AX_KERNEL)
 		reap_deaths();
+	else if (m->source == AX_CLOCK)
+		restart_due();
 }
 
 /* ---- start-up ------------------------------------------------------------------ */
@@ -129,6 +220,12 @@ static void list_service(const struct service *s)
 	static int warned;
 	struct ax_bootinfo *bi = &service_info;
 
+	for (uint32_t i = 0; i < bi->count; i++) {
+		if (strcmp(bi->procs[i].name, s->spec->label) == 0) { /* a restart: its new endpoint */
+			bi->procs[i].ep = s->ep;
+			return;
+		}
+	}
 	if (bi->count == AX_BOOT_MAX) {
 		if (!warned++)
 			ax_printf("rs: boot information full: %s and later services are not listed in it\n",
@@ -204,7 +301,10 @@ static void start_one(struct service *s)
 	s->starts++;
 	s->started_ns = now_ns();
 	list_service(s);
-	ax_printf("rs: service %s started (endpoint %d)\n", s->spec->label, ep);
+	if (s->restarts)
+		ax_printf("rs: service %s restarted (endpoint %d, restart %u)\n", s->spec->label, ep, s->restarts);
+	else
+		ax_printf("rs: service %s started (endpoint %d)\n", s->spec->label, ep);
 }
 
 /* Read, check and resolve the table; log every error with its line. */
@@ -247,7 +347,7 @@ static void start_all(void)
 		} else {
 			start_one(s);
 		}
-		info_service((int)(s - services), s);
+		publish(s);
 	}
 }
 

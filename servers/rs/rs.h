@@ -14,8 +14,9 @@ enum service_state {
 	SVC_UNSTARTABLE,  /* its table entry has errors: never started */
 	SVC_START_FAILED, /* its last start failed: last_error, at last_step */
 	SVC_RUNNING,      /* ep is alive */
-	SVC_DOWN,         /* it ended (last_death) and is not restarted */
-	/* The restart issue adds SVC_RESTARTING (waiting out a back-off) and SVC_FAILED (too many crashes). */
+	SVC_DOWN,         /* it ended (last_death) and is not restarted: recovery none */
+	SVC_RESTARTING,   /* it ended and waits out its back-off until restart_at_ns */
+	SVC_FAILED,       /* it failed too often in a row (policy.h): left down */
 };
 
 /*
@@ -31,7 +32,9 @@ struct service {
 	int state;                  /* enum service_state */
 	endpoint_t ep;              /* the current (or last) incarnation; AX_NONE before the first */
 	unsigned starts;            /* incarnations so far (the kernel's, for a boot service) */
-	unsigned restarts;          /* of those, restarts after a death; 0 until the restart issue */
+	unsigned restarts;          /* of those, restarts after a death */
+	unsigned streak;            /* failures in a row (policy.h) */
+	uint64_t restart_at_ns;     /* SVC_RESTARTING: when the back-off ends */
 	struct ax_death last_death; /* how the last incarnation ended; cause 0 while none has */
 	int last_error;             /* why the last start failed: a negative errno */
 	const char *last_step;      /* and at which step */

@@ -7,6 +7,9 @@
 
 #include "../system/test.h"
 
+/* svc_loop -> rs_check at each start: u64[0] = its start time (ns), u64[1] = its restart count, i64[2] = itself. */
+#define T_LOOP_STARTED 0x180
+
 /* The services that report TEST lines and then T_DONE to rsctl: rs_start, rs_args, rs_priv, rs_check. */
 #define RS_REPORTERS 4
 

@@ -265,25 +265,32 @@ static void stat_cpu_line_busy_and_idle(void)
 
 static void services_header_and_lines(void)
 {
-	struct rs_service_info s[2] = {
-		{.state = RS_SVC_RUNNING, .label = "ds", .endpoint = 511, .starts = 3, .restarts = 2},
+	struct rs_service_info s[3] = {
+		{.state = RS_SVC_RUNNING, .label = "ds", .endpoint = 511, .starts = 3, .restarts = 2,
+		 .last_cause = AX_DEATH_FAULT, .started_ns = 2000000000},
 		{.state = RS_SVC_START_FAILED, .label = "svc_missing", .endpoint = AX_NONE},
+		{.state = RS_SVC_FAILED, .label = "loop", .endpoint = 767, .starts = 3, .restarts = 2,
+		 .last_cause = AX_DEATH_EXIT, .started_ns = 1000000000},
 	};
 	struct text t = fresh();
-	char label[16], state[16], ep[16];
+	char label[16], state[16], ep[16], cause[16], up[16];
 	unsigned restarts, starts;
 	const char *second;
 
-	text_services(&t, s, 2);
+	text_services(&t, s, 3, 5250000000);
 	done(&t);
 	CHECK(strncmp(buf, "LABEL ", 6) == 0);
 	second = strchr(buf, '\n') + 1;
-	CHECK(sscanf(second, "%15s %15s %15s %u %u", label, ep, state, &restarts, &starts) == 5);
+	CHECK(sscanf(second, "%15s %15s %15s %u %u %15s %15s", label, ep, state, &restarts, &starts, cause, up) == 7);
 	CHECK(strcmp(label, "ds") == 0 && strcmp(ep, "511") == 0 && strcmp(state, "running") == 0 && restarts == 2 &&
-	      starts == 3);
+	      starts == 3 && strcmp(cause, "exception") == 0 && strcmp(up, "3.25") == 0);
+	CHECK(strstr(buf, "\nloop ") != 0);
+	CHECK(sscanf(strstr(buf, "\nloop ") + 1, "%15s %15s %15s %u %u %15s %15s", label, ep, state, &restarts, &starts,
+		     cause, up) == 7);
+	CHECK(strcmp(state, "failed") == 0 && strcmp(cause, "exit") == 0 && strcmp(up, "-") == 0);
 	second = strchr(second, '\n') + 1;
 	CHECK(sscanf(second, "%15s %15s %15s", label, ep, state) == 3);
-	CHECK(strcmp(label, "svc_missing") == 0 && strcmp(ep, "-") == 0 && strcmp(state, "failed") == 0);
+	CHECK(strcmp(label, "svc_missing") == 0 && strcmp(ep, "-") == 0 && strcmp(state, "start-fail") == 0);
 }
 
 static void text_buffer_never_overflows(void)

@@ -571,7 +571,7 @@ static void services(void)
 			if (strcmp(label, "gone") == 0)
 				good += strcmp(state, "down") == 0 && atoi(ep) > 0 && starts == 1;
 			if (strcmp(label, "missing") == 0)
-				good += strcmp(state, "failed") == 0 && strcmp(ep, "-") == 0 && starts == 0;
+				good += strcmp(state, "start-fail") == 0 && strcmp(ep, "-") == 0 && starts == 0;
 		}
 		test_result("procfs_services_one_line_each_with_state", lines == 5 && good == 5, data);
 	}

@@ -3,14 +3,20 @@
  * process table, what rs did with the others. ds (started by rs) serves;
  * each death is logged with its cause; a missing binary, a bad table line,
  * a file that is no executable and a start that fails half-way are each
- * reported while the rest start; and every death has been reaped: the
- * slots of the services that are gone are free again.
+ * reported while the rest start; every death has been reaped, and the
+ * slots of the table's services stay kept for rs; and svc_loop, which
+ * crashes at every start, is restarted in its slot with a growing
+ * back-off, then marked failed.
  */
 #include <proto/ds.h>
+#include <proto/rs.h>
+
+#include "../../../servers/rs/policy.h"
 
 #include "../rstest.h"
 
 #define WAIT_MS 10000
+#define SVC_COUNT_MAX 32
 
 static char line[256];
 
@@ -57,8 +63,9 @@ static void death_checks(void)
 		    "no exit line for svc_exit");
 	test_result("rs_logs_service_crash_with_cause",
 		    logged("service", "svc_crash", "killed by a CPU exception: vector 14 at rip 0x") &&
-			    log_line("rs: service svc_crash", ", address 0xdead000; left down", 0, 0),
-		    "no crash line for svc_crash with vector 14 and address 0xdead000");
+			    log_line("rs: service svc_crash", ", address 0xdead000; FAILED after 1 failure in a row "
+							      "(restarts 0): left down until 'service up'", 0, 0),
+		    "no crash line for svc_crash with vector 14, address 0xdead000 and its end");
 	test_result("rs_logs_adopted_boot_service_exit", logged("service", "bootexit", "exited; recovery none"),
 		    "no exit line for bootexit (super=rs)");
 	test_result("rs_logs_unlisted_boot_process_death",
@@ -142,31 +149,168 @@ static int slot_as_expected(int s, int live)
 	return 0;
 }
 
-/* Every slot in the services' range is taken exactly when a live service holds it. */
+/* rs's record of every service (proto/rs.h): how many, or a negative errno. */
+static int read_services(struct rs_service_info *out, int max)
+{
+	struct rs_info_header h;
+	endpoint_t rs = listed("rs");
+	int r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)rs, RS_INFO_GRANT, 0, (uint64_t)&h,
+							     sizeof(h), AX_COPY_FROM}});
+
+	if (r < 0)
+		return r;
+	if (h.magic != RS_INFO_MAGIC || h.entry_size != sizeof(*out))
+		return -AX_EINVAL;
+	if ((int)h.entries < max)
+		max = (int)h.entries;
+	r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)rs, RS_INFO_GRANT, sizeof(h), (uint64_t)out,
+							 (uint64_t)max * sizeof(*out), AX_COPY_FROM}});
+	return r < 0 ? r : max;
+}
+
+static const struct rs_service_info *find_service(const struct rs_service_info *all, int n, const char *label)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(all[i].label, label) == 0)
+			return &all[i];
+	return 0;
+}
+
+/*
+ * Every slot in the services' range is taken exactly when a service of the
+ * table has had a process there: live, or kept for rs after its death (the
+ * slot waits for its owner). A boot process the table does not list gives
+ * its slot back.
+ */
 static void slot_checks(void)
 {
-	static const char *const alive[] = {"ds", "rs_start", "rs_args", "rs_priv", "rs_check"};
-	int wrong = 0;
+	static struct rs_service_info all[SVC_COUNT_MAX];
+	int n = read_services(all, SVC_COUNT_MAX), wrong = 0;
 	char why[96] = "";
 
+	test_result("rs_publishes_service_records", n > 0, "rs's table could not be read");
 	for (int s = AX_NR_SLOTS - 32; s < AX_NR_SLOTS; s++) {
-		int live = 0;
+		int had = 0;
 
-		for (unsigned i = 0; i < sizeof(alive) / sizeof(alive[0]); i++)
-			live |= slot_of(alive[i]) == s;
-		if (!slot_as_expected(s, live)) {
+		for (int i = 0; i < n; i++)
+			had |= all[i].endpoint != AX_NONE && (all[i].endpoint & (AX_NR_SLOTS - 1)) == s;
+		if (!slot_as_expected(s, had)) {
 			wrong++;
-			ax_snprintf(why, sizeof(why), "slot %d is %s", s, live ? "free" : "still taken");
+			ax_snprintf(why, sizeof(why), "slot %d is %s", s, had ? "free" : "still taken");
 		}
 	}
-	test_result("rs_reaps_service_deaths_no_slot_leak", wrong == 0, why);
-	test_result("rs_reaps_boot_process_deaths",
-		    slot_as_expected(slot_of("bootexit"), 0) && slot_as_expected(slot_of("bootcrash"), 0),
-		    "a boot process's slot is still taken");
+	test_result("rs_keeps_service_slots_no_other_leak", wrong == 0, why);
+	test_result("rs_keeps_adopted_slot_frees_unlisted_boot_slot",
+		    slot_as_expected(slot_of("bootexit"), 1) && slot_as_expected(slot_of("bootcrash"), 0),
+		    "bootexit's slot is free or bootcrash's is still taken");
+}
+
+/* The next T_LOOP_STARTED from any incarnation of svc_loop within ms, or -EAGAIN. */
+static int loop_started(ax_message *m, unsigned ms)
+{
+	int r;
+
+	ax_alarm((uint64_t)ms * 1000000);
+	while ((r = ax_receive(AX_ANY, m)) == 0 && m->type != T_LOOP_STARTED)
+		if (m->source == AX_CLOCK)
+			return -AX_EAGAIN;
+	ax_alarm(0);
+	return r;
+}
+
+/*
+ * While svc_loop waits out its back-off (and lives), others try its slot:
+ * by name they get EBUSY, and the lowest free slot is never it. Returns
+ * the number of tries, or -1 if one got the slot; *m is the next start.
+ */
+static int probe_kept_slot(int slot, ax_message *m, int *started)
+{
+	int tries = 0;
+
+	for (;;) {
+		ax_message c = {.u64 = {(uint64_t)slot, (uint64_t)"thief"}};
+		struct ax_death d;
+
+		if (ax_kcall(KC_PROC_CREATE, &c) != -AX_EBUSY)
+			return -1;
+		c = (ax_message){.u64 = {(uint64_t)-1, (uint64_t)"forker"}};
+		if (ax_kcall(KC_PROC_CREATE, &c) == 0) {
+			int got = (c.i64[0] & (AX_NR_SLOTS - 1)) == slot;
+
+			ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {c.u64[0]}});
+			ax_kcall(KC_REAP, &(ax_message){.u64 = {(uint64_t)&d}});
+			if (got)
+				return -1;
+		}
+		tries++;
+		if (loop_started(m, 20) == 0) {
+			*started = 1;
+			return tries;
+		}
+		if (tries > 500) /* 10 s and more: the restart never came */
+			return tries;
+	}
+}
+
+static int gen_of(endpoint_t ep) { return ep >> AX_SLOT_BITS; }
+
+/* svc_loop (restarts 2): started three times in its slot, the gaps growing, then failed for good. */
+static void loop_checks(void)
+{
+	static struct rs_service_info all[SVC_COUNT_MAX];
+	const struct rs_service_info *rec;
+	ax_message m;
+	uint64_t t[3] = {0};
+	endpoint_t ep[3] = {AX_NONE, AX_NONE, AX_NONE};
+	unsigned restarts[3] = {9, 9, 9};
+	int got = 0, probes = 0, n;
+	char why[128];
+
+	while (got < 3) {
+		int started = 0;
+
+		if (got == 2) {
+			probes = probe_kept_slot(ep[1] & (AX_NR_SLOTS - 1), &m, &started);
+			if (probes < 0 || !started)
+				break;
+		} else if (loop_started(&m, WAIT_MS) < 0) {
+			break;
+		}
+		t[got] = m.u64[0];
+		restarts[got] = (unsigned)m.u64[1];
+		ep[got++] = m.source;
+	}
+	test_eq("rs_restart_crash_loop_started_three_times", got, 3);
+	test_result("rs_restart_same_slot_next_generation",
+		    got == 3 && ep[0] > 0 && (ep[1] & 255) == (ep[0] & 255) && (ep[2] & 255) == (ep[0] & 255) &&
+			    gen_of(ep[1]) == gen_of(ep[0]) + 1 && gen_of(ep[2]) == gen_of(ep[1]) + 1,
+		    "endpoints differ in more than their generation");
+	test_result("rs_restart_count_in_boot_information", restarts[0] == 0 && restarts[1] == 1 && restarts[2] == 2,
+		    "wrong restart counts");
+	ax_snprintf(why, sizeof(why), "gaps %lu ms then %lu ms", (t[1] - t[0]) / 1000000, (t[2] - t[1]) / 1000000);
+	test_result("rs_restart_backoff_gaps_grow",
+		    got == 3 && t[2] - t[1] >= POLICY_BACKOFF_FIRST_MS * 1000000 && t[2] - t[1] > t[1] - t[0], why);
+	test_result("rs_restart_backoff_slot_never_taken_by_others", probes > 0, "another creator got the slot");
+	test_result("rs_restart_logs_each_restart",
+		    log_line("rs: service svc_loop", "restart 1 of 2 now", 0, 0) &&
+			    log_line("rs: service svc_loop", "restart 2 of 2 in 200 ms", 0, 0) &&
+			    log_line("rs: service svc_loop: back-off over, restart 2 of 2", 0, 0, 0),
+		    "a restart line is missing");
+	test_result("rs_restart_failed_after_restarts",
+		    wait_log_line("rs: service svc_loop", "FAILED after 3 failures in a row (restarts 2)", WAIT_MS, 0, 0),
+		    "no FAILED line");
+	test_eq("rs_restart_failed_not_started_again", loop_started(&m, 1000), -AX_EAGAIN);
+	n = read_services(all, SVC_COUNT_MAX);
+	rec = n > 0 ? find_service(all, n, "svc_loop") : 0;
+	test_result("rs_restart_failed_state_published",
+		    rec && rec->state == RS_SVC_FAILED && rec->starts == 3 && rec->restarts == 2 &&
+			    rec->last_cause == AX_DEATH_FAULT && rec->endpoint == ep[2],
+		    "rs's record of svc_loop is not failed, 3 starts, 2 restarts, a fault");
 }
 
 int main(void)
 {
+	loop_checks(); /* first: svc_loop's starts wait for rs_check to receive them, and the gaps are timed */
 	ds_checks();
 	death_checks();
 	start_failure_checks();

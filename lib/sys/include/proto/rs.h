@@ -11,7 +11,7 @@
  * table in table order. rs is a boot process and is never restarted, so its
  * endpoint (the boot information's "rs") and the grant never change. Each
  * entry is a seqlock (sys/seqlock.h), rewritten whenever the service is
- * started, ends, or its start fails.
+ * started or restarted, ends, or its start fails.
  */
 #ifndef PROTO_RS_H
 #define PROTO_RS_H
@@ -39,7 +39,9 @@ enum rs_service_state {
 	RS_SVC_UNSTARTABLE, /* its table entry has errors: never started */
 	RS_SVC_START_FAILED, /* its last start failed (last_error) */
 	RS_SVC_RUNNING,
-	RS_SVC_DOWN,         /* it ended and was not restarted */
+	RS_SVC_DOWN,         /* it ended and is not restarted: recovery none */
+	RS_SVC_RESTARTING,   /* it ended and waits out its back-off before the restart */
+	RS_SVC_FAILED,       /* it failed too often in a row: left down */
 };
 
 struct rs_service_info {
