@@ -1,5 +1,4 @@
 /* The receive-dispatch-reply loop every server runs. */
-#include <proto/rs.h>
 #include <sys/server.h>
 
 static ax_handler find(const struct ax_call *calls, int n, int32_t type)
@@ -13,15 +12,6 @@ static ax_handler find(const struct ax_call *calls, int n, int32_t type)
 			other = calls[i].fn;
 	}
 	return other;
-}
-
-/* The table's AX_CALL_OTHER handler, or 0. */
-static ax_handler find_other(const struct ax_call *calls, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (calls[i].type == AX_CALL_OTHER)
-			return calls[i].fn;
-	return 0;
 }
 
 /*
@@ -49,6 +39,9 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 	ax_message buf[2], *req = &buf[0], *reply = &buf[1];
 	int r;
 
+	/* rs's heartbeat: a notification from rs, answered with one (lib/sys/include/proto/rs.h). */
+	endpoint_t rs = ax_boot_endpoint("rs");
+
 	index_posix(calls, ncalls);
 	r = ax_receive(AX_ANY, req);
 
@@ -62,7 +55,9 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 			continue;
 		}
 		if (req->type == AX_MSG_NOTIFY) {
-			if (on_notify)
+			if (req->source == rs && rs != AX_NONE)
+				ax_notify(rs); /* alive: never blocks, so neither side waits on the other */
+			else if (on_notify)
 				on_notify(req);
 			r = ax_receive(AX_ANY, req);
 			continue;
@@ -71,10 +66,7 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 		if ((uint32_t)req->type - AX_MSG_POSIX >= AX_MSG_POSIX_MAX)
 			memset(reply, 0, sizeof(*reply));
 		fn = lookup(calls, ncalls, req->type);
-		if (req->type == RS_PING && (!fn || fn == find_other(calls, ncalls)))
-			status = 0; /* alive: rs's heartbeat, unless the service answers it itself */
-		else
-			status = fn ? fn(req, reply) : -AX_ENOSYS;
+		status = fn ? fn(req, reply) : -AX_ENOSYS;
 		if (status == AX_NO_REPLY) {
 			r = ax_receive(AX_ANY, req);
 			continue;

@@ -212,6 +212,7 @@ const char *service_cause_name(int32_t cause)
 	case AX_DEATH_EXIT: return "exit";
 	case AX_DEATH_KILLED: return "killed";
 	case AX_DEATH_FAULT: return "exception";
+	case RS_CAUSE_HANG: return "hang";
 	default: return "unknown";
 	}
 }

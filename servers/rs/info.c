@@ -49,7 +49,9 @@ void info_service(int i, const struct service *s)
 	e->starts = s->starts;
 	e->restarts = s->restarts;
 	e->last_error = s->state == SVC_START_FAILED ? s->last_error : 0;
-	e->last_cause = s->last_death.cause;
+	e->last_cause = s->cause;
+	e->ready = (uint32_t)s->ready;
+	e->recovery_ns = s->recovery_ns;
 	e->started_ns = s->started_ns;
 	e->ended_ns = s->ended_ns;
 	seq_write_end(&e->seq);

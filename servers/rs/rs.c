@@ -11,6 +11,8 @@
  */
 #include <string.h>
 
+#include <proto/rs.h>
+
 #include "../pm/cpio.h"
 #include "policy.h"
 #include "rs.h"
@@ -90,16 +92,90 @@ static const char *boot_name(endpoint_t ep)
 	return 0;
 }
 
-/* The next moment rs must act on: the end of the nearest back-off; arm the alarm for it (or cancel it). */
+/* ---- heartbeats -------------------------------------------------------------- */
+
+static uint64_t period_ns(const struct service *s)
+{
+	return (uint64_t)s->spec->heartbeat_ms * 1000000;
+}
+
+/* Is s pinged? A running service with a heartbeat period that rs has not yet ended for its silence. */
+static int watched(const struct service *s)
+{
+	return s->state == SVC_RUNNING && s->spec->heartbeat_ms && !s->hung;
+}
+
+/* How long s may stay silent: two periods, and its start-up's grace until it first answers. */
+static uint64_t silence_limit_ns(const struct service *s)
+{
+	return 2 * period_ns(s) + (s->ready ? 0 : (uint64_t)RS_START_GRACE_MS * 1000000);
+}
+
+/* The next moment rs must act on (a back-off's end, a ping, a deadline); arm the alarm for it, or cancel it. */
 static void arm_alarm(void)
 {
-	uint64_t next = 0, now = now_ns();
+	uint64_t next = UINT64_MAX, now = now_ns();
 
-	for (int i = 0; i < nservices; i++)
-		if (services[i].state == SVC_RESTARTING && (!next || services[i].restart_at_ns < next))
-			next = services[i].restart_at_ns;
-	ax_alarm(next ? (next > now ? next - now : 1) : 0);
+	for (int i = 0; i < nservices; i++) {
+		const struct service *s = &services[i];
+
+		if (s->state == SVC_RESTARTING && s->restart_at_ns < next)
+			next = s->restart_at_ns;
+		if (watched(s)) {
+			if (s->next_ping_ns < next)
+				next = s->next_ping_ns;
+			if (s->alive_ns + silence_limit_ns(s) < next)
+				next = s->alive_ns + silence_limit_ns(s);
+		}
+	}
+	ax_alarm(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
 }
+
+/* A new incarnation of s runs: its silence counts from now, and it is pinged at once (to learn when it is up). */
+static void watch(struct service *s, uint64_t now)
+{
+	s->alive_ns = now;
+	s->next_ping_ns = now;
+	s->ready = 0;
+	s->hung = 0;
+}
+
+/* s answered a ping: it is alive; its first answer ends its recovery. */
+static void answered(struct service *s)
+{
+	uint64_t now = now_ns();
+
+	s->alive_ns = now;
+	if (s->ready)
+		return;
+	s->ready = 1;
+	if (s->restarts && s->ended_ns) {
+		s->recovery_ns = now - s->ended_ns;
+		ax_printf("rs: service %s answers (endpoint %d): recovered %lu us after the end of the last one\n",
+			  s->spec->label, s->ep, s->recovery_ns / 1000);
+	}
+	publish(s);
+}
+
+/* Ping every watched service whose time has come; end each that has been silent too long. */
+static void heartbeats(uint64_t now)
+{
+	for (int i = 0; i < nservices; i++) {
+		struct service *s = &services[i];
+
+		if (!watched(s))
+			continue;
+		if (now - s->alive_ns >= silence_limit_ns(s)) {
+			s->hung = 1; /* its death report, which follows, is a hang */
+			ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}});
+		} else if (now >= s->next_ping_ns) {
+			ax_notify(s->ep); /* never blocks: a hung service cannot stall rs */
+			s->next_ping_ns = now + period_ns(s);
+		}
+	}
+}
+
+/* ---- restarts ------------------------------------------------------------------ */
 
 /* Start s again after a death: same slot (kept for rs), next generation, its restart count told. */
 static void restart(struct service *s)
@@ -155,7 +231,12 @@ static void service_ended(const struct ax_death *d)
 	struct service *s = by_endpoint(d->ep);
 	char how[128];
 
-	describe_death(d, how, sizeof(how));
+	if (s && s->hung)
+		ax_snprintf(how, sizeof(how), "missed its heartbeat: silent for %lu ms (%s %u ms periods)",
+			    (now_ns() - s->alive_ns) / 1000000, s->ready ? "2" : "its start-up's grace and 2",
+			    s->spec->heartbeat_ms);
+	else
+		describe_death(d, how, sizeof(how));
 	if (!s) { /* a boot process with super=rs that the table does not list: its slot is nobody's */
 		const char *name = boot_name(d->ep);
 
@@ -167,7 +248,9 @@ static void service_ended(const struct ax_death *d)
 	if (s->state != SVC_RUNNING)
 		return; /* the half-built process of a failed start, which rs ended itself: reported already */
 	s->last_death = *d;
+	s->cause = s->hung ? RS_CAUSE_HANG : d->cause;
 	s->ended_ns = now_ns();
+	s->ready = 0;
 	recover(s, d->ep, how);
 	publish(s);
 }
@@ -185,8 +268,8 @@ static void reap_deaths(void)
 		service_ended(&d);
 }
 
-/* The alarm: restart every service whose back-off is over. */
-static void restart_due(void)
+/* The alarm: restart every service whose back-off is over; heartbeats. */
+static void tick(void)
 {
 	uint64_t now = now_ns();
 
@@ -200,16 +283,23 @@ static void restart_due(void)
 			publish(s);
 		}
 	}
+	heartbeats(now_ns());
 	arm_alarm();
 }
 
 /* The kernel says processes rs supervises have ended. */
 static void on_notify(const ax_message *m)
 {
-	if (m->source == AX_KERNEL)
+	struct service *s;
+
+	if (m->source == AX_KERNEL) {
 		reap_deaths();
-	else if (m->source == AX_CLOCK)
-		restart_due();
+		arm_alarm(); /* a restart may have begun a watch */
+	} else if (m->source == AX_CLOCK) {
+		tick();
+	} else if ((s = by_endpoint(m->source)) && s->state == SVC_RUNNING) {
+		answered(s);
+	}
 }
 
 /* ---- start-up ------------------------------------------------------------------ */
@@ -269,6 +359,7 @@ static void adopt(struct service *s)
 			s->ep = ax_bootinfo->procs[i].ep;
 	s->state = SVC_RUNNING;
 	s->starts = 1;
+	watch(s, now_ns());
 	ax_printf("rs: service %s adopted (endpoint %d, started by the kernel)\n", s->spec->label, s->ep);
 }
 
@@ -300,6 +391,7 @@ static void start_one(struct service *s)
 	s->state = SVC_RUNNING;
 	s->starts++;
 	s->started_ns = now_ns();
+	watch(s, s->started_ns);
 	list_service(s);
 	if (s->restarts)
 		ax_printf("rs: service %s restarted (endpoint %d, restart %u)\n", s->spec->label, ep, s->restarts);
@@ -373,5 +465,6 @@ int main(void)
 	for (int i = 0; i < nservices; i++)
 		running += services[i].state == SVC_RUNNING;
 	ax_printf("rs: up at endpoint %d: %d of %d services running\n", ax_self, running, nservices);
+	tick(); /* the first pings */
 	ax_serve(0, 0, on_notify);
 }

@@ -35,6 +35,13 @@ struct service {
 	unsigned restarts;          /* of those, restarts after a death */
 	unsigned streak;            /* failures in a row (policy.h) */
 	uint64_t restart_at_ns;     /* SVC_RESTARTING: when the back-off ends */
+	int cause;                  /* how the last incarnation ended: AX_DEATH_* or RS_CAUSE_*; 0 while none has */
+	/* heartbeats (a `heartbeat` period in the table) */
+	uint64_t alive_ns;          /* its last answer, or its start */
+	uint64_t next_ping_ns;      /* when rs pings it next */
+	int ready;                  /* the current incarnation has answered */
+	int hung;                   /* rs ended it for its silence: its death is a hang */
+	uint64_t recovery_ns;       /* the last restart: from the end of the one before to the first answer */
 	struct ax_death last_death; /* how the last incarnation ended; cause 0 while none has */
 	int last_error;             /* why the last start failed: a negative errno */
 	const char *last_step;      /* and at which step */

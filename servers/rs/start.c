@@ -204,8 +204,13 @@ endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, cons
 		r = write_bootinfo(&b, spec, base, s->restarts);
 	}
 	if (r == 0) {
+		struct ax_priv priv = spec->priv;
+		int rs_slot = ax_self & (AX_NR_SLOTS - 1);
+
+		if (spec->heartbeat_ms) /* it answers rs's pings with notifications */
+			priv.send_to[rs_slot / 64] |= 1ULL << (rs_slot % 64);
 		*step = "setting its privileges";
-		r = kcall(KC_PRIV_SET, (uint64_t)b.ep, (uint64_t)&spec->priv, 0, 0);
+		r = kcall(KC_PRIV_SET, (uint64_t)b.ep, (uint64_t)&priv, 0, 0);
 	}
 	if (r == 0) {
 		*step = "setting its registers";

@@ -9,6 +9,10 @@
 
 /* svc_loop -> rs_check at each start: u64[0] = its start time (ns), u64[1] = its restart count, i64[2] = itself. */
 #define T_LOOP_STARTED 0x180
+/* svc_hang -> rs_check: u64[0] = when it answered its last ping before it hangs, u64[1] = its restart count. */
+#define T_HANG_NOW 0x181
+/* svc_hang -> rs_check: u64[0] = when its next incarnation started, u64[1] = its restart count. */
+#define T_HANG_STARTED 0x182
 
 /* The services that report TEST lines and then T_DONE to rsctl: rs_start, rs_args, rs_priv, rs_check. */
 #define RS_REPORTERS 4

@@ -269,6 +269,7 @@ static void services_header_and_lines(void)
 		{.state = RS_SVC_RUNNING, .label = "ds", .endpoint = 511, .starts = 3, .restarts = 2,
 		 .last_cause = AX_DEATH_FAULT, .started_ns = 2000000000},
 		{.state = RS_SVC_START_FAILED, .label = "svc_missing", .endpoint = AX_NONE},
+		{.state = RS_SVC_RESTARTING, .label = "hung", .endpoint = 766, .starts = 1, .last_cause = RS_CAUSE_HANG},
 		{.state = RS_SVC_FAILED, .label = "loop", .endpoint = 767, .starts = 3, .restarts = 2,
 		 .last_cause = AX_DEATH_EXIT, .started_ns = 1000000000},
 	};
@@ -277,7 +278,7 @@ static void services_header_and_lines(void)
 	unsigned restarts, starts;
 	const char *second;
 
-	text_services(&t, s, 3, 5250000000);
+	text_services(&t, s, 4, 5250000000);
 	done(&t);
 	CHECK(strncmp(buf, "LABEL ", 6) == 0);
 	second = strchr(buf, '\n') + 1;
@@ -288,6 +289,9 @@ static void services_header_and_lines(void)
 	CHECK(sscanf(strstr(buf, "\nloop ") + 1, "%15s %15s %15s %u %u %15s %15s", label, ep, state, &restarts, &starts,
 		     cause, up) == 7);
 	CHECK(strcmp(state, "failed") == 0 && strcmp(cause, "exit") == 0 && strcmp(up, "-") == 0);
+	CHECK(sscanf(strstr(buf, "\nhung ") + 1, "%15s %15s %15s %u %u %15s %15s", label, ep, state, &restarts, &starts,
+		     cause, up) == 7);
+	CHECK(strcmp(state, "restarting") == 0 && strcmp(cause, "hang") == 0);
 	second = strchr(second, '\n') + 1;
 	CHECK(sscanf(second, "%15s %15s %15s", label, ep, state) == 3);
 	CHECK(strcmp(label, "svc_missing") == 0 && strcmp(ep, "-") == 0 && strcmp(state, "start-fail") == 0);

@@ -205,17 +205,41 @@ static void slot_checks(void)
 		    "bootexit's slot is free or bootcrash's is still taken");
 }
 
-/* The next T_LOOP_STARTED from any incarnation of svc_loop within ms, or -EAGAIN. */
-static int loop_started(ax_message *m, unsigned ms)
+/* What svc_hang's incarnations said: they may speak while rs_check waits for svc_loop. */
+static struct hang_report {
+	int seen;
+	uint64_t when;
+	unsigned restarts;
+	endpoint_t ep;
+} hang_now, hang_started;
+
+static void note(struct hang_report *h, const ax_message *m)
+{
+	*h = (struct hang_report){1, m->u64[0], (unsigned)m->u64[1], m->source};
+}
+
+/* The next message of type `type` within ms, or -EAGAIN; svc_hang's reports are noted on the way. */
+static int await(int32_t type, ax_message *m, unsigned ms)
 {
 	int r;
 
 	ax_alarm((uint64_t)ms * 1000000);
-	while ((r = ax_receive(AX_ANY, m)) == 0 && m->type != T_LOOP_STARTED)
+	while ((r = ax_receive(AX_ANY, m)) == 0 && m->type != type) {
 		if (m->source == AX_CLOCK)
 			return -AX_EAGAIN;
+		if (m->type == T_HANG_NOW)
+			note(&hang_now, m);
+		if (m->type == T_HANG_STARTED)
+			note(&hang_started, m);
+	}
 	ax_alarm(0);
 	return r;
+}
+
+/* The next T_LOOP_STARTED from any incarnation of svc_loop within ms, or -EAGAIN. */
+static int loop_started(ax_message *m, unsigned ms)
+{
+	return await(T_LOOP_STARTED, m, ms);
 }
 
 /*
@@ -308,9 +332,58 @@ static void loop_checks(void)
 		    "rs's record of svc_loop is not failed, 3 starts, 2 restarts, a fault");
 }
 
+/*
+ * svc_hang (heartbeat 100 ms, restarts 1) answered three pings, then hung:
+ * rs ended it two periods after its last answer and restarted it; the next
+ * incarnation, on lib/sys's loop, stays up, as ds (pinged too) does.
+ */
+static void hang_checks(void)
+{
+	static struct rs_service_info all[SVC_COUNT_MAX];
+	const uint64_t period = 100 * 1000000ULL, margin = 150 * 1000000ULL;
+	const struct rs_service_info *rec, *ds;
+	ax_message m;
+	char head[96], why[96];
+	int n;
+
+	if (!hang_now.seen)
+		await(T_HANG_NOW, &m, WAIT_MS) == 0 ? note(&hang_now, &m) : (void)0;
+	if (!hang_started.seen)
+		await(T_HANG_STARTED, &m, WAIT_MS) == 0 ? note(&hang_started, &m) : (void)0;
+	ax_snprintf(why, sizeof(why), "ended and restarted %ld ms after its last answer",
+		    (int64_t)(hang_started.when - hang_now.when) / 1000000);
+	test_result("rs_heartbeat_hang_ended_within_two_periods",
+		    hang_now.seen && hang_started.seen && hang_started.when - hang_now.when >= 2 * period &&
+			    hang_started.when - hang_now.when <= 2 * period + margin,
+		    why);
+	test_result("rs_heartbeat_hang_restarted_in_its_slot",
+		    hang_started.seen && hang_now.restarts == 0 && hang_started.restarts == 1 &&
+			    (hang_started.ep & 255) == (hang_now.ep & 255) &&
+			    gen_of(hang_started.ep) == gen_of(hang_now.ep) + 1,
+		    "not the next generation in the same slot, restart 1");
+	ax_snprintf(head, sizeof(head), "rs: service svc_hang (endpoint %d) missed its heartbeat: silent for ",
+		    hang_now.ep);
+	test_result("rs_heartbeat_hang_logged_with_cause",
+		    wait_log_line(head, "ms (2 100 ms periods); restart 1 of 1 now", WAIT_MS, 0, 0),
+		    "no line saying svc_hang missed its heartbeat");
+	ax_sleep_ms(600); /* six periods: a service that answers is never ended */
+	n = read_services(all, SVC_COUNT_MAX);
+	rec = n > 0 ? find_service(all, n, "svc_hang") : 0;
+	ds = n > 0 ? find_service(all, n, "ds") : 0;
+	test_result("rs_heartbeat_cause_and_recovery_published",
+		    rec && rec->last_cause == RS_CAUSE_HANG && rec->restarts == 1 && rec->recovery_ns > 0,
+		    "rs's record of svc_hang lacks the hang or the recovery time");
+	test_result("rs_heartbeat_lib_answers_keep_service_up",
+		    rec && rec->state == RS_SVC_RUNNING && rec->endpoint == hang_started.ep && rec->ready == 1,
+		    "svc_hang's next incarnation did not stay up");
+	test_result("rs_heartbeat_pinged_ds_never_ended",
+		    ds && ds->state == RS_SVC_RUNNING && ds->starts == 1 && ds->ready == 1, "ds was ended or never answered");
+}
+
 int main(void)
 {
 	loop_checks(); /* first: svc_loop's starts wait for rs_check to receive them, and the gaps are timed */
+	hang_checks();
 	ds_checks();
 	death_checks();
 	start_failure_checks();

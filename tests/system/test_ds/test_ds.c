@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include <proto/ds.h>
-#include <proto/rs.h>
 
 #include "../test.h"
 
@@ -44,8 +43,6 @@ int main(void)
 	test_eq("ds_label_with_space_einval", call(DS_PUBLISH, "a b", ax_self, 0, 0, 0), -AX_EINVAL);
 	m = (ax_message){.type = 0x4ff};
 	test_eq("ds_unknown_call_enosys", ax_sendrec(ds, &m) == 0 ? m.i64[0] : -1, -AX_ENOSYS);
-	m = (ax_message){.type = RS_PING, .u64 = {7}};
-	test_eq("ds_answers_rs_ping_by_lib_sys", ax_sendrec(ds, &m) == 0 && m.type == RS_PING ? m.i64[0] : -1, 0);
 
 	test_eq("ds_subscribe_prefix", call(DS_SUBSCRIBE, "drv.", 0, 0, 0, 0), 0);
 	test_eq("ds_check_nothing_yet_eagain", call(DS_CHECK, "x", 0, 0, 0, 0), -AX_EAGAIN);

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include <proto/dev.h>
-#include <proto/rs.h>
 
 #include "../test.h"
 
@@ -98,8 +97,6 @@ int main(void)
 	test_eq("memory_ioctl_on_char_enotty", req(DEV_IOCTL, MEM_MINOR_NULL, BLKGETSIZE64, 0, 0, 0), -ENOTTY);
 	m = (ax_message){.type = 0x7ff};
 	test_eq("memory_unknown_request_enosys", ax_sendrec(drv, &m) == 0 ? m.i64[0] : -1, -AX_ENOSYS);
-	m = (ax_message){.type = RS_PING};
-	test_eq("memory_answers_rs_ping", ax_sendrec(drv, &m) == 0 ? m.i64[0] : -1, 0);
 	test_done();
 	return 0;
 }

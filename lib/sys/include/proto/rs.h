@@ -1,8 +1,12 @@
 /*
- * What rs says to the services it watches. A service's server loop
- * (ax_serve) answers RS_PING by itself, so every service on lib/sys is
- * pingable with no code of its own; a service that must check its own
- * health first puts an RS_PING entry in its call table.
+ * What rs says to the services it watches: heartbeats. rs pings a service
+ * whose table entry has a `heartbeat` period with a notification, and the
+ * service answers with a notification to rs. Neither ever blocks, so a
+ * hung service cannot stall rs. lib/sys's server loop (ax_serve) answers
+ * by itself: a notification from rs's endpoint never reaches the service's
+ * on_notify, so every service on lib/sys is pingable with no code of its
+ * own. A service that is silent for two periods (before its first answer:
+ * two periods and RS_START_GRACE_MS) is killed and restarted.
  *
  * What rs tells anyone about the services (procfs's /proc/services): a
  * table in rs's memory behind a standing read-only grant, RS_INFO_GRANT of
@@ -20,9 +24,10 @@
 
 #include <axolotl/abi.h>
 
-enum {
-	RS_PING = 0x600, /* rs -> service: answer i64[0] = 0 while you are well (heartbeats) */
-};
+#define RS_START_GRACE_MS 2000 /* more silence allowed before a new incarnation's first answer: its start-up */
+
+/* How a service's last incarnation ended (rs_service_info.last_cause): AX_DEATH_*, or rs's own causes. */
+#define RS_CAUSE_HANG 16 /* rs ended it: it missed its heartbeat */
 
 #define RS_INFO_GRANT 1          /* rs's grant over its service information */
 #define RS_INFO_MAGIC 0x52534931 /* "RSI1": this layout */
@@ -52,13 +57,15 @@ struct rs_service_info {
 	uint32_t starts;     /* incarnations so far */
 	uint32_t restarts;   /* of those, restarts after a death */
 	int32_t last_error;  /* RS_SVC_START_FAILED: why (a negative errno) */
-	int32_t last_cause;  /* how the last incarnation ended: AX_DEATH_*, 0 while none has */
-	uint32_t reserved;
+	int32_t last_cause;  /* how the last incarnation ended: AX_DEATH_* or RS_CAUSE_*, 0 while none has */
+	uint32_t ready;      /* 1: the current incarnation has answered a heartbeat */
 	uint64_t started_ns; /* monotonic ns the current incarnation started (0: by the kernel) */
 	uint64_t ended_ns;   /* the last one ended */
+	uint64_t recovery_ns; /* the last restart: from the end of the one before to the first answer; 0: none yet */
+	uint64_t reserved;
 };
 
 _Static_assert(sizeof(struct rs_info_header) == 16, "rs_info_header layout");
-_Static_assert(sizeof(struct rs_service_info) == 64, "rs_service_info layout");
+_Static_assert(sizeof(struct rs_service_info) == 80, "rs_service_info layout");
 
 #endif
