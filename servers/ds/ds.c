@@ -9,17 +9,19 @@
 #include <sys/server.h>
 
 #define NR_ENTRIES 128
-#define NR_SUBS 32
+#define NR_SUBS 64 /* a bit of entry.changed each */
 #define NR_VALUES 128
 
 struct entry {
 	char label[DS_LABEL_MAX];
-	endpoint_t ep;
-	uint64_t changed; /* bit s: subscriber s has not seen the change */
+	endpoint_t ep;    /* DS_UP: the service; AX_NONE otherwise */
+	int state;        /* enum ds_state; 0: the slot is free */
+	uint64_t changed; /* bit s: subscription s has not seen the change */
 };
 
+/* One subscription: a client may hold several, one per prefix. */
 struct sub {
-	endpoint_t ep;
+	endpoint_t ep; /* AX_NONE: free */
 	char prefix[DS_LABEL_MAX];
 };
 
@@ -33,6 +35,7 @@ struct value {
 static struct entry entries[NR_ENTRIES];
 static struct sub subs[NR_SUBS];
 static struct value values[NR_VALUES];
+static endpoint_t rs = AX_NONE; /* the boot process "rs", who may publish anyone: never restarted */
 
 /* 1-15 printable characters, NUL-terminated inside the field. */
 static int label_ok(const char *l)
@@ -47,61 +50,101 @@ static int label_ok(const char *l)
 	return 1;
 }
 
+static int matches(const char *label, const char *prefix)
+{
+	return strncmp(label, prefix, strlen(prefix)) == 0;
+}
+
+/* The entry of label l, deleted ones (DS_GONE, not yet seen by every subscriber) included; or 0. */
 static struct entry *find_label(const char *l)
 {
 	for (int i = 0; i < NR_ENTRIES; i++)
-		if (entries[i].ep && strcmp(entries[i].label, l) == 0)
+		if (entries[i].state && strcmp(entries[i].label, l) == 0)
 			return &entries[i];
 	return 0;
 }
 
+/* The label ep has published (it is up under it), or 0. */
 static struct entry *find_endpoint(endpoint_t ep)
 {
 	for (int i = 0; i < NR_ENTRIES; i++)
-		if (entries[i].ep == ep)
+		if (entries[i].state == DS_UP && entries[i].ep == ep)
 			return &entries[i];
 	return 0;
 }
 
 static int is_rs(endpoint_t ep)
 {
-	struct entry *e = find_endpoint(ep);
-
-	return e && strcmp(e->label, "rs") == 0;
+	return rs != AX_NONE && ep == rs;
 }
 
-/* Mark e changed for every subscriber whose prefix it matches, and tell them. */
+/* A deleted entry is freed once every subscriber has seen its deletion. */
+static void maybe_free(struct entry *e)
+{
+	if (e->state == DS_GONE && !e->changed)
+		e->state = 0;
+}
+
+static void drop_sub(int s)
+{
+	subs[s].ep = AX_NONE;
+	for (int i = 0; i < NR_ENTRIES; i++) {
+		entries[i].changed &= ~(1ULL << s);
+		maybe_free(&entries[i]);
+	}
+}
+
+/* Mark e changed for every subscription whose prefix it matches, and tell its holder. */
 static void announce(struct entry *e)
 {
 	for (int s = 0; s < NR_SUBS; s++) {
-		if (!subs[s].ep || strncmp(e->label, subs[s].prefix, strlen(subs[s].prefix)) != 0)
+		if (subs[s].ep == AX_NONE || !matches(e->label, subs[s].prefix))
 			continue;
 		e->changed |= 1ULL << s;
-		ax_notify(subs[s].ep);
+		if (ax_notify(subs[s].ep) == -AX_EDEADEP)
+			drop_sub(s); /* the subscriber is gone: its next incarnation subscribes anew */
 	}
+	maybe_free(e);
 }
 
+/* A free entry for a new label (a deleted one that everyone has seen is free), or 0. */
+static struct entry *new_entry(const char *l)
+{
+	for (int i = 0; i < NR_ENTRIES; i++) {
+		if (!entries[i].state) {
+			memset(&entries[i], 0, sizeof(entries[i]));
+			strcpy(entries[i].label, l);
+			return &entries[i];
+		}
+	}
+	return 0;
+}
+
+/*
+ * Anyone publishes itself, up, under a free label or its own; rs publishes
+ * anyone in any state (a service's new endpoint before it runs; down or
+ * failed when it ends), and only rs touches a label that is not up.
+ */
 static int64_t do_publish(const ax_message *m, ax_message *reply)
 {
 	const struct ds_request *rq = (const void *)m->bytes;
+	int64_t state = rq->state ? rq->state : DS_UP;
 	struct entry *e;
 
 	(void)reply;
-	if (!label_ok(rq->label))
+	if (!label_ok(rq->label) || state < DS_UP || state > DS_FAILED)
 		return -AX_EINVAL;
-	if (rq->endpoint != m->source && !is_rs(m->source))
-		return -AX_EPERM; /* only rs publishes others */
-	if ((e = find_label(rq->label))) {
-		if (e->ep != m->source && !is_rs(m->source))
-			return -AX_EPERM; /* the label is someone else's */
-	} else {
-		for (e = entries; e < entries + NR_ENTRIES && e->ep; e++)
-			;
-		if (e == entries + NR_ENTRIES)
-			return -AX_ENOMEM;
-		strcpy(e->label, rq->label);
-	}
-	e->ep = (endpoint_t)rq->endpoint;
+	if (!is_rs(m->source) && (state != DS_UP || rq->endpoint != m->source))
+		return -AX_EPERM; /* only rs publishes others, or a state */
+	if (state == DS_UP && (rq->endpoint <= 0 || rq->endpoint > INT32_MAX))
+		return -AX_EINVAL;
+	e = find_label(rq->label);
+	if (e && e->state != DS_GONE && e->ep != m->source && !is_rs(m->source))
+		return -AX_EPERM; /* the label is someone else's, or kept by rs */
+	if (!e && !(e = new_entry(rq->label)))
+		return -AX_ENOMEM;
+	e->state = (int)state;
+	e->ep = state == DS_UP ? (endpoint_t)rq->endpoint : AX_NONE;
 	announce(e);
 	return 0;
 }
@@ -114,10 +157,19 @@ static int64_t do_lookup(const ax_message *m, ax_message *reply)
 
 	if (!label_ok(rq->label))
 		return -AX_EINVAL;
-	if (!(e = find_label(rq->label)))
+	if (!(e = find_label(rq->label)) || e->state == DS_GONE)
 		return -AX_ESRCH;
 	rp->endpoint = e->ep;
+	rp->state = e->state;
 	return 0;
+}
+
+static int find_sub(endpoint_t ep, const char *prefix)
+{
+	for (int s = 0; s < NR_SUBS; s++)
+		if (subs[s].ep == ep && ep != AX_NONE && strcmp(subs[s].prefix, prefix) == 0)
+			return s;
+	return -1;
 }
 
 static int64_t do_subscribe(const ax_message *m, ax_message *reply)
@@ -128,35 +180,75 @@ static int64_t do_subscribe(const ax_message *m, ax_message *reply)
 	(void)reply;
 	if (!label_ok(rq->label))
 		return -AX_EINVAL;
-	for (s = 0; s < NR_SUBS && subs[s].ep && subs[s].ep != m->source; s++)
+	if (find_sub(m->source, rq->label) >= 0)
+		return 0; /* already */
+	for (s = 0; s < NR_SUBS && subs[s].ep != AX_NONE; s++)
 		;
 	if (s == NR_SUBS)
 		return -AX_ENOMEM;
 	subs[s].ep = m->source;
 	strcpy(subs[s].prefix, rq->label);
 	for (int i = 0; i < NR_ENTRIES; i++) /* what already exists counts as changed */
-		if (entries[i].ep && strncmp(entries[i].label, rq->label, strlen(rq->label)) == 0)
+		if (entries[i].state && entries[i].state != DS_GONE && matches(entries[i].label, rq->label))
 			entries[i].changed |= 1ULL << s;
 	return 0;
 }
 
+static int64_t do_unsubscribe(const ax_message *m, ax_message *reply)
+{
+	const struct ds_request *rq = (const void *)m->bytes;
+	int s;
+
+	(void)reply;
+	if (!label_ok(rq->label))
+		return -AX_EINVAL;
+	if ((s = find_sub(m->source, rq->label)) < 0)
+		return -AX_ESRCH;
+	drop_sub(s);
+	return 0;
+}
+
+/* One change the caller has not seen, through any of its subscriptions; seen through all of them now. */
 static int64_t do_check(const ax_message *m, ax_message *reply)
 {
 	struct ds_reply *rp = (void *)reply->bytes;
+	uint64_t mine = 0;
 
-	for (int s = 0; s < NR_SUBS; s++) {
-		if (subs[s].ep != m->source)
-			continue;
-		for (int i = 0; i < NR_ENTRIES; i++) {
-			if (entries[i].ep && (entries[i].changed & (1ULL << s))) {
-				entries[i].changed &= ~(1ULL << s);
-				strcpy(rp->label, entries[i].label);
-				rp->endpoint = entries[i].ep;
-				return 0;
-			}
+	for (int s = 0; s < NR_SUBS; s++)
+		if (subs[s].ep == m->source && m->source != AX_NONE)
+			mine |= 1ULL << s;
+	for (int i = 0; mine && i < NR_ENTRIES; i++) {
+		struct entry *e = &entries[i];
+
+		if (e->state && (e->changed & mine)) {
+			e->changed &= ~mine;
+			strcpy(rp->label, e->label);
+			rp->endpoint = e->ep;
+			rp->state = e->state;
+			maybe_free(e);
+			return 0;
 		}
 	}
 	return -AX_EAGAIN;
+}
+
+/* Remove a label: its owner (up under it) or rs. Subscribers see DS_GONE once. */
+static int64_t do_delete(const ax_message *m, ax_message *reply)
+{
+	const struct ds_request *rq = (const void *)m->bytes;
+	struct entry *e;
+
+	(void)reply;
+	if (!label_ok(rq->label))
+		return -AX_EINVAL;
+	if (!(e = find_label(rq->label)) || e->state == DS_GONE)
+		return -AX_ESRCH;
+	if (!is_rs(m->source) && (e->state != DS_UP || e->ep != m->source))
+		return -AX_EPERM;
+	e->state = DS_GONE;
+	e->ep = AX_NONE;
+	announce(e);
+	return 0;
 }
 
 /* The value slot for (owner, key); a free one if create. */
@@ -234,11 +326,14 @@ static int64_t do_fetch(const ax_message *m, ax_message *reply)
 static const struct ax_call calls[] = {
 	{DS_PUBLISH, do_publish}, {DS_LOOKUP, do_lookup},   {DS_SUBSCRIBE, do_subscribe},
 	{DS_CHECK, do_check},     {DS_STORE, do_store},     {DS_RETRIEVE, do_retrieve},
-	{DS_FETCH, do_fetch},
+	{DS_FETCH, do_fetch},     {DS_UNSUBSCRIBE, do_unsubscribe}, {DS_DELETE, do_delete},
 };
 
 int main(void)
 {
+	rs = ax_boot_endpoint("rs");
+	for (int s = 0; s < NR_SUBS; s++)
+		subs[s].ep = AX_NONE;
 	ax_printf("ds: data store up at endpoint %d\n", ax_self);
 	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), 0);
 }

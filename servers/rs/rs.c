@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include <proto/ds.h>
 #include <proto/rs.h>
 
 #include "../pm/cpio.h"
@@ -67,6 +68,45 @@ static void publish(const struct service *s)
 }
 
 static void start_one(struct service *s);
+
+/* ---- publication in ds ---------------------------------------------------------- */
+
+/* ds's endpoint: the table's service "ds" while it runs, else the boot process; AX_NONE if none runs. */
+static endpoint_t ds_endpoint(void)
+{
+	for (int i = 0; i < nservices; i++)
+		if (strcmp(services[i].spec->label, "ds") == 0)
+			return services[i].state == SVC_RUNNING ? services[i].ep : AX_NONE;
+	return ax_boot_endpoint("ds");
+}
+
+static int is_ds(const struct service *s)
+{
+	return strcmp(s->spec->label, "ds") == 0;
+}
+
+/* Tell ds that label is ep in state; the first time ds can hear it, rs publishes itself first. */
+static void tell_ds(const char *label, endpoint_t ep, int state)
+{
+	static int self_published, warned;
+	endpoint_t ds = ds_endpoint();
+	int r = 0;
+
+	if (ds == AX_NONE)
+		return;
+	if (!self_published && (r = publish_in_ds(ds, "rs", ax_self, DS_UP)) == 0)
+		self_published = 1;
+	if (r == 0)
+		r = publish_in_ds(ds, label, ep, state);
+	if (r < 0 && !warned++)
+		ax_printf("rs: ds refused to publish %s (%d): clients will not find its endpoint there\n", label, r);
+}
+
+void announce_start(const struct service *s, endpoint_t ep)
+{
+	if (!is_ds(s)) /* ds itself does not run yet: rs publishes it once it does (start_one) */
+		tell_ds(s->spec->label, ep, DS_UP);
+}
 
 /* ---- deaths ----------------------------------------------------------------- */
 
@@ -206,6 +246,7 @@ static void recover(struct service *s, endpoint_t ep, const char *how)
 	s->streak = policy_streak(s->streak, now - s->started_ns);
 	if (policy_give_up(s->streak, s->spec->max_restarts)) {
 		s->state = SVC_FAILED;
+		tell_ds(label, AX_NONE, DS_FAILED);
 		ax_printf("rs: service %s (endpoint %d) %s; FAILED after %u failure%s in a row (restarts %u): left down "
 			  "until 'service up'\n",
 			  label, ep, how, s->streak, s->streak == 1 ? "" : "s", s->spec->max_restarts);
@@ -251,6 +292,8 @@ static void service_ended(const struct ax_death *d)
 	s->cause = s->hung ? RS_CAUSE_HANG : d->cause;
 	s->ended_ns = now_ns();
 	s->ready = 0;
+	if (!is_ds(s))
+		tell_ds(s->spec->label, AX_NONE, DS_DOWN); /* up again with its next endpoint if it restarts */
 	recover(s, d->ep, how);
 	publish(s);
 }
@@ -360,6 +403,7 @@ static void adopt(struct service *s)
 	s->state = SVC_RUNNING;
 	s->starts = 1;
 	watch(s, now_ns());
+	tell_ds(s->spec->label, s->ep, DS_UP);
 	ax_printf("rs: service %s adopted (endpoint %d, started by the kernel)\n", s->spec->label, s->ep);
 }
 
@@ -393,6 +437,8 @@ static void start_one(struct service *s)
 	s->started_ns = now_ns();
 	watch(s, s->started_ns);
 	list_service(s);
+	if (is_ds(s))
+		tell_ds("ds", ep, DS_UP);
 	if (s->restarts)
 		ax_printf("rs: service %s restarted (endpoint %d, restart %u)\n", s->spec->label, ep, s->restarts);
 	else

@@ -53,6 +53,12 @@ struct service {
 void info_init(struct ax_grant *g);
 void info_service(int i, const struct service *s);
 
+/* publish.c: label as ep in state (enum ds_state) in ds; 0 or a negative errno */
+int publish_in_ds(endpoint_t ds, const char *label, endpoint_t ep, int state);
+
+/* rs.c: s's new incarnation ep is about to run: tell ds (start.c calls it before KC_PROC_START). */
+void announce_start(const struct service *s, endpoint_t ep);
+
 /* start.c */
 void start_init(void);
 /*

@@ -223,6 +223,7 @@ endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, cons
 		r = kcall(KC_SCHEDULE, (uint64_t)b.ep, (uint64_t)spec->prio, spec->quantum_ms, 0);
 	}
 	if (r == 0) {
+		announce_start(s, b.ep); /* its endpoint is in ds before it runs */
 		*step = "starting it";
 		r = kcall(KC_PROC_START, (uint64_t)b.ep, 0, 0, 0);
 	}

@@ -380,10 +380,51 @@ static void hang_checks(void)
 		    ds && ds->state == RS_SVC_RUNNING && ds->starts == 1 && ds->ready == 1, "ds was ended or never answered");
 }
 
+/*
+ * ds is where endpoints change: rs published itself, every service before
+ * it ran, and a down or failed state when one ended; a subscriber (rs_check
+ * subscribed to "svc_" before svc_hang hung) sees the restart.
+ */
+static void publication_checks(void)
+{
+	struct ds_reply rp;
+	endpoint_t hang_seen = AX_NONE;
+	int hang_state = 0, changes = 0;
+
+	test_result("rs_ds_rs_published",
+		    ds_call(DS_LOOKUP, "rs", 0, &rp) == 0 && rp.endpoint == listed("rs") && rp.state == DS_UP,
+		    "no entry for rs");
+	test_result("rs_ds_service_published",
+		    ds_call(DS_LOOKUP, "rs_start", 0, &rp) == 0 && rp.endpoint == listed("rs_start") && rp.state == DS_UP,
+		    "no entry for rs_start");
+	test_result("rs_ds_new_endpoint_after_restart",
+		    ds_call(DS_LOOKUP, "svc_hang", 0, &rp) == 0 && rp.endpoint == hang_started.ep && rp.state == DS_UP,
+		    "ds does not name svc_hang's new incarnation");
+	test_result("rs_ds_failed_state", ds_call(DS_LOOKUP, "svc_loop", 0, &rp) == 0 && rp.state == DS_FAILED &&
+						  rp.endpoint == AX_NONE,
+		    "svc_loop is not failed in ds");
+	test_result("rs_ds_down_state",
+		    ds_call(DS_LOOKUP, "svc_exit", 0, &rp) == 0 && rp.state == DS_DOWN && rp.endpoint == AX_NONE,
+		    "svc_exit is not down in ds");
+	test_eq("rs_ds_down_label_kept_from_others", ds_call(DS_PUBLISH, "svc_exit", ax_self, &rp), -AX_EPERM);
+	while (ds_call(DS_CHECK, "x", 0, &rp) == 0 && changes++ < 100) {
+		if (strcmp(rp.label, "svc_hang") == 0) {
+			hang_seen = (endpoint_t)rp.endpoint;
+			hang_state = (int)rp.state;
+		}
+	}
+	test_result("rs_ds_subscriber_sees_restart", hang_seen == hang_started.ep && hang_state == DS_UP,
+		    "the subscription did not report svc_hang's new endpoint");
+}
+
 int main(void)
 {
+	struct ds_reply rp;
+
+	ds_call(DS_SUBSCRIBE, "svc_", 0, &rp); /* before svc_hang hangs: publication_checks reads the changes */
 	loop_checks(); /* first: svc_loop's starts wait for rs_check to receive them, and the gaps are timed */
 	hang_checks();
+	publication_checks();
 	ds_checks();
 	death_checks();
 	start_failure_checks();

@@ -27,6 +27,40 @@ static int64_t call(int type, const char *label, int64_t endpoint, const void *v
 	return m.i64[0];
 }
 
+/* States, several subscriptions per client, unsubscribing and deleting. No rs runs here: nobody may publish a state. */
+static void subscription_checks(void)
+{
+	struct ds_reply rp;
+	int gone_seen = 0;
+
+	test_result("ds_lookup_reports_up_state", call(DS_LOOKUP, "test_ds", 0, 0, 0, &rp) == 0 && rp.state == DS_UP,
+		    "not up");
+	test_eq("ds_publish_state_without_rs_eperm", call(DS_PUBLISH, "test_ds", ax_self, 0, DS_DOWN, 0), -AX_EPERM);
+	test_eq("ds_publish_bad_state_einval", call(DS_PUBLISH, "test_ds", ax_self, 0, 9, 0), -AX_EINVAL);
+	test_eq("ds_subscribe_second_prefix", call(DS_SUBSCRIBE, "mine.", 0, 0, 0, 0), 0);
+	test_eq("ds_subscribe_same_prefix_again", call(DS_SUBSCRIBE, "mine.", 0, 0, 0, 0), 0);
+	test_eq("ds_publish_self_under_second_label", call(DS_PUBLISH, "mine.a", ax_self, 0, 0, 0), 0);
+	test_result("ds_second_subscription_reports",
+		    call(DS_CHECK, "x", 0, 0, 0, &rp) == 0 && strcmp(rp.label, "mine.a") == 0 && rp.endpoint == ax_self &&
+			    rp.state == DS_UP,
+		    "no change for mine.a");
+	test_eq("ds_delete_others_eperm", call(DS_DELETE, "drv.one", 0, 0, 0, 0), -AX_EPERM);
+	test_eq("ds_delete_unknown_esrch", call(DS_DELETE, "nobody", 0, 0, 0, 0), -AX_ESRCH);
+	test_eq("ds_delete_own", call(DS_DELETE, "mine.a", 0, 0, 0, 0), 0);
+	test_eq("ds_deleted_lookup_esrch", call(DS_LOOKUP, "mine.a", 0, 0, 0, 0), -AX_ESRCH);
+	while (call(DS_CHECK, "x", 0, 0, 0, &rp) == 0)
+		gone_seen |= strcmp(rp.label, "mine.a") == 0 && rp.state == DS_GONE && rp.endpoint == AX_NONE;
+	test_eq("ds_subscriber_sees_deletion", gone_seen, 1);
+	test_eq("ds_unsubscribe", call(DS_UNSUBSCRIBE, "mine.", 0, 0, 0, 0), 0);
+	test_eq("ds_unsubscribe_unknown_esrch", call(DS_UNSUBSCRIBE, "mine.", 0, 0, 0, 0), -AX_ESRCH);
+	call(DS_PUBLISH, "mine.b", ax_self, 0, 0, 0);
+	test_eq("ds_unsubscribed_prefix_silent", call(DS_CHECK, "x", 0, 0, 0, 0), -AX_EAGAIN);
+	test_result("ds_first_subscription_still_works", call(DS_PUBLISH, "drv.mine", ax_self, 0, 0, 0) == 0 &&
+								   call(DS_CHECK, "x", 0, 0, 0, &rp) == 0 &&
+								   strcmp(rp.label, "drv.mine") == 0,
+		    "drv. no longer reported");
+}
+
 int main(void)
 {
 	struct ds_reply rp;
@@ -53,6 +87,7 @@ int main(void)
 		    "wrong change");
 	test_eq("ds_check_once_per_change", call(DS_CHECK, "x", 0, 0, 0, 0), -AX_EAGAIN);
 
+	subscription_checks();
 	test_eq("ds_store_value", call(DS_STORE, "state", 0, "hello", 6, 0), 0);
 	test_result("ds_retrieve_value",
 		    call(DS_RETRIEVE, "state", 0, 0, 0, &rp) == 0 && rp.endpoint == 6 && strcmp((char *)rp.value, "hello") == 0,
