@@ -265,7 +265,7 @@ static void stat_cpu_line_busy_and_idle(void)
 
 static void services_header_and_lines(void)
 {
-	struct rs_service_info s[3] = {
+	struct rs_service_info s[4] = {
 		{.state = RS_SVC_RUNNING, .label = "ds", .endpoint = 511, .starts = 3, .restarts = 2,
 		 .last_cause = AX_DEATH_FAULT, .started_ns = 2000000000},
 		{.state = RS_SVC_START_FAILED, .label = "svc_missing", .endpoint = AX_NONE},
