@@ -111,7 +111,7 @@ $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
 
 # Ordinary POSIX programs (our commands, the POSIX tests): static Linux
 # executables from Debian's musl-gcc, exactly as a user would build them.
-PCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -static -Wall -Wextra -Werror
+PCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -static -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include
 define posix_program
 $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.h)
 	@mkdir -p $$(@D)
@@ -249,7 +249,7 @@ $(B)/gen/busybox-links.spec: $(B)/bin/busybox
 	@mkdir -p $(@D)
 	$(B)/bin/busybox --list-full | awk -F/ '{ t = "bin/busybox"; if ($$1 == "bin" && NF == 2) t = "busybox"; \
 		else for (i = 1; i < NF; i++) t = "../" t; print "slink " $$0 " " t }' > $@.new && mv $@.new $@
-$(ROOT_CPIO): release/images/root.spec $(B)/gen/busybox-links.spec $(B)/bin/busybox $(wildcard etc/root/*) release/mkcpio
+$(ROOT_CPIO): release/images/root.spec $(B)/gen/busybox-links.spec $(B)/bin/busybox $(B)/bin/service $(wildcard etc/root/*) release/mkcpio
 	B=$(B) release/mkcpio $@ --spec release/images/root.spec --spec $(B)/gen/busybox-links.spec
 $(B)/bin/root.cpio: $(ROOT_CPIO)
 	@mkdir -p $(@D)
@@ -319,7 +319,7 @@ unit: setup $(UNIT_BIN)
 
 test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso $(B)/procfs-busybox.iso
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
-		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/harness/test_terminal.py \
+		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/service/run --script tests/harness/test_terminal.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
 		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
 		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \

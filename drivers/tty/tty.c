@@ -856,7 +856,8 @@ int main(void)
 	for (unsigned i = 0; i < NR_TERMS; i++) {
 		if (!terms[i].present)
 			continue;
-		restore_state(&terms[i]);
+		if (ax_restarts()) /* a restart: take back the settings; a first start (or a refresh) begins anew */
+			restore_state(&terms[i]);
 		up++;
 	}
 	ax_printf("tty: %u terminals (%s, %s, %s), restart %u, at endpoint %d\n", up,

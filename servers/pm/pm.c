@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <proto/pm.h>
+#include <proto/rs.h>
 #include <proto/vm.h>
 #include <sys/random.h>
 
@@ -360,6 +361,16 @@ static void install_routes(void)
 		ax_printf("pm: could not install the POSIX routes\n");
 }
 
+/*
+ * Is a the process in b's slot? rs keeps a restartable driver's slot for it
+ * alone (AX_REAP_RESERVE), so whoever is in the tty's boot slot is the tty,
+ * whichever incarnation.
+ */
+static bool same_slot(endpoint_t a, endpoint_t b)
+{
+	return a > 0 && b > 0 && (a & (AX_NR_SLOTS - 1)) == (b & (AX_NR_SLOTS - 1));
+}
+
 /* Notifications: from the kernel (deaths) and the clock (timers). */
 static void on_notify(const ax_message *m)
 {
@@ -367,7 +378,7 @@ static void on_notify(const ax_message *m)
 		on_deaths();
 	else if (m->source == AX_CLOCK)
 		time_expired();
-	else if (m->source == vfs || (m->source != AX_NONE && m->source == ax_boot_endpoint("tty")))
+	else if (m->source == vfs || same_slot(m->source, ax_boot_endpoint("tty")))
 		signals_from(m->source); /* servers that may signal: they queue, pm pulls */
 }
 
@@ -410,6 +421,7 @@ static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message
 	[NR_SETPRIORITY] = do_setpriority,                        [NR_GETRLIMIT] = do_getrlimit,
 	[NR_SETRLIMIT] = do_setrlimit,                  [NR_PRLIMIT64] = do_prlimit64,
 	[NR_GETRANDOM] = do_getrandom,
+	[AX_SYS_RSCTL] = do_rsctl,
 };
 
 /* Every POSIX call routed to pm: find the caller once, then its handler. */

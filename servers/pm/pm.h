@@ -158,6 +158,8 @@ void answer(struct mproc *p, int nr, int64_t value);
 /* ids.c */
 int64_t do_getuid(struct mproc *p, const ax_message *m);
 int64_t do_geteuid(struct mproc *p, const ax_message *m);
+/* rsctl.c: the service command's call, forwarded to rs */
+int64_t do_rsctl(struct mproc *p, const ax_message *m);
 int64_t do_getgid(struct mproc *p, const ax_message *m);
 int64_t do_getegid(struct mproc *p, const ax_message *m);
 int64_t do_setuid(struct mproc *p, const ax_message *m);

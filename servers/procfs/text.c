@@ -213,6 +213,7 @@ const char *service_cause_name(int32_t cause)
 	case AX_DEATH_KILLED: return "killed";
 	case AX_DEATH_FAULT: return "exception";
 	case RS_CAUSE_HANG: return "hang";
+	case RS_CAUSE_COMPLAINT: return "complaint";
 	default: return "unknown";
 	}
 }

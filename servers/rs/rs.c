@@ -124,6 +124,27 @@ static void describe_death(const struct ax_death *d, char *buf, size_t size)
 		ax_snprintf(buf, size, "ended (cause %d)", d->cause);
 }
 
+/* A server's name for a log line: its label, or its boot name. */
+static const char *complainer_name(endpoint_t ep)
+{
+	for (int i = 0; i < nservices; i++)
+		if (services[i].ep == ep)
+			return services[i].spec->label;
+	for (uint32_t i = 0; i < ax_bootinfo->count && i < AX_BOOT_MAX; i++)
+		if (ax_bootinfo->procs[i].ep == ep)
+			return ax_bootinfo->procs[i].name;
+	return "an unknown server";
+}
+
+/* Is label a boot process's name? */
+static int boot_name_known(const char *label)
+{
+	for (uint32_t i = 0; i < ax_bootinfo->count && i < AX_BOOT_MAX; i++)
+		if (strcmp(ax_bootinfo->procs[i].name, label) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *boot_name(endpoint_t ep)
 {
 	for (uint32_t i = 0; i < ax_bootinfo->count && i < AX_BOOT_MAX; i++)
@@ -266,13 +287,37 @@ static void recover(struct service *s, endpoint_t ep, const char *how)
 	arm_alarm();
 }
 
+/* s ended because `service` asked: leave it down, or start it again now, outside its failure streak. */
+static void on_demand(struct service *s, endpoint_t ep, const char *how)
+{
+	int op = s->demand;
+
+	s->demand = 0;
+	if (op == RS_CTL_DOWN) {
+		s->state = SVC_DOWN;
+		ax_printf("rs: service %s (endpoint %d) %s; left down until 'service up'\n", s->spec->label, ep, how);
+		return;
+	}
+	s->fresh = op == RS_CTL_REFRESH;
+	ax_printf("rs: service %s (endpoint %d) %s; restart now%s\n", s->spec->label, ep, how,
+		  s->fresh ? ", as at boot" : "");
+	restart(s);
+}
+
 /* One death the kernel reported: record it, say what happened, and recover. */
 static void service_ended(const struct ax_death *d)
 {
 	struct service *s = by_endpoint(d->ep);
 	char how[128];
 
-	if (s && s->hung)
+	if (s && s->complainer)
+		ax_snprintf(how, sizeof(how), "answered something impossible (a complaint from %s)",
+			    complainer_name(s->complainer));
+	else if (s && s->demand)
+		ax_snprintf(how, sizeof(how), "was ended by 'service %s'", s->demand == RS_CTL_DOWN ? "down"
+									   : s->demand == RS_CTL_RESTART ? "restart"
+													  : "refresh");
+	else if (s && s->hung)
 		ax_snprintf(how, sizeof(how), "missed its heartbeat: silent for %lu ms (%s %u ms periods)",
 			    (now_ns() - s->alive_ns) / 1000000, s->ready ? "2" : "its start-up's grace and 2",
 			    s->spec->heartbeat_ms);
@@ -289,12 +334,16 @@ static void service_ended(const struct ax_death *d)
 	if (s->state != SVC_RUNNING)
 		return; /* the half-built process of a failed start, which rs ended itself: reported already */
 	s->last_death = *d;
-	s->cause = s->hung ? RS_CAUSE_HANG : d->cause;
+	s->cause = s->complainer ? RS_CAUSE_COMPLAINT : s->hung ? RS_CAUSE_HANG : d->cause;
+	s->complainer = 0;
 	s->ended_ns = now_ns();
 	s->ready = 0;
 	if (!is_ds(s))
 		tell_ds(s->spec->label, AX_NONE, DS_DOWN); /* up again with its next endpoint if it restarts */
-	recover(s, d->ep, how);
+	if (s->demand)
+		on_demand(s, d->ep, how);
+	else
+		recover(s, d->ep, how);
 	publish(s);
 }
 
@@ -439,6 +488,7 @@ static void start_one(struct service *s)
 	list_service(s);
 	if (is_ds(s))
 		tell_ds("ds", ep, DS_UP);
+	s->fresh = 0;
 	if (s->restarts)
 		ax_printf("rs: service %s restarted (endpoint %d, restart %u)\n", s->spec->label, ep, s->restarts);
 	else
@@ -489,6 +539,139 @@ static void start_all(void)
 	}
 }
 
+/* ---- control: the service command, through pm (proto/rs.h) ------------------------ */
+
+static struct service *by_label(const char *label)
+{
+	for (int i = 0; i < nservices; i++)
+		if (strcmp(services[i].spec->label, label) == 0)
+			return &services[i];
+	return 0;
+}
+
+/* Start s now, out of any back-off, with its streak forgotten: 0, or the start's error. */
+static int64_t bring_up(struct service *s, int fresh)
+{
+	s->streak = 0;
+	s->fresh = fresh;
+	if (s->starts)
+		s->restarts++;
+	start_one(s);
+	publish(s);
+	arm_alarm();
+	return s->state == SVC_RUNNING ? 0 : s->last_error;
+}
+
+/* End a running s for `service op`; its death, reaped at once, does the rest (on_demand). */
+static int64_t end_on_demand(struct service *s, int op)
+{
+	int r;
+
+	s->demand = op;
+	if ((r = ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}})) < 0) {
+		s->demand = 0;
+		return r;
+	}
+	reap_deaths();
+	arm_alarm();
+	if (op == RS_CTL_DOWN)
+		return 0;
+	return s->state == SVC_RUNNING ? 0 : s->last_error;
+}
+
+/* Take s down without a process to end: it waits out a back-off or has failed. */
+static int64_t leave_down(struct service *s)
+{
+	if (s->state == SVC_RESTARTING || s->state == SVC_FAILED) {
+		s->state = SVC_DOWN;
+		ax_printf("rs: service %s: left down by 'service down'\n", s->spec->label);
+		publish(s);
+		arm_alarm();
+	}
+	return 0; /* already down otherwise */
+}
+
+/*
+ * RS_CTL: what the service command asks, forwarded by pm with the caller's
+ * effective uid. Decode every field first; only then act.
+ */
+static int64_t do_ctl(const ax_message *m, ax_message *reply)
+{
+	const struct rs_ctl_request *c = (const void *)m->bytes;
+	char label[sizeof(c->label)];
+	struct service *s;
+
+	(void)reply;
+	if (m->source != ax_boot_endpoint("pm"))
+		return -AX_EPERM; /* only pm, which vouches for the uid */
+	if (c->op < RS_CTL_UP || c->op > RS_CTL_REFRESH || c->reserved[0] || c->reserved[1] || c->reserved[2])
+		return -AX_EINVAL;
+	memcpy(label, c->label, sizeof(label));
+	if (!label[0] || strnlen(label, sizeof(label)) == sizeof(label))
+		return -AX_EINVAL;
+	if (c->euid != 0)
+		return -AX_EPERM;
+	if (!(s = by_label(label)))
+		return boot_name_known(label) ? -AX_EPERM : -AX_ESRCH; /* rs, vfs, ...: not supervised */
+	if (s->spec->recovery == SVC_RECOVER_NONE || !s->spec->valid)
+		return s->spec->valid ? -AX_EPERM : -AX_EINVAL;
+	switch (c->op) {
+	case RS_CTL_UP:
+		return s->state == SVC_RUNNING ? -AX_EBUSY : bring_up(s, 0);
+	case RS_CTL_DOWN:
+		return s->state == SVC_RUNNING ? end_on_demand(s, RS_CTL_DOWN) : leave_down(s);
+	default: /* restart, refresh */
+		if (s->state == SVC_RUNNING)
+			return end_on_demand(s, (int)c->op);
+		return bring_up(s, c->op == RS_CTL_REFRESH);
+	}
+}
+
+/* Is ep a system process rs knows: a boot process, or a running service of the table? */
+static int known_server(endpoint_t ep)
+{
+	struct service *s = by_endpoint(ep);
+
+	if (s)
+		return s->state == SVC_RUNNING && (s->spec->priv.flags & AX_PRIV_SYSTEM);
+	for (uint32_t i = 0; i < ax_bootinfo->count && i < AX_BOOT_MAX; i++)
+		if (ax_bootinfo->procs[i].ep == ep)
+			return (ax_bootinfo->procs[i].flags & AX_PRIV_SYSTEM) != 0;
+	return 0;
+}
+
+/* RS_COMPLAIN: a server says a driver answered something impossible: end it, recover it as after a crash. */
+static int64_t do_complain(const ax_message *m, ax_message *reply)
+{
+	const struct rs_complaint *c = (const void *)m->bytes;
+	struct service *s;
+
+	(void)reply;
+	if (!known_server(m->source))
+		return -AX_EPERM;
+	if (c->why < RS_WHY_BAD_REPLY || c->why > RS_WHY_BAD_EVENT || c->reserved[0] || c->reserved[1] ||
+	    c->reserved[2] || c->reserved[3] || c->reserved[4])
+		return -AX_EINVAL;
+	if (c->endpoint <= 0 || c->endpoint > INT32_MAX || !(s = by_endpoint((endpoint_t)c->endpoint)) ||
+	    s->state != SVC_RUNNING)
+		return -AX_ESRCH; /* not a running service (perhaps already restarted): nothing to do */
+	if (s->spec->recovery != SVC_RECOVER_RESTART || (endpoint_t)c->endpoint == m->source)
+		return -AX_EPERM;
+	s->complainer = m->source;
+	if (ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)c->endpoint}}) < 0) {
+		s->complainer = 0;
+		return -AX_ESRCH;
+	}
+	reap_deaths();
+	arm_alarm();
+	return 0;
+}
+
+static const struct ax_call calls[] = {
+	{RS_CTL, do_ctl},
+	{RS_COMPLAIN, do_complain},
+};
+
 int main(void)
 {
 	int running = 0;
@@ -512,5 +695,5 @@ int main(void)
 		running += services[i].state == SVC_RUNNING;
 	ax_printf("rs: up at endpoint %d: %d of %d services running\n", ax_self, running, nservices);
 	tick(); /* the first pings */
-	ax_serve(0, 0, on_notify);
+	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), on_notify);
 }

@@ -41,6 +41,9 @@ struct service {
 	uint64_t next_ping_ns;      /* when rs pings it next */
 	int ready;                  /* the current incarnation has answered */
 	int hung;                   /* rs ended it for its silence: its death is a hang */
+	endpoint_t complainer;      /* rs ended it on this server's complaint (RS_COMPLAIN); 0 if not */
+	int demand;                 /* rs ended it for `service down|restart|refresh` (enum rs_ctl_op): 0 if not */
+	int fresh;                  /* its next start is as at boot: restart count 0 (`service refresh`) */
 	uint64_t recovery_ns;       /* the last restart: from the end of the one before to the first answer */
 	struct ax_death last_death; /* how the last incarnation ended; cause 0 while none has */
 	int last_error;             /* why the last start failed: a negative errno */

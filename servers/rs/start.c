@@ -201,7 +201,7 @@ endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, cons
 	}
 	if (r == 0) {
 		*step = "writing its boot information";
-		r = write_bootinfo(&b, spec, base, s->restarts);
+		r = write_bootinfo(&b, spec, base, s->fresh ? 0 : s->restarts);
 	}
 	if (r == 0) {
 		struct ax_priv priv = spec->priv;

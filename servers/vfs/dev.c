@@ -8,23 +8,106 @@
  * request ends. The driver then notifies vfs, and vfs pulls DEV_STATUS
  * until DEV_EV_NONE: a finished request resumes its call, a select
  * registration that fired wakes the pollers.
+ *
+ * The drivers are services rs restarts: vfs learns their endpoints from
+ * the boot information, then follows them in ds (subscribed to their
+ * labels): when one ends, the requests it kept end with EIO, and vfs
+ * sends to its next incarnation as soon as rs publishes it.
  */
 #include <string.h>
 
 #include <proto/dev.h>
 #include <proto/ds.h>
 #include <proto/pm.h>
+#include <proto/rs.h>
 
 #include "vfs.h"
 
-static endpoint_t memdrv = AX_NONE, ttydrv = AX_NONE;
+static endpoint_t memdrv = AX_NONE, ttydrv = AX_NONE, dsep = AX_NONE;
+
+static void finished(struct vproc *p, int64_t r);
+
+/* One request to ds about label: its status, the reply in *rp. */
+static int64_t ds_call(int type, const char *label, struct ds_reply *rp)
+{
+	ax_message m = {.type = type};
+	struct ds_request *rq = (struct ds_request *)(void *)m.bytes;
+
+	strncpy(rq->label, label, DS_LABEL_MAX - 1);
+	if (dsep == AX_NONE || ax_sendrec(dsep, &m) < 0)
+		return -EIO;
+	memcpy(rp, m.bytes, sizeof(*rp));
+	return m.i64[0];
+}
 
 void dev_init(void)
 {
+	static const char *const labels[] = {"memory", "tty"};
+	struct ds_reply rp;
+
 	memdrv = ax_boot_endpoint("memory");
 	ttydrv = ax_boot_endpoint("tty");
+	dsep = ax_boot_endpoint("ds");
 	if (memdrv == AX_NONE)
 		ax_printf("vfs: no memory driver: /dev/null and the rest give ENXIO\n");
+	for (unsigned i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (dsep != AX_NONE && ds_call(DS_SUBSCRIBE, labels[i], &rp) < 0)
+			ax_printf("vfs: cannot follow %s in ds: a restarted %s will not be found\n", labels[i], labels[i]);
+}
+
+endpoint_t dev_ds(void)
+{
+	return dsep;
+}
+
+/* drv answered something impossible: ask rs to restart it (proto/rs.h, RS_COMPLAIN). */
+static void complain(endpoint_t drv, uint64_t why)
+{
+	ax_message m = {.type = RS_COMPLAIN};
+	struct rs_complaint *c = (struct rs_complaint *)(void *)m.bytes;
+	endpoint_t rs = ax_boot_endpoint("rs");
+
+	c->endpoint = drv;
+	c->why = why;
+	if (rs == AX_NONE || ax_sendrec(rs, &m) < 0 || m.i64[0] < 0)
+		ax_printf("vfs: could not ask rs to restart driver %d (%ld)\n", drv, rs == AX_NONE ? -ENOSYS : m.i64[0]);
+}
+
+/*
+ * The driver *drv is now ep (AX_NONE: it ended, and is not back yet).
+ * Whatever it kept ended with it: those calls end with EIO.
+ */
+static void rebind(const char *label, endpoint_t *drv, endpoint_t ep)
+{
+	endpoint_t old = *drv;
+
+	if (ep == old)
+		return;
+	for (int n = 0; n < PROC_MAX; n++) {
+		struct vproc *p = &procs[n];
+
+		if (p->used && p->blocked && p->wait == W_DEV && p->driver == old)
+			finished(p, -EIO);
+	}
+	if (ep != AX_NONE) {
+		*drv = ep;
+		ax_printf("vfs: the %s driver is endpoint %d now\n", label, ep);
+	}
+}
+
+/* ds says a driver changed: follow it. */
+void dev_rebind(void)
+{
+	struct ds_reply rp;
+
+	for (int n = 0; n < 16 && ds_call(DS_CHECK, "-", &rp) == 0; n++) {
+		endpoint_t ep = rp.state == DS_UP ? (endpoint_t)rp.endpoint : AX_NONE;
+
+		if (strcmp(rp.label, "memory") == 0)
+			rebind("memory", &memdrv, ep);
+		else if (strcmp(rp.label, "tty") == 0)
+			rebind("tty", &ttydrv, ep);
+	}
 }
 
 endpoint_t dev_driver(uint32_t major)
@@ -108,8 +191,9 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 	if (m.i64[0] == DEV_BACKGROUND)
 		return background(p, &m);
 	if (m.i64[0] > (int64_t)len || m.i64[0] < -4095) {
-		ax_printf("vfs: driver %d answered a %s of %lu bytes with %ld: EIO\n", ep, write ? "write" : "read", len,
-			  m.i64[0]);
+		ax_printf("vfs: driver %d answered a %s of %lu bytes with %ld: EIO; asking rs to restart it\n", ep,
+			  write ? "write" : "read", len, m.i64[0]);
+		complain(ep, RS_WHY_BAD_REPLY);
 		return -EIO;
 	}
 	return m.i64[0];
@@ -219,6 +303,9 @@ static void finished(struct vproc *p, int64_t r)
 		return;
 	}
 	if ((uint64_t)r > p->dev_len) {
+		ax_printf("vfs: driver %d finished a request of %lu bytes with %ld: EIO; asking rs to restart it\n",
+			  p->driver, p->dev_len, r);
+		complain(p->driver, RS_WHY_BAD_REPLY);
 		reply_later(p, -EIO);
 		return;
 	}
@@ -247,8 +334,10 @@ void dev_events(endpoint_t driver)
 			continue;
 		}
 		if (m.u64[0] != DEV_EV_DONE || m.u64[1] >= PROC_MAX) {
-			ax_printf("vfs: driver %d reported event %lu (id %lu): ignored\n", driver, m.u64[0], m.u64[1]);
-			continue;
+			ax_printf("vfs: driver %d reported event %lu (id %lu): impossible; asking rs to restart it\n", driver,
+				  m.u64[0], m.u64[1]);
+			complain(driver, RS_WHY_BAD_EVENT);
+			break;
 		}
 		p = &procs[m.u64[1]];
 		if (!p->used || !p->blocked || p->wait != W_DEV || p->driver != driver) {

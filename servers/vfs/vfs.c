@@ -2394,6 +2394,8 @@ static void on_notify(const ax_message *m)
 {
 	if (m->source == AX_CLOCK)
 		poll_timers();
+	else if (m->source == dev_ds() && m->source != AX_NONE)
+		dev_rebind(); /* a driver ended or came back */
 	else if (m->source == dev_driver(TTY_MAJOR) || m->source == dev_driver(MEM_MAJOR))
 		dev_events(m->source);
 	run_queue();

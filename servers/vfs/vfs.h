@@ -138,6 +138,8 @@ void dev_cancel(struct vproc *p);
 void dev_session_end(int sid);
 void dev_events(endpoint_t driver);
 void dev_init(void);
+endpoint_t dev_ds(void);
+void dev_rebind(void);
 #define WOULD_WAIT (-6000)       /* a handler's answer: the call waits (p->wait says for what) */
 #define DEV_WOULD_WAIT WOULD_WAIT /* dev_io: the driver keeps the request (W_DEV) or pm is asked (W_JOBCTL) */
 

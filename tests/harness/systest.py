@@ -68,7 +68,11 @@ def run(args):
                 continue
             m = TEST_RE.search(line)
             if m:
-                results.setdefault(m.group(1), (m.group(2), m.group(3).strip()))
+                name, verdict, why = m.group(1), m.group(2), m.group(3).strip()
+                if name not in results or verdict == "FAIL":  # reported again: a failure is never hidden
+                    if name in results and results[name][0] == "PASS":
+                        why = "passed, then failed when reported again: " + why
+                    results[name] = (verdict, why)
                 step_deadline = time.monotonic() + args.step_timeout
             elif "TESTS DONE" in line:
                 stop_reason = "not reported (image finished without it)"

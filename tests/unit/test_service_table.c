@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../../kernel/bootspec.h"
 #include "../../servers/rs/table.h"
 #include "check.h"
 
@@ -309,16 +310,92 @@ static void etc_services_is_clean(void)
 	CHECK(f != NULL);
 	if (f)
 		fclose(f);
-	CHECK(svc_table_parse(text, n, names, nnames, &t) == 0);
-	CHECK(resolve() == 0);
+	CHECK(svc_table_parse(text, n, names, nnames, &t) == 0); /* resolved against the default image below */
 	for (int i = 0; i < t.nerrors && i < SVC_ERRORS_MAX; i++)
 		fprintf(stderr, "etc/services:%d: %s\n", t.error[i].line, t.error[i].text);
 	CHECK(t.count >= 1);
 }
 
+/*
+ * A boot service that rs restarts gets, in every later incarnation, what its
+ * table entry says; its first incarnation has what its boot line says. So
+ * for each such service of etc/services, its line in the default image
+ * (release/images/default.list) must give exactly the same privileges,
+ * priority and quantum, plus, for a pinged service, the right to send to
+ * rs (rs adds that to a restart itself).
+ */
+static void boot_lines_agree_with_table(void)
+{
+	static char text[65536], lines[AX_BOOT_MAX][512], name_of[AX_BOOT_MAX][16];
+	static struct bootspec specs[AX_BOOT_MAX];
+	const char *names[64], *boot[AX_BOOT_MAX];
+	int nnames = kernel_call_names(names, 64), n = 0, slots[AX_BOOT_MAX], checked = 0, rs_slot = 0;
+	FILE *f = fopen("release/images/default.list", "r");
+	char line[512];
+	size_t len;
+	struct ax_bootinfo b;
+
+	CHECK(f != NULL);
+	while (f && n < AX_BOOT_MAX && fgets(line, sizeof(line), f)) {
+		char *args = line + strspn(line, " \t");
+
+		line[strcspn(line, "\n")] = 0;
+		if (!*args || *args == '#')
+			continue;
+		args += strcspn(args, " \t"); /* the program's file; the rest is the kernel's command line */
+		snprintf(lines[n], sizeof(lines[n]), "%s", args + strspn(args, " \t"));
+		bootspec_parse(lines[n], 0, 0, 0, 0, 0, &specs[n]); /* the name is all we need yet */
+		snprintf(name_of[n], sizeof(name_of[n]), "%s", specs[n].name);
+		boot[n] = name_of[n];
+		n++;
+	}
+	if (f)
+		fclose(f);
+	for (int i = 0; i < n; i++) {
+		CHECK(bootspec_parse(lines[i], boot, n, 1, names, nnames, &specs[i]) == 0);
+		slots[i] = specs[i].data_for < 0 ? 1 + i : 0;
+		if (strcmp(boot[i], "rs") == 0)
+			rs_slot = 1 + i;
+	}
+	f = fopen("etc/services", "r");
+	len = f ? fread(text, 1, sizeof(text), f) : 0;
+	if (f)
+		fclose(f);
+	b = boot_of(boot, slots, n);
+	CHECK(svc_table_parse(text, len, names, nnames, &t) == 0 && svc_table_resolve(&t, &b) == 0);
+	for (int i = 0; i < t.nerrors && i < SVC_ERRORS_MAX; i++)
+		fprintf(stderr, "etc/services:%d: %s\n", t.error[i].line, t.error[i].text);
+	for (int s = 0; s < t.count; s++) {
+		const struct svc_spec *sv = &t.svc[s];
+
+		if (!sv->boot || !sv->binary[0] || sv->recovery != SVC_RECOVER_RESTART)
+			continue;
+		for (int i = 0; i < n; i++) {
+			struct ax_priv booted = specs[i].priv;
+
+			if (strcmp(boot[i], sv->label) != 0)
+				continue;
+			if (sv->heartbeat_ms) { /* its boot line must let it answer rs; the table need not say so */
+				CHECK((booted.send_to[rs_slot / 64] >> (rs_slot % 64)) & 1);
+				if (!((sv->priv.send_to[rs_slot / 64] >> (rs_slot % 64)) & 1))
+					booted.send_to[rs_slot / 64] &= ~(1ULL << (rs_slot % 64));
+			}
+			if (memcmp(&booted, &sv->priv, sizeof(booted)) != 0 || specs[i].prio != sv->prio ||
+			    specs[i].quantum_ms != sv->quantum_ms) {
+				fprintf(stderr, "%s: its boot line and its entry in etc/services differ\n", sv->label);
+				CHECK(!"boot line and table entry agree");
+			}
+			CHECK(specs[i].super == rs_slot - 1); /* super=rs: rs hears of its death */
+			checked++;
+		}
+	}
+	CHECK(checked >= 2); /* memory and tty */
+}
+
 int main(void)
 {
 	RUN(parses_every_key);
+	RUN(boot_lines_agree_with_table);
 	RUN(applies_defaults);
 	RUN(keeps_table_order_and_adds_up_lists);
 	RUN(adopts_boot_service_without_binary);

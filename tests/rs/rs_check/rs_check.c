@@ -417,6 +417,51 @@ static void publication_checks(void)
 		    "the subscription did not report svc_hang's new endpoint");
 }
 
+/* One complaint to rs about ep: rs's answer. */
+static int64_t complain(int64_t ep, uint64_t why)
+{
+	ax_message m = {.type = RS_COMPLAIN};
+	struct rs_complaint *c = (struct rs_complaint *)m.bytes;
+	int r;
+
+	c->endpoint = ep;
+	c->why = why;
+	if ((r = ax_sendrec(listed("rs"), &m)) < 0)
+		return r;
+	return m.i64[0];
+}
+
+/* A server's complaint about a service: rs restarts it; bad complaints are refused. */
+static void complaint_checks(void)
+{
+	static struct rs_service_info all[SVC_COUNT_MAX];
+	const struct rs_service_info *rec;
+	struct ds_reply rp;
+	endpoint_t victim = AX_NONE;
+	char head[96];
+	int n;
+
+	if (ds_call(DS_LOOKUP, "svc_victim", 0, &rp) == 0 && rp.state == DS_UP)
+		victim = (endpoint_t)rp.endpoint;
+	test_result("rs_complain_victim_running", victim > 0, "svc_victim is not up in ds");
+	test_eq("rs_complain_bad_reason_einval", complain(victim, 9), -AX_EINVAL);
+	test_eq("rs_complain_not_a_service_esrch", complain(listed("rsctl"), RS_WHY_BAD_REPLY), -AX_ESRCH);
+	test_eq("rs_complain_about_itself_eperm", complain(ax_self, RS_WHY_BAD_REPLY), -AX_EPERM);
+	test_eq("rs_complain_restarts_the_service", complain(victim, RS_WHY_BAD_REPLY), 0);
+	test_result("rs_complain_new_endpoint_in_ds",
+		    ds_call(DS_LOOKUP, "svc_victim", 0, &rp) == 0 && rp.state == DS_UP && rp.endpoint > 0 &&
+			    rp.endpoint != victim && (rp.endpoint & 255) == (victim & 255),
+		    "svc_victim was not restarted in its slot");
+	test_eq("rs_complain_about_old_endpoint_esrch", complain(victim, RS_WHY_BAD_REPLY), -AX_ESRCH);
+	ax_snprintf(head, sizeof(head), "rs: service svc_victim (endpoint %d) answered something impossible", victim);
+	test_result("rs_complain_logged", log_line(head, "(a complaint from rs_check); restart 1 of 5 now", 0, 0),
+		    "no line for the complaint");
+	n = read_services(all, SVC_COUNT_MAX);
+	rec = n > 0 ? find_service(all, n, "svc_victim") : 0;
+	test_result("rs_complain_cause_published", rec && rec->last_cause == RS_CAUSE_COMPLAINT && rec->restarts == 1,
+		    "svc_victim's record lacks the complaint");
+}
+
 int main(void)
 {
 	struct ds_reply rp;
@@ -425,6 +470,7 @@ int main(void)
 	loop_checks(); /* first: svc_loop's starts wait for rs_check to receive them, and the gaps are timed */
 	hang_checks();
 	publication_checks();
+	complaint_checks();
 	ds_checks();
 	death_checks();
 	start_failure_checks();

@@ -26,8 +26,66 @@
 
 #define RS_START_GRACE_MS 2000 /* more silence allowed before a new incarnation's first answer: its start-up */
 
+/*
+ * Control, for POSIX programs (the `service` command, docs/service.md): a
+ * system call number Linux does not use, served by pm, which forwards it to
+ * rs as RS_CTL with the caller's effective uid. From a program:
+ *
+ *     syscall(AX_SYS_RSCTL, op, label[0..7], label[8..15])
+ *
+ * the label packed into two words, little-endian, NUL-padded. It returns 0
+ * or -errno: -EPERM for a caller that is not root, or a service that may
+ * not be stopped or started (recovery none, or a boot process rs does not
+ * supervise: vm, pm, ds, rs, vfs); -ESRCH no such service; -EBUSY not
+ * possible in its state (up while it runs); -EINVAL a bad op or label;
+ * -ENOSYS no rs. Anything else is the error of the start that failed.
+ */
+#define AX_SYS_RSCTL 500
+enum rs_ctl_op {
+	RS_CTL_UP = 1,  /* start a service that is down or failed (its restart count goes on: it takes back its state) */
+	RS_CTL_DOWN,    /* end it and leave it down */
+	RS_CTL_RESTART, /* end it and start it again now: it takes back its state */
+	RS_CTL_REFRESH, /* end it and start it again as at boot: its restart count seen as 0, its state dropped */
+};
+
+enum {
+	RS_CTL = 0x600, /* pm -> rs: struct rs_ctl_request; the reply's i64[0] is the result */
+	RS_COMPLAIN,    /* a server -> rs: struct rs_complaint; 0, or -ESRCH (no such running service), -EINVAL, -EPERM */
+};
+
+/*
+ * A complaint: a server (vfs, a file system) got a malformed or impossible
+ * answer from a driver (more bytes than it asked for, an event that names
+ * no request) and asks rs to restart it. rs takes complaints from system
+ * processes it knows (boot processes and its services) about a running
+ * service whose recovery is restart, ends it, and recovers it as after a
+ * crash (the cause RS_CAUSE_COMPLAINT; it counts in its failure streak).
+ */
+enum rs_why {
+	RS_WHY_BAD_REPLY = 1, /* an answer out of range, or of the wrong kind */
+	RS_WHY_BAD_EVENT,     /* an event or notification that makes no sense */
+};
+
+struct rs_complaint {
+	int64_t endpoint; /* the driver, as the server knows it */
+	uint64_t why;     /* enum rs_why */
+	uint64_t reserved[5];
+};
+
+_Static_assert(sizeof(struct rs_complaint) == 56, "a complaint fills a message payload");
+
+struct rs_ctl_request {
+	uint64_t op;    /* enum rs_ctl_op */
+	char label[16]; /* NUL-terminated */
+	uint64_t euid;  /* the POSIX caller's effective uid, as pm knows it */
+	uint64_t reserved[3];
+};
+
+_Static_assert(sizeof(struct rs_ctl_request) == 56, "an rs control request fills a message payload");
+
 /* How a service's last incarnation ended (rs_service_info.last_cause): AX_DEATH_*, or rs's own causes. */
-#define RS_CAUSE_HANG 16 /* rs ended it: it missed its heartbeat */
+#define RS_CAUSE_HANG 16      /* rs ended it: it missed its heartbeat */
+#define RS_CAUSE_COMPLAINT 17 /* rs ended it: a server said it answered something impossible */
 
 #define RS_INFO_GRANT 1          /* rs's grant over its service information */
 #define RS_INFO_MAGIC 0x52534931 /* "RSI1": this layout */

@@ -1,0 +1,28 @@
+/*
+ * The service command's way to rs (proto/rs.h, AX_SYS_RSCTL): pm serves the
+ * call because it knows the caller's effective uid, and forwards it to rs,
+ * which checks every field and decides. rs never sends to pm, so pm
+ * waiting on rs cannot close a cycle.
+ */
+#include <string.h>
+
+#include <proto/rs.h>
+
+#include "pm.h"
+
+int64_t do_rsctl(struct mproc *p, const ax_message *m)
+{
+	ax_message rq = {.type = RS_CTL};
+	struct rs_ctl_request *c = (struct rs_ctl_request *)(void *)rq.bytes;
+	endpoint_t rs = ax_boot_endpoint("rs");
+
+	if (rs == AX_NONE)
+		return -AX_ENOSYS;
+	c->op = m->u64[0];
+	memcpy(c->label, &m->u64[1], 8);
+	memcpy(c->label + 8, &m->u64[2], 8);
+	c->euid = p->euid;
+	if (ax_sendrec(rs, &rq) < 0)
+		return -AX_EIO;
+	return rq.i64[0];
+}

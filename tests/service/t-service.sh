@@ -1,0 +1,86 @@
+# service: restarts of the memory and tty drivers, up and down, and every
+# refusal (docs/service.md). Columns of /proc/services: LABEL ENDPOINT STATE
+# RESTARTS STARTS CAUSE UPTIME.
+
+field() { awk -v l="$1" -v f="$2" '$1 == l { print $f }' /proc/services; }
+core() { awk '$1 == "vm" || $1 == "pm" || $1 == "ds" { print $1, $2, $3, $4 }' /proc/services | tr '\n' ' '; }
+drivers() { awk '$1 == "memory" || $1 == "tty" { print $1, $2, $3, $4 }' /proc/services | tr '\n' ' '; }
+zeros() { head -c 4 /dev/zero | od -An -tx1 | tr -d ' \n'; }
+# status, for while /dev/null is down: the command's output goes to a file instead
+status_quiet() {
+	name=$1 want=$2
+	shift 2
+	"$@" > "$T/out" 2>&1
+	check "$name" "$want" "$?"
+}
+
+check list_header "LABEL ENDPOINT STATE RESTARTS" "$(service list | head -n 1 | awk '{ print $1, $2, $3, $4 }')"
+check list_drivers_running "running running" "$(field memory 3) $(field tty 3)"
+
+# restart memory: a new incarnation, counted, and /dev/null and /dev/zero work through it
+ep=$(field memory 2)
+status restart_memory 0 service restart memory
+check restart_memory_counted 1 "$(field memory 4)"
+check restart_memory_new_endpoint yes "$([ "$(field memory 2)" != "$ep" ] && [ -n "$ep" ] && echo yes)"
+status restart_memory_dev_null_works 0 sh -c 'echo x > /dev/null'
+check restart_memory_dev_zero_works 00000000 "$(zeros)"
+
+# restart tty: the terminal's settings and window size come back
+stty -F /dev/ttyS0 cols 91 rows 33 -echo
+before=$(stty -F /dev/ttyS0 -g)
+status restart_tty 0 service restart tty
+check restart_tty_keeps_termios "$before" "$(stty -F /dev/ttyS0 -g)"
+check restart_tty_keeps_window_size "33 91" "$(stty -F /dev/ttyS0 size)"
+check restart_tty_counted 1 "$(field tty 4)"
+check status_says_restarts yes "$(service status tty | grep -q '^tty: running, endpoint [0-9]*, 2 starts, 1 restart,' && echo yes)"
+
+# down, then up
+status down_memory 0 service down memory
+check down_memory_state down "$(field memory 3)"
+check down_memory_dev_null_fails yes "$(sh -c 'echo x > /dev/null' 2>/dev/null || echo yes)"
+status_quiet down_memory_again_is_no_error 0 service down memory
+status_quiet up_memory 0 service up memory
+check up_memory_state running "$(field memory 3)"
+status up_memory_dev_null_works 0 sh -c 'echo x > /dev/null'
+status up_running_service_refused 1 service up memory
+check up_running_service_message "service: memory is already running" "$(service up memory 2>&1)"
+check list_shows_restart_counts "memory 2 tty 1" "$(service list | awk '$1 == "memory" || $1 == "tty" { printf "%s%s %s", sep, $1, $4; sep = " " }')"
+
+# the services the system cannot do without are refused, and nothing changes
+was=$(core)
+for l in vm pm ds rs vfs; do
+	status "down_${l}_refused" 1 service down "$l"
+	status "restart_${l}_refused" 1 service restart "$l"
+done
+check down_vm_message "service: vm may not be stopped or restarted: the system cannot run without it" \
+	"$(service down vm 2>&1)"
+check core_services_unchanged "$was" "$(core)"
+
+# unknown labels
+status restart_unknown_refused 1 service restart nosuch
+check restart_unknown_message "service: no service named 'nosuch' (service list shows them)" \
+	"$(service restart nosuch 2>&1)"
+status status_unknown_refused 1 service status nosuch
+
+# an unprivileged user: every subcommand refused, nothing changes
+was=$(drivers)
+for sub in list "status memory" "up memory" "down memory" "restart memory" "refresh tty"; do
+	name=unprivileged_$(echo "$sub" | tr ' ' _)_refused
+	status "$name" 1 su -s /bin/sh nobody -c "service $sub"
+done
+check unprivileged_message "service: only root may use service (anyone may read /proc/services)" \
+	"$(su -s /bin/sh nobody -c 'service restart memory' 2>&1)"
+check unprivileged_nothing_changed "$was" "$(drivers)"
+
+# bad arguments: one line, status 2
+status usage_no_arguments 2 service
+status usage_unknown_command 2 service bogus memory
+status usage_missing_label 2 service restart
+status usage_extra_argument 2 service list extra
+status usage_label_too_long 2 service restart abcdefghijklmnopq
+check usage_one_line 1 "$(service bogus memory 2>&1 >/dev/null | grep -c '^usage: ')"
+
+# refresh: a fresh start, as at boot: the kept settings are not taken back
+status refresh_tty 0 service refresh tty
+check refresh_tty_forgets_settings yes "$([ "$(stty -F /dev/ttyS0 size)" != "33 91" ] && echo yes)"
+check refresh_tty_counted 2 "$(field tty 4)"
