@@ -111,7 +111,7 @@ $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
 
 # Ordinary POSIX programs (our commands, the POSIX tests): static Linux
 # executables from Debian's musl-gcc, exactly as a user would build them.
-PCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -static -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include
+PCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -static -Wall -Wextra -Werror -idirafter kernel/include -idirafter lib/sys/include
 define posix_program
 $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.h)
 	@mkdir -p $$(@D)
@@ -351,13 +351,15 @@ test-init: setup $(B)/bin/init $(B)/bin/busybox
 	$(PYTHON) tests/init/run-on-host --build $(B)
 
 bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(ISO) $(B)/bin/sysbench \
-		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD)
+		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD) $(RS_ISO)
 	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO) --posix-iso $(POSIXBENCH_ISO) \
 		--linux-kernel $(LINUX_KERNEL) --linux-initrd $(LINUX_INITRD)
 	@echo
 	$(PYTHON) tests/harness/bench_system.py --iso $(ISO) --sysbench $(B)/bin/sysbench \
 		--linux-kernel $(LINUX_KERNEL) --linux-shell-initrd $(LINUX_SHELL_INITRD) \
 		--linux-sysbench-initrd $(LINUX_SYSBENCH_INITRD)
+	@echo
+	$(PYTHON) tests/harness/bench_recovery.py --iso $(ISO) --rs-iso $(RS_ISO)
 
 loc:
 	@release/loc

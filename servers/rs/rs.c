@@ -318,9 +318,9 @@ static void service_ended(const struct ax_death *d)
 									   : s->demand == RS_CTL_RESTART ? "restart"
 													  : "refresh");
 	else if (s && s->hung)
-		ax_snprintf(how, sizeof(how), "missed its heartbeat: silent for %lu ms (%s %u ms periods)",
-			    (now_ns() - s->alive_ns) / 1000000, s->ready ? "2" : "its start-up's grace and 2",
-			    s->spec->heartbeat_ms);
+		ax_snprintf(how, sizeof(how), "missed its heartbeat: silent for %lu.%03lu ms (%s %u ms periods)",
+			    (now_ns() - s->alive_ns) / 1000000, (now_ns() - s->alive_ns) / 1000 % 1000,
+			    s->ready ? "2" : "its start-up's grace and 2", s->spec->heartbeat_ms);
 	else
 		describe_death(d, how, sizeof(how));
 	if (!s) { /* a boot process with super=rs that the table does not list: its slot is nobody's */
