@@ -104,6 +104,22 @@ static int wait_notify(unsigned ms)
 	return got;
 }
 
+/* Ask the driver `type` (a pull) until it has something other than none, waiting for its notifications up to 10 s. */
+static int64_t next_of(int type, int64_t none)
+{
+	uint64_t deadline = now_ms() + 10000;
+
+	for (;;) {
+		int64_t got = call(type, 0, 0, 0, 0, 0, 0, 0);
+		uint64_t now = now_ms();
+
+		if (got != none)
+			return got;
+		if (now >= deadline || !wait_notify((unsigned)(deadline - now)))
+			return none;
+	}
+}
+
 /*
  * The driver's next event (DEV_STATUS), waiting for its notifications up to
  * 10 s: DEV_EV_NONE only if none came. Waits for the state, not for a
@@ -112,17 +128,7 @@ static int wait_notify(unsigned ms)
  */
 static int64_t next_event(void)
 {
-	uint64_t deadline = now_ms() + 10000;
-
-	for (;;) {
-		int64_t ev = call(DEV_STATUS, 0, 0, 0, 0, 0, 0, 0);
-		uint64_t now = now_ms();
-
-		if (ev != DEV_EV_NONE)
-			return ev;
-		if (now >= deadline || !wait_notify((unsigned)(deadline - now)))
-			return DEV_EV_NONE;
-	}
+	return next_of(DEV_STATUS, DEV_EV_NONE);
 }
 
 /* The result of suspended request id, once it completes (waiting up to 10 s), or -9998. */
@@ -141,17 +147,7 @@ static int64_t completion(uint32_t id)
 /* The next signal the driver queued for pm (PM_SIGNAL_PULL), waiting up to 10 s; PM_SIG_NONE if none. */
 static int64_t next_signal(void)
 {
-	uint64_t deadline = now_ms() + 10000;
-
-	for (;;) {
-		int64_t kind = call(PM_SIGNAL_PULL, 0, 0, 0, 0, 0, 0, 0);
-		uint64_t now = now_ms();
-
-		if (kind != PM_SIG_NONE)
-			return kind;
-		if (now >= deadline || !wait_notify((unsigned)(deadline - now)))
-			return PM_SIG_NONE;
-	}
+	return next_of(PM_SIGNAL_PULL, PM_SIG_NONE);
 }
 
 /* A read, waiting for it if it is suspended. */
