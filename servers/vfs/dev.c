@@ -11,8 +11,9 @@
  *
  * The drivers are services rs restarts: vfs learns their endpoints from
  * the boot information, then follows them in ds (subscribed to their
- * labels): when one ends, the requests it kept end with EIO, and vfs
- * sends to its next incarnation as soon as rs publishes it.
+ * labels, and procfs's, whose mount vfs re-opens: fs_server_moved): when
+ * one ends, the requests it kept end with EIO, and vfs sends to its next
+ * incarnation as soon as rs publishes it.
  */
 #include <string.h>
 
@@ -42,7 +43,7 @@ static int64_t ds_call(int type, const char *label, struct ds_reply *rp)
 
 void dev_init(void)
 {
-	static const char *const labels[] = {"memory", "tty"};
+	static const char *const labels[] = {"memory", "tty", "procfs"};
 	struct ds_reply rp;
 
 	memdrv = ax_boot_endpoint("memory");
@@ -107,6 +108,8 @@ void dev_rebind(void)
 			rebind("memory", &memdrv, ep);
 		else if (strcmp(rp.label, "tty") == 0)
 			rebind("tty", &ttydrv, ep);
+		else
+			fs_server_moved(rp.label, ep);
 	}
 }
 

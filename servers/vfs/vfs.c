@@ -1732,12 +1732,42 @@ static struct {
 #define MNT_EXPIRE 4
 #define UMOUNT_NOFOLLOW 8
 
+/* procfs's current incarnation: from the boot information, then as ds says (fs_server_moved). */
+static endpoint_t procfs = AX_NONE;
+
 /* The file system type's server: procfs only, for now (ramfs is the one root). */
 static endpoint_t server_of(const char *type)
 {
 	if (strcmp(type, "proc") == 0)
-		return ax_boot_endpoint("procfs");
+		return procfs;
 	return AX_NONE;
+}
+
+/*
+ * ds says the file server known as label is now ep (AX_NONE: it ended). A
+ * mount of its former incarnation is re-opened on the new one (FS_MOUNTED
+ * again, proto/fs.h): later requests go there.
+ */
+void fs_server_moved(const char *label, endpoint_t ep)
+{
+	struct fs_mounted rq;
+	ax_message fm;
+	endpoint_t old = procfs;
+
+	if (strcmp(label, "procfs") != 0 || ep == AX_NONE || ep == old)
+		return;
+	procfs = ep;
+	for (uint32_t id = ROOT_FS + 1; id <= MOUNT_MAX; id++) {
+		if (fs_ep[id] != old || old == AX_NONE)
+			continue;
+		rq.flags = fs_rdonly[id] ? FS_MOUNT_RDONLY : 0;
+		if (call(ep, FS_MOUNTED, &rq, sizeof(rq), &fm) < 0) {
+			ax_printf("vfs: procfs came back at endpoint %d but refused its mount: it stays unreachable\n", ep);
+			continue;
+		}
+		fs_ep[id] = ep;
+		ax_printf("vfs: the procfs mount goes to endpoint %d now\n", ep);
+	}
 }
 
 static void copy_name(char *to, size_t size, const char *from)
@@ -2448,6 +2478,7 @@ int main(void)
 	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grant, G_COUNT + PROC_MAX}});
 	vm = ax_boot_endpoint("vm");
 	pm = ax_boot_endpoint("pm");
+	procfs = ax_boot_endpoint("procfs");
 	dev_init();
 	files_init(&files, FILE_MAX, release, 0);
 	for (unsigned i = 0; i < sizeof(routed) / sizeof(routed[0]); i++)

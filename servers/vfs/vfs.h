@@ -140,6 +140,7 @@ void dev_events(endpoint_t driver);
 void dev_init(void);
 endpoint_t dev_ds(void);
 void dev_rebind(void);
+void fs_server_moved(const char *label, endpoint_t ep);
 #define WOULD_WAIT (-6000)       /* a handler's answer: the call waits (p->wait says for what) */
 #define DEV_WOULD_WAIT WOULD_WAIT /* dev_io: the driver keeps the request (W_DEV) or pm is asked (W_JOBCTL) */
 

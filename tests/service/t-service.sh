@@ -84,3 +84,10 @@ check usage_one_line 1 "$(service bogus memory 2>&1 >/dev/null | grep -c '^usage
 status refresh_tty 0 service refresh tty
 check refresh_tty_forgets_settings yes "$([ "$(stty -F /dev/ttyS0 size)" != "33 91" ] && echo yes)"
 check refresh_tty_counted 2 "$(field tty 4)"
+
+# procfs: restarted, /proc works through its next incarnation (service list reads it too)
+status restart_procfs 0 service restart procfs
+check restart_procfs_counted 1 "$(field procfs 4)"
+check restart_procfs_proc_readable yes "$(grep -q '^MemTotal:' /proc/meminfo && echo yes)"
+check restart_procfs_process_files init "$(cat /proc/1/comm)"
+check restart_procfs_services_listed running "$(field procfs 3)"
