@@ -296,9 +296,20 @@ UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c
 UNIT_KERNEL += commands/init/inittab.c
 UNIT_KERNEL += servers/procfs/text.c lib/sys/mounts.c
 
-$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_KERNEL) $(wildcard kernel/*.h servers/*/*.h drivers/*/*.h lib/sys/include/*/*.h)
+# Compiled once into an archive; each test takes the objects it needs.
+UNIT_HEADERS := $(wildcard kernel/*.h kernel/include/axolotl/*.h servers/*/*.h drivers/*/*.h lib/sys/*.h lib/sys/include/*/*.h commands/*/*.h)
+UNIT_OBJ := $(patsubst %.c,$(B)/unitobj/%.o,$(UNIT_KERNEL))
+UNIT_LIB := $(B)/unitobj/libunit.a
+$(B)/unitobj/%.o: %.c $(UNIT_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(HOSTCFLAGS) $< $(UNIT_KERNEL) -o $@
+	$(CC) $(HOSTCFLAGS) -c $< -o $@
+$(UNIT_LIB): $(UNIT_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_LIB) $(UNIT_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(HOSTCFLAGS) $< $(UNIT_LIB) -o $@
 $(B)/unit/test_service_table: servers/rs/table.h
 $(B)/unit/test_inittab: commands/init/inittab.h
 

@@ -44,6 +44,29 @@ class Shell:
     def prompt(self, seconds=15):
         return self.wait(r"(?s).*?" + PROMPT, seconds)
 
+    def key_until(self, key, pattern, tries=10, each=1.5):
+        """Type a signal key until pattern shows: the state, not a time, says when the job was in the front.
+
+        On a busy host the key may reach the terminal before the shell has
+        handed it to the job (then the shell, which ignores it, gets it).
+        """
+        for _ in range(tries):
+            self.c.type(key)
+            m = self.wait(pattern, each)
+            if m:
+                return m
+        return None
+
+    def until(self, line, pattern, good, tries=10, each=1.0):
+        """Run line until good(match) holds: a state that comes in its own time (a background job's stop)."""
+        m = None
+        for _ in range(tries):
+            m = self.run(line, pattern)
+            if m is not None and good(m):
+                return m
+            time.sleep(each)
+        return m
+
 
 def main():
     log = os.path.join(ROOT, "build", "test_terminal.log")
@@ -60,9 +83,9 @@ def main():
         report("terminal_command_output", m is not None, "no hello")
 
         # canonical mode, through cat (ash edits its own lines in raw mode)
-        # typed only once cat runs: what comes while ash still edits its line is ash's, in raw mode
+        # typed once the shell printed "started": it has read its line and put the terminal back in
+        # canonical mode (what comes while ash still edits its line is ash's), so the bytes wait for cat
         sh.run("echo started; cat", r"\nstarted\r?\n")
-        time.sleep(2)
         console.type(b"abX\x7fc\r")
         report("terminal_erase_removes_a_character", sh.wait(r"\nabc\r\n") is not None, "cat did not get abc")
         console.type(b"xyz\x15def\r")
@@ -71,7 +94,6 @@ def main():
         report("terminal_eof_ends_cat", sh.prompt() is not None, "no prompt after ^D")
 
         m = sh.run("stty -echo; echo reading; read v; stty echo; echo got:$v", r"\nreading\r?\n")
-        time.sleep(1)
         console.type(b"secret\r")
         m = sh.wait(r"(?s)(.*?)got:(\w*)")
         report("terminal_echo_off", m is not None and m.group(2) == "secret" and "secret" not in m.group(1),
@@ -79,7 +101,6 @@ def main():
         sh.prompt()
 
         sh.run("stty -icanon min 3 time 0; echo raw; dd bs=1 count=3 2>/dev/null | od -An -c; stty icanon", r"\nraw\r?\n")
-        time.sleep(2)
         console.type(b"xyz")
         report("terminal_raw_read_of_vmin_bytes", sh.wait(r"x\s+y\s+z") is not None, "od did not show x y z")
         sh.prompt()
@@ -94,18 +115,14 @@ def main():
         sh.prompt()
 
         sh.run("echo go; sleep 100", r"\ngo\r?\n")
-        time.sleep(2)
-        console.type(b"\x03")
-        sh.prompt()
+        sh.key_until(b"\x03", r"(?s).*?" + PROMPT)
         m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
         report("terminal_ctrl_c_ends_the_foreground_job", m is not None and m.group(1) == "130",
                "status %r" % (m and m.group(1)))
         sh.prompt()
 
         sh.run("echo go; sleep 100", r"\ngo\r?\n")
-        time.sleep(2)
-        console.type(b"\x1c")
-        sh.prompt()
+        sh.key_until(b"\x1c", r"(?s).*?" + PROMPT)
         m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
         report("terminal_ctrl_backslash_quits", m is not None and m.group(1) == "131", "status %r" % (m and m.group(1)))
         sh.prompt()
@@ -116,31 +133,32 @@ def main():
         report("job_background_sleep_is_running", m is not None and "Running" in m.group(1) and "sleep 100" in m.group(1),
                "jobs said %r" % (m and m.group(1)))
         sh.run("fg", r"fg\r?\nsleep 100\r?\n")
-        time.sleep(2)
-        console.type(b"\x1a")
-        m = sh.wait(r"(?s)(.*?)" + PROMPT)
+        m = sh.key_until(b"\x1a", r"(?s)(.*?)" + PROMPT)
         report("job_ctrl_z_stops_it", m is not None and "Stopped" in m.group(1), "saw %r" % (m and m.group(1)))
         m = sh.run("bg", r"(?s)bg\r?\n(.*?)" + PROMPT)
         report("job_bg_continues_it", m is not None and "sleep 100" in m.group(1), "saw %r" % (m and m.group(1)))
         m = sh.run("jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT)
         report("job_running_again", m is not None and "Running" in m.group(1), "jobs said %r" % (m and m.group(1)))
-        sh.run("fg", r"fg\r?\nsleep 100\r?\n")
-        time.sleep(2)
-        console.type(b"\x03")
-        sh.prompt()
-        m = sh.run("jobs; echo end", r"(?s)end\r?\n(.*?)end\r?\n")
+        # ^C typed before fg has handed the terminal to the job reaches the shell, which then leaves
+        # the job running behind it: bring it to the front again until ^C ends it
+        for _ in range(5):
+            sh.run("fg", r"fg\r?\nsleep 100\r?\n")
+            sh.key_until(b"\x03", r"(?s).*?" + PROMPT)
+            m = sh.run("jobs; echo end", r"(?s)end\r?\n(.*?)end\r?\n")
+            sh.prompt()
+            if m is None or "sleep" not in m.group(1):
+                break
         report("job_ctrl_c_kills_it", m is not None and "sleep" not in m.group(1), "jobs said %r" % (m and m.group(1)))
-        sh.prompt()
 
         sh.run("cat &", PROMPT)
-        time.sleep(1)
-        m = sh.run("jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT)
+        m = sh.until("jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT, lambda m: "Stopped" in m.group(1))
         report("job_background_read_stops_with_sigttin", m is not None and "Stopped (tty input)" in m.group(1),
                "jobs said %r" % (m and m.group(1)))
         sh.run("kill -9 %1", PROMPT)
-        sh.run("stty tostop; echo to-the-front & sleep 1; jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT)
-        report("job_background_write_stops_with_tostop", "Stopped (tty output)" in (sh.seen or ""),
-               "saw %r" % sh.seen)
+        sh.run("stty tostop; echo to-the-front &", PROMPT)
+        m = sh.until("jobs", r"(?s)jobs\r?\n(.*?)" + PROMPT, lambda m: "Stopped" in m.group(1))
+        report("job_background_write_stops_with_tostop", m is not None and "Stopped (tty output)" in m.group(1),
+               "jobs said %r" % (m and m.group(1)))
         m = sh.run("stty -tostop; fg", r"to-the-front")
         report("job_stopped_writer_continues_in_front", m is not None, "no output after fg")
         sh.prompt()
