@@ -192,13 +192,19 @@ static void arm_alarm(void)
 	ax_alarm(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
 }
 
-/* A new incarnation of s runs: its silence counts from now, and it is pinged at once (to learn when it is up). */
+/*
+ * A new incarnation of s runs: its silence counts from now, and it is
+ * pinged at once, not at the next tick, so its first answer tells when it
+ * is up (its recovery time).
+ */
 static void watch(struct service *s, uint64_t now)
 {
 	s->alive_ns = now;
-	s->next_ping_ns = now;
 	s->ready = 0;
 	s->hung = 0;
+	s->next_ping_ns = now + period_ns(s);
+	if (s->spec->heartbeat_ms)
+		ax_notify(s->ep);
 }
 
 /* s answered a ping: it is alive; its first answer ends its recovery. */
