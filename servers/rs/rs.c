@@ -207,12 +207,18 @@ static void watch(struct service *s, uint64_t now)
 		ax_notify(s->ep);
 }
 
-/* s answered a ping: it is alive; its first answer ends its recovery. */
+/*
+ * s answered a ping: it was alive when rs sent the last one (its silence
+ * counts from then: pings go out on the kernel's ticks, so two periods
+ * after one ends on a tick too, not up to a tick later). Its first answer
+ * ends its recovery.
+ */
 static void answered(struct service *s)
 {
-	uint64_t now = now_ns();
+	uint64_t now = now_ns(), pinged = s->next_ping_ns - period_ns(s);
 
-	s->alive_ns = now;
+	if (pinged > s->alive_ns)
+		s->alive_ns = pinged;
 	if (s->ready)
 		return;
 	s->ready = 1;

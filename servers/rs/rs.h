@@ -37,7 +37,7 @@ struct service {
 	uint64_t restart_at_ns;     /* SVC_RESTARTING: when the back-off ends */
 	int cause;                  /* how the last incarnation ended: AX_DEATH_* or RS_CAUSE_*; 0 while none has */
 	/* heartbeats (a `heartbeat` period in the table) */
-	uint64_t alive_ns;          /* its last answer, or its start */
+	uint64_t alive_ns;          /* when rs sent the last ping it answered, or its start */
 	uint64_t next_ping_ns;      /* when rs pings it next */
 	int ready;                  /* the current incarnation has answered */
 	int hung;                   /* rs ended it for its silence: its death is a hang */
