@@ -512,11 +512,32 @@ int64_t do_exception(const ax_message *m, ax_message *r)
 
 /* ---- the calls ----------------------------------------------------------------- */
 
-/* kill()'s targets: pid > 0 that one; 0 the caller's group; -1 all but init and the caller; < -1 a group. */
+/*
+ * May self signal q? As Linux decides (kill(2)): a privileged sender (euid
+ * 0) may signal anyone; otherwise the sender's real or effective uid must
+ * match the target's real or saved uid; SIGCONT may also go to any process
+ * of the sender's session. Signal 0 asks exactly this.
+ */
+static bool may_signal(const struct mproc *self, const struct mproc *q, int sig)
+{
+	if (self->euid == 0 || self == q)
+		return true;
+	if (self->euid == q->suid || self->euid == q->ruid || self->ruid == q->suid || self->ruid == q->ruid)
+		return true;
+	return sig == SIGCONT && self->sid == q->sid;
+}
+
+/*
+ * kill()'s targets: pid > 0 that one; 0 the caller's group; -1 all but init
+ * and the caller; < -1 a group. As Linux answers: a single target the
+ * caller may not signal is -EPERM; a group succeeds if any of it was
+ * signalled, else -EPERM; -1 succeeds if it had any target at all (those
+ * the caller may not signal are skipped); nobody there is -ESRCH.
+ */
 static int64_t signal_targets(struct mproc *self, int pid, int sig, int code)
 {
-	struct sig_info info = {.code = code, .pid = self->pid, .uid = 0};
-	int found = 0;
+	struct sig_info info = {.code = code, .pid = self->pid, .uid = self->ruid};
+	int found = 0, allowed = 0;
 
 	if (sig < 0 || sig > NSIG)
 		return -AX_EINVAL;
@@ -530,9 +551,14 @@ static int64_t signal_targets(struct mproc *self, int pid, int sig, int code)
 		if (q->state == FREE || !hit || (pid == -1 && q->state != ALIVE))
 			continue;
 		found = 1;
+		if (!may_signal(self, q, sig))
+			continue;
+		allowed = 1;
 		if (sig && q != self)
 			post_signal(q, sig, &info);
 	}
+	if (found && !allowed && pid != -1)
+		return -AX_EPERM;
 	/* The caller last: a fatal signal to itself must not stop it from signalling the rest. */
 	if (sig && (pid == self->pid || (pid == 0) || (pid < -1 && self->pgrp == -pid)) && self->state == ALIVE)
 		post_signal(self, sig, &info);

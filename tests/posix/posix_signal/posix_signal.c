@@ -537,6 +537,60 @@ static void test_fork_inheritance(void)
 	set_handler(SIGUSR2, SIG_DFL, 0, 0);
 }
 
+#define NOBODY 65534
+
+/* As nobody, try root's processes: bits of what went wrong (the exit status). */
+static int kill_as_nobody(pid_t root_parent, pid_t root_sleeper)
+{
+	int bad = 0;
+
+	if (setgid(NOBODY) != 0 || setuid(NOBODY) != 0)
+		return 64;
+	bad |= kill(root_parent, 0) == -1 && errno == EPERM ? 0 : 1;
+	bad |= kill(root_sleeper, SIGKILL) == -1 && errno == EPERM ? 0 : 2;
+	bad |= kill(-root_sleeper, SIGKILL) == -1 && errno == EPERM ? 0 : 4; /* a group of root's alone */
+	bad |= kill(root_parent, SIGCONT) == 0 ? 0 : 8;                      /* SIGCONT: the same session */
+	bad |= kill(getpid(), 0) == 0 && kill(0, 0) == 0 ? 0 : 16;           /* itself; its group (itself in it) */
+	return bad;
+}
+
+/*
+ * kill(2)'s permission rule, as Linux has it: an unprivileged sender may
+ * signal only processes whose real or saved uid is its real or effective
+ * uid, and SIGCONT any process of its session; root may signal anyone.
+ */
+static void test_kill_permission(void)
+{
+	pid_t parent = getpid(), sleeper, pid;
+	int st = 0, sst = 0;
+
+	sleeper = fork();
+	if (sleeper == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	setpgid(sleeper, sleeper);
+	pid = fork();
+	if (pid == 0)
+		_exit(kill_as_nobody(parent, sleeper));
+	pt_wait(pid, &st, 0);
+	report("posix_kill_unprivileged_to_root_eperm", WIFEXITED(st) && !(WEXITSTATUS(st) & 67),
+	       "child %s (bit 1: kill(root, 0), 2: kill(root, SIGKILL) not EPERM, 64: could not become nobody)",
+	       pt_status(st));
+	report("posix_kill_unprivileged_to_root_group_eperm", WIFEXITED(st) && !(WEXITSTATUS(st) & 4),
+	       "child %s", pt_status(st));
+	report("posix_kill_unprivileged_sigcont_same_session", WIFEXITED(st) && !(WEXITSTATUS(st) & 8), "child %s",
+	       pt_status(st));
+	report("posix_kill_unprivileged_itself_and_own_group", WIFEXITED(st) && !(WEXITSTATUS(st) & 16), "child %s",
+	       pt_status(st));
+	report("posix_kill_refused_target_survives", sleeper > 0 && kill(sleeper, 0) == 0, "the sleeper is gone");
+	report("posix_kill_root_may_signal_anyone",
+	       kill(sleeper, SIGKILL) == 0 && pt_wait(sleeper, &sst, 0) == sleeper && WIFSIGNALED(sst) &&
+	           WTERMSIG(sst) == SIGKILL,
+	       "sleeper %s", pt_status(sst));
+}
+
 int main(void)
 {
 	pt_guard(PT_PROGRAM_LIMIT);
@@ -553,5 +607,6 @@ int main(void)
 	test_restart();
 	test_queueing();
 	test_fork_inheritance();
+	test_kill_permission();
 	return 0;
 }
