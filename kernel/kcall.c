@@ -297,8 +297,8 @@ static int do_vunmap(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
-	for (uint64_t off = 0; off < m->u64[2]; off += PAGE_SIZE)
-		as_unmap(p->pml4, m->u64[1] + off);
+	for (uint64_t va = m->u64[1], end = va + m->u64[2]; (va = as_hole_end(p->pml4, va)) < end; va += PAGE_SIZE)
+		as_unmap(p->pml4, va);
 	as_prune(p->pml4, m->u64[1], m->u64[2]);
 	return 0;
 }
@@ -609,6 +609,12 @@ static uint64_t *owned_pte(struct proc *p, uint64_t va)
  * AX_SHARE_COW the source loses its write right too; vm gives each side a
  * private copy on its first write (KC_VCOW).
  */
+/* The first offset at or after off, from base, that a page table of p covers: a walk skips what was never mapped. */
+static uint64_t present_from(const struct proc *p, uint64_t base, uint64_t off)
+{
+	return as_hole_end(p->pml4, base + off) - base;
+}
+
 static int do_vshare(struct proc *c, ax_message *m)
 {
 	struct proc *src, *dst;
@@ -625,14 +631,19 @@ static int do_vshare(struct proc *c, ax_message *m)
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t *pte = owned_pte(src, from + off);
 
-		if (!pte && (fl & AX_SHARE_PRESENT))
+		if (!pte && (fl & AX_SHARE_PRESENT)) {
+			uint64_t next = present_from(src, from, off);
+
+			if (next > off) /* a hole no table covers: jump over it */
+				off = next - PAGE_SIZE;
 			continue;
+		}
 		if (!pte)
 			return -AX_EFAULT; /* nothing there to share */
 		if (page_refs(*pte & PTE_ADDR) >= 254)
 			return -AX_EBUSY; /* shared too widely: copy instead */
 	}
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+	for (uint64_t off = 0; (off = present_from(src, from, off)) < len; off += PAGE_SIZE) {
 		uint64_t *pte = owned_pte(src, from + off), pa;
 
 		if (!pte)
@@ -654,7 +665,7 @@ static int do_vshare(struct proc *c, ax_message *m)
 		}
 	}
 	if (fl & AX_SHARE_COW)
-		for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		for (uint64_t off = 0; (off = present_from(src, from, off)) < len; off += PAGE_SIZE) {
 			uint64_t *pte = owned_pte(src, from + off);
 
 			if (pte)
@@ -704,7 +715,7 @@ static int do_vprotect(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+	for (uint64_t off = 0; (off = present_from(p, va, off)) < len; off += PAGE_SIZE) {
 		uint64_t *pte = as_pte(p->pml4, va + off);
 
 		if (!pte || !(*pte & PTE_HOLDS))

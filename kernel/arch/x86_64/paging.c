@@ -129,6 +129,27 @@ static uint64_t *walk(uint64_t pml4, uint64_t va, bool create)
 	return &t[(va >> 12) & 511];
 }
 
+/*
+ * Where the hole around va ends: va itself if a page table covers va (its
+ * entry may still be empty), else the start of the next region that the
+ * missing table would have covered. A walk over a range steps with it, so
+ * its cost follows what is mapped, not the range's size (a program may
+ * munmap 2^46 bytes it never touched).
+ */
+uint64_t as_hole_end(uint64_t pml4, uint64_t va)
+{
+	uint64_t *t = P2V(pml4);
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & 511];
+
+		if (!(*e & PTE_P))
+			return (va | ((1ULL << shift) - 1)) + 1;
+		t = P2V(*e & PTE_ADDR);
+	}
+	return va;
+}
+
 uint64_t *as_pte(uint64_t pml4, uint64_t va)
 {
 	return va < USER_TOP ? walk(pml4, va, false) : 0;

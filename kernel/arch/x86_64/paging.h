@@ -34,6 +34,7 @@ int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
 void as_unmap(uint64_t pml4, uint64_t va);
 void as_prune(uint64_t pml4, uint64_t va, uint64_t len);
 uint64_t *as_pte(uint64_t pml4, uint64_t va);
+uint64_t as_hole_end(uint64_t pml4, uint64_t va);
 int as_rw(uint64_t as, uint64_t va, void *kbuf, uint64_t len, bool to_user);
 int as_copy(uint64_t dst_as, uint64_t dst_va, uint64_t src_as, uint64_t src_va, uint64_t len);
 
