@@ -103,7 +103,7 @@ int region_protect(struct space *s, uint64_t start, uint64_t end, unsigned prot)
 		return r;
 	for (int i = 0; i < s->n; i++)
 		if (s->r[i].start >= start && s->r[i].end <= end)
-			s->r[i].prot = prot;
+			s->r[i].prot = prot | (s->r[i].prot & VM_REGION_SHARED);
 	merge(s);
 	return 0;
 }

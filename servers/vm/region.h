@@ -10,6 +10,14 @@
 
 #define MAX_REGIONS 64
 
+/*
+ * A bit of a region's prot beside VM_PROT_*: anonymous shared memory
+ * (MAP_SHARED | MAP_ANONYMOUS), whose frames are the same in every process
+ * that inherits it by fork. Regions merge only with the same bit; mprotect
+ * keeps it.
+ */
+#define VM_REGION_SHARED 0x100
+
 struct region {
 	uint64_t start, end; /* [start, end), page aligned */
 	unsigned prot;       /* VM_PROT_* */

@@ -142,7 +142,8 @@ static int64_t do_fork(const ax_message *m, ax_message *reply)
 	spaces[slot] = *p;
 	for (int i = 0; i < p->n; i++) {
 		unsigned prot = p->r[i].prot;
-		uint64_t fl = map_rights(prot) | AX_SHARE_PRESENT | ((prot & VM_PROT_WRITE) ? AX_SHARE_COW : 0);
+		bool cow = (prot & VM_PROT_WRITE) && !(prot & VM_REGION_SHARED); /* shared memory stays shared */
+		uint64_t fl = map_rights(prot) | AX_SHARE_PRESENT | (cow ? AX_SHARE_COW : 0);
 
 		r = kcall6(KC_VSHARE, (uint64_t)parent, p->r[i].start, (uint64_t)child, p->r[i].start,
 			   p->r[i].end - p->r[i].start, fl);
@@ -288,6 +289,27 @@ static int64_t do_brk(const ax_message *m, ax_message *reply)
 	return (int64_t)want;
 }
 
+/*
+ * Anonymous shared memory: its frames are made now, all of them, so that a
+ * fork shares them (not copies): pages made later, in each process on its
+ * own, could not be. PROT_NONE hides them until an mprotect.
+ */
+static int64_t map_shared(endpoint_t ep, struct space *s, uint64_t addr, uint64_t len, unsigned prot)
+{
+	int r = region_add(s, addr, addr + len, prot | VM_REGION_SHARED);
+
+	if (r < 0)
+		return r;
+	if ((r = ax_vmalloc(ep, addr, len, AX_MAP_WRITE)) == 0 && !(prot & VM_PROT_WRITE))
+		r = kcall6(KC_VPROTECT, (uint64_t)ep, addr, len, protect_rights(prot), 0, 0);
+	if (r < 0) {
+		region_remove(s, addr, addr + len);
+		unmap(ep, addr, addr + len);
+		return -AX_ENOMEM;
+	}
+	return (int64_t)addr;
+}
+
 static int64_t do_mmap(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of(m->source);
@@ -317,6 +339,8 @@ static int64_t do_mmap(const ax_message *m, ax_message *reply)
 	} else if (!(addr = region_gap(s, len, MMAP_FLOOR, MMAP_CEILING))) {
 		return -AX_ENOMEM;
 	}
+	if (flags & MAP_SHARED)
+		return map_shared(m->source, s, addr, len, (unsigned)prot);
 	if ((r = region_add(s, addr, addr + len, (unsigned)prot)) < 0)
 		return r;
 	return (int64_t)addr; /* pages come on first touch, zeroed */
@@ -424,7 +448,8 @@ static int64_t do_touch(const ax_message *m, ax_message *reply)
 		/* the pages of this region in the range: one call maps those still absent */
 		run_end = s->r[i].end < end ? s->r[i].end : end;
 		r = ax_vmalloc(ep, page, run_end - page, map_rights(s->r[i].prot) | AX_MAP_IFABSENT);
-		for (uint64_t q = page; r == 0 && write && s->shared && q < run_end; q += PAGE)
+		for (uint64_t q = page; r == 0 && write && s->shared && !(s->r[i].prot & VM_REGION_SHARED) && q < run_end;
+		     q += PAGE)
 			r = kcall6(KC_VCOW, (uint64_t)ep, q, 0, 0, 0, 0); /* its own, writable copy */
 		if (r < 0)
 			return r;

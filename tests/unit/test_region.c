@@ -10,6 +10,19 @@ static struct space s;
 
 static void reset(void) { memset(&s, 0, sizeof(s)); }
 
+/* Shared memory keeps its mark through mprotect and never merges with private memory beside it. */
+static void shared_mark_kept_and_not_merged(void)
+{
+	reset();
+	CHECK(region_add(&s, 10 * K, 12 * K, 3 | VM_REGION_SHARED) == 0);
+	CHECK(region_add(&s, 12 * K, 14 * K, 3) == 0);
+	CHECK(s.n == 2);
+	CHECK(region_protect(&s, 10 * K, 14 * K, 1) == 0);
+	CHECK(s.n == 2 && s.r[0].prot == (1 | VM_REGION_SHARED) && s.r[1].prot == 1);
+	CHECK(region_protect(&s, 11 * K, 12 * K, 3) == 0);
+	CHECK(s.n == 3 && s.r[1].prot == (3 | VM_REGION_SHARED));
+}
+
 static void add_keeps_sorted_and_refuses_overlap(void)
 {
 	reset();
@@ -110,6 +123,7 @@ static void table_full_reported(void)
 int main(void)
 {
 	RUN(add_keeps_sorted_and_refuses_overlap);
+	RUN(shared_mark_kept_and_not_merged);
 	RUN(neighbours_with_same_rights_merge);
 	RUN(find_by_address);
 	RUN(remove_splits_a_region);
