@@ -28,6 +28,7 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_KNOWN 0x1ff37b /* the flags accepted (and, beyond these, ignored: hints) */
 #define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
 #define AX_EEXIST 17
 #define AX_ENODEV 19
 
@@ -381,6 +382,33 @@ static int64_t do_mprotect(const ax_message *m, ax_message *reply)
 }
 
 /* Grow or shrink a mapping; with MREMAP_MAYMOVE, move it (its frames move too). */
+/*
+ * mremap with MREMAP_FIXED: the mapping at old (region i) moves to exactly
+ * `to`, whatever was there is unmapped first, as Linux does; the new range
+ * may not overlap the old one. Its pages move (shared into the new place,
+ * then unmapped from the old); a longer mapping gets demand-zero pages.
+ */
+static int64_t move_fixed(endpoint_t ep, struct space *s, int i, uint64_t old, uint64_t old_len, uint64_t new_len,
+			  uint64_t to)
+{
+	unsigned prot = s->r[i].prot;
+	uint64_t moved = old_len < new_len ? old_len : new_len;
+	int r;
+
+	if (to % PAGE || to + new_len < to || to + new_len > MMAP_CEILING + (1ULL << 39) ||
+	    (to < old + old_len && old < to + new_len))
+		return -AX_EINVAL;
+	if ((r = region_remove(s, to, to + new_len)) < 0)
+		return r;
+	unmap(ep, to, to + new_len);
+	if ((r = kcall6(KC_VSHARE, (uint64_t)ep, old, (uint64_t)ep, to, moved, map_rights(prot) | AX_SHARE_PRESENT)) < 0 ||
+	    (r = region_add(s, to, to + new_len, prot)) < 0)
+		return r;
+	region_remove(s, old, old + old_len);
+	unmap(ep, old, old + old_len);
+	return (int64_t)to;
+}
+
 static int64_t do_mremap(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of(m->source);
@@ -391,11 +419,14 @@ static int64_t do_mremap(const ax_message *m, ax_message *reply)
 	(void)reply;
 	if (!s)
 		return -AX_ENOMEM;
-	if (old % PAGE || !new_len || flags & ~(uint64_t)MREMAP_MAYMOVE)
+	if (old % PAGE || !new_len || flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED) ||
+	    (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)))
 		return -AX_EINVAL;
 	i = region_find(s, old);
 	if (i < 0 || s->r[i].end < old + old_len)
 		return -14; /* EFAULT: not one mapping */
+	if (flags & MREMAP_FIXED)
+		return move_fixed(m->source, s, i, old, old_len, new_len, m->u64[4]);
 	if (new_len <= old_len) {
 		region_remove(s, old + new_len, old + old_len);
 		unmap(m->source, old + new_len, old + old_len);

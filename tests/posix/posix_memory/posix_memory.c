@@ -199,6 +199,34 @@ static void test_mremap(void)
 	munmap(g, 8 * PAGE);
 }
 
+/* MREMAP_FIXED: the mapping moves to exactly the address asked for, replacing what was there. */
+static void test_mremap_fixed(void)
+{
+	unsigned char *a = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *b = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *g;
+	int e1, e2;
+
+	if (a == MAP_FAILED || b == MAP_FAILED) {
+		report("posix_mremap_fixed_moves_there", 0, "mmap failed: %s", pt_errname(errno));
+		return;
+	}
+	memset(a, 0x5a, 2 * PAGE);
+	memset(b, 0x11, 3 * PAGE);
+	errno = 0;
+	e1 = mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_FIXED, b) == MAP_FAILED ? errno : 0;
+	e2 = mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, a + PAGE) == MAP_FAILED ? errno : 0;
+	report("posix_mremap_fixed_needs_maymove_einval", e1 == EINVAL, "got %s", pt_errname(e1));
+	report("posix_mremap_fixed_overlap_einval", e2 == EINVAL, "got %s", pt_errname(e2));
+	g = mremap(a, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, b);
+	report("posix_mremap_fixed_moves_there",
+	       g == b && b[0] == 0x5a && b[2 * PAGE - 1] == 0x5a && b[2 * PAGE] == 0, "got %p (want %p), bytes %x %x %x",
+	       (void *)g, (void *)b, g == b ? b[0] : 0, g == b ? b[2 * PAGE - 1] : 0, g == b ? b[2 * PAGE] : 0);
+	errno = 0;
+	report("posix_mremap_fixed_old_place_gone", mremap(a, PAGE, PAGE, 0) == MAP_FAILED && errno == EFAULT,
+	       "the old place still maps: %s", pt_errname(errno));
+	munmap(b, 3 * PAGE);
+}
+
 static void test_mprotect(void)
 {
 	unsigned char *m = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -340,6 +368,7 @@ int main(void)
 	test_large_mmap();
 	test_split_and_fixed();
 	test_mremap();
+	test_mremap_fixed();
 	test_mprotect();
 	test_errors();
 	test_stack();
