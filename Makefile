@@ -70,7 +70,7 @@ $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
 	$(MUSL_CC) $(MCFLAGS) -c $< -o $@
 
 define musl_program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(UHDRS) $(B)/gen/syscall_names.c
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYSM_OBJ) $(UHDRS) $(B)/gen/syscall_names.c
 	@mkdir -p $$(@D)
 	$(MUSL_CC) $(MCFLAGS) -I$(B)/gen $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) -o $$@
 endef
@@ -99,7 +99,7 @@ $(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
 # pure parts still growing, or configuration).
 program_dirs = $(foreach d,$(patsubst %/,%,$(1)),$(if $(wildcard $(d)/$(notdir $(d)).c),$(d)))
 define program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c) $(LIBSYS) $(UHDRS)
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYS) $(UHDRS)
 	@mkdir -p $$(@D)
 	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
 endef

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_REGIONS 64
+#define MAX_REGIONS 256 /* mappings per process (Linux allows 65530): more gets ENOMEM */
 
 /*
  * A bit of a region's prot beside VM_PROT_*: anonymous shared memory

@@ -227,6 +227,22 @@ static void test_mremap_fixed(void)
 	munmap(b, 3 * PAGE);
 }
 
+/* Many distinct mappings (neighbours with other rights do not merge), as allocators and loaders make. */
+static void test_many_mappings(void)
+{
+	static char *maps[200];
+	int n = 0;
+
+	for (; n < 200; n++) {
+		maps[n] = mmap(0, PAGE, n % 2 ? PROT_READ : PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (maps[n] == MAP_FAILED)
+			break;
+	}
+	report("posix_mmap_200_distinct_mappings", n == 200, "mapping %d failed: %s", n, pt_errname(errno));
+	while (n > 0)
+		munmap(maps[--n], PAGE);
+}
+
 static void test_mprotect(void)
 {
 	unsigned char *m = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -369,6 +385,7 @@ int main(void)
 	test_split_and_fixed();
 	test_mremap();
 	test_mremap_fixed();
+	test_many_mappings();
 	test_mprotect();
 	test_errors();
 	test_stack();
