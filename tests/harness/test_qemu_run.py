@@ -9,6 +9,7 @@ Prints "TEST name PASS|FAIL reason" lines, like a unit test binary; every
 QEMU run has a time limit.
 """
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,13 @@ def run(*args, timeout=60):
         return p.returncode, p.stdout + p.stderr
     except subprocess.TimeoutExpired:
         return "timeout", ""
+
+
+def free_port():
+    """A loopback port nobody holds now: another make test running beside this one takes another."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def report(name, ok, why):
@@ -211,7 +219,7 @@ def main():
         boots("qemu_run_boots_and_powers_off")
         boots("qemu_run_boots_to_a_shell_in_32_mib", "--mem", "32")
         boots("qemu_run_two_ahci_disks_and_a_forwarded_port", "--disk", disks[0], "--disk", disks[1],
-              "--hostfwd", "tcp:18475-:80")
+              "--hostfwd", "tcp:%d-:80" % free_port())
         boots("qemu_run_pc_with_three_ide_disks", "--machine", "pc", "--mem", "64", "--disk", disks[0], "--disk",
               disks[1], "--disk", disks[2])
         refuses("qemu_run_missing_disk_refused", "--disk", os.path.join(tmp, "nope.img"))
