@@ -67,12 +67,16 @@ int next_pid(void)
  */
 static struct mproc *spawn(struct mproc *parent, uint64_t stack, int exit_signal, int *err)
 {
-	struct mproc *child = new_entry();
+	struct mproc *child;
 	ax_message c = {.u64 = {(uint64_t)(int64_t)parent->ep, (uint64_t)-1}};
 	struct ax_regs regs;
 	int64_t rc;
 
-	if (!child) {
+	if (nproc_reached(parent)) {
+		*err = -AX_EAGAIN;
+		return 0;
+	}
+	if (!(child = new_entry())) {
 		*err = -AX_EAGAIN;
 		return 0;
 	}

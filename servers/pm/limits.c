@@ -1,7 +1,7 @@
 /*
  * Resource limits: kept per process, inherited across fork and exec, with
  * Linux's defaults. pm enforces RLIMIT_STACK (the stack vm lets a new
- * program grow); vfs enforces RLIMIT_NOFILE (told at each change); the
+ * program grow) and RLIMIT_NPROC (fork); vfs enforces RLIMIT_NOFILE (told at each change); the
  * file servers will enforce RLIMIT_FSIZE.
  */
 #include <proto/vm.h>
@@ -33,6 +33,22 @@ void limits_default(struct mproc *p)
 	p->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){819200, 819200};
 	p->rlim[RLIMIT_NICE] = (struct rlimit64){0, 0};
 	p->rlim[RLIMIT_RTPRIO] = (struct rlimit64){0, 0};
+}
+
+/*
+ * fork's RLIMIT_NPROC check, as Linux's: a user other than root may not
+ * own (as real uid) as many processes as its limit, zombies included, so a
+ * fork bomb stops there and root keeps room to act.
+ */
+bool nproc_reached(const struct mproc *p)
+{
+	uint64_t n = 0;
+
+	if (p->ruid == 0)
+		return false;
+	for (int i = 0; i < AX_NR_SLOTS; i++)
+		n += procs[i].state != FREE && procs[i].ruid == p->ruid;
+	return n >= p->rlim[RLIMIT_NPROC].cur;
 }
 
 /* How far a new program's stack may grow. */

@@ -265,6 +265,7 @@ int64_t do_setpriority(struct mproc *p, const ax_message *m);
 /* limits.c */
 void limits_default(struct mproc *p);
 uint64_t stack_limit(const struct mproc *p);
+bool nproc_reached(const struct mproc *p);
 int64_t do_getrlimit(struct mproc *p, const ax_message *m);
 int64_t do_setrlimit(struct mproc *p, const ax_message *m);
 int64_t do_prlimit64(struct mproc *p, const ax_message *m);

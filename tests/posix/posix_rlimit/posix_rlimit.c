@@ -226,6 +226,51 @@ static void test_stack_limit(void)
 	       "child %s (1: setrlimit failed, 2: its stack grew past the limit it had just set)", pt_status(st));
 }
 
+#define NOBODY 65534
+
+/* As nobody with RLIMIT_NPROC 4: forks until refused; how many succeeded, or -1 - the first error other than EAGAIN. */
+static int fork_until_refused(void)
+{
+	struct rlimit lim = {4, 4};
+	pid_t kids[16];
+	int n = 0, e = 0;
+
+	if (setgid(NOBODY) != 0 || setuid(NOBODY) != 0 || setrlimit(RLIMIT_NPROC, &lim) != 0)
+		return 100;
+	for (; n < 16; n++) {
+		if ((kids[n] = fork()) == 0) {
+			pause();
+			_exit(0);
+		}
+		if (kids[n] < 0) {
+			e = errno;
+			break;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	for (int i = 0; i < n; i++)
+		waitpid(kids[i], 0, 0);
+	return e == EAGAIN ? n : 90 + (e != 0);
+}
+
+/*
+ * A fork bomb stops at RLIMIT_NPROC: a user other than root may own only
+ * that many processes (itself included), and the next fork gets EAGAIN;
+ * root is not held to it.
+ */
+static void test_nproc(void)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0)
+		_exit(fork_until_refused());
+	pt_wait(pid, &st, 0);
+	report("posix_rlimit_nproc_stops_forks_with_eagain", WIFEXITED(st) && WEXITSTATUS(st) == 3,
+	       "child %s (the number of forks before EAGAIN; want 3: itself and 3 more make 4)", pt_status(st));
+}
+
 int main(void)
 {
 	pt_guard(PT_PROGRAM_LIMIT);
@@ -233,5 +278,6 @@ int main(void)
 	test_lower_and_inherit();
 	test_errors();
 	test_stack_limit();
+	test_nproc();
 	return 0;
 }
