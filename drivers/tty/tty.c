@@ -18,6 +18,7 @@
 #include <proto/dev.h>
 #include <proto/ds.h>
 #include <proto/pm.h>
+#include <sys/info.h>
 #include <sys/server.h>
 
 #include "tty.h"
@@ -138,25 +139,6 @@ static void key(char *k, const struct term *t, char what)
 	ax_snprintf(k, DS_LABEL_MAX, "tty%u.%c", term_index(t), what);
 }
 
-static int ds_call(int type, const char *k, const void *value, int64_t len, struct ds_reply *rp)
-{
-	ax_message m = {.type = type};
-	struct ds_request *rq = (struct ds_request *)m.bytes;
-
-	if (ds_ep == AX_NONE)
-		return -ENXIO;
-	strncpy(rq->label, k, DS_LABEL_MAX - 1);
-	rq->endpoint = ax_self;
-	rq->len = len;
-	if (value)
-		memcpy(rq->value, value, (size_t)len);
-	if (ax_sendrec(ds_ep, &m) < 0)
-		return -ENXIO;
-	if (rp)
-		memcpy(rp, m.bytes, sizeof(*rp));
-	return (int)m.i64[0];
-}
-
 static void save_state(const struct term *t)
 {
 	uint8_t f[24], c[20];
@@ -167,11 +149,11 @@ static void save_state(const struct term *t)
 	memcpy(f + 16, &t->ws, 8);
 	memcpy(c, &t->line.tio.c_line, 20);
 	key(k, t, 'f');
-	ds_call(DS_STORE, k, f, sizeof(f), 0);
+	ds_call(ds_ep, DS_STORE, k, f, sizeof(f), 0);
 	key(k, t, 'c');
-	ds_call(DS_STORE, k, c, sizeof(c), 0);
+	ds_call(ds_ep, DS_STORE, k, c, sizeof(c), 0);
 	key(k, t, 'j');
-	ds_call(DS_STORE, k, j, sizeof(j), 0);
+	ds_call(ds_ep, DS_STORE, k, j, sizeof(j), 0);
 }
 
 /* Take back what a former copy of the driver saved (nothing, the first time). */
@@ -182,17 +164,17 @@ static void restore_state(struct term *t)
 	struct line_termios tio = t->line.tio;
 
 	key(k, t, 'f');
-	if (ds_call(DS_RETRIEVE, k, 0, 0, &f) != 0 || f.endpoint != 24)
+	if (ds_call(ds_ep, DS_RETRIEVE, k, 0, 0, &f) != 0 || f.endpoint != 24)
 		return;
 	key(k, t, 'c');
-	if (ds_call(DS_RETRIEVE, k, 0, 0, &c) != 0 || c.endpoint != 20)
+	if (ds_call(ds_ep, DS_RETRIEVE, k, 0, 0, &c) != 0 || c.endpoint != 20)
 		return;
 	memcpy(&tio, f.value, 16);
 	memcpy(&tio.c_line, c.value, 20);
 	line_set_termios(&t->line, &tio);
 	memcpy(&t->ws, f.value + 16, 8);
 	key(k, t, 'j');
-	if (ds_call(DS_RETRIEVE, k, 0, 0, &j) == 0 && j.endpoint == 8) {
+	if (ds_call(ds_ep, DS_RETRIEVE, k, 0, 0, &j) == 0 && j.endpoint == 8) {
 		memcpy(&t->sid, j.value, 4);
 		memcpy(&t->pgrp, j.value + 4, 4);
 	}

@@ -3,7 +3,7 @@
 #include <sys/ax.h>
 #include <sys/info.h>
 
-static int ds_call(endpoint_t ds, int type, const char *label, const void *value, size_t len, struct ds_reply *out)
+int ds_call(endpoint_t ds, int type, const char *label, const void *value, size_t len, struct ds_reply *out)
 {
 	ax_message m = {.type = type};
 	struct ds_request *rq = (struct ds_request *)(void *)m.bytes;

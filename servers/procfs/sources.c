@@ -75,23 +75,6 @@ static int read_record(endpoint_t granter, uint32_t grant, uint64_t offset, void
 	return -EAGAIN;
 }
 
-/* One ds request about our own label: its status; the reply in *rp. */
-static int ds_call(int type, const char *label, const void *value, size_t len, struct ds_reply *rp)
-{
-	ax_message m = {.type = type};
-	struct ds_request *rq = (struct ds_request *)(void *)m.bytes;
-
-	strcpy(rq->label, label);
-	rq->endpoint = ax_self;
-	rq->len = (int64_t)len;
-	if (len)
-		memcpy(rq->value, value, len);
-	if (ds == AX_NONE || ax_sendrec(ds, &m) < 0)
-		return -EIO;
-	memcpy(rp, m.bytes, sizeof(*rp));
-	return (int)m.i64[0];
-}
-
 /*
  * The load average outlives a restart of procfs: it is kept in ds
  * (DS_LOADAVG_KEY under our label "procfs", the three averages, 24 bytes)
@@ -104,7 +87,7 @@ static void save_load(void)
 {
 	struct ds_reply rp;
 
-	ds_call(DS_STORE, DS_LOADAVG_KEY, &load, sizeof(load), &rp);
+	ds_call(ds, DS_STORE, DS_LOADAVG_KEY, &load, sizeof(load), &rp);
 }
 
 void src_init(void)
@@ -114,9 +97,9 @@ void src_init(void)
 	pm = ax_boot_endpoint("pm");
 	rs = ax_boot_endpoint("rs");
 	ds = ax_boot_endpoint("ds");
-	if (ds_call(DS_PUBLISH, "procfs", 0, 0, &rp) < 0)
+	if (ds_call(ds, DS_PUBLISH, "procfs", 0, 0, &rp) < 0)
 		ax_printf("procfs: cannot publish in ds: the load average will not outlive a restart\n");
-	else if (ax_restarts() && ds_call(DS_RETRIEVE, DS_LOADAVG_KEY, 0, 0, &rp) == 0 &&
+	else if (ax_restarts() && ds_call(ds, DS_RETRIEVE, DS_LOADAVG_KEY, 0, 0, &rp) == 0 &&
 		 rp.endpoint == (int64_t)sizeof(load))
 		memcpy(&load, rp.value, sizeof(load));
 	ax_clock(&last_sample_ns);

@@ -124,18 +124,6 @@ static void describe_death(const struct ax_death *d, char *buf, size_t size)
 		ax_snprintf(buf, size, "ended (cause %d)", d->cause);
 }
 
-/* A server's name for a log line: its label, or its boot name. */
-static const char *complainer_name(endpoint_t ep)
-{
-	for (int i = 0; i < nservices; i++)
-		if (services[i].ep == ep)
-			return services[i].spec->label;
-	for (uint32_t i = 0; i < ax_bootinfo->count && i < AX_BOOT_MAX; i++)
-		if (ax_bootinfo->procs[i].ep == ep)
-			return ax_bootinfo->procs[i].name;
-	return "an unknown server";
-}
-
 /* Is label a boot process's name? */
 static int boot_name_known(const char *label)
 {
@@ -151,6 +139,15 @@ static const char *boot_name(endpoint_t ep)
 		if (ax_bootinfo->procs[i].ep == ep)
 			return ax_bootinfo->procs[i].name;
 	return 0;
+}
+
+/* A server's name for a log line: its label, or its boot name. */
+static const char *server_name(endpoint_t ep)
+{
+	const struct service *s = by_endpoint(ep);
+	const char *boot = boot_name(ep);
+
+	return s ? s->spec->label : boot ? boot : "an unknown server";
 }
 
 /* ---- heartbeats -------------------------------------------------------------- */
@@ -324,17 +321,20 @@ static void service_ended(const struct ax_death *d)
 
 	if (s && s->complainer)
 		ax_snprintf(how, sizeof(how), "answered something impossible (a complaint from %s)",
-			    complainer_name(s->complainer));
+			    server_name(s->complainer));
 	else if (s && s->demand)
 		ax_snprintf(how, sizeof(how), "was ended by 'service %s'", s->demand == RS_CTL_DOWN ? "down"
 									   : s->demand == RS_CTL_RESTART ? "restart"
 													  : "refresh");
-	else if (s && s->hung)
+	else if (s && s->hung) {
+		uint64_t silent = now_ns() - s->alive_ns;
+
 		ax_snprintf(how, sizeof(how), "missed its heartbeat: silent for %lu.%03lu ms (%s %u ms periods)",
-			    (now_ns() - s->alive_ns) / 1000000, (now_ns() - s->alive_ns) / 1000 % 1000,
-			    s->ready ? "2" : "its start-up's grace and 2", s->spec->heartbeat_ms);
-	else
+			    silent / 1000000, silent / 1000 % 1000, s->ready ? "2" : "its start-up's grace and 2",
+			    s->spec->heartbeat_ms);
+	} else {
 		describe_death(d, how, sizeof(how));
+	}
 	if (!s) { /* a boot process with super=rs that the table does not list: its slot is nobody's */
 		const char *name = boot_name(d->ep);
 

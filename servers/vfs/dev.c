@@ -21,25 +21,13 @@
 #include <proto/ds.h>
 #include <proto/pm.h>
 #include <proto/rs.h>
+#include <sys/info.h>
 
 #include "vfs.h"
 
 static endpoint_t memdrv = AX_NONE, ttydrv = AX_NONE, dsep = AX_NONE;
 
 static void finished(struct vproc *p, int64_t r);
-
-/* One request to ds about label: its status, the reply in *rp. */
-static int64_t ds_call(int type, const char *label, struct ds_reply *rp)
-{
-	ax_message m = {.type = type};
-	struct ds_request *rq = (struct ds_request *)(void *)m.bytes;
-
-	strncpy(rq->label, label, DS_LABEL_MAX - 1);
-	if (dsep == AX_NONE || ax_sendrec(dsep, &m) < 0)
-		return -EIO;
-	memcpy(rp, m.bytes, sizeof(*rp));
-	return m.i64[0];
-}
 
 void dev_init(void)
 {
@@ -52,7 +40,7 @@ void dev_init(void)
 	if (memdrv == AX_NONE)
 		ax_printf("vfs: no memory driver: /dev/null and the rest give ENXIO\n");
 	for (unsigned i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (dsep != AX_NONE && ds_call(DS_SUBSCRIBE, labels[i], &rp) < 0)
+		if (dsep != AX_NONE && ds_call(dsep, DS_SUBSCRIBE, labels[i], 0, 0, &rp) < 0)
 			ax_printf("vfs: cannot follow %s in ds: a restarted %s will not be found\n", labels[i], labels[i]);
 }
 
@@ -101,7 +89,7 @@ void dev_rebind(void)
 {
 	struct ds_reply rp;
 
-	for (int n = 0; n < 16 && ds_call(DS_CHECK, "-", &rp) == 0; n++) {
+	for (int n = 0; dsep != AX_NONE && n < 16 && ds_call(dsep, DS_CHECK, "-", 0, 0, &rp) == 0; n++) {
 		endpoint_t ep = rp.state == DS_UP ? (endpoint_t)rp.endpoint : AX_NONE;
 
 		if (strcmp(rp.label, "memory") == 0)

@@ -26,6 +26,15 @@ struct info_mount {
 int info_mounts_set(struct info_mounts *t, const struct info_mount *mounts, int n);
 
 /*
+ * One request to ds (proto/ds.h) about label, as ourselves (endpoint
+ * ax_self), with len bytes of value: ds's status (0 or a negative errno),
+ * -EINVAL for a bad label or value, -EDEADEP if ds could not be reached;
+ * the reply in *out (if not 0).
+ */
+struct ds_reply;
+int ds_call(endpoint_t ds, int type, const char *label, const void *value, size_t len, struct ds_reply *out);
+
+/*
  * Say in ds (endpoint ds) where our table is: publish our endpoint under
  * label (if it is not yet), then store {us, grant, size, magic} under key.
  * 0 or a negative errno.
