@@ -115,11 +115,15 @@ PCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -static -Wall -Wextra -Werror -idirafte
 define posix_program
 $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.h)
 	@mkdir -p $$(@D)
-	$(MUSL_CC) $(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
+	$(MUSL_CC) $$(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
 endef
 # commands/busybox holds BusyBox's configuration, not our source (see below).
-POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/ tests/procfs/posix/*/))
+POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/ tests/procfs/posix/*/ \
+	tests/robust/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
+# the fuzzer names the calls it made as pm does
+$(B)/bin/fuzz: $(B)/gen/syscall_names.c
+$(B)/bin/fuzz: PCFLAGS += -I$(B)/gen
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 
 # ---- BusyBox, from Debian's source package -----------------------------------

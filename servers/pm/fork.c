@@ -413,6 +413,7 @@ void became_zombie(struct mproc *p, int status)
 
 		if (c->state != FREE && c->ppid == p->pid && c != p) {
 			c->ppid = 1;
+			c->exit_signal = SIGCHLD; /* as Linux: a clone's own exit signal must not kill init */
 			info_update(c);
 			if (c->state == ZOMBIE) { /* init hears of a child already dead, as on Linux */
 				int zcode, zvalue;

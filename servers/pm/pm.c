@@ -128,6 +128,17 @@ int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 
 static int64_t do_getpid(struct mproc *p, const ax_message *m) { (void)m; return p->pid; }
 static int64_t do_getppid(struct mproc *p, const ax_message *m) { (void)m; return p->ppid; }
+/*
+ * sched_yield: answered by a plain send, which the kernel queues at the back
+ * of the caller's priority (a reply to replyrecv would hand it the CPU at
+ * once): everyone of its priority that was ready runs before it goes on.
+ */
+static int64_t do_sched_yield(struct mproc *p, const ax_message *m)
+{
+	(void)m;
+	answer(p, NR_SCHED_YIELD, 0);
+	return AX_NO_REPLY;
+}
 static int64_t do_set_tid_address(struct mproc *p, const ax_message *m)
 {
 	p->tid_addr = m->u64[0];
@@ -269,10 +280,13 @@ static int64_t not_implemented(const struct mproc *p, int64_t nr)
  * reboot(2): power off and halt both power the machine off (a halted
  * virtual machine is of no use); restart resets it through the chipset's
  * reset control register (0xcf9, on q35 and PIIX alike), else the keyboard
- * controller's reset line (0xfe to 0x64). Each needs its io= privilege.
+ * controller's reset line (0xfe to 0x64). Each needs its io= privilege, and
+ * the caller root's.
  */
 static int64_t do_reboot(struct mproc *p, const ax_message *m)
 {
+	if (p->euid != 0)
+		return -AX_EPERM; /* Linux: CAP_SYS_BOOT, asked before the magic numbers */
 	if (m->u64[0] != 0xfee1dead || (m->u64[1] != 672274793 && m->u64[1] != 85072278 &&
 					   m->u64[1] != 369367448 && m->u64[1] != 537993216))
 		return -AX_EINVAL;
@@ -420,7 +434,7 @@ static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message
 	[NR_RT_SIGTIMEDWAIT] = do_rt_sigtimedwait,
 	[NR_SETPRIORITY] = do_setpriority,                        [NR_GETRLIMIT] = do_getrlimit,
 	[NR_SETRLIMIT] = do_setrlimit,                  [NR_PRLIMIT64] = do_prlimit64,
-	[NR_GETRANDOM] = do_getrandom,
+	[NR_GETRANDOM] = do_getrandom,                  [NR_SCHED_YIELD] = do_sched_yield,
 	[AX_SYS_RSCTL] = do_rsctl,
 };
 

@@ -2,7 +2,9 @@
  * Orphans: a child forks a grandchild and exits; the grandchild, now an
  * orphan, gets init (pid 1) as its parent, and when it ends init reaps it:
  * kill(grandchild, 0) fails with ESRCH within a bounded wait. Also a
- * grandchild that is already a zombie when its parent dies.
+ * grandchild that is already a zombie when its parent dies, and one made by
+ * clone with an exit signal of its own (SIGUSR2): its new parent hears of
+ * its end with SIGCHLD, as Linux resets it, or it would kill init.
  *
  * We learn the grandchild's pid from the si_pid of the signal it sends us.
  * Its new parent must be pid 1 inside the test image (Axolotl, or Linux in
@@ -10,6 +12,9 @@
  * Linux host the reaper may be another process (a subreaper), so there we
  * only ask that the parent changed.
  */
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "../posixtest.h"
 
 static volatile sig_atomic_t got_sig, from_pid;
@@ -162,6 +167,41 @@ static void test_zombie_orphan(void)
 	       zombie_seen ? "there" : "not there", gone ? "reaped" : "still there after 5 s");
 }
 
+static void test_clone_orphan(void)
+{
+	int fd[2], st = 0, init_alive, gone;
+	pid_t child, gc = 0;
+
+	if (pipe(fd) != 0) {
+		report("posix_clone_orphan_spares_init", 0, "pipe: %s", pt_errname(errno));
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		pid_t g;
+
+		pt_guard(PT_CHILD_LIMIT);
+		g = (pid_t)syscall(SYS_clone, SIGUSR2, 0, 0, 0, 0); /* a fork whose end signals SIGUSR2 */
+		if (g == 0) {
+			pt_sleep_ms(100); /* its parent is gone by then: init adopts it */
+			_exit(0);
+		}
+		if (write(fd[1], &g, sizeof(g)) != sizeof(g))
+			_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	if (read(fd[0], &gc, sizeof(gc)) != sizeof(gc))
+		gc = 0;
+	close(fd[0]);
+	pt_wait(child, &st, 0);
+	gone = gc > 0 && await_gone(gc, 5000);
+	init_alive = kill(1, 0) == 0;
+	report("posix_clone_orphan_spares_init", gc > 0 && gone && init_alive,
+	       "clone gave %d; the orphan was %s; init is %s", (int)gc, gone ? "reaped" : "still there after 5 s",
+	       init_alive ? "alive" : "gone");
+}
+
 int main(void)
 {
 	int in_image = pt_in_test_image();
@@ -169,5 +209,6 @@ int main(void)
 	pt_guard(PT_PROGRAM_LIMIT);
 	test_orphan(in_image);
 	test_zombie_orphan();
+	test_clone_orphan();
 	return 0;
 }

@@ -15,6 +15,8 @@
 #include <grp.h>
 #include <sys/stat.h>
 
+#include <sys/syscall.h>
+
 #include "../posixtest.h"
 
 #define USER 1000  /* the unprivileged user and its group */
@@ -147,6 +149,10 @@ static void user_checks(void)
 	           getgroups(0, 0) == 0,
 	       "uid %d euid %d gid %d egid %d, %d groups", (int)getuid(), (int)geteuid(), (int)getgid(),
 	       (int)getegid(), getgroups(0, 0));
+
+	/* power off, asked by a user other than root: refused before anything happens (Linux: CAP_SYS_BOOT) */
+	e = err((int)syscall(SYS_reboot, 0xfee1deadL, 672274793L, 0x4321fedcL, 0L));
+	report("posix_perms_reboot_needs_root_eperm", e == EPERM, "reboot(POWER_OFF) as uid %d: %s", (int)USER, en(e));
 
 	e = open_err("secret", O_RDONLY);
 	report("posix_perms_read_denied_eacces", e == EACCES, "open of a 0600 root file for reading: %s", en(e));
