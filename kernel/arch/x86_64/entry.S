@@ -87,6 +87,13 @@ return_to_user:
  * the kernel stack, where we handle it in place and return.
  */
 trap_common:
+	/*
+	 * The direction flag is the interrupted code's: a program that set it
+	 * (std) would make every string copy the kernel does while serving
+	 * this trap run backwards, writing kernel memory below a server's
+	 * message buffer. syscall clears it through FMASK; here, by hand.
+	 */
+	cld
 	testb $3, 24(%rsp) /* the saved cs: did we come from user mode? */
 	jz from_kernel
 	SAVE_GPRS

@@ -2,7 +2,9 @@
  * Faults: a bad pointer kills only the child that used it (SIGSEGV), while
  * its siblings and the parent carry on; other CPU exceptions give SIGILL
  * and SIGFPE; and a SIGSEGV handler (SA_SIGINFO) sees the faulting address
- * and code and can siglongjmp out, more than once.
+ * and code and can siglongjmp out, more than once. A program that sets the
+ * direction flag (std) and then faults, or is interrupted, leaves the
+ * system as it was: the kernel must not copy backwards on its behalf.
  */
 #include <setjmp.h>
 #include <sys/mman.h>
@@ -47,6 +49,30 @@ static int child_spin_then_exit(void)
 	return 33;
 }
 
+/* The direction flag set (string instructions run backwards), then a fault or a while of running. */
+static int child_std_ud2(void)
+{
+	__asm__ volatile("std; ud2");
+	return 0;
+}
+static int child_std_bad_pointer(void)
+{
+	int v;
+
+	__asm__ volatile("std; movl (%1), %0" : "=r"(v) : "r"(pt_opaque(BAD_ADDRESS)));
+	return v;
+}
+static int child_std_spin(void)
+{
+	int64_t end = pt_now() + 100000000LL; /* timer interrupts come while DF is set */
+
+	__asm__ volatile("std");
+	while (pt_now() < end)
+		__asm__ volatile("std");
+	__asm__ volatile("cld");
+	return 33;
+}
+
 /* Run fn in a child; is it killed by sig? */
 static void expect_killed(const char *name, int (*fn)(void), int sig)
 {
@@ -69,6 +95,30 @@ static void test_only_that_child(void)
 	report("posix_sigsegv_siblings_keep_running",
 	       ga == a && gc == c && WIFEXITED(sa) && WEXITSTATUS(sa) == 33 && WIFEXITED(sc) && WEXITSTATUS(sc) == 33,
 	       "siblings %s and %s, wanted exited 33", pt_status(sa), pt_status(sc));
+}
+
+/*
+ * Many children fault with DF set, and one runs with it while the others'
+ * faults are served: every one must end as asked, and the servers that
+ * served them (pm, vm) must still answer: a fork and a wait afterwards.
+ */
+static void test_direction_flag(void)
+{
+	int ill = 0, segv = 0, spun = 0, st = 0, after;
+	pid_t spin = pt_fork(child_std_spin), p;
+
+	for (int i = 0; i < 20; i++) {
+		p = pt_fork(i % 2 ? child_std_ud2 : child_std_bad_pointer);
+		if (p > 0 && pt_wait(p, &st, 0) == p && WIFSIGNALED(st))
+			ill += WTERMSIG(st) == SIGILL, segv += WTERMSIG(st) == SIGSEGV;
+	}
+	if (spin > 0 && pt_wait(spin, &st, 0) == spin && WIFEXITED(st) && WEXITSTATUS(st) == 33)
+		spun = 1;
+	p = pt_fork(child_spin_then_exit);
+	after = p > 0 && pt_wait(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 33;
+	report("posix_faults_with_direction_flag_set", ill == 10 && segv == 10 && spun && after,
+	       "%d of 10 SIGILL, %d of 10 SIGSEGV, the spinning child %s, a child afterwards %s", ill, segv,
+	       spun ? "ended well" : "did not end well", after ? "ended well" : "did not end well");
 }
 
 static sigjmp_buf jump;
@@ -155,5 +205,6 @@ int main(void)
 	expect_killed("posix_sigill_invalid_opcode", child_ud2, SIGILL);
 	expect_killed("posix_sigfpe_integer_divide_by_zero", child_divide, SIGFPE);
 	test_handler();
+	test_direction_flag();
 	return 0;
 }
