@@ -398,6 +398,17 @@ static int parse_list(const char *s, bool *set)
 	return 0;
 }
 
+/* Worker k's folder, as a new worker needs it: its predecessor may have chmod'ed it to nothing. */
+static void prepare_dir(int k, uid_t uid)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof(dir), "/tmp/fz/w%d", k);
+	mkdir(dir, 0755);
+	if ((chown(dir, uid, uid) != 0 || chmod(dir, 0755) != 0) && getuid() == 0)
+		printf("fuzz: cannot prepare %s: %s\n", dir, strerror(errno));
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: fuzz run [-s SEED] [-n CALLS] [-t SECONDS] [-c WORKERS] [-u UID] [-o CALL,...] "
@@ -484,14 +495,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	mkdir("/tmp/fz", 0755);
-	for (int k = 0; k < workers; k++) {
-		char dir[32];
-
-		snprintf(dir, sizeof(dir), "/tmp/fz/w%d", k);
-		mkdir(dir, 0755);
-		if (chown(dir, uid, uid) != 0 && getuid() == 0)
-			fprintf(stderr, "fuzz: chown %s: %s\n", dir, strerror(errno));
-	}
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, 0, _IOLBF, 0);
 	printf("fuzz: seed %#llx, %d workers as uid %u, up to %llu calls%s\n", (unsigned long long)seed, workers,
@@ -524,6 +527,7 @@ int main(int argc, char **argv)
 				uint64_t s = mix(seed, started++);
 				pid_t pid;
 
+				prepare_dir(k, uid);
 				w->seed = s, w->current = -1, w->killed = 0, w->last_calls = 0;
 				clock_gettime(CLOCK_MONOTONIC, &w->last_change);
 				pid = fork();

@@ -1,0 +1,10 @@
+# The system-call fuzzer (docs/fuzz.md): a bounded, seeded run by four
+# workers as nobody; then a new process must start and every service must
+# still be running, never restarted.
+out=$(fuzz run -s 7 -n 20000 -c 4 2>&1)
+check fuzz_run_ends_well 0 "$?"
+check fuzz_made_its_calls yes "$(echo "$out" | awk '/ calls, / { print ($2 >= 20000 ? "yes" : "no: " $0) }')"
+check fuzz_no_worker_stuck "0 stuck" "$(echo "$out" | grep -o '[0-9]* stuck')"
+check fuzz_a_new_process_runs_after hello "$(sh -c 'echo hello')"
+check fuzz_services_all_running_after "" "$(awk 'NR > 1 && $3 != "running" { print $1, $3 }' /proc/services | tr '\n' ' ')"
+check fuzz_services_never_restarted "" "$(awk 'NR > 1 && $4 != 0 { print $1, $4 }' /proc/services | tr '\n' ' ')"
