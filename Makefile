@@ -332,7 +332,7 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(B)/bin/fuzz $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso $(B)/procfs-busybox.iso
+test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(B)/bin/fuzz $(B)/bin/stress $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso $(B)/procfs-busybox.iso
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/service/run --script tests/robust/run --script tests/harness/test_terminal.py \
 		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
@@ -366,7 +366,7 @@ test-init: setup $(B)/bin/init $(B)/bin/busybox
 	$(PYTHON) tests/init/run-on-host --build $(B)
 
 bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(ISO) $(B)/bin/sysbench \
-		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD) $(RS_ISO) $(B)/bin/fuzz
+		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD) $(RS_ISO) $(B)/bin/fuzz $(B)/bin/stress
 	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO) --posix-iso $(POSIXBENCH_ISO) \
 		--linux-kernel $(LINUX_KERNEL) --linux-initrd $(LINUX_INITRD)
 	@echo
@@ -376,7 +376,7 @@ bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(IS
 	@echo
 	$(PYTHON) tests/harness/bench_recovery.py --iso $(ISO) --rs-iso $(RS_ISO)
 	@echo
-	$(PYTHON) tests/robust/long --iso $(ISO) --fuzz $(B)/bin/fuzz --seconds 600
+	$(PYTHON) tests/robust/long --iso $(ISO) --fuzz $(B)/bin/fuzz --stress $(B)/bin/stress --seconds 600 --stress-seconds 30
 
 loc:
 	@release/loc
