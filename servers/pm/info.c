@@ -46,6 +46,12 @@ void info_init(struct ax_grant *g)
 	*g = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_READ, AX_ANY, 0, 0, (uint64_t)&table, sizeof(table)};
 }
 
+/* p's command name, as ps shows it (for log lines). */
+const char *info_comm(const struct mproc *p)
+{
+	return table.entries[p - procs].comm;
+}
+
 /* p's entry shows what p is now (everything but comm and cmdline, which only exec changes). */
 void info_update(const struct mproc *p)
 {

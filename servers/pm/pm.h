@@ -273,6 +273,7 @@ int64_t do_prlimit64(struct mproc *p, const ax_message *m);
 /* info.c: what procfs reads (proto/pm.h) */
 void info_init(struct ax_grant *g);
 void info_update(const struct mproc *p);
+const char *info_comm(const struct mproc *p);
 void info_created(const struct mproc *p, const struct mproc *parent, const char *boot_name);
 void info_clock(int64_t offset_ns);
 void info_exec(const struct mproc *p, const char *path, const char *strings, const uint32_t *argv, int argc);

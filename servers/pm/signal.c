@@ -500,6 +500,13 @@ int64_t do_exception(const ax_message *m, ax_message *r)
 	(void)r;
 	if (!p)
 		return -AX_ESRCH;
+	if (vector == 14 && m->i64[4] == -AX_ENOMEM) {
+		/* vm found no free page for it: as Linux's OOM killer, SIGKILL, which no handler sees, and why */
+		ax_printf("pm: out of memory: killed pid %d (%s), uid %d: no free page for its fault at %lx\n",
+			  p->pid, info_comm(p), (int)p->ruid, addr);
+		end_by(p, SIGKILL);
+		return AX_NO_REPLY;
+	}
 	info.addr = sig == SIGSEGV || sig == SIGBUS ? addr : rip;
 	/* ACCERR: a present page, or one vm refused for its rights (EACCES) rather than for having no region */
 	info.code = sig == SIGSEGV ? ((trap.error & 1) || m->i64[4] == -EACCES ? SEGV_ACCERR : SEGV_MAPERR) : 1;

@@ -20,11 +20,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 UNIT_RE = re.compile(r"^TEST (\S+) (PASS|FAIL)(.*)$")
 
 
-def run_unit(path):
+def run_unit(path, timeout=60):
+    """A unit test binary (60 s), or a script of the tree that boots the system (its own limits, within 900 s)."""
     passed = failed = 0
     name = os.path.basename(path)
     try:
-        proc = subprocess.run([path], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run([path], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
         out, code = proc.stdout + proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as e:
         out, code = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), "timeout"
@@ -79,7 +80,7 @@ def main():
                 p_, f_ = run_unit(path)
                 passed, failed = passed + p_, failed + f_
     for path in args.script:
-        p_, f_ = run_unit(path)
+        p_, f_ = run_unit(path, timeout=900)
         passed, failed = passed + p_, failed + f_
     for spec in args.suite:
         p_, f_ = run_suite(spec)

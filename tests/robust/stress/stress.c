@@ -9,6 +9,9 @@
  * once, then lets go), opcode (children run random bytes as code and die of
  * SIGILL or SIGSEGV in quick succession).
  *
+ *   stress --hog    take memory until ENOMEM or killed (see hog)
+ *   stress --fds    open descriptors until EMFILE (see fds)
+ *
  * Each stressor runs -j instances (default 4) as UID (default 65534) for
  * -t seconds (default 5), one stressor after the other. Meanwhile the
  * master (root) probes the system every 100 ms: it forks a child that
@@ -402,6 +405,39 @@ static int run(unsigned which, int instances, uid_t uid)
 	return well == instances && !hung ? 0 : 1;
 }
 
+/*
+ * --hog: take memory 1 MiB at a time, touching every page, until mmap says
+ * ENOMEM (prints how much it got, exits 0) or the system kills it (SIGKILL,
+ * as Linux's OOM killer would).
+ */
+static int hog(void)
+{
+	size_t mib = 0;
+
+	for (;;) {
+		char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			printf("stress: hog: %s after %zu MiB\n", errno == ENOMEM ? "ENOMEM" : strerror(errno), mib);
+			return errno == ENOMEM ? 0 : 1;
+		}
+		for (size_t i = 0; i < (1 << 20); i += 4096)
+			p[i] = 1;
+		mib++;
+	}
+}
+
+/* --fds: open /dev/null until it fails; prints how many and why; exits 0 if the reason was EMFILE. */
+static int fds(void)
+{
+	int n = 0;
+
+	while (open("/dev/null", O_RDONLY) >= 0)
+		n++;
+	printf("stress: fds: %s after %d more\n", errno == EMFILE ? "EMFILE" : strerror(errno), n);
+	return errno == EMFILE ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int instances = 4, opt, failed = 0;
@@ -410,6 +446,10 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--noop") == 0)
 		return 0; /* the exec stressor's program */
+	if (argc == 2 && strcmp(argv[1], "--hog") == 0)
+		return hog();
+	if (argc == 2 && strcmp(argv[1], "--fds") == 0)
+		return fds();
 	self_path = argv[0];
 	while ((opt = getopt(argc, argv, "t:j:u:")) != -1) {
 		char *e = 0;

@@ -1,0 +1,55 @@
+# Exhaustion, handled as Linux handles it (docs/limits.md): a fork bomb stops
+# at RLIMIT_NPROC and kill -9 -1 ends it; a memory hog gets ENOMEM or is
+# killed (SIGKILL) and the rest runs on; descriptors end with EMFILE; the RAM
+# file system full gives ENOSPC and keeps what it had; a busy loop and floods
+# into a pipe and a terminal do not keep a new command from running (within
+# 5 s: a bound for a hang, not a measure of speed).
+nobody_procs() { ps -o user,pid | awk '$1 == "nobody"' | wc -l; }
+services_up() { awk 'NR > 1 && ($3 != "running" || $4 != 0) { print $1, $3, $4 }' /proc/services | tr '\n' ' '; }
+
+# fork bomb as nobody under ulimit -u 64, then kill -9 -1 as nobody
+setuidgid nobody sh -c 'ulimit -u 64; bomb() { bomb | bomb & }; bomb' 2>/dev/null &
+sleep 3
+check exhaust_fork_bomb_root_runs_commands yes "$(timeout 5 sh -c 'echo yes')"
+setuidgid nobody kill -STOP -1 2>/dev/null # still, to be counted (ps reads /proc one process at a time)
+sleep 0.5
+n=$(nobody_procs)
+check exhaust_fork_bomb_stops_at_rlimit_nproc yes "$([ "$n" -gt 0 ] && [ "$n" -le 64 ] && echo yes || echo "no: $n processes")"
+setuidgid nobody kill -9 -1 2>/dev/null
+for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
+check exhaust_fork_bomb_ended_by_kill_minus_1 0 "$(nobody_procs)"
+
+# memory: ENOMEM or SIGKILL (137), then the rest runs on
+setuidgid nobody stress --hog > "$T/hog" 2>&1
+st=$?
+check exhaust_memory_hog_enomem_or_killed yes "$([ $st = 137 ] || grep -q ENOMEM "$T/hog" && echo yes || echo "no: status $st $(cat "$T/hog")")"
+check exhaust_memory_new_process_runs yes "$(sh -c 'echo yes')"
+check exhaust_memory_services_up "" "$(services_up)"
+
+# descriptors
+check exhaust_descriptors_emfile 0 "$(setuidgid nobody sh -c 'ulimit -n 64; stress --fds' >/dev/null 2>&1; echo $?)"
+
+# the RAM file system full
+echo kept > "$T/kept"
+before=$(md5sum < "$T/kept")
+err=$(dd if=/dev/zero of="$T/big" bs=1M count=400 2>&1) # not into a file: there is no room for one
+check exhaust_ramfs_full_dd_fails 1 "$?"
+check exhaust_ramfs_full_enospc yes "$(echo "$err" | grep -q 'No space left on device' && echo yes || echo "$err")"
+check exhaust_ramfs_full_keeps_files "$before" "$(md5sum < "$T/kept")"
+check exhaust_ramfs_full_small_write_fails 1 "$(sh -c "echo x > '$T/more'" 2>/dev/null; echo $?)"
+rm -f "$T/big" "$T/more"
+check exhaust_ramfs_writes_again_after_rm again "$(echo again > "$T/again" && cat "$T/again")"
+
+# a busy loop, a pipe flood and a terminal flood, all at once
+setuidgid nobody sh -c 'while :; do :; done' &
+loop=$!
+setuidgid nobody sh -c 'yes | cat > /dev/null' &
+pipe=$!
+yes > /dev/tty3 &
+tty=$!
+sleep 1
+check exhaust_busy_and_floods_command_answers yes "$(timeout 5 sh -c 'echo yes')"
+check exhaust_busy_and_floods_services_up "" "$(services_up)"
+kill $loop $tty
+setuidgid nobody kill -9 -1 2>/dev/null
+wait 2>/dev/null
