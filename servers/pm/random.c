@@ -6,17 +6,23 @@
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
 #define GRND_INSECURE 4
+#define GETRANDOM_MAX (1 << 20)
 
 int64_t do_getrandom(struct mproc *p, const ax_message *m)
 {
 	uint64_t va = m->u64[0], len = m->u64[1], flags = m->u64[2], done = 0;
-	uint8_t chunk[256];
+	uint8_t chunk[4096];
 
 	if ((flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
 	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
 		return -AX_EINVAL;
-	if (len > 33554431) /* Linux's limit per call */
-		len = 33554431;
+	/*
+	 * Linux gives up to 32 MiB a call; pm serves everyone, so one call may
+	 * keep it at most 1 MiB's worth (a short count, which a caller of
+	 * getrandom must handle anyway, as for a signal or /dev/urandom).
+	 */
+	if (len > GETRANDOM_MAX)
+		len = GETRANDOM_MAX;
 	while (done < len) {
 		uint64_t k = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 

@@ -11,6 +11,7 @@
  *
  *   stress --hog    take memory until ENOMEM or killed (see hog)
  *   stress --fds    open descriptors until EMFILE (see fds)
+ *   stress --forkbomb   fork for ever, retrying at EAGAIN (see forkbomb)
  *
  * Each stressor runs -j instances (default 4) as UID (default 65534) for
  * -t seconds (default 5), one stressor after the other. Meanwhile the
@@ -438,6 +439,17 @@ static int fds(void)
 	return errno == EMFILE ? 0 : 1;
 }
 
+/* --forkbomb: every process forks for ever; at the limit (EAGAIN) each tries again every 10 ms. */
+static int forkbomb(void)
+{
+	for (;;)
+		if (fork() < 0) {
+			if (errno != EAGAIN)
+				return 1;
+			nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, 0);
+		}
+}
+
 int main(int argc, char **argv)
 {
 	int instances = 4, opt, failed = 0;
@@ -450,6 +462,8 @@ int main(int argc, char **argv)
 		return hog();
 	if (argc == 2 && strcmp(argv[1], "--fds") == 0)
 		return fds();
+	if (argc == 2 && strcmp(argv[1], "--forkbomb") == 0)
+		return forkbomb();
 	self_path = argv[0];
 	while ((opt = getopt(argc, argv, "t:j:u:")) != -1) {
 		char *e = 0;
