@@ -8,3 +8,8 @@ check fuzz_no_worker_stuck "0 stuck" "$(echo "$out" | grep -o '[0-9]* stuck')"
 check fuzz_a_new_process_runs_after hello "$(sh -c 'echo hello')"
 check fuzz_services_all_running_after "" "$(awk 'NR > 1 && $3 != "running" { print $1, $3 }' /proc/services | tr '\n' ' ')"
 check fuzz_services_never_restarted "" "$(awk 'NR > 1 && $4 != 0 { print $1, $4 }' /proc/services | tr '\n' ' ')"
+# bad arguments: one line, status 2
+status fuzz_no_mode_status_2 2 fuzz
+status fuzz_bad_workers_status_2 2 fuzz run -c 99
+status fuzz_bad_call_name_status_2 2 fuzz run -o no_such_call
+check fuzz_bad_arguments_one_line 1 "$(fuzz run -s x 2>&1 | wc -l)"

@@ -11,3 +11,7 @@ for s in fork mem mmap pipe file dir signal timer exec resource opcode; do
 done
 check stress_services_all_running_after "" "$(awk 'NR > 1 && $3 != "running" { print $1, $3 }' /proc/services | tr '\n' ' ')"
 check stress_services_never_restarted "" "$(awk 'NR > 1 && $4 != 0 { print $1, $4 }' /proc/services | tr '\n' ' ')"
+# bad arguments: one line, status 2
+status stress_unknown_stressor_status_2 2 /bin/stress no_such_stressor
+status stress_bad_seconds_status_2 2 /bin/stress -t x all
+check stress_bad_arguments_one_line 1 "$(/bin/stress no_such_stressor 2>&1 | wc -l)"
