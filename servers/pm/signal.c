@@ -611,6 +611,8 @@ static int64_t queue_info(struct mproc *self, int tgid, int pid, int sig, uint64
 		return -AX_ESRCH;
 	if (q != self && (ki.code >= 0 || ki.code == SI_TKILL))
 		return -AX_EPERM; /* as Linux: nobody may pretend to be the kernel or kill() to another */
+	if (!may_signal(self, q, sig))
+		return -AX_EPERM; /* kill(2)'s rule: a user cannot queue a signal to another's process (init...) */
 	info = (struct sig_info){.code = ki.code, .pid = ki.kill.pid, .uid = ki.kill.uid, .value = ki.kill.value};
 	return sig ? post_signal(q, sig, &info) : 0;
 }

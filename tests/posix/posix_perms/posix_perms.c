@@ -154,6 +154,18 @@ static void user_checks(void)
 	e = err((int)syscall(SYS_reboot, 0xfee1deadL, 672274793L, 0x4321fedcL, 0L));
 	report("posix_perms_reboot_needs_root_eperm", e == EPERM, "reboot(POWER_OFF) as uid %d: %s", (int)USER, en(e));
 
+	/* a signal queued with its own siginfo, to root's init: kill(2)'s rule (asked with signal 0: nothing is sent) */
+	{
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		si.si_code = SI_QUEUE;
+		e = err((int)syscall(SYS_rt_sigqueueinfo, 1, 0, &si));
+		e2 = err((int)syscall(SYS_rt_tgsigqueueinfo, 1, 1, 0, &si));
+		report("posix_perms_sigqueue_to_root_eperm", e == EPERM && e2 == EPERM,
+		       "rt_sigqueueinfo to pid 1: %s; rt_tgsigqueueinfo: %s", en(e), en(e2));
+	}
+
 	e = open_err("secret", O_RDONLY);
 	report("posix_perms_read_denied_eacces", e == EACCES, "open of a 0600 root file for reading: %s", en(e));
 	e = open_err("public", O_RDONLY);
