@@ -252,7 +252,7 @@ static inline __attribute__((always_inline, noreturn)) void raw_exit(void)
 	__builtin_unreachable();
 }
 
-static void prepare(int k)
+static void prepare(void)
 {
 	static char buf[16][64];
 	static const char *const fixed[] = {
@@ -274,7 +274,6 @@ static void prepare(int k)
 	/* a path longer than PATH_MAX, at the end of scratch's second-last page */
 	memset(scratch + PAGE * (SCRATCH_PAGES - 1), 'a', PAGE);
 	paths[npaths++] = (char *)scratch + PAGE * (SCRATCH_PAGES - 1);
-	(void)k;
 	mkdir("dir", 0755);
 	mkfifo("fifo", 0644);
 	add_fd(open("/dev/null", O_RDWR));
@@ -311,7 +310,7 @@ static _Noreturn void worker(int k, uint64_t seed, uid_t uid)
 	setpgid(0, 0);
 	if (setgid(uid) != 0 || setuid(uid) != 0 || chdir(dir) != 0)
 		_exit(4);
-	prepare(k);
+	prepare();
 	for (long nr = 0; nr < MAX_NR; nr++)
 		if (allowed[nr])
 			list[n++] = nr;
