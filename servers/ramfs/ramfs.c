@@ -12,6 +12,7 @@
  * (FS_SERVER_STABLE_INODES clear).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <proto/fs.h>
@@ -156,6 +157,7 @@ struct user_buffer {
 	uint32_t n;
 	uint64_t batch_at; /* where in the buffer the gathered pieces start */
 	uint64_t flushed;  /* bytes copied out so far */
+	bool failed;       /* a copy stopped short: what was gathered after `flushed` never arrived */
 };
 
 static int flush_to_user(struct user_buffer *u)
@@ -172,6 +174,7 @@ static int flush_to_user(struct user_buffer *u)
 	u->n = 0;
 	if (r != 0) { /* part of the way (a count), or not at all (an error) */
 		u->flushed = u->batch_at + (r > 0 ? (uint64_t)r : 0);
+		u->failed = true;
 		return -EFAULT;
 	}
 	u->flushed = u->batch_at + len;
@@ -211,8 +214,13 @@ static int64_t do_io(const ax_message *m, ax_message *reply, int write)
 	fs->now = rq->now;
 	n = write ? ramfs_write(fs, rq->ino, rq->offset, rq->len, copy_from_user, &u)
 		  : ramfs_read(fs, rq->ino, rq->offset, rq->len, copy_to_user, &u);
-	if (!write && n > 0 && flush_to_user(&u) != 0)
-		n = u.flushed ? (int64_t)u.flushed : -EFAULT; /* the last pieces did not go: what went before did */
+	/*
+	 * A read counts what reached the buffer, not what was gathered: a
+	 * batch that stopped short (on the last flush, or on one inside the
+	 * read, which ramfs_read counts as done) answers with what went before.
+	 */
+	if (!write && n > 0 && (u.failed || flush_to_user(&u) != 0))
+		n = u.flushed ? (int64_t)u.flushed : -EFAULT;
 	if (ramfs_getattr(fs, rq->ino, &a) == 0)
 		((struct fs_io_reply *)(void *)reply->bytes)->size = a.size;
 	return n;
