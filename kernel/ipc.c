@@ -59,6 +59,12 @@ static inline void set_trap_result(struct proc *caller, int r)
 		caller->tf.rax = (uint64_t)(int64_t)r;
 }
 
+/* dst takes a message from src: a system process's time is billed to the POSIX process behind the request. */
+static inline void bill_to(struct proc *dst, const struct proc *src)
+{
+	dst->bill = (src->priv.flags & AX_PRIV_SYSTEM) ? src->bill : src->ep;
+}
+
 /* Hand m to dst, which accepts it: stage it and let dst run. */
 static void deliver(struct proc *dst, const ax_message *m, bool front)
 {
@@ -88,6 +94,7 @@ static int do_send(struct proc *caller, endpoint_t to, ax_message *m, bool may_b
 		return -AX_EPERM;
 	m->source = caller->ep;
 	if (accepts(dst, caller->ep, false)) {
+		bill_to(dst, caller);
 		deliver(dst, m, handoff);
 		return 0;
 	}
@@ -166,6 +173,7 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 		take_now(caller, &m);
 	} else if (from != AX_HARDWARE && from != AX_CLOCK && from != AX_KERNEL && (sender = sendq_find(caller, from))) {
 		sendq_remove(caller, sender);
+		bill_to(caller, sender);
 		take_now(caller, &sender->msg);
 		sender->sendto = AX_NONE;
 		if (!(sender->flags & PF_REPLY))
@@ -325,6 +333,7 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 		in->source = caller->ep, in->type = (int32_t)(AX_MSG_POSIX + nr);
 		in->u64[0] = tf->rdi, in->u64[1] = tf->rsi, in->u64[2] = tf->rdx;
 		in->u64[3] = tf->r10, in->u64[4] = tf->r8, in->u64[5] = tf->r9, in->u64[6] = 0;
+		dst->bill = caller->ep;
 		wake_receiver(dst, true);
 		caller->flags |= PF_POSIX_CALL;
 		await_reply(caller, server, 0);

@@ -58,6 +58,7 @@ struct proc {
 	/* scheduling */
 	int prio;
 	unsigned quantum_ms, ticks_left;
+	endpoint_t bill;   /* a system process: the POSIX process whose request it serves, whose quantum its time uses */
 	uint64_t cpu_ns; /* CPU time used, counted by timer ticks */
 	struct proc *run_next;
 

@@ -16,6 +16,10 @@ void sched_ready(struct proc *p, bool front)
 {
 	int q = p->prio;
 
+	if (p->ticks_left == 0) { /* servers working for it used up its quantum while it waited */
+		front = false;
+		p->ticks_left = p->quantum_ms;
+	}
 	nonempty |= 1u << q;
 	if (front) {
 		p->run_next = run_head[q];
@@ -79,13 +83,24 @@ void sched_yield_current(void)
 	sched_ready(p, false);
 }
 
-/* One millisecond passed while current ran, or while the CPU idled. */
+/*
+ * One millisecond passed while current ran, or while the CPU idled. A
+ * system process's millisecond is also taken from the quantum of the POSIX
+ * process it works for, if that one waits: a program that keeps the servers
+ * busy (a read of megabytes, again and again) then goes to the back of its
+ * queue when answered, instead of the front, and cannot starve its equals.
+ */
 void sched_tick(void)
 {
+	struct proc *client;
+
 	if (current)
 		current->cpu_ns += 1000000;
 	else
 		sched_idle_ns += 1000000;
+	if (current && (current->priv.flags & AX_PRIV_SYSTEM) && proc_lookup(current->bill, &client) == 0 &&
+	    (client->blocked & (BLK_SENDING | BLK_RECEIVING)) && client->ticks_left)
+		client->ticks_left--;
 	if (current && current->blocked == 0 && current->ticks_left && --current->ticks_left == 0)
 		sched_yield_current();
 }

@@ -1,13 +1,17 @@
 # The stress tool (tests/robust/stress): every stressor for 3 s, four
 # instances as nobody; each instance must end by itself and well, nothing
-# may hang, the master's probe (a fork and a wait every 100 ms) must always
-# be answered within 5 s, and every service must still be running.
+# may hang, the master's probe (a fork, a wait and a 100 ms sleep) must always
+# be answered within 5 s (1 s for the file stressors), and every service must
+# still be running.
 out=$(/bin/stress -t 3 all 2>&1)
 check stress_all_ended_well 0 "$?"
-for s in fork mem mmap pipe file dir signal timer exec resource opcode; do
+for s in fork mem mmap pipe file bigio dir signal timer exec resource opcode; do
 	line=$(echo "$out" | grep "^stress: $s ")
 	check "stress_${s}_instances_ended_well" yes "$(echo "$line" | grep -q '4 of 4 instances ended well, longest' && echo yes || echo "no: $line")"
-	check "stress_${s}_probe_answered" yes "$(echo "$line" | awk '{ ms = $(NF - 1); print (ms + 0 < 5000 ? "yes" : "no: " ms " ms") }')"
+	# file, bigio and dir keep the servers busy on the instances' behalf: the servers' time is billed to
+	# them (kernel/sched.c), so the probe, their equal, waits well under a second (it waited over one before)
+	case $s in file | bigio | dir) bound=1000 ;; *) bound=5000 ;; esac
+	check "stress_${s}_probe_answered" yes "$(echo "$line" | awk -v b=$bound '{ ms = $(NF - 1); print (ms + 0 < b ? "yes" : "no: " ms " ms") }')"
 done
 check stress_services_all_running_after "" "$(awk 'NR > 1 && $3 != "running" { print $1, $3 }' /proc/services | tr '\n' ' ')"
 check stress_services_never_restarted "" "$(awk 'NR > 1 && $4 != 0 { print $1, $4 }' /proc/services | tr '\n' ' ')"
