@@ -19,6 +19,12 @@
 #define RLIMIT_NICE 13
 #define RLIMIT_RTPRIO 14
 #define STACK_MAX (1ULL << 30) /* the room below the stack top vm can give a stack */
+/*
+ * RLIMIT_NPROC's default, as Linux sets it: half the processes the system
+ * can hold (vfs keeps descriptor tables for 128 POSIX processes), so that
+ * one user's fork bomb leaves room for root and everyone else.
+ */
+#define NPROC_DEFAULT 64
 
 void limits_default(struct mproc *p)
 {
@@ -26,7 +32,7 @@ void limits_default(struct mproc *p)
 		p->rlim[i] = (struct rlimit64){INF, INF};
 	p->rlim[RLIMIT_STACK] = (struct rlimit64){8ULL << 20, INF};
 	p->rlim[RLIMIT_CORE] = (struct rlimit64){0, INF};
-	p->rlim[RLIMIT_NPROC] = (struct rlimit64){AX_NR_SLOTS, AX_NR_SLOTS};
+	p->rlim[RLIMIT_NPROC] = (struct rlimit64){NPROC_DEFAULT, NPROC_DEFAULT};
 	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096};
 	p->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){8ULL << 20, 8ULL << 20};
 	p->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){NSIG, NSIG};
