@@ -89,12 +89,12 @@ static void install(struct file_table *ft, struct fd_table *t, int fd, int file,
 	t->fd[fd].flags = cloexec ? FD_CLOEXEC : 0;
 }
 
-int fd_open(struct file_table *ft, struct fd_table *t, const struct vnode *node, uint32_t oflags)
+int fd_open(struct file_table *ft, struct fd_table *t, const struct vnode *node, uint32_t oflags, bool privileged)
 {
 	int fd = lowest_free(t, 0);
 	if (fd < 0)
 		return fd;
-	if (ft->used >= ft->limit)
+	if (ft->used >= ft->limit - (privileged ? 0 : ft->limit / 64))
 		return -ENFILE;
 	int file = 0;
 	while (ft->f[file].refs > 0) /* used < limit <= FILE_MAX: a free entry exists */

@@ -62,12 +62,15 @@ void fd_set_nofile(struct fd_table *t, uint32_t nofile);
 
 /* Open node with open(2)'s flags: a new open file at the lowest free
  * descriptor, which is returned; -EMFILE (no descriptor below the limit) or
- * -ENFILE (open-file table full), in that order, as Linux decides. The open
+ * -ENFILE (open-file table full), in that order, as Linux decides. The
+ * last 64th of the table is kept for a privileged (root) caller, as Linux
+ * lets CAP_SYS_ADMIN open files past file-max: a user who takes every open
+ * file it can still leaves root room to act. The open
  * file keeps the access mode and status flags (plus O_LARGEFILE, as Linux
  * x86_64 adds; O_PATH keeps only O_PATH, O_DIRECTORY and O_NOFOLLOW);
  * O_CLOEXEC becomes the descriptor's FD_CLOEXEC; the creation flags
  * (O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC) are not kept. */
-int fd_open(struct file_table *ft, struct fd_table *t, const struct vnode *node, uint32_t oflags);
+int fd_open(struct file_table *ft, struct fd_table *t, const struct vnode *node, uint32_t oflags, bool privileged);
 
 /* The open file behind fd, or NULL (the caller's -EBADF). */
 struct open_file *fd_file(struct file_table *ft, const struct fd_table *t, int fd);

@@ -24,6 +24,7 @@
 #include "vfs.h"
 
 #define PIPE_MAX 128
+#define PIPE_RESERVE 8 /* of them, only root may take */
 #define PIPE_SIZE 65536 /* Linux's default capacity */
 #define PIPE_BUF 4096   /* writes up to this many bytes are atomic */
 #define SIGPIPE 13
@@ -185,6 +186,23 @@ void pipe_release(int file, const struct open_file *f)
 	wake(idx); /* readers see the end of file, writers EPIPE */
 }
 
+/*
+ * A free pipe for p, or -1. The last PIPE_RESERVE are root's: a user who
+ * takes every pipe it can still leaves root's shell its pipelines.
+ */
+static int free_pipe(const struct vproc *p)
+{
+	int used = 0, idx = -1;
+
+	for (int i = 0; i < PIPE_MAX; i++) {
+		if (pipes[i].used)
+			used++;
+		else if (idx < 0)
+			idx = i;
+	}
+	return p->cred.uid != 0 && used >= PIPE_MAX - PIPE_RESERVE ? -1 : idx;
+}
+
 /* The open of a named pipe (its permissions checked): a descriptor, or WOULD_WAIT (W_FIFO), or -errno. */
 int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags)
 {
@@ -198,9 +216,8 @@ int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags)
 		return -ENXIO; /* no reader can be there */
 	if (idx >= 0 && acc == O_WRONLY && (flags & O_NONBLOCK) && !pipes[idx].readers)
 		return -ENXIO;
-	for (int i = 0; i < PIPE_MAX && idx < 0; i++)
-		if (!pipes[i].used)
-			idx = i, fresh = true;
+	if (idx < 0 && (idx = free_pipe(p)) >= 0)
+		fresh = true;
 	if (idx < 0)
 		return -ENFILE;
 	if (fresh) {
@@ -208,7 +225,7 @@ int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags)
 			return -ENOMEM;
 		pipes[idx] = (struct pipe){.used = true, .named = true, .node = *node, .buf = pipes[idx].buf};
 	}
-	if ((fd = fd_open(&files, p->fds, node, flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC))) < 0) {
+	if ((fd = fd_open(&files, p->fds, node, flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC), p->cred.uid == 0)) < 0) {
 		if (fresh) {
 			free(pipes[idx].buf);
 			pipes[idx] = (struct pipe){0};
@@ -242,22 +259,19 @@ int64_t do_pipe2(struct vproc *p, const ax_message *m)
 
 	if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
-	for (int i = 0; i < PIPE_MAX && idx < 0; i++)
-		if (!pipes[i].used)
-			idx = i;
-	if (idx < 0)
+	if ((idx = free_pipe(p)) < 0)
 		return -ENFILE;
 	if (!(pipes[idx].buf = malloc(PIPE_SIZE)))
 		return -ENOMEM;
 	pipes[idx].used = true;
 	node = (struct vnode){PIPE_FS, (uint64_t)idx + 1, S_IFIFO | 0600, p->cred.uid, p->cred.gid};
-	if ((fd[0] = fd_open(&files, p->fds, &node, O_RDONLY | (flags & O_NONBLOCK))) < 0) {
+	if ((fd[0] = fd_open(&files, p->fds, &node, O_RDONLY | (flags & O_NONBLOCK), p->cred.uid == 0)) < 0) {
 		free(pipes[idx].buf);
 		pipes[idx] = (struct pipe){0};
 		return fd[0];
 	}
 	pipes[idx].readers = 1;
-	if ((fd[1] = fd_open(&files, p->fds, &node, O_WRONLY | (flags & O_NONBLOCK))) < 0) {
+	if ((fd[1] = fd_open(&files, p->fds, &node, O_WRONLY | (flags & O_NONBLOCK), p->cred.uid == 0)) < 0) {
 		fd_close(&files, p->fds, fd[0]); /* the last end: the pipe goes */
 		return fd[1];
 	}

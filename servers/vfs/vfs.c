@@ -423,7 +423,7 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 	if (!created && !(flags & O_PATH) && (flags & O_TRUNC) && acc != O_RDONLY && (node.mode & S_IFMT) == S_IFREG &&
 	    (r = (int)fs_attr(FS_TRUNCATE, &node, 0)) < 0)
 		return r;
-	fd = fd_open(&files, p->fds, &node, flags);
+	fd = fd_open(&files, p->fds, &node, flags, p->cred.uid == 0);
 	if (fd < 0) {
 		if (dev)
 			dev_close(major, minor);
@@ -2078,7 +2078,7 @@ static void open_console(struct vproc *p)
 	if (resolve(p, AT_FDCWD, "/dev/console", PATH_FOLLOW, &res) < 0 || (res.node.mode & S_IFMT) != S_IFCHR ||
 	    fs_stat(&res.node) < 0)
 		return; /* no console: the process starts with nothing open */
-	if ((fd = fd_open(&files, p->fds, &res.node, O_RDWR)) < 0)
+	if ((fd = fd_open(&files, p->fds, &res.node, O_RDWR, p->cred.uid == 0)) < 0)
 		return;
 	idx = fd_index(p->fds, fd);
 	extra[idx].dev = true;

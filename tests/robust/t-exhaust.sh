@@ -1,6 +1,7 @@
 # Exhaustion, handled as Linux handles it (docs/limits.md): a fork bomb stops
-# at RLIMIT_NPROC and kill -9 -1 ends it; a memory hog gets ENOMEM or is
-# killed (SIGKILL) and the rest runs on; descriptors end with EMFILE; the RAM
+# at RLIMIT_NPROC (set, and the default) and kill -9 -1 ends it; a memory hog gets ENOMEM or is
+# killed (SIGKILL) and the rest runs on; descriptors end with EMFILE, the
+# system's pipes and open files with ENFILE short of root's reserve; the RAM
 # file system full gives ENOSPC and keeps what it had; a busy loop and floods
 # into a pipe and a terminal do not keep a new command from running (within
 # 5 s: a bound for a hang, not a measure of speed).
@@ -19,6 +20,20 @@ setuidgid nobody kill -9 -1 2>/dev/null
 for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
 check exhaust_fork_bomb_ended_by_kill_minus_1 0 "$(nobody_procs)"
 
+# the same at the default limit (64, half of the 128 processes the system holds, as Linux halves its own):
+# root must still be able to fork; at 256 the bomb took every process and root's commands got ENOMEM
+setuidgid nobody stress --forkbomb &
+sleep 3
+check exhaust_default_fork_bomb_root_runs_commands yes "$(timeout 5 sh -c 'echo yes' 2>&1)"
+check exhaust_default_fork_bomb_root_runs_ps yes "$(ps -o pid > /dev/null 2>&1 && echo yes)"
+setuidgid nobody kill -STOP -1 2>/dev/null
+sleep 0.5
+n=$(nobody_procs)
+check exhaust_default_fork_bomb_stops_at_64 yes "$([ "$n" -gt 32 ] && [ "$n" -le 64 ] && echo yes || echo "no: $n processes")"
+setuidgid nobody kill -9 -1 2>/dev/null
+for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
+check exhaust_default_fork_bomb_ended 0 "$(nobody_procs)"
+
 # memory: ENOMEM or SIGKILL (137), then the rest runs on
 setuidgid nobody stress --hog > "$T/hog" 2>&1
 st=$?
@@ -28,6 +43,17 @@ check exhaust_memory_services_up "" "$(services_up)"
 
 # descriptors
 check exhaust_descriptors_emfile 0 "$(setuidgid nobody sh -c 'ulimit -n 64; stress --fds' >/dev/null 2>&1; echo $?)"
+
+# the system's pipes and open files: a user meets ENFILE at the last 8 pipes and the last 64th of the
+# open-file table, which are root's (as Linux keeps files past file-max for CAP_SYS_ADMIN)
+setuidgid nobody stress --files > "$T/files" 2>&1 &
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do grep -q "holding\|ENFILE;\|no ENFILE" "$T/files" && break; sleep 0.5; done
+check exhaust_files_user_meets_enfile yes "$(grep -q 'pipes then ENFILE, [0-9]* open files then ENFILE; holding' "$T/files" && echo yes || cat "$T/files")"
+check exhaust_files_root_opens_a_file yes "$(grep -q root /etc/passwd && echo yes)"
+check exhaust_files_root_makes_a_pipe yes "$(echo yes | cat)"
+setuidgid nobody kill -9 -1 2>/dev/null
+for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
+check exhaust_files_user_opens_again yes "$(setuidgid nobody sh -c 'echo yes | cat')"
 
 # the RAM file system full
 echo kept > "$T/kept"

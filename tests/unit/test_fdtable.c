@@ -37,7 +37,7 @@ static void reset(int files, uint32_t nofile)
 static int open_ino(struct fd_table *tab, uint64_t ino, uint32_t flags)
 {
 	struct vnode v = node(ino);
-	return fd_open(&ft, tab, &v, flags);
+	return fd_open(&ft, tab, &v, flags, false);
 }
 
 static void open_takes_the_lowest_free_descriptor(void)
@@ -231,6 +231,23 @@ static void the_system_wide_limit_is_enfile(void)
 	CHECK(ft.limit == FILE_MAX);
 }
 
+/* The last 64th of the table is root's: a user's open meets ENFILE there, root's goes on. */
+static void the_last_open_files_are_kept_for_root(void)
+{
+	struct vnode v = node(1);
+	int opened = 0, r;
+
+	reset(128, 256);
+	while ((r = fd_open(&ft, &t, &v, 0, false)) >= 0)
+		opened++;
+	CHECK(r == -ENFILE);
+	CHECK(opened == 126);
+	CHECK(fd_open(&ft, &child, &v, 0, true) >= 0);
+	CHECK(fd_open(&ft, &child, &v, 0, true) >= 0);
+	CHECK(fd_open(&ft, &child, &v, 0, true) == -ENFILE); /* root too, at the very end */
+	CHECK(ft.used == 128);
+}
+
 static void fork_copies_the_table_and_shares_open_files(void)
 {
 	reset(FILE_MAX, 64);
@@ -304,6 +321,7 @@ int main(void)
 	RUN(status_flags_and_f_setfl);
 	RUN(rlimit_nofile_bounds_each_table);
 	RUN(the_system_wide_limit_is_enfile);
+	RUN(the_last_open_files_are_kept_for_root);
 	RUN(fork_copies_the_table_and_shares_open_files);
 	RUN(exit_closes_everything);
 	RUN(a_hold_keeps_the_open_file_alive);

@@ -13,6 +13,7 @@
  *
  *   stress --hog    take memory until ENOMEM or killed (see hog)
  *   stress --fds    open descriptors until EMFILE (see fds)
+ *   stress --files  take pipes and open files until ENFILE, and hold them (see files)
  *   stress --forkbomb   fork for ever, retrying at EAGAIN (see forkbomb)
  *
  * Each stressor runs -j instances (default 4) as UID (default 65534) for
@@ -473,6 +474,59 @@ static int fds(void)
 	return errno == EMFILE ? 0 : 1;
 }
 
+/*
+ * --files: take every pipe and open file the system lets a user have:
+ * children (1024 descriptors each) make pipes, then open /dev/null, until
+ * the system says ENFILE. Prints how many pipes and open files it got
+ * before each ENFILE, and "holding", then holds them until killed; exits
+ * 1 if no ENFILE came.
+ */
+static int files(void)
+{
+	int pipes = 0, opened = 0, pipe_err = 0, open_err = 0, reports[16][2];
+
+	for (int c = 0; c < 16; c++) /* made first: no pipe is left once the children are done */
+		if (pipe(reports[c]) != 0)
+			return 1;
+	for (int c = 0; c < 16 && open_err != ENFILE; c++) {
+		int *report = reports[c], got[4] = {0};
+
+		if (fork() == 0) {
+			int fd[2];
+
+			close(report[0]);
+			while (pipe_err != ENFILE && pipe(fd) == 0)
+				got[0]++;
+			got[1] = errno;
+			while (open("/dev/null", O_RDONLY) >= 0)
+				got[2]++;
+			got[3] = errno;
+			if (write(report[1], got, sizeof(got)) != (ssize_t)sizeof(got))
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		close(report[1]);
+		if (read(report[0], got, sizeof(got)) != (ssize_t)sizeof(got))
+			break;
+		close(report[0]);
+		if (pipe_err != ENFILE) {
+			pipes += got[0];
+			pipe_err = got[1];
+		}
+		opened += 2 * got[0] + got[2];
+		open_err = got[3];
+	}
+	printf("stress: files: %d pipes then %s, %d open files then %s; %s\n", pipes,
+	       pipe_err == ENFILE ? "ENFILE" : strerror(pipe_err), opened, open_err == ENFILE ? "ENFILE" : strerror(open_err),
+	       pipe_err == ENFILE && open_err == ENFILE ? "holding" : "no ENFILE");
+	fflush(stdout);
+	if (pipe_err != ENFILE || open_err != ENFILE)
+		return 1;
+	for (;;)
+		pause();
+}
+
 /* --forkbomb: every process forks for ever; at the limit (EAGAIN) each tries again every 10 ms. */
 static int forkbomb(void)
 {
@@ -498,6 +552,8 @@ int main(int argc, char **argv)
 		return fds();
 	if (argc == 2 && strcmp(argv[1], "--forkbomb") == 0)
 		return forkbomb();
+	if (argc == 2 && strcmp(argv[1], "--files") == 0)
+		return files();
 	self_path = argv[0];
 	while ((opt = getopt(argc, argv, "t:j:u:")) != -1) {
 		char *e = 0;
