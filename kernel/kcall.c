@@ -588,7 +588,16 @@ static int do_setfs(struct proc *c, ax_message *m)
 
 static int do_meminfo(struct proc *c, ax_message *m)
 {
-	(void)c;
+	struct proc *p;
+
+	m->u64[3] = 0;
+	if (m->u64[0]) { /* and a process's resident pages: what an OOM killer weighs */
+		int r = target(c, m->u64[0], &p);
+
+		if (r < 0)
+			return r;
+		m->u64[3] = as_resident(p->pml4);
+	}
 	m->u64[0] = kframes.nfree;
 	m->u64[1] = kframes.nram;
 	m->u64[2] = PAGE_SIZE;

@@ -488,6 +488,36 @@ static const char *const vector_names[32] = {
 	[16] = "x87 error", [17] = "alignment check", [19] = "SIMD error",
 };
 
+static uint64_t resident_kib(const struct mproc *q)
+{
+	ax_message k = {.u64 = {(uint64_t)(int64_t)q->ep}};
+
+	return ax_kcall(KC_MEMINFO, &k) < 0 ? 0 : k.u64[3] * k.u64[2] / 1024;
+}
+
+/*
+ * Memory ran out at p's fault: whom to kill, as Linux's OOM killer chooses:
+ * the living process with the most resident memory (its KiB in *kib),
+ * never init while another is left; p itself on a tie.
+ */
+static struct mproc *oom_victim(struct mproc *p, uint64_t *kib)
+{
+	struct mproc *best = p;
+	uint64_t most = p->pid == 1 ? 0 : resident_kib(p);
+
+	for (int i = 0; i < AX_NR_SLOTS; i++) {
+		struct mproc *q = &procs[i];
+		uint64_t n;
+
+		if (q->state != ALIVE || q == p || q->pid == 1)
+			continue;
+		if ((n = resident_kib(q)) > most)
+			best = q, most = n;
+	}
+	*kib = best == p ? resident_kib(p) : most;
+	return best;
+}
+
 /* A CPU exception in p (AX_MSG_EXCEPTION): its handler runs, or it ends by the signal. */
 int64_t do_exception(const ax_message *m, ax_message *r)
 {
@@ -501,11 +531,24 @@ int64_t do_exception(const ax_message *m, ax_message *r)
 	if (!p)
 		return -AX_ESRCH;
 	if (vector == 14 && m->i64[4] == -AX_ENOMEM) {
-		/* vm found no free page for it: as Linux's OOM killer, SIGKILL, which no handler sees, and why */
-		ax_printf("pm: out of memory: killed pid %d (%s), uid %d: no free page for its fault at %lx\n",
-			  p->pid, info_comm(p), (int)p->ruid, addr);
-		end_by(p, SIGKILL);
-		return AX_NO_REPLY;
+		/*
+		 * vm found no free page for it. As Linux's OOM killer: the process
+		 * with the most resident pages ends by SIGKILL, which no handler
+		 * sees, with a line saying why; if that is another, p goes on and
+		 * its fault comes again, with the victim's pages free.
+		 */
+		uint64_t kib;
+		struct mproc *v = oom_victim(p, &kib);
+
+		if (v == p)
+			ax_printf("pm: out of memory: killed pid %d (%s), uid %d, %lu KiB resident, the largest: no free "
+				  "page for its fault at %lx\n", p->pid, info_comm(p), (int)p->ruid, kib, addr);
+		else
+			ax_printf("pm: out of memory: killed pid %d (%s), uid %d, %lu KiB resident, the largest, when pid "
+				  "%d (%s) found no free page at %lx\n", v->pid, info_comm(v), (int)v->ruid, kib, p->pid,
+				  info_comm(p), addr);
+		end_by(v, SIGKILL);
+		return v == p ? AX_NO_REPLY : 0;
 	}
 	info.addr = sig == SIGSEGV || sig == SIGBUS ? addr : rip;
 	/* ACCERR: a present page, or one vm refused for its rights (EACCES) rather than for having no region */

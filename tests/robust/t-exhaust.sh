@@ -1,6 +1,7 @@
 # Exhaustion, handled as Linux handles it (docs/limits.md): a fork bomb stops
 # at RLIMIT_NPROC (set, and the default) and kill -9 -1 ends it; a memory hog gets ENOMEM or is
-# killed (SIGKILL) and the rest runs on; descriptors end with EMFILE, the
+# killed (SIGKILL) and the rest runs on, and memory running out kills the
+# largest process, not the one that faulted; descriptors end with EMFILE, the
 # system's pipes and open files with ENFILE short of root's reserve; the RAM
 # file system full gives ENOSPC and keeps what it had; a busy loop and floods
 # into a pipe and a terminal do not keep a new command from running (within
@@ -40,6 +41,21 @@ st=$?
 check exhaust_memory_hog_enomem_or_killed yes "$([ $st = 137 ] || grep -q ENOMEM "$T/hog" && echo yes || echo "no: status $st $(cat "$T/hog")")"
 check exhaust_memory_new_process_runs yes "$(sh -c 'echo yes')"
 check exhaust_memory_services_up "" "$(services_up)"
+
+# the OOM killer takes the largest, not whoever faulted: one process holds all but 6 MiB, another then
+# takes 16 MiB; the holder must be the one killed (it was the one that faulted before) and the other ends well
+setuidgid nobody stress --hog 6 > "$T/holder" 2>&1 &
+holder=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do grep -q "holding\|after" "$T/holder" && break; sleep 0.5; done
+check exhaust_oom_holder_holds yes "$(grep -q holding "$T/holder" && echo yes || cat "$T/holder")"
+out=$(setuidgid nobody stress --alloc 16 2>&1)
+check exhaust_oom_small_faulting_process_lives "stress: alloc: took 16 MiB, status 0" "$out, status $?"
+sleep 0.5
+state=$(cut -d' ' -f3 /proc/$holder/stat 2>/dev/null)
+check exhaust_oom_largest_killed yes "$(case "$state" in '' | Z) echo yes ;; *) echo "no: state $state" ;; esac)"
+kill -9 $holder 2>/dev/null
+wait $holder 2>/dev/null
+check exhaust_oom_services_up "" "$(services_up)"
 
 # descriptors
 check exhaust_descriptors_emfile 0 "$(setuidgid nobody sh -c 'ulimit -n 64; stress --fds' >/dev/null 2>&1; echo $?)"

@@ -101,6 +101,21 @@ static void free_level(uint64_t table, int level)
 		page_free(table);
 }
 
+/* The frames the kernel gave the lower half: a process's resident pages (shared ones in each sharer). */
+static uint64_t count_level(uint64_t table, int level)
+{
+	uint64_t *t = P2V(table), n = 0;
+
+	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
+		if (!(t[i] & (level > 1 ? PTE_P : PTE_HOLDS)))
+			continue;
+		n += level > 1 ? count_level(t[i] & PTE_ADDR, level - 1) : (t[i] & PTE_OWNED) != 0;
+	}
+	return n;
+}
+
+uint64_t as_resident(uint64_t pml4) { return count_level(pml4, 4); }
+
 void as_destroy(uint64_t pml4)
 {
 	if (read_cr3() == pml4)

@@ -30,6 +30,7 @@ bool page_ref(uint64_t pa);
 unsigned page_refs(uint64_t pa);
 uint64_t as_create(void);
 void as_destroy(uint64_t pml4);
+uint64_t as_resident(uint64_t pml4);
 int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
 void as_unmap(uint64_t pml4, uint64_t va);
 void as_prune(uint64_t pml4, uint64_t va, uint64_t len);

@@ -145,7 +145,7 @@ enum ax_kcall {
 	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
 	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death u64[1]=AX_REAP_*: one ended process the caller created; frees its slot */
 	KC_SET_FS = 25,      /* u64[0]=endpoint u64[1]=fs base: the thread pointer (arch_prctl's mechanism) */
-	KC_MEMINFO = 26,     /* -> u64[0]=free frames u64[1]=frames of RAM u64[2]=page size */
+	KC_MEMINFO = 26,     /* u64[0]=0 or an endpoint -> u64[0]=free frames u64[1]=frames of RAM u64[2]=page size u64[3]=its resident pages */
 	KC_VSHARE = 27,      /* u64[0]=from ep u64[1]=from va u64[2]=to ep u64[3]=to va u64[4]=len u64[5]=AX_MAP_*|AX_SHARE_COW */
 	KC_VCOW = 28,        /* u64[0]=endpoint u64[1]=va: make that shared page its own and writable */
 	KC_VPROTECT = 29,    /* u64[0]=endpoint u64[1]=va u64[2]=len u64[3]=AX_MAP_*: new rights for present pages */

@@ -11,7 +11,9 @@
  * lets go), opcode (children run random bytes as code and die of
  * SIGILL or SIGSEGV in quick succession).
  *
- *   stress --hog    take memory until ENOMEM or killed (see hog)
+ *   stress --hog [LEFT]   take memory until ENOMEM or killed, or hold it
+ *                         once only LEFT MiB are free (see hog)
+ *   stress --alloc MIB    take MIB MiB of memory, then exit 0
  *   stress --fds    open descriptors until EMFILE (see fds)
  *   stress --files  take pipes and open files until ENFILE, and hold them (see files)
  *   stress --forkbomb   fork for ever, retrying at EAGAIN (see forkbomb)
@@ -37,6 +39,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -442,17 +445,31 @@ static int run(unsigned which, int instances, uid_t uid)
 }
 
 /*
- * --hog: take memory 1 MiB at a time, touching every page, until mmap says
- * ENOMEM (prints how much it got, exits 0) or the system kills it (SIGKILL,
- * as Linux's OOM killer would).
+ * --hog [LEFT]: take memory 1 MiB at a time, touching every page, until
+ * mmap says ENOMEM (prints how much it got, exits 0) or the system kills it
+ * (SIGKILL, as Linux's OOM killer would). With LEFT, stop while LEFT MiB are
+ * still free, print "holding N MiB" and hold it until killed.
+ * --alloc MIB: take MIB MiB the same way, then exit 0.
  */
-static int hog(void)
+static int hog(long left, long want)
 {
 	size_t mib = 0;
+	struct sysinfo si;
 
 	for (;;) {
-		char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p;
 
+		if (want >= 0 && (long)mib >= want) {
+			printf("stress: alloc: took %zu MiB\n", mib);
+			return 0;
+		}
+		if (left >= 0 && sysinfo(&si) == 0 && si.freeram * si.mem_unit < (unsigned long)left << 20) {
+			printf("stress: hog: holding %zu MiB\n", mib);
+			fflush(stdout);
+			for (;;)
+				pause();
+		}
+		p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
 			printf("stress: hog: %s after %zu MiB\n", errno == ENOMEM ? "ENOMEM" : strerror(errno), mib);
 			return errno == ENOMEM ? 0 : 1;
@@ -547,7 +564,17 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--noop") == 0)
 		return 0; /* the exec stressor's program */
 	if (argc == 2 && strcmp(argv[1], "--hog") == 0)
-		return hog();
+		return hog(-1, -1);
+	if (argc == 3 && (strcmp(argv[1], "--hog") == 0 || strcmp(argv[1], "--alloc") == 0)) {
+		char *end;
+		long n = strtol(argv[2], &end, 10);
+
+		if (*end || end == argv[2] || n < 0 || n > 1 << 20) {
+			fprintf(stderr, "stress: %s: %s: not a number of MiB\n", argv[1], argv[2]);
+			return 2;
+		}
+		return argv[1][2] == 'h' ? hog(n, -1) : hog(-1, n);
+	}
 	if (argc == 2 && strcmp(argv[1], "--fds") == 0)
 		return fds();
 	if (argc == 2 && strcmp(argv[1], "--forkbomb") == 0)
