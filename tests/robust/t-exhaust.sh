@@ -7,7 +7,6 @@
 # into a pipe and a terminal do not keep a new command from running (within
 # 5 s: a bound for a hang, not a measure of speed).
 nobody_procs() { ps -o user,pid | awk '$1 == "nobody"' | wc -l; }
-services_up() { awk 'NR > 1 && ($3 != "running" || $4 != 0) { print $1, $3, $4 }' /proc/services | tr '\n' ' '; }
 
 # fork bomb as nobody under ulimit -u 64, then kill -9 -1 as nobody
 setuidgid nobody sh -c 'ulimit -u 64; exec stress --forkbomb' &
@@ -40,7 +39,7 @@ setuidgid nobody stress --hog > "$T/hog" 2>&1
 st=$?
 check exhaust_memory_hog_enomem_or_killed yes "$([ $st = 137 ] || grep -q ENOMEM "$T/hog" && echo yes || echo "no: status $st $(cat "$T/hog")")"
 check exhaust_memory_new_process_runs yes "$(sh -c 'echo yes')"
-check exhaust_memory_services_up "" "$(services_up)"
+check exhaust_memory_services_up "" "$(services_not_up)"
 
 # the OOM killer takes the largest, not whoever faulted: one process holds all but 6 MiB, another then
 # takes 16 MiB; the holder must be the one killed (it was the one that faulted before) and the other ends well
@@ -55,7 +54,7 @@ state=$(cut -d' ' -f3 /proc/$holder/stat 2>/dev/null)
 check exhaust_oom_largest_killed yes "$(case "$state" in '' | Z) echo yes ;; *) echo "no: state $state" ;; esac)"
 kill -9 $holder 2>/dev/null
 wait $holder 2>/dev/null
-check exhaust_oom_services_up "" "$(services_up)"
+check exhaust_oom_services_up "" "$(services_not_up)"
 
 # descriptors
 check exhaust_descriptors_emfile 0 "$(setuidgid nobody sh -c 'ulimit -n 64; stress --fds' >/dev/null 2>&1; echo $?)"
@@ -91,7 +90,7 @@ yes > /dev/tty3 &
 tty=$!
 sleep 1
 check exhaust_busy_and_floods_command_answers yes "$(timeout 5 sh -c 'echo yes')"
-check exhaust_busy_and_floods_services_up "" "$(services_up)"
+check exhaust_busy_and_floods_services_up "" "$(services_not_up)"
 kill $loop $tty
 setuidgid nobody kill -9 -1 2>/dev/null
 wait 2>/dev/null

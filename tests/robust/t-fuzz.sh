@@ -6,8 +6,7 @@ check fuzz_run_ends_well 0 "$?"
 check fuzz_made_its_calls yes "$(echo "$out" | awk '/ calls, / { print ($2 >= 20000 ? "yes" : "no: " $0) }')"
 check fuzz_no_worker_stuck "0 stuck" "$(echo "$out" | grep -o '[0-9]* stuck')"
 check fuzz_a_new_process_runs_after hello "$(sh -c 'echo hello')"
-check fuzz_services_all_running_after "" "$(awk 'NR > 1 && $3 != "running" { print $1, $3 }' /proc/services | tr '\n' ' ')"
-check fuzz_services_never_restarted "" "$(awk 'NR > 1 && $4 != 0 { print $1, $4 }' /proc/services | tr '\n' ' ')"
+check fuzz_services_running_never_restarted "" "$(services_not_up)"
 # bad arguments: one line, status 2
 status fuzz_no_mode_status_2 2 fuzz
 status fuzz_bad_workers_status_2 2 fuzz run -c 99

@@ -13,8 +13,7 @@ for s in fork mem mmap pipe file bigio dir signal timer exec resource opcode; do
 	case $s in file | bigio | dir) bound=1000 ;; *) bound=5000 ;; esac
 	check "stress_${s}_probe_answered" yes "$(echo "$line" | awk -v b=$bound '{ ms = $(NF - 1); print (ms + 0 < b ? "yes" : "no: " ms " ms") }')"
 done
-check stress_services_all_running_after "" "$(awk 'NR > 1 && $3 != "running" { print $1, $3 }' /proc/services | tr '\n' ' ')"
-check stress_services_never_restarted "" "$(awk 'NR > 1 && $4 != 0 { print $1, $4 }' /proc/services | tr '\n' ' ')"
+check stress_services_running_never_restarted "" "$(services_not_up)"
 # bad arguments: one line, status 2
 status stress_unknown_stressor_status_2 2 /bin/stress no_such_stressor
 status stress_bad_seconds_status_2 2 /bin/stress -t x all

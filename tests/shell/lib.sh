@@ -26,6 +26,9 @@ status() {
 	check "$name" "$want" "$?"
 }
 
+# services_not_up: the services not running or ever restarted, as "NAME STATE RESTARTS" (empty: all up)
+services_not_up() { awk 'NR > 1 && ($3 != "running" || $4 != 0) { print $1, $3, $4 }' /proc/services | tr '\n' ' '; }
+
 finish() {
 	cd /
 	rm -rf "$T"
