@@ -5,7 +5,7 @@
 # still be running.
 out=$(/bin/stress -t 3 all 2>&1)
 check stress_all_ended_well 0 "$?"
-for s in fork mem mmap pipe file bigio dir signal timer exec resource opcode; do
+for s in fork mem mmap pipe file bigio dir signal wait timer exec resource opcode; do
 	line=$(echo "$out" | grep "^stress: $s ")
 	check "stress_${s}_instances_ended_well" yes "$(echo "$line" | grep -q '4 of 4 instances ended well, longest' && echo yes || echo "no: $line")"
 	# file, bigio and dir keep the servers busy on the instances' behalf: the servers' time is billed to

@@ -411,6 +411,21 @@ static int child_waits(void)
 	return 0;
 }
 
+static void abort_handler(int sig)
+{
+	(void)sig;
+	_exit(7);
+}
+
+/* abort() raises SIGABRT with every other signal blocked: a handler runs (here it exits 7). */
+static int child_aborts_with_handler(void)
+{
+	signal(SIGABRT, abort_handler);
+	abort();
+}
+
+static int child_aborts(void) { abort(); }
+
 /* Send sig to a waiting child (after it has had time to set itself up) and check how it ends. */
 static void expect_death(const char *name, int (*fn)(void), int sig)
 {
@@ -435,6 +450,16 @@ static void test_defaults(void)
 	       "%s", why);
 	report("posix_default_ignored_signals", pt_expect_exit(pt_fork(child_defaults_ignored), 0, why, sizeof(why)),
 	       "raising SIGCHLD, SIGURG, SIGWINCH, SIGCONT: %s", why);
+	report("posix_abort_runs_sigabrt_handler", pt_expect_exit(pt_fork(child_aborts_with_handler), 7, why, sizeof(why)),
+	       "%s", why);
+	{
+		pid_t pid = pt_fork(child_aborts);
+		int st = 0;
+
+		report("posix_abort_without_handler_ends_by_sigabrt",
+		       pid > 0 && pt_wait(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT, "child %s",
+		       pt_status(st));
+	}
 }
 
 /*

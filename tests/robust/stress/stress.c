@@ -4,7 +4,8 @@
  *
  *   stress [-t SECONDS] [-j INSTANCES] [-u UID] STRESSOR... | all
  *
- * Stressors: fork, mem, mmap, pipe, file, dir, signal, timer, exec,
+ * Stressors: fork, mem, mmap, pipe, file, dir, signal, wait (children
+ * stopped and continued while waited for), timer, exec,
  * bigio (every read moves 4 MiB of a file: the servers are kept busy on the
  * instances' behalf, and must not starve everyone else for it), resource
  * (every instance takes descriptors, pipes, memory and timers at once, then
@@ -261,6 +262,43 @@ static void s_signal(double end, volatile uint64_t *n)
 	}
 }
 
+/*
+ * In the manner of stress-ng's wait stressor: a runner that pauses, a
+ * killer that stops and continues it without rest, and the instance in
+ * waitpid (stops, continues) and waitid (the same by the other call)
+ * until its time is up; then both end by SIGKILL and must be reaped.
+ */
+static void s_wait(double end, volatile uint64_t *n)
+{
+	pid_t runner = fork(), killer;
+
+	if (runner == 0)
+		for (;;)
+			pause();
+	if (runner < 0)
+		_exit(5);
+	killer = fork();
+	if (killer == 0) /* until killed: a wait begun just before the end still sees a change */
+		for (;;) {
+			kill(runner, SIGSTOP);
+			kill(runner, SIGCONT);
+		}
+	while (now() < end) {
+		siginfo_t si;
+		int st;
+
+		if ((*n & 1) ? waitpid(runner, &st, WUNTRACED | WCONTINUED) != runner
+			     : waitid(P_PID, (id_t)runner, &si, WSTOPPED | WCONTINUED) != 0)
+			_exit(6);
+		(*n)++;
+	}
+	kill(runner, SIGKILL);
+	if (killer > 0)
+		kill(killer, SIGKILL);
+	if (waitpid(runner, 0, 0) != runner || (killer > 0 && waitpid(killer, 0, 0) != killer))
+		_exit(7);
+}
+
 static void s_timer(double end, volatile uint64_t *n)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -364,7 +402,7 @@ static const struct {
 	void (*fn)(double end, volatile uint64_t *n);
 } stressors[] = {
 	{"fork", s_fork},     {"mem", s_mem},   {"mmap", s_mmap}, {"pipe", s_pipe},         {"file", s_file},
-	{"bigio", s_bigio},   {"dir", s_dir},       {"signal", s_signal}, {"timer", s_timer}, {"exec", s_exec}, {"resource", s_resource},
+	{"bigio", s_bigio},   {"dir", s_dir},       {"signal", s_signal}, {"wait", s_wait}, {"timer", s_timer}, {"exec", s_exec}, {"resource", s_resource},
 	{"opcode", s_opcode},
 };
 #define NSTRESSORS (sizeof(stressors) / sizeof(stressors[0]))
@@ -614,7 +652,7 @@ int main(int argc, char **argv)
 			if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], stressors[s].name) == 0)
 				chosen[s] = found = any = true;
 		if (!found) {
-			fprintf(stderr, "stress: %s: no such stressor (fork mem mmap pipe file bigio dir signal timer exec "
+			fprintf(stderr, "stress: %s: no such stressor (fork mem mmap pipe file bigio dir signal wait timer exec "
 					"resource opcode, or all)\n", argv[a]);
 			return 2;
 		}
