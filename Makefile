@@ -20,7 +20,7 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack
-HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -Iservers/vm -fsanitize=address,undefined
+HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -Ilib -Iservers/vm -fsanitize=address,undefined
 
 # ---- kernel ---------------------------------------------------------------
 
@@ -60,7 +60,7 @@ $(LIBSYS): $(LIBSYS_OBJ)
 # lib/sys replaces the thread-pointer set-up, _Exit and malloc (linked as
 # objects, ahead of libc.a, so musl's members for them are never pulled in).
 MUSL_CC := musl-gcc
-MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include \
+MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include -Ilib \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
 LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c kernel/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
@@ -69,10 +69,20 @@ $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(MCFLAGS) -c $< -o $@
 
+# Libraries the servers share, lib/NAME/NAME.c with its NAME.h (included as
+# <NAME/NAME.h>): one archive, so a program takes only what it calls.
+LIBAX_SRC := lib/cpio/cpio.c
+LIBAX_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBAX_SRC))
+LIBAX := $(B)/libsysm/libax.a
+$(LIBAX_OBJ): $(wildcard lib/*/*.h)
+$(LIBAX): $(LIBAX_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
 define musl_program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYSM_OBJ) $(UHDRS) $(B)/gen/syscall_names.c
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYSM_OBJ) $(LIBAX) $(UHDRS) $(B)/gen/syscall_names.c
 	@mkdir -p $$(@D)
-	$(MUSL_CC) $(MCFLAGS) -I$(B)/gen $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) -o $$@
+	$(MUSL_CC) $(MCFLAGS) -I$(B)/gen $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(LIBAX) -o $$@
 endef
 
 # Linux's system call names, for pm's "not implemented" log lines: generated
@@ -89,7 +99,7 @@ $(B)/gen/syscall_names.c: $(SYSCALL_HEADER)
 $(B)/gen/kcall_names.c: kernel/kcall.c
 	@mkdir -p $(@D)
 	sed -n '/kcall_names\[KC_COUNT\] = {/,/^};/p' $< | sed '1d;$$d' > $@
-$(B)/bin/rs: $(B)/gen/kcall_names.c $(wildcard servers/rs/*.h) servers/pm/cpio.c servers/pm/cpio.h kernel/elf.c kernel/elf.h
+$(B)/bin/rs: $(B)/gen/kcall_names.c $(wildcard servers/rs/*.h) kernel/elf.c kernel/elf.h
 RS_TEST_PROGRAMS := $(foreach d,$(wildcard tests/rs/*/),$(B)/bin/$(notdir $(patsubst %/,%,$(d))))
 $(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
 
@@ -293,7 +303,7 @@ $(LINUX_INITRD): $(B)/bin/posixbench $(B)/bin/nothing release/mkcpio
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
-UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c servers/pm/cpio.c servers/rs/table.c
+UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c lib/cpio/cpio.c servers/rs/table.c
 UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c

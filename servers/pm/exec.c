@@ -15,7 +15,7 @@
 #include <sys/random.h>
 
 #include "../../kernel/elf.h"
-#include "cpio.h"
+#include <cpio/cpio.h>
 #include "pm.h"
 #include "wait.h"
 

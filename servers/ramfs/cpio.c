@@ -6,27 +6,15 @@
  * replaces a file already at its path; directories get their mtimes last,
  * once nothing is added to them any more.
  *
- * The header fields are read with pm's newc reader (hex8, pad4, HEADER),
- * included as rs includes it. Its cpio_find comes along under a private
- * name: the host tests link pm's own cpio.c next to this file.
+ * The entries are read with lib/cpio.
  */
-#define cpio_find ramfs_cpio_find
-#include "../pm/cpio.c"
-#undef cpio_find
-
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <cpio/cpio.h>
 
 #include "fs.h"
-
-
-/* One archive entry, its fields in the order of the newc header. */
-struct entry {
-	uint32_t ino, mode, uid, gid, nlink, mtime, filesize;
-	uint32_t devmajor, devminor, rdevmajor, rdevminor, namesize;
-	const char *name;
-	const uint8_t *data;
-};
 
 /* A file of the archive with links still to come: the archive's inode and ours. */
 struct seen {
@@ -39,29 +27,6 @@ struct loader {
 	struct seen *seen;
 	size_t nseen, capseen;
 };
-
-/* The entry at *at, moving *at past it: 1, or 0 at the trailer, or -EINVAL. */
-static int next_entry(const uint8_t *base, size_t size, size_t *at, struct entry *e)
-{
-	uint32_t *field[] = { &e->ino, &e->mode, &e->uid, &e->gid, &e->nlink, &e->mtime, &e->filesize,
-			      &e->devmajor, &e->devminor, &e->rdevmajor, &e->rdevminor, &e->namesize };
-	size_t data_at;
-
-	if (*at > size || size - *at < HEADER || memcmp(base + *at, "070701", 6) != 0)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(field) / sizeof(field[0]); i++)
-		if (hex8(base + *at + 6 + 8 * i, field[i]) < 0)
-			return -EINVAL;
-	if (e->namesize == 0 || e->namesize > size - *at - HEADER || base[*at + HEADER + e->namesize - 1] != 0)
-		return -EINVAL;
-	e->name = (const char *)base + *at + HEADER;
-	data_at = pad4(*at + HEADER + e->namesize);
-	if (data_at > size || e->filesize > size - data_at)
-		return -EINVAL;
-	e->data = base + data_at;
-	*at = pad4(data_at + e->filesize);
-	return strcmp(e->name, "TRAILER!!!") == 0 ? 0 : 1;
-}
 
 /* The archive path p without its leading "/" and "./" and its trailing "/": "" for the root. */
 static const char *relative(const char *p, size_t *len)
@@ -134,7 +99,7 @@ static int clear(struct ramfs *fs, uint64_t dir, const char *name, size_t len, u
 	return ramfs_unlink(fs, dir, name, len);
 }
 
-static struct seen *seen_find(struct loader *l, const struct entry *e)
+static struct seen *seen_find(struct loader *l, const struct cpio_entry *e)
 {
 	for (size_t i = 0; i < l->nseen; i++)
 		if (l->seen[i].ino == e->ino && l->seen[i].devmajor == e->devmajor && l->seen[i].devminor == e->devminor)
@@ -142,7 +107,7 @@ static struct seen *seen_find(struct loader *l, const struct entry *e)
 	return 0;
 }
 
-static int seen_add(struct loader *l, const struct entry *e, uint64_t node)
+static int seen_add(struct loader *l, const struct cpio_entry *e, uint64_t node)
 {
 	if (l->nseen == l->capseen) {
 		size_t cap = l->capseen ? 2 * l->capseen : 16;
@@ -158,7 +123,7 @@ static int seen_add(struct loader *l, const struct entry *e, uint64_t node)
 }
 
 /* A regular file: new, or one more name of a file seen before; then its data, if it comes with this entry. */
-static int load_file(struct loader *l, const struct entry *e, uint64_t dir, const char *name, size_t len,
+static int load_file(struct loader *l, const struct cpio_entry *e, uint64_t dir, const char *name, size_t len,
 		     struct ramfs_attr *a)
 {
 	struct seen *s = e->nlink >= 2 ? seen_find(l, e) : 0;
@@ -181,7 +146,7 @@ static int load_file(struct loader *l, const struct entry *e, uint64_t dir, cons
 }
 
 /* Make the file one entry describes (times of directories come later). */
-static int load_entry(struct loader *l, const struct entry *e)
+static int load_entry(struct loader *l, const struct cpio_entry *e)
 {
 	struct ramfs *fs = l->fs;
 	uint32_t type = e->mode & FS_S_IFMT;
@@ -219,11 +184,11 @@ static int load_entry(struct loader *l, const struct entry *e)
 /* The second pass: each directory of the archive gets its mtime. */
 static int date_directories(struct ramfs *fs, const uint8_t *base, size_t size, const char **bad)
 {
-	struct entry e;
+	struct cpio_entry e;
 	size_t at = 0;
 	int r;
 
-	while ((r = next_entry(base, size, &at, &e)) == 1) {
+	while ((r = cpio_next(base, size, &at, &e)) == 1) {
 		const char *path, *name;
 		struct ramfs_attr a;
 		uint64_t dir = ramfs_root(fs);
@@ -250,11 +215,11 @@ int ramfs_load_cpio(struct ramfs *fs, const uint8_t *base, size_t size, const ch
 {
 	struct loader l = { fs, 0, 0, 0 };
 	const char *where = 0;
-	struct entry e;
+	struct cpio_entry e;
 	size_t at = 0;
 	int r;
 
-	while ((r = next_entry(base, size, &at, &e)) == 1) {
+	while ((r = cpio_next(base, size, &at, &e)) == 1) {
 		where = e.name;
 		if ((r = load_entry(&l, &e)) != 0)
 			break;

@@ -14,7 +14,7 @@
 #include <proto/ds.h>
 #include <proto/rs.h>
 
-#include "../pm/cpio.h"
+#include <cpio/cpio.h>
 #include "policy.h"
 #include "rs.h"
 

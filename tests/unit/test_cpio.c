@@ -1,8 +1,8 @@
-/* pm's cpio reader against archives written by release/mkcpio's format. */
+/* lib/cpio against archives written by release/mkcpio's format. */
 #include <stdio.h>
 
 #include "check.h"
-#include "../../servers/pm/cpio.h"
+#include <cpio/cpio.h>
 
 static uint8_t arc[4096];
 static size_t len;
@@ -69,10 +69,33 @@ static void malformed_archives_refused(void)
 	CHECK(cpio_find(arc, len, "etc/motd", &d, &n, &mode) == -22);
 }
 
+/* cpio_next walks every entry with its fields, ends at the trailer, and stops at a bad hex digit. */
+static void next_walks_entries_to_the_trailer(void)
+{
+	struct cpio_entry e;
+	size_t at = 0;
+	int seen = 0;
+
+	build();
+	while (cpio_next(arc, len, &at, &e) == 1) {
+		seen++;
+		if (seen == 2)
+			CHECK(strcmp(e.name, "bin/hello") == 0 && e.mode == 0100755 && e.filesize == 9 && e.nlink == 1 &&
+			      memcmp(e.data, "HELLO-ELF", 9) == 0);
+	}
+	CHECK(seen == 3);
+	CHECK(at == len);
+	CHECK(cpio_next(arc, len, &at, &e) == -22); /* past the end */
+	at = 0;
+	arc[6 + 8 * 4] = 'g'; /* nlink of the first entry */
+	CHECK(cpio_next(arc, len, &at, &e) == -22 && at == 0);
+}
+
 int main(void)
 {
 	RUN(finds_files_with_or_without_slash);
 	RUN(missing_file_enoent);
 	RUN(malformed_archives_refused);
+	RUN(next_walks_entries_to_the_trailer);
 	return check_exit();
 }
