@@ -16,7 +16,7 @@ PYTHON := python3
 WARN := -Wall -Wextra -Werror
 KCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
 	-mcmodel=kernel -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-	$(WARN) -Ikernel/include
+	$(WARN) -Ikernel/include -Ilib
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack
@@ -27,9 +27,16 @@ HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -Ilib 
 KSRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c)
 KASM := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
+# libraries the kernel shares with the servers (pure logic, built freestanding here)
+KLIB := lib/elf/elf.c
+KOBJ += $(patsubst %,$(B)/klib/%.o,$(KLIB))
 KERNEL := $(B)/kernel/axolotl.elf
 
 $(B)/kernel/%.c.o: kernel/%.c $(wildcard kernel/*.h kernel/arch/x86_64/*.h kernel/include/axolotl/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/klib/%.c.o: %.c $(wildcard lib/*/*.h kernel/include/axolotl/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
@@ -71,7 +78,7 @@ $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
 
 # Libraries the servers share, lib/NAME/NAME.c with its NAME.h (included as
 # <NAME/NAME.h>): one archive, so a program takes only what it calls.
-LIBAX_SRC := lib/cpio/cpio.c
+LIBAX_SRC := lib/cpio/cpio.c lib/elf/elf.c
 LIBAX_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBAX_SRC))
 LIBAX := $(B)/libsysm/libax.a
 $(LIBAX_OBJ): $(wildcard lib/*/*.h)
@@ -99,7 +106,7 @@ $(B)/gen/syscall_names.c: $(SYSCALL_HEADER)
 $(B)/gen/kcall_names.c: kernel/kcall.c
 	@mkdir -p $(@D)
 	sed -n '/kcall_names\[KC_COUNT\] = {/,/^};/p' $< | sed '1d;$$d' > $@
-$(B)/bin/rs: $(B)/gen/kcall_names.c $(wildcard servers/rs/*.h) kernel/elf.c kernel/elf.h
+$(B)/bin/rs: $(B)/gen/kcall_names.c $(wildcard servers/rs/*.h)
 RS_TEST_PROGRAMS := $(foreach d,$(wildcard tests/rs/*/),$(B)/bin/$(notdir $(patsubst %/,%,$(d))))
 $(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
 
@@ -303,7 +310,7 @@ $(LINUX_INITRD): $(B)/bin/posixbench $(B)/bin/nothing release/mkcpio
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
-UNIT_KERNEL := kernel/frame.c kernel/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c lib/cpio/cpio.c servers/rs/table.c
+UNIT_KERNEL := kernel/frame.c lib/elf/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c lib/cpio/cpio.c servers/rs/table.c
 UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c

@@ -6,7 +6,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
 #include "bootspec.h"
-#include "elf.h"
+#include <elf/elf.h>
 #include "frame.h"
 #include "kernel.h"
 #include "proc.h"

@@ -14,7 +14,7 @@
 #include <proto/vm.h>
 #include <sys/random.h>
 
-#include "../../kernel/elf.h"
+#include <elf/elf.h>
 #include <cpio/cpio.h>
 #include "pm.h"
 #include "wait.h"

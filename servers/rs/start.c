@@ -9,7 +9,7 @@
 
 #include <proto/rs.h>
 
-#include "../../kernel/elf.h"
+#include <elf/elf.h>
 #include "rs.h"
 
 #define PAGE 4096ULL

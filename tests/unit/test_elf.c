@@ -4,7 +4,7 @@
 #include <axolotl/abi.h>
 
 #include "check.h"
-#include "elf.h"
+#include <elf/elf.h>
 
 #define TOP 0x800000000000ULL
 

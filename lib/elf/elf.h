@@ -1,6 +1,10 @@
-/* Checking and walking a static ELF64 executable. Pure logic; unit tested. */
-#ifndef ELF_H
-#define ELF_H
+/*
+ * Checking and walking a static ELF64 executable: the kernel loads the boot
+ * processes with it, pm and rs the programs they start. Pure logic; unit
+ * tested.
+ */
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* ELF64 validation and segment walk (System V gABI, x86_64 psABI). */
+/* ELF64 validation and segment walk (System V gABI, x86_64 psABI): see elf.h. */
 #include "elf.h"
 
 #include <axolotl/abi.h>

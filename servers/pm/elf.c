@@ -1,2 +1,0 @@
-/* pm checks executables with the kernel's own pure ELF code (kernel/elf.c). */
-#include "../../kernel/elf.c"
