@@ -20,6 +20,7 @@
 #include <proto/pm.h>
 #include <sys/info.h>
 #include <sys/server.h>
+#include <sys/sigq.h>
 
 #include "tty.h"
 
@@ -57,7 +58,6 @@
 
 #define NR_PENDING 64
 #define NR_SELECTS 32
-#define NR_SIGNALS 32
 
 struct term terms[NR_TERMS]; /* 0..5 the consoles tty1..tty6, then ttyS0, ttyS1 */
 
@@ -83,18 +83,9 @@ struct selection {
 
 static struct pending pending[NR_PENDING];
 static struct selection selections[NR_SELECTS];
-static struct { int32_t pgrp, sig; } signals[NR_SIGNALS];
-static unsigned nsignals;
+static struct ax_sigq signals; /* for the foreground groups, until pm pulls them */
 static endpoint_t pm_ep = AX_NONE, ds_ep = AX_NONE;
 static uint64_t alarm_at; /* when the kernel's alarm rings for us, 0: not set */
-
-static uint64_t now_ns(void)
-{
-	uint64_t t = 0;
-
-	ax_clock(&t);
-	return t;
-}
 
 /* ---- finding the terminal of a request ---------------------------------------------- */
 
@@ -182,32 +173,14 @@ static void restore_state(struct term *t)
 
 /* ---- signals for pm ----------------------------------------------------------------- */
 
+/* A signal for a terminal's foreground group, queued for pm to pull (sys/sigq.h). */
 static void queue_signal(int32_t pgrp, int sig)
 {
-	if (pgrp <= 0)
-		return;
-	if (nsignals == NR_SIGNALS) {
-		ax_printf("tty: signal queue full, signal %d for group %d dropped\n", sig, pgrp);
-		return;
-	}
-	signals[nsignals].pgrp = pgrp;
-	signals[nsignals++].sig = sig;
-	if (pm_ep != AX_NONE)
-		ax_notify(pm_ep);
+	if (pgrp > 0)
+		ax_sigq_push(&signals, pm_ep, "tty", PM_SIG_PGRP, pgrp, (uint64_t)sig);
 }
 
-/* pm pulls one queued signal: PM_SIG_PGRP (u64[1] group, u64[2] signal), or PM_SIG_NONE. */
-static int64_t do_signal_pull(const ax_message *m, ax_message *r)
-{
-	if (pm_ep != AX_NONE && m->source != pm_ep)
-		return -AX_EPERM;
-	if (!nsignals)
-		return PM_SIG_NONE;
-	r->u64[1] = (uint64_t)signals[0].pgrp;
-	r->u64[2] = (uint64_t)signals[0].sig;
-	memmove(&signals[0], &signals[1], --nsignals * sizeof(signals[0]));
-	return PM_SIG_PGRP;
-}
+static int64_t do_signal_pull(const ax_message *m, ax_message *r) { return ax_sigq_pull(&signals, pm_ep, m, r); }
 
 /* ---- moving bytes ------------------------------------------------------------------- */
 
@@ -300,7 +273,7 @@ static void set_alarm(void)
 	if (first == alarm_at)
 		return;
 	alarm_at = first;
-	now = now_ns();
+	now = ax_now_ns();
 	ax_alarm(first ? (first > now ? first - now : 1) : 0);
 }
 
@@ -360,7 +333,7 @@ static void kick_once(struct term *t)
 			uint64_t d = deadline(p);
 
 			if (d && !now)
-				now = now_ns();
+				now = ax_now_ns();
 			r = try_read(p, d && d <= now);
 		} else {
 			r = try_write(p);
@@ -386,7 +359,7 @@ void term_input(struct term *t, const uint8_t *bytes, size_t n)
 {
 	if (!(t->line.tio.c_cflag & CREAD))
 		return;
-	t->last_input_ns = now_ns();
+	t->last_input_ns = ax_now_ns();
 	for (size_t i = 0; i < n; i++) {
 		int sig = line_input(&t->line, bytes[i]);
 
@@ -446,7 +419,7 @@ static int64_t do_io(const ax_message *m, ax_message *r, bool write)
 		return background(r, SIGTTIN);
 	if (write && !(flags & DEV_NOSTOP) && in_background(t, sid, pgrp) && (t->line.tio.c_lflag & TOSTOP))
 		return background(r, SIGTTOU);
-	req.started_ns = now_ns();
+	req.started_ns = ax_now_ns();
 	rc = write ? try_write(&req) : try_read(&req, false);
 	if (rc != DEV_SUSPENDED)
 		return rc;

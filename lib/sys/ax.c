@@ -20,6 +20,14 @@ int ax_clock(uint64_t *now_ns)
 	return r;
 }
 
+uint64_t ax_now_ns(void)
+{
+	uint64_t t = 0;
+
+	ax_clock(&t);
+	return t;
+}
+
 int ax_alarm(uint64_t delay_ns)
 {
 	ax_message m = {.u64 = {delay_ns}};

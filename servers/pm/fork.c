@@ -91,7 +91,7 @@ static struct mproc *spawn(struct mproc *parent, uint64_t stack, int exit_signal
 	child->exit_signal = exit_signal;
 	child->execed = 0;
 	child->tid_addr = 0;
-	child->start_ns = now_ns();
+	child->start_ns = ax_now_ns();
 	child->cpu_ns = child->child_cpu_ns = 0;
 	child->blocked_nr = child->vfork_child = child->interrupted_nr = child->interrupted = 0;
 	child->restart_until = 0;
@@ -498,5 +498,5 @@ int64_t do_times(struct mproc *p, const ax_message *m)
 	tms[3] = 0;
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], tms, sizeof(tms), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
-	return (int64_t)(now_ns() / 10000000);
+	return (int64_t)(ax_now_ns() / 10000000);
 }

@@ -77,14 +77,6 @@ int kcall(unsigned call, uint64_t a, uint64_t b)
 	return ax_kcall(call, &(ax_message){.u64 = {a, b}});
 }
 
-uint64_t now_ns(void)
-{
-	uint64_t now;
-
-	ax_clock(&now);
-	return now;
-}
-
 /* The CPU time p has used so far, in ns (0 if the kernel cannot say). */
 uint64_t cpu_time(const struct mproc *p)
 {
@@ -197,7 +189,7 @@ static int64_t do_sysinfo(struct mproc *p, const ax_message *m)
 
 	_Static_assert(sizeof(info) == 112, "Linux's struct sysinfo");
 	ax_kcall(KC_MEMINFO, &k);
-	info.uptime = (int64_t)(now_ns() / 1000000000);
+	info.uptime = (int64_t)(ax_now_ns() / 1000000000);
 	info.totalram = k.u64[1] * k.u64[2];
 	info.freeram = k.u64[0] * k.u64[2];
 	info.mem_unit = 1;
@@ -336,7 +328,7 @@ static int adopt(endpoint_t ep, int ppid)
 			brk = ph[i].vaddr + ph[i].memsz;
 	if (!(p = new_entry()))
 		return -AX_ENOMEM;
-	*p = (struct mproc){.ep = ep, .pid = 0, .ppid = ppid, .exit_signal = SIGCHLD, .start_ns = now_ns()};
+	*p = (struct mproc){.ep = ep, .pid = 0, .ppid = ppid, .exit_signal = SIGCHLD, .start_ns = ax_now_ns()};
 	limits_default(p);
 	rc = vm_call(VM_SPACE_NEW, (uint64_t)ep, AX_STACK_TOP, stack_limit(p), brk, 0);
 	for (uint64_t i = 0; rc == 0 && i < phnum; i++) {

@@ -150,7 +150,6 @@ struct mproc *by_ep(endpoint_t ep);
 int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir);
 int64_t vm_call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e);
 int kcall(unsigned call, uint64_t a, uint64_t b);
-uint64_t now_ns(void);
 uint64_t cpu_time(const struct mproc *p);
 /* Answer a call p is blocked in, in pm. */
 void answer(struct mproc *p, int nr, int64_t value);

@@ -69,7 +69,7 @@ void time_init(void)
 		realtime_offset = 0;
 		return;
 	}
-	realtime_offset = rtc_seconds() * (int64_t)NS - (int64_t)now_ns();
+	realtime_offset = rtc_seconds() * (int64_t)NS - (int64_t)ax_now_ns();
 	vfs_clock(realtime_offset);
 	info_clock(realtime_offset);
 }
@@ -79,7 +79,7 @@ void time_init(void)
 /* Set the kernel's alarm for the earliest deadline in the table, or cancel it. */
 static void rearm(void)
 {
-	uint64_t first = UINT64_MAX, now = now_ns();
+	uint64_t first = UINT64_MAX, now = ax_now_ns();
 
 	for (int i = 0; i < AX_NR_SLOTS; i++) {
 		struct mproc *p = &procs[i];
@@ -97,7 +97,7 @@ static void rearm(void)
 /* The kernel's alarm rang: wake the sleepers that are due, send SIGALRM where an alarm is. */
 void time_expired(void)
 {
-	uint64_t now = now_ns();
+	uint64_t now = ax_now_ns();
 
 	for (int i = 0; i < AX_NR_SLOTS; i++) {
 		struct mproc *p = &procs[i];
@@ -150,7 +150,7 @@ static int write_timespec(struct mproc *p, uint64_t va, uint64_t ns)
 /* Block p until monotonic time `until`. rem: where an interruption writes the time left (relative sleeps). */
 static int64_t sleep_until(struct mproc *p, int nr, uint64_t until, uint64_t rem, int absolute)
 {
-	if (until <= now_ns())
+	if (until <= ax_now_ns())
 		return 0;
 	p->blocked_nr = nr;
 	p->sleep_until = until;
@@ -167,7 +167,7 @@ static int64_t sleep_until(struct mproc *p, int nr, uint64_t until, uint64_t rem
  */
 int64_t sleep_interrupted(struct mproc *p)
 {
-	uint64_t now = now_ns(), until = p->sleep_until;
+	uint64_t now = ax_now_ns(), until = p->sleep_until;
 
 	p->sleep_until = 0;
 	rearm();
@@ -190,7 +190,7 @@ int64_t sleep_for(struct mproc *p, int nr, uint64_t timeout_ptr)
 	if (timeout_ptr && ns == 0)
 		return -AX_EAGAIN; /* a poll */
 	p->blocked_nr = nr;
-	p->sleep_until = timeout_ptr ? now_ns() + ns : 0;
+	p->sleep_until = timeout_ptr ? ax_now_ns() + ns : 0;
 	p->sleep_rem = 0;
 	if (timeout_ptr)
 		rearm();
@@ -213,7 +213,7 @@ int64_t do_nanosleep(struct mproc *p, const ax_message *m)
 
 	if ((rc = read_timespec(p, m->u64[0], &ns)) < 0)
 		return rc;
-	return sleep_until(p, NR_NANOSLEEP, now_ns() + ns, m->u64[1], 0);
+	return sleep_until(p, NR_NANOSLEEP, ax_now_ns() + ns, m->u64[1], 0);
 }
 
 /* A clock's time now, in ns; negative errno for clocks that cannot be read here. */
@@ -222,13 +222,13 @@ static int clock_now(struct mproc *p, int64_t clk, uint64_t *ns)
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-		*ns = (uint64_t)((int64_t)now_ns() + realtime_offset);
+		*ns = (uint64_t)((int64_t)ax_now_ns() + realtime_offset);
 		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME: /* nothing suspends here: boot time is monotonic time */
-		*ns = now_ns();
+		*ns = ax_now_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
@@ -253,7 +253,7 @@ int64_t do_clock_nanosleep(struct mproc *p, const ax_message *m)
 		return -AX_EINVAL;
 	if ((rc = read_timespec(p, m->u64[2], &ns)) < 0)
 		return rc;
-	now = now_ns();
+	now = ax_now_ns();
 	if (!(m->u64[1] & TIMER_ABSTIME))
 		return sleep_until(p, NR_CLOCK_NANOSLEEP, now + ns, m->u64[3], 0);
 	if (clk == CLOCK_REALTIME) /* a wall-clock deadline, on the monotonic clock */
@@ -304,7 +304,7 @@ static int64_t set_realtime(int64_t ns)
 {
 	if (ns < 0)
 		return -AX_EINVAL;
-	realtime_offset = ns - (int64_t)now_ns();
+	realtime_offset = ns - (int64_t)ax_now_ns();
 	vfs_clock(realtime_offset);
 	info_clock(realtime_offset);
 	return 0;
@@ -324,7 +324,7 @@ int64_t do_clock_settime(struct mproc *p, const ax_message *m)
 
 int64_t do_gettimeofday(struct mproc *p, const ax_message *m)
 {
-	int64_t ns = (int64_t)now_ns() + realtime_offset, tv[2] = {ns / (int64_t)NS, ns % (int64_t)NS / 1000};
+	int64_t ns = (int64_t)ax_now_ns() + realtime_offset, tv[2] = {ns / (int64_t)NS, ns % (int64_t)NS / 1000};
 	static const int32_t no_zone[2];
 
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_TO) < 0)
@@ -349,7 +349,7 @@ int64_t do_settimeofday(struct mproc *p, const ax_message *m)
 
 int64_t do_time(struct mproc *p, const ax_message *m)
 {
-	int64_t t = ((int64_t)now_ns() + realtime_offset) / (int64_t)NS;
+	int64_t t = ((int64_t)ax_now_ns() + realtime_offset) / (int64_t)NS;
 
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], &t, sizeof(t), AX_COPY_TO) < 0)
 		return -AX_EFAULT;
@@ -364,7 +364,7 @@ struct itimerval64 {
 
 static struct itimerval64 itimer_now(const struct mproc *p)
 {
-	uint64_t now = now_ns(), left = p->alarm_at > now ? p->alarm_at - now : p->alarm_at ? 1000 : 0;
+	uint64_t now = ax_now_ns(), left = p->alarm_at > now ? p->alarm_at - now : p->alarm_at ? 1000 : 0;
 
 	return (struct itimerval64){(int64_t)(p->alarm_every / NS), (int64_t)(p->alarm_every % NS / 1000),
 				    (int64_t)(left / NS), (int64_t)((left % NS + 999) / 1000)};
@@ -372,7 +372,7 @@ static struct itimerval64 itimer_now(const struct mproc *p)
 
 static void itimer_set(struct mproc *p, uint64_t value_ns, uint64_t every_ns)
 {
-	p->alarm_at = value_ns ? now_ns() + value_ns : 0;
+	p->alarm_at = value_ns ? ax_now_ns() + value_ns : 0;
 	p->alarm_every = value_ns ? every_ns : 0;
 	rearm();
 }

@@ -34,14 +34,6 @@ static size_t archive_size;
 /* What each new service finds at AX_BOOTINFO_ADDR: rs's own, with the services started so far. */
 static struct ax_bootinfo service_info;
 
-static uint64_t now_ns(void)
-{
-	uint64_t ns = 0;
-
-	ax_clock(&ns);
-	return ns;
-}
-
 static const char *errno_text(int err)
 {
 	switch (-err) {
@@ -172,7 +164,7 @@ static uint64_t silence_limit_ns(const struct service *s)
 /* The next moment rs must act on (a back-off's end, a ping, a deadline); arm the alarm for it, or cancel it. */
 static void arm_alarm(void)
 {
-	uint64_t next = UINT64_MAX, now = now_ns();
+	uint64_t next = UINT64_MAX, now = ax_now_ns();
 
 	for (int i = 0; i < nservices; i++) {
 		const struct service *s = &services[i];
@@ -212,7 +204,7 @@ static void watch(struct service *s, uint64_t now)
  */
 static void answered(struct service *s)
 {
-	uint64_t now = now_ns(), pinged = s->next_ping_ns - period_ns(s);
+	uint64_t now = ax_now_ns(), pinged = s->next_ping_ns - period_ns(s);
 
 	if (pinged > s->alive_ns)
 		s->alive_ns = pinged;
@@ -261,7 +253,7 @@ static void restart(struct service *s)
 static void recover(struct service *s, endpoint_t ep, const char *how)
 {
 	const char *label = s->spec->label;
-	uint64_t now = now_ns(), delay_ms;
+	uint64_t now = ax_now_ns(), delay_ms;
 
 	if (s->spec->recovery == SVC_RECOVER_NONE) {
 		s->state = SVC_DOWN;
@@ -327,7 +319,7 @@ static void service_ended(const struct ax_death *d)
 									   : s->demand == RS_CTL_RESTART ? "restart"
 													  : "refresh");
 	else if (s && s->hung) {
-		uint64_t silent = now_ns() - s->alive_ns;
+		uint64_t silent = ax_now_ns() - s->alive_ns;
 
 		ax_snprintf(how, sizeof(how), "missed its heartbeat: silent for %lu.%03lu ms (%s %u ms periods)",
 			    silent / 1000000, silent / 1000 % 1000, s->ready ? "2" : "its start-up's grace and 2",
@@ -348,7 +340,7 @@ static void service_ended(const struct ax_death *d)
 	s->last_death = *d;
 	s->cause = s->complainer ? RS_CAUSE_COMPLAINT : s->hung ? RS_CAUSE_HANG : d->cause;
 	s->complainer = 0;
-	s->ended_ns = now_ns();
+	s->ended_ns = ax_now_ns();
 	s->ready = 0;
 	if (!is_ds(s))
 		tell_ds(s->spec->label, AX_NONE, DS_DOWN); /* up again with its next endpoint if it restarts */
@@ -375,7 +367,7 @@ static void reap_deaths(void)
 /* The alarm: restart every service whose back-off is over; heartbeats. */
 static void tick(void)
 {
-	uint64_t now = now_ns();
+	uint64_t now = ax_now_ns();
 
 	for (int i = 0; i < nservices; i++) {
 		struct service *s = &services[i];
@@ -387,7 +379,7 @@ static void tick(void)
 			publish(s);
 		}
 	}
-	heartbeats(now_ns());
+	heartbeats(ax_now_ns());
 	arm_alarm();
 }
 
@@ -463,7 +455,7 @@ static void adopt(struct service *s)
 			s->ep = ax_bootinfo->procs[i].ep;
 	s->state = SVC_RUNNING;
 	s->starts = 1;
-	watch(s, now_ns());
+	watch(s, ax_now_ns());
 	tell_ds(s->spec->label, s->ep, DS_UP);
 	ax_printf("rs: service %s adopted (endpoint %d, started by the kernel)\n", s->spec->label, s->ep);
 }
@@ -495,7 +487,7 @@ static void start_one(struct service *s)
 	s->ep = ep;
 	s->state = SVC_RUNNING;
 	s->starts++;
-	s->started_ns = now_ns();
+	s->started_ns = ax_now_ns();
 	watch(s, s->started_ns);
 	list_service(s);
 	if (is_ds(s))

@@ -58,7 +58,7 @@ static uint32_t fd_events(struct vproc *p, int fd, uint32_t want, bool notify)
 static int64_t wait_for_events(struct vproc *p, int64_t timeout_ns)
 {
 	if (!p->deadline_set)
-		p->deadline = timeout_ns < 0 ? 0 : now_ns() + (uint64_t)timeout_ns;
+		p->deadline = timeout_ns < 0 ? 0 : ax_now_ns() + (uint64_t)timeout_ns;
 	p->deadline_set = true;
 	if (p->deadline)
 		poll_waiting = true;
@@ -67,7 +67,7 @@ static int64_t wait_for_events(struct vproc *p, int64_t timeout_ns)
 }
 
 /* Run again and the deadline has passed: the call times out. */
-static bool timed_out(const struct vproc *p) { return p->deadline_set && p->deadline && now_ns() >= p->deadline; }
+static bool timed_out(const struct vproc *p) { return p->deadline_set && p->deadline && ax_now_ns() >= p->deadline; }
 
 static int64_t poll_common(struct vproc *p, uint64_t va, uint64_t nfds, int64_t timeout_ns)
 {
@@ -205,7 +205,7 @@ static int64_t select_common(struct vproc *p, int64_t n, const uint64_t set_va[3
 /* What is left of the timeout, for select to write back (Linux does). */
 static uint64_t left_ns(const struct vproc *p)
 {
-	uint64_t now = now_ns();
+	uint64_t now = ax_now_ns();
 
 	return p->deadline_set && p->deadline ? (p->deadline > now ? p->deadline - now : 0) : 0;
 }
@@ -261,7 +261,7 @@ void wake_pollers(void)
 /* vfs's alarm rang: the calls whose deadline passed run again (and time out). */
 void poll_timers(void)
 {
-	uint64_t now = now_ns();
+	uint64_t now = ax_now_ns();
 
 	for (int i = 0; i < PROC_MAX; i++)
 		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL && procs[i].deadline &&

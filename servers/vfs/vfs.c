@@ -25,6 +25,7 @@
 #include <proto/vm.h>
 #include <sys/info.h>
 #include <sys/server.h>
+#include <sys/sigq.h>
 
 #include "vfs.h"
 
@@ -57,13 +58,7 @@ static struct path_result res, res2;
 static int64_t realtime_offset; /* from pm (VFS_CLOCK): wall clock = monotonic + this */
 
 /* Now, in ns since the epoch: what file times are stamped with. */
-static int64_t wall_ns(void)
-{
-	uint64_t t = 0;
-
-	ax_clock(&t);
-	return (int64_t)t + realtime_offset;
-}
+static int64_t wall_ns(void) { return (int64_t)ax_now_ns() + realtime_offset; }
 
 /* ---- copies and grants ---------------------------------------------------- */
 
@@ -1898,13 +1893,6 @@ static int64_t do_umount2(struct vproc *p, const ax_message *m)
 
 static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m);
 
-uint64_t now_ns(void)
-{
-	uint64_t t = 0;
-
-	ax_clock(&t);
-	return t;
-}
 
 /* Answer the call p waits in. */
 void reply_later(struct vproc *p, int64_t value)
@@ -1958,7 +1946,7 @@ static void arm_alarm(void)
 		poll_waiting = false;
 		return;
 	}
-	now = now_ns();
+	now = ax_now_ns();
 	ax_alarm(first > now ? first - now : 1);
 }
 
@@ -1987,45 +1975,15 @@ static void run_queue(void)
 	arm_alarm();
 }
 
-/* Signals for pm to send (SIGPIPE, job control): queued here, pulled by pm (PM_SIGNAL_PULL). */
-#define SIGQ_MAX 64
-struct sigreq {
-	int kind, sig;
-	endpoint_t target;
-	uint64_t mask; /* PM_SIG_MASK */
-};
-static struct sigreq sigq[SIGQ_MAX];
-static unsigned sigq_head, sigq_count;
+/* Signals for pm to send (SIGPIPE, job control, ppoll's masks): queued here, pulled by pm (sys/sigq.h). */
+static struct ax_sigq sigq;
 
-void queue_signal(int kind, endpoint_t target, int sig)
-{
-	if (sigq_count == SIGQ_MAX) {
-		ax_printf("vfs: signal queue full: signal %d for %d lost\n", sig, target);
-		return;
-	}
-	sigq[(sigq_head + sigq_count++) % SIGQ_MAX] = (struct sigreq){kind, sig, target, 0};
-	if (pm != AX_NONE)
-		ax_notify(pm);
-}
+void queue_signal(int kind, endpoint_t target, int sig) { ax_sigq_push(&sigq, pm, "vfs", kind, target, (uint64_t)sig); }
 
 /* ppoll, pselect6: ask pm to set (PM_SIG_MASK) or restore (PM_SIG_UNMASK) a process's mask. */
-void queue_mask(int kind, endpoint_t target, uint64_t mask)
-{
-	queue_signal(kind, target, 0);
-	sigq[(sigq_head + sigq_count - 1) % SIGQ_MAX].mask = mask;
-}
+void queue_mask(int kind, endpoint_t target, uint64_t mask) { ax_sigq_push(&sigq, pm, "vfs", kind, target, mask); }
 
-static int64_t do_signal_pull(const ax_message *m, ax_message *r)
-{
-	if (m->source != pm)
-		return -EPERM;
-	if (!sigq_count)
-		return PM_SIG_NONE;
-	r->u64[1] = (uint64_t)(int64_t)sigq[sigq_head].target;
-	r->u64[2] = sigq[sigq_head].kind == PM_SIG_MASK ? sigq[sigq_head].mask : (uint64_t)sigq[sigq_head].sig;
-	sigq_head = (sigq_head + 1) % SIGQ_MAX, sigq_count--;
-	return sigq[(sigq_head + SIGQ_MAX - 1) % SIGQ_MAX].kind;
-}
+static int64_t do_signal_pull(const ax_message *m, ax_message *r) { return ax_sigq_pull(&sigq, pm, m, r); }
 
 /* The process a message from pm is about (u64[0]): 0 when the message is not pm's or the process unknown. */
 static struct vproc *pm_subject(const ax_message *m)

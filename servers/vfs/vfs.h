@@ -125,7 +125,6 @@ extern bool poll_waiting;
 void queue_signal(int kind, endpoint_t target, int sig);
 void queue_mask(int kind, endpoint_t target, uint64_t mask);
 enum { MASK_NONE, MASK_SETTING, MASK_SET, MASK_RESTORING };
-uint64_t now_ns(void);
 
 /* dev.c: character devices by major */
 endpoint_t dev_driver(uint32_t major);

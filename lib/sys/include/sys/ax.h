@@ -38,6 +38,7 @@ static inline int ax_kcall(unsigned call, ax_message *m) { return (int)ax_trap(A
 /* Kernel-call conveniences (ax.c). Each returns 0 or a negative errno. */
 int ax_print(const char *s, size_t len);
 int ax_clock(uint64_t *now_ns);
+uint64_t ax_now_ns(void); /* the same, as a value: ns since boot (0 if the kernel cannot say) */
 int ax_alarm(uint64_t delay_ns);
 int ax_devio(unsigned port, unsigned op, uint32_t value, uint32_t *out);
 int ax_vmalloc(endpoint_t ep, uint64_t va, uint64_t len, unsigned flags);
