@@ -18,7 +18,7 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector
 	-mcmodel=kernel -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	$(WARN) -Ikernel/include -Ilib
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
-	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include -Ilib
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack
 HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -Ilib -Iservers/vm -fsanitize=address,undefined
 
@@ -28,7 +28,7 @@ KSRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c)
 KASM := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 # libraries the kernel shares with the servers (pure logic, built freestanding here)
-KLIB := lib/elf/elf.c
+KLIB := lib/elf/elf.c lib/format/format.c
 KOBJ += $(patsubst %,$(B)/klib/%.o,$(KLIB))
 KERNEL := $(B)/kernel/axolotl.elf
 
@@ -50,10 +50,10 @@ $(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
 
 # ---- lib/sys and boot programs ----------------------------------------------
 
-LIBSYS_SRC := $(filter-out lib/sys/musl.c,$(wildcard lib/sys/*.c lib/sys/*.S)) kernel/format.c kernel/lib.c
+LIBSYS_SRC := $(filter-out lib/sys/musl.c,$(wildcard lib/sys/*.c lib/sys/*.S)) lib/format/format.c kernel/lib.c
 LIBSYS_OBJ := $(patsubst %,$(B)/libsys/%.o,$(LIBSYS_SRC))
 LIBSYS := $(B)/libsys/libsys.a
-UHDRS := $(wildcard lib/sys/include/sys/*.h lib/sys/include/proto/*.h kernel/include/axolotl/*.h kernel/format.h kernel/kernel.h)
+UHDRS := $(wildcard lib/sys/include/sys/*.h lib/sys/include/proto/*.h kernel/include/axolotl/*.h lib/*/*.h kernel/kernel.h)
 
 $(B)/libsys/%.o: % $(UHDRS)
 	@mkdir -p $(@D)
@@ -69,7 +69,7 @@ $(LIBSYS): $(LIBSYS_OBJ)
 MUSL_CC := musl-gcc
 MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include -Ilib \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
-LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c kernel/format.c
+LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c lib/format/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
 
 $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
@@ -310,7 +310,7 @@ $(LINUX_INITRD): $(B)/bin/posixbench $(B)/bin/nothing release/mkcpio
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
-UNIT_KERNEL := kernel/frame.c lib/elf/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/format.c lib/sys/heap.c servers/vm/region.c lib/cpio/cpio.c servers/rs/table.c
+UNIT_KERNEL := kernel/frame.c lib/elf/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c lib/format/format.c lib/sys/heap.c servers/vm/region.c lib/cpio/cpio.c servers/rs/table.c
 UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c

@@ -1,5 +1,5 @@
 #include "bootspec.h"
-#include "format.h"
+#include <format/format.h>
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
-#include "format.h"
+#include <format/format.h>
 #include "kernel.h"
 
 #define COM1 0x3f8

@@ -1,7 +1,7 @@
 /* Formatted output for system processes, written to the kernel log. */
 #include <sys/ax.h>
 
-#include "../../kernel/format.h"
+#include <format/format.h>
 
 int ax_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {

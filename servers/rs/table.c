@@ -4,7 +4,7 @@
  */
 #include "table.h"
 
-#include "../../kernel/format.h"
+#include <format/format.h>
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "format.h"
+#include <format/format.h>
 
 static char out[64];
 

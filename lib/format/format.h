@@ -1,6 +1,6 @@
-/* Formatting shared by the kernel and system processes (format.c). */
-#ifndef FORMAT_H
-#define FORMAT_H
+/* Formatting shared by the kernel and system processes (format.c): a library of lib/. */
+#ifndef LIB_FORMAT_H
+#define LIB_FORMAT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /*
  * A small vsnprintf: %s %c %d %u %x %p, the l modifier, width and 0 padding.
- * Pure code, shared by the kernel log and lib/sys (which compiles this file).
+ * Pure code, shared by the kernel log, lib/sys's ax_printf and rs's table
+ * parser.
  * Returns the length the whole output would have; buf is always terminated.
  */
 #include "format.h"
