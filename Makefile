@@ -78,7 +78,7 @@ $(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
 
 # Libraries the servers share, lib/NAME/NAME.c with its NAME.h (included as
 # <NAME/NAME.h>): one archive, so a program takes only what it calls.
-LIBAX_SRC := lib/cpio/cpio.c lib/elf/elf.c lib/sys/sigq.c
+LIBAX_SRC := lib/cpio/cpio.c lib/elf/elf.c lib/fsserver/fsserver.c lib/sys/sigq.c
 LIBAX_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBAX_SRC))
 LIBAX := $(B)/libsysm/libax.a
 $(LIBAX_OBJ): $(wildcard lib/*/*.h)

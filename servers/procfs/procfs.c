@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <fsserver/fsserver.h>
 #include <proto/fs.h>
 #include <sys/server.h>
 
@@ -115,29 +116,8 @@ static void node_attr(const struct node *n, struct fs_stat *st)
 	}
 }
 
-static void node_reply(ax_message *reply, const struct fs_stat *st)
-{
-	struct fs_node_reply *rp = (void *)reply->bytes;
-
-	rp->ino = st->ino;
-	rp->size = st->size;
-	rp->mode = st->mode;
-	rp->nlink = st->nlink;
-	rp->uid = st->uid;
-	rp->gid = st->gid;
-}
-
-/* Copy between buf and [offset, offset + len) of granter's grant: 0 or -EFAULT. */
-static int safecopy(endpoint_t granter, uint32_t grant, uint64_t offset, void *buf, uint64_t len, int dir)
-{
-	int r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)granter, grant, offset, (uint64_t)buf,
-								    len, (uint64_t)dir}});
-
-	return r < 0 ? -EFAULT : 0;
-}
-
 /* A request vfs may make now: 0, or the error to answer. */
-static int allowed(const ax_message *m) { return m->source == vfs && vfs != AX_NONE ? 0 : -EPERM; }
+static int allowed(const ax_message *m) { return fss_allowed(m, vfs, false, false); }
 
 /* ---- making the files -------------------------------------------------------- */
 
@@ -221,7 +201,7 @@ static int64_t do_mounted(const ax_message *m, ax_message *reply)
 	vfs = m->source;
 	resolve(INO_ROOT, &root);
 	node_attr(&root, &st);
-	node_reply(reply, &st);
+	fss_node_reply(reply, &st);
 	((struct fs_node_reply *)(void *)reply->bytes)->server_flags = FS_SERVER_STABLE_INODES;
 	return 0;
 }
@@ -295,14 +275,14 @@ static int64_t do_lookup(const ax_message *m, ax_message *reply)
 		return r;
 	if (!is_dir(&dir))
 		return -ENOTDIR;
-	if ((r = safecopy(m->source, rq->name_grant, 0, name, rq->name_len, AX_COPY_FROM)) < 0)
+	if ((r = fss_copy(m->source, rq->name_grant, 0, name, rq->name_len, AX_COPY_FROM)) < 0)
 		return r;
 	if (memchr(name, '/', rq->name_len) || memchr(name, 0, rq->name_len))
 		return -EINVAL;
 	if ((r = lookup_in(&dir, name, rq->name_len, &ino)) < 0 || (r = resolve(ino, &found)) < 0)
 		return r == -ESTALE ? -ENOENT : r;
 	node_attr(&found, &st);
-	node_reply(reply, &st);
+	fss_node_reply(reply, &st);
 	return 0;
 }
 
@@ -320,9 +300,9 @@ static int64_t do_stat(const ax_message *m, ax_message *reply)
 	if ((r = resolve(rq->ino, &n)) < 0)
 		return r;
 	node_attr(&n, &st);
-	if ((r = safecopy(m->source, (uint32_t)rq->value, 0, &st, sizeof(st), AX_COPY_TO)) < 0)
+	if ((r = fss_copy(m->source, (uint32_t)rq->value, 0, &st, sizeof(st), AX_COPY_TO)) < 0)
 		return r;
-	node_reply(reply, &st);
+	fss_node_reply(reply, &st);
 	return 0;
 }
 
@@ -351,7 +331,7 @@ static int64_t do_read(const ax_message *m, ax_message *reply)
 	if (rq->offset >= (uint64_t)size)
 		return 0;
 	len = (uint64_t)size - rq->offset < rq->len ? (uint64_t)size - rq->offset : rq->len;
-	if ((r = safecopy(rq->granter, rq->grant, rq->grant_offset, out + rq->offset, len, AX_COPY_TO)) < 0)
+	if ((r = fss_copy(rq->granter, rq->grant, rq->grant_offset, out + rq->offset, len, AX_COPY_TO)) < 0)
 		return r;
 	return (int64_t)len;
 }
@@ -379,7 +359,7 @@ static int64_t do_readlink(const ax_message *m, ax_message *reply)
 	len = (size_t)ax_snprintf(target, sizeof(target), "%d", rq->pid);
 	if (len > rq->len)
 		len = (size_t)rq->len;
-	if ((r = safecopy(rq->granter, rq->grant, rq->grant_offset, target, len, AX_COPY_TO)) < 0)
+	if ((r = fss_copy(rq->granter, rq->grant, rq->grant_offset, target, len, AX_COPY_TO)) < 0)
 		return r;
 	return (int64_t)len;
 }
@@ -479,7 +459,7 @@ static int64_t do_getdents(const ax_message *m, ax_message *reply)
 		return -ENOTDIR;
 	if ((n = list(&dir, &cookie, records, len)) <= 0)
 		return n;
-	if ((r = safecopy(rq->granter, rq->grant, 0, records, (uint64_t)n, AX_COPY_TO)) < 0)
+	if ((r = fss_copy(rq->granter, rq->grant, 0, records, (uint64_t)n, AX_COPY_TO)) < 0)
 		return r;
 	rp->cookie = cookie;
 	return n;

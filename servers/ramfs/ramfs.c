@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <fsserver/fsserver.h>
 #include <proto/fs.h>
 #include <sys/server.h>
 
@@ -31,59 +32,43 @@ static struct ramfs *fs;
 static endpoint_t vfs = AX_NONE;
 static int read_only;
 
-/*
- * Copy len bytes between buf and [offset, offset + len) of granter's grant:
- * 0, or -EFAULT whatever the kernel's reason (no such grant: -ESRCH, not
- * ours or the wrong direction: -EPERM, out of range: -EINVAL), as the
- * protocol says a copy that fails answers.
- */
-static int safecopy(endpoint_t granter, uint32_t grant, uint64_t offset, void *buf, uint64_t len, int dir)
-{
-	int r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)granter, grant, offset, (uint64_t)buf,
-								    len, (uint64_t)dir}});
-
-	return r < 0 ? -EFAULT : r;
-}
-
-/* The names a request carries (one, or two back to back) into names[], NUL-terminated for the log. */
-static int fetch_names(const ax_message *m, uint32_t grant, size_t len1, size_t len2, char *names)
-{
-	if (len1 > FS_NAME_MAX || len2 > FS_NAME_MAX)
-		return -ENAMETOOLONG;
-	if (len1 + len2 == 0)
-		return 0;
-	return safecopy(m->source, grant, 0, names, len1 + len2, AX_COPY_FROM);
-}
-
 /* The checks and the name of a struct fs_name_req; sets the time it stamps. */
 static int name_request(const ax_message *m, const struct fs_name_req *rq, char *name)
 {
 	if ((rq->flags & ~(uint32_t)FS_F_REISSUE) || rq->reserved)
 		return -EINVAL;
 	fs->now = rq->now;
-	return fetch_names(m, rq->name_grant, rq->name_len, 0, name);
+	return fss_names(m, rq->name_grant, rq->name_len, 0, name);
 }
 
 /* A request vfs may make now: 0, or the error to answer. */
-static int allowed(const ax_message *m, int changes)
+static int allowed(const ax_message *m, int changes) { return fss_allowed(m, vfs, changes, read_only); }
+
+/* What stat answers for a node. */
+static void stat_of(const struct ramfs_attr *a, struct fs_stat *st)
 {
-	if (m->source != vfs)
-		return -EPERM;
-	return changes && read_only ? -EROFS : 0;
+	memset(st, 0, sizeof(*st));
+	st->ino = a->ino;
+	st->size = a->size;
+	st->blocks = a->blocks;
+	st->mode = a->mode;
+	st->nlink = a->nlink;
+	st->uid = a->uid;
+	st->gid = a->gid;
+	st->rdev_major = a->rdev_major;
+	st->rdev_minor = a->rdev_minor;
+	st->blksize = RAMFS_CHUNK;
+	st->atime = (struct fs_timespec){a->atime / 1000000000, a->atime % 1000000000};
+	st->mtime = (struct fs_timespec){a->mtime / 1000000000, a->mtime % 1000000000};
+	st->ctime = (struct fs_timespec){a->ctime / 1000000000, a->ctime % 1000000000};
 }
 
 static void node_reply(ax_message *reply, const struct ramfs_attr *a)
 {
-	struct fs_node_reply *rp = (void *)reply->bytes;
+	struct fs_stat st;
 
-	rp->ino = a->ino;
-	rp->size = a->size;
-	rp->mode = a->mode;
-	rp->nlink = a->nlink;
-	rp->uid = a->uid;
-	rp->gid = a->gid;
-	rp->rdev_major = a->rdev_major;
-	rp->rdev_minor = a->rdev_minor;
+	stat_of(a, &st);
+	fss_node_reply(reply, &st);
 }
 
 static int64_t do_mounted(const ax_message *m, ax_message *reply)
@@ -124,23 +109,10 @@ static int64_t do_stat(const ax_message *m, ax_message *reply)
 
 	if (r || (r = ramfs_getattr(fs, rq->ino, &a)) != 0)
 		return r;
-	memset(&st, 0, sizeof(st));
-	st.ino = a.ino;
-	st.size = a.size;
-	st.blocks = a.blocks;
-	st.mode = a.mode;
-	st.nlink = a.nlink;
-	st.uid = a.uid;
-	st.gid = a.gid;
-	st.rdev_major = a.rdev_major;
-	st.rdev_minor = a.rdev_minor;
-	st.blksize = RAMFS_CHUNK;
-	st.atime = (struct fs_timespec){a.atime / 1000000000, a.atime % 1000000000};
-	st.mtime = (struct fs_timespec){a.mtime / 1000000000, a.mtime % 1000000000};
-	st.ctime = (struct fs_timespec){a.ctime / 1000000000, a.ctime % 1000000000};
-	if ((r = safecopy(m->source, (uint32_t)rq->value, 0, &st, sizeof(st), AX_COPY_TO)) != 0)
+	stat_of(&a, &st);
+	if ((r = fss_copy(m->source, (uint32_t)rq->value, 0, &st, sizeof(st), AX_COPY_TO)) != 0)
 		return r;
-	node_reply(reply, &a);
+	fss_node_reply(reply, &st);
 	return 0;
 }
 
@@ -198,7 +170,7 @@ static int copy_from_user(void *ctx, uint64_t at, void *to, size_t len)
 {
 	struct user_buffer *u = ctx;
 
-	return safecopy(u->granter, u->grant, u->offset + at, to, len, AX_COPY_FROM);
+	return fss_copy(u->granter, u->grant, u->offset + at, to, len, AX_COPY_FROM);
 }
 
 static int64_t do_io(const ax_message *m, ax_message *reply, int write)
@@ -241,7 +213,7 @@ static int64_t do_readlink(const ax_message *m, ax_message *reply)
 		return r;
 	if (len > rq->len)
 		len = (size_t)rq->len;
-	r = safecopy(rq->granter, rq->grant, rq->grant_offset, (void *)(uintptr_t)target, len, AX_COPY_TO);
+	r = fss_copy(rq->granter, rq->grant, rq->grant_offset, (void *)(uintptr_t)target, len, AX_COPY_TO);
 	return r ? r : (int64_t)len;
 }
 
@@ -257,7 +229,7 @@ static int64_t do_getdents(const ax_message *m, ax_message *reply)
 
 	if (n || (n = ramfs_getdents(fs, rq->dir, &cookie, records, len)) < 0)
 		return n;
-	if (n > 0 && (r = safecopy(rq->granter, rq->grant, 0, records, (uint64_t)n, AX_COPY_TO)) != 0)
+	if (n > 0 && (r = fss_copy(rq->granter, rq->grant, 0, records, (uint64_t)n, AX_COPY_TO)) != 0)
 		return r;
 	rp->cookie = cookie;
 	return n;
@@ -276,7 +248,7 @@ static int64_t do_create(const ax_message *m, ax_message *reply)
 		return -ENAMETOOLONG;
 	if (rq->target_len > FS_SYMLINK_MAX || (rq->flags & ~(uint32_t)FS_F_REISSUE))
 		return -EINVAL;
-	if ((r = safecopy(m->source, rq->name_grant, 0, names, (uint64_t)rq->name_len + rq->target_len,
+	if ((r = fss_copy(m->source, rq->name_grant, 0, names, (uint64_t)rq->name_len + rq->target_len,
 			  AX_COPY_FROM)) != 0)
 		return r;
 	fs->now = rq->now;
@@ -351,7 +323,7 @@ static int64_t do_rename(const ax_message *m, ax_message *reply)
 		return r;
 	if ((rq->flags & 0xffff & ~(uint32_t)FS_F_REISSUE) || rq->reserved)
 		return -EINVAL;
-	if ((r = fetch_names(m, rq->name_grant, rq->old_len, rq->new_len, names)) != 0)
+	if ((r = fss_names(m, rq->name_grant, rq->old_len, rq->new_len, names)) != 0)
 		return r;
 	fs->now = rq->now;
 	r = ramfs_rename(fs, rq->old_dir, names, rq->old_len, rq->new_dir, new_name, rq->new_len, rq->flags >> 16);
