@@ -8,31 +8,31 @@
 # 5 s: a bound for a hang, not a measure of speed).
 nobody_procs() { ps -o user,pid | awk '$1 == "nobody"' | wc -l; }
 
-# fork bomb as nobody under ulimit -u 64, then kill -9 -1 as nobody
-setuidgid nobody sh -c 'ulimit -u 64; exec stress --forkbomb' &
-sleep 3
-check exhaust_fork_bomb_root_runs_commands yes "$(timeout 5 sh -c 'echo yes')"
-setuidgid nobody kill -STOP -1 2>/dev/null # still, to be counted (ps reads /proc one process at a time)
-sleep 0.5
-n=$(nobody_procs)
-check exhaust_fork_bomb_stops_at_rlimit_nproc yes "$([ "$n" -gt 32 ] && [ "$n" -le 64 ] && echo yes || echo "no: $n processes")"
-setuidgid nobody kill -9 -1 2>/dev/null
-for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
-check exhaust_fork_bomb_ended_by_kill_minus_1 0 "$(nobody_procs)"
+# end_nobody: kill -9 -1 as nobody, then wait (5 s at most) until none of nobody's processes is left
+end_nobody() {
+	setuidgid nobody kill -9 -1 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
+}
 
-# the same at the default limit (64, half of the 128 processes the system holds, as Linux halves its own):
-# root must still be able to fork; at 256 the bomb took every process and root's commands got ENOMEM
-setuidgid nobody stress --forkbomb &
-sleep 3
-check exhaust_default_fork_bomb_root_runs_commands yes "$(timeout 5 sh -c 'echo yes' 2>&1)"
-check exhaust_default_fork_bomb_root_runs_ps yes "$(ps -o pid > /dev/null 2>&1 && echo yes)"
-setuidgid nobody kill -STOP -1 2>/dev/null
-sleep 0.5
-n=$(nobody_procs)
-check exhaust_default_fork_bomb_stops_at_64 yes "$([ "$n" -gt 32 ] && [ "$n" -le 64 ] && echo yes || echo "no: $n processes")"
-setuidgid nobody kill -9 -1 2>/dev/null
-for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
-check exhaust_default_fork_bomb_ended 0 "$(nobody_procs)"
+# fork_bomb NAME COMMAND: a fork bomb as nobody (sh -c COMMAND); root still runs commands and ps, the
+# bomb stops at 64 processes, and kill -9 -1 as nobody ends it
+fork_bomb() {
+	setuidgid nobody sh -c "$2" &
+	sleep 3
+	check "${1}_root_runs_commands" yes "$(timeout 5 sh -c 'echo yes' 2>&1)"
+	check "${1}_root_runs_ps" yes "$(ps -o pid > /dev/null 2>&1 && echo yes)"
+	setuidgid nobody kill -STOP -1 2>/dev/null # still, to be counted (ps reads /proc one process at a time)
+	sleep 0.5
+	n=$(nobody_procs)
+	check "${1}_stops_at_64" yes "$([ "$n" -gt 32 ] && [ "$n" -le 64 ] && echo yes || echo "no: $n processes")"
+	end_nobody
+	check "${1}_ended_by_kill_minus_1" 0 "$(nobody_procs)"
+}
+
+# under ulimit -u 64; then at the default limit (64, half of the 128 processes the system holds, as Linux
+# halves its own): at 256 the bomb took every process and root's commands got ENOMEM
+fork_bomb exhaust_fork_bomb 'ulimit -u 64; exec stress --forkbomb'
+fork_bomb exhaust_default_fork_bomb 'exec stress --forkbomb'
 
 # memory: ENOMEM or SIGKILL (137), then the rest runs on
 setuidgid nobody stress --hog > "$T/hog" 2>&1
@@ -66,8 +66,7 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do grep -q "holding
 check exhaust_files_user_meets_enfile yes "$(grep -q 'pipes then ENFILE, [0-9]* open files then ENFILE; holding' "$T/files" && echo yes || cat "$T/files")"
 check exhaust_files_root_opens_a_file yes "$(grep -q root /etc/passwd && echo yes)"
 check exhaust_files_root_makes_a_pipe yes "$(echo yes | cat)"
-setuidgid nobody kill -9 -1 2>/dev/null
-for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(nobody_procs)" -eq 0 ] && break; sleep 0.5; done
+end_nobody
 check exhaust_files_user_opens_again yes "$(setuidgid nobody sh -c 'echo yes | cat')"
 
 # the RAM file system full
