@@ -95,7 +95,7 @@ def main():
 
         m = sh.run("stty -echo; echo reading; read v; stty echo; echo got:$v", r"\nreading\r?\n")
         console.type(b"secret\r")
-        m = sh.wait(r"(?s)(.*?)got:(\w*)")
+        m = sh.wait(r"(?s)(.*?)got:(\w*)\r?\n")  # to the line's end: the word may come in pieces
         report("terminal_echo_off", m is not None and m.group(2) == "secret" and "secret" not in m.group(1),
                "saw %r" % (m.group(0) if m else None))
         sh.prompt()
@@ -143,6 +143,7 @@ def main():
         # the job running behind it: bring it to the front again until ^C ends it
         for _ in range(5):
             sh.run("fg", r"fg\r?\nsleep 100\r?\n")
+            time.sleep(0.5)  # ash names the job first, then hands it the terminal: a person types after both
             sh.key_until(b"\x03", r"(?s).*?" + PROMPT)
             m = sh.run("jobs; echo end", r"(?s)end\r?\n(.*?)end\r?\n")
             sh.prompt()
