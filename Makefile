@@ -101,12 +101,7 @@ $(B)/gen/syscall_names.c: $(SYSCALL_HEADER)
 	     $$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); \
 	       printf "[%s] = \"%s\",\n", $$3, $$2 }' $< > $@
 
-# The kernel's call names, for rs's service table: taken from kernel/kcall.c,
-# so the table knows exactly the names the kernel has.
-$(B)/gen/kcall_names.c: kernel/kcall.c
-	@mkdir -p $(@D)
-	sed -n '/kcall_names\[KC_COUNT\] = {/,/^};/p' $< | sed '1d;$$d' > $@
-$(B)/bin/rs: $(B)/gen/kcall_names.c $(wildcard servers/rs/*.h)
+$(B)/bin/rs: $(wildcard servers/rs/*.h)
 RS_TEST_PROGRAMS := $(foreach d,$(wildcard tests/rs/*/),$(B)/bin/$(notdir $(patsubst %/,%,$(d))))
 $(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
 

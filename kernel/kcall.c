@@ -18,12 +18,9 @@ endpoint_t posix_routes[AX_MSG_POSIX_MAX];
 endpoint_t vm_handler = AX_NONE;
 endpoint_t exc_handler = AX_NONE;
 
-const char *const kcall_names[KC_COUNT] = {
-	"null", "print", "klog", "clock", "alarm", "create", "copy", "destroy",
-	"getregs", "setregs", "start", "vmap", "vunmap", "priv", "irqreg", "irqon",
-	"irqoff", "devio", "granttable", "safecopy", "posixroute", "schedule", "vmalloc", "vmhandler", "reap", "setfs", "meminfo", "vshare", "vcow", "vprotect",
-	"signal", "fpu", "exchandler", "cputime", "klogvga", "release",
-};
+/* The privilege words of the calls, by number (kcalls.h): boot lines name calls by them. */
+#define KCALL_WORD(name, number, word, handler) [number] = word,
+const char *const kcall_names[KC_COUNT] = {AX_KCALLS(KCALL_WORD)};
 
 /* The target of a call: AX_SELF or a live endpoint. */
 static int target(struct proc *caller, uint64_t ep, struct proc **out)
@@ -742,19 +739,8 @@ static int do_vprotect(struct proc *c, ax_message *m)
 	return 0;
 }
 
-static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {
-	[KC_NULL] = do_null, [KC_PRINT] = do_print, [KC_KLOG_READ] = do_klog_read,
-	[KC_CLOCK] = do_clock, [KC_ALARM] = do_alarm, [KC_PROC_CREATE] = do_create,
-	[KC_PROC_COPY] = do_copy, [KC_PROC_DESTROY] = do_destroy, [KC_GET_REGS] = do_getregs,
-	[KC_SET_REGS] = do_setregs, [KC_PROC_START] = do_start, [KC_VMAP] = do_vmap,
-	[KC_VUNMAP] = do_vunmap, [KC_PRIV_SET] = do_priv, [KC_IRQ_REGISTER] = do_irqreg,
-	[KC_IRQ_ENABLE] = do_irqon, [KC_IRQ_DISABLE] = do_irqoff, [KC_DEVIO] = do_devio,
-	[KC_GRANT_TABLE] = do_granttable, [KC_SAFECOPY] = do_safecopy, [KC_POSIX_ROUTE] = do_posixroute,
-	[KC_SCHEDULE] = do_schedule, [KC_VMALLOC] = do_vmalloc, [KC_VM_HANDLER] = do_vmhandler, [KC_REAP] = do_reap, [KC_SLOT_RELEASE] = do_release, [KC_SET_FS] = do_setfs,
-	[KC_MEMINFO] = do_meminfo, [KC_VSHARE] = do_vshare, [KC_VCOW] = do_vcow,
-	[KC_VPROTECT] = do_vprotect, [KC_SIGNAL] = do_signal, [KC_FPU] = do_fpu, [KC_EXC_HANDLER] = do_exchandler,
-	[KC_CPU_TIME] = do_cputime, [KC_KLOG_VGA] = do_klogvga,
-};
+#define KCALL_HANDLER(name, number, word, handler) [number] = handler,
+static int (*const kcall_table[KC_COUNT])(struct proc *, ax_message *) = {AX_KCALLS(KCALL_HANDLER)};
 
 /*
  * Check the caller's right to the call, then run it. A process may always

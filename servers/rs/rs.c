@@ -21,10 +21,9 @@
 #define TABLE_PATH "etc/services"
 #define ARCHIVE_NAME "services" /* the boot data module: `rs-services.cpio services data to=rs` */
 
-/* The kernel's call names, generated from kernel/kcall.c. */
-static const char *const kcall_names[KC_COUNT] = {
-#include "kcall_names.c"
-};
+/* The kernel's calls by their privilege words, as the kernel names them (axolotl/kcalls.h). */
+#define KCALL_WORD(name, number, word, handler) [number] = word,
+static const char *const kcall_names[KC_COUNT] = {AX_KCALLS(KCALL_WORD)};
 
 static struct svc_table table;
 static struct service services[SVC_MAX];

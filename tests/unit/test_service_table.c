@@ -273,27 +273,16 @@ static void refuses_label_of_a_boot_process(void)
 	CHECK(resolve() == 1 && has_error(1, "label pm is a boot process's name"));
 }
 
-/* The kernel's call names, read from kernel/kcall.c as rs's build generates them. */
+/* The kernel's call names, as the kernel and rs take them (axolotl/kcalls.h). */
+#define KCALL_WORD(name, number, word, handler) [number] = word,
+static const char *const kcall_words[KC_COUNT] = {AX_KCALLS(KCALL_WORD)};
+
 static int kernel_call_names(const char **names, int max)
 {
-	static char src[65536];
-	FILE *f = fopen("kernel/kcall.c", "r");
-	size_t len = f ? fread(src, 1, sizeof(src) - 1, f) : 0;
-	char *p = strstr(src, "kcall_names[KC_COUNT] = {"), *end = p ? strstr(p, "};") : 0;
 	int n = 0;
 
-	if (f)
-		fclose(f);
-	src[len] = 0;
-	while (p && (p = strchr(p, '"')) && p < end && n < max) {
-		char *close = strchr(p + 1, '"');
-
-		if (!close)
-			break;
-		*close = 0;
-		names[n++] = p + 1;
-		p = close + 1;
-	}
+	for (; n < KC_COUNT && n < max; n++)
+		names[n] = kcall_words[n];
 	return n;
 }
 

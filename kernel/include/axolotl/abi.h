@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "kcalls.h"
+
 /* ---- Endpoints -------------------------------------------------------- */
 
 /*
@@ -119,42 +121,9 @@ enum ax_ipc_op {
  * message at rsi (u64[i] below). Each call needs its bit in priv.kcalls.
  */
 enum ax_kcall {
-	KC_NULL = 0,         /* does nothing; for benchmarks */
-	KC_PRINT = 1,        /* u64[0]=ptr u64[1]=len: append to the kernel log */
-	KC_KLOG_READ = 2,    /* u64[0]=ptr u64[1]=len u64[2]=from seq -> u64[0]=bytes, u64[1]=next seq */
-	KC_CLOCK = 3,        /* -> u64[0]=uptime ns, u64[1]=TSC Hz, u64[2]=ticks, u64[3]=idle ns (nothing ran) */
-	KC_ALARM = 4,        /* u64[0]=delay ns (0 cancels): CLOCK notification later */
-	KC_PROC_CREATE = 5,  /* u64[0]=slot or -1, u64[1]=name ptr -> u64[0]=endpoint (stopped, empty) */
-	KC_PROC_COPY = 6,    /* u64[0]=endpoint, u64[1]=slot or -1 -> u64[0]=new endpoint (regs, priv, name copied; empty space) */
-	KC_PROC_DESTROY = 7, /* u64[0]=endpoint */
-	KC_GET_REGS = 8,     /* u64[0]=endpoint, u64[1]=ptr to struct ax_regs */
-	KC_SET_REGS = 9,     /* u64[0]=endpoint, u64[1]=ptr to struct ax_regs */
-	KC_PROC_START = 10,  /* u64[0]=endpoint: make it runnable */
-	KC_VMAP = 11,        /* u64[0]=endpoint u64[1]=vaddr u64[2]=paddr u64[3]=len u64[4]=AX_MAP_* */
-	KC_VUNMAP = 12,      /* u64[0]=endpoint u64[1]=vaddr u64[2]=len */
-	KC_PRIV_SET = 13,    /* u64[0]=endpoint u64[1]=ptr to struct ax_priv */
-	KC_IRQ_REGISTER = 14, /* u64[0]=line: its interrupts become notifications to the caller */
-	KC_IRQ_ENABLE = 15,  /* u64[0]=line: unmask it again (acknowledge) */
-	KC_IRQ_DISABLE = 16, /* u64[0]=line: mask it */
-	KC_DEVIO = 17,       /* u64[0]=port u64[1]=AX_IO_* u64[2]=value -> u64[0]=value read */
-	KC_GRANT_TABLE = 18, /* u64[0]=ptr u64[1]=entries: the caller's grant table */
-	KC_SAFECOPY = 19,    /* u64[0]=granter u64[1]=grant u64[2]=offset u64[3]=my ptr u64[4]=len u64[5]=AX_COPY_FROM/TO */
-	KC_POSIX_ROUTE = 20, /* u64[0]=ptr to endpoint_t[count] u64[1]=count: the POSIX routing table */
-	KC_SCHEDULE = 21,    /* u64[0]=endpoint u64[1]=priority u64[2]=quantum in ms */
-	KC_VMALLOC = 22,     /* u64[0]=endpoint u64[1]=vaddr u64[2]=len u64[3]=AX_MAP_*: map fresh zeroed frames */
-	KC_VM_HANDLER = 23,  /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' page faults */
-	KC_REAP = 24,        /* u64[0]=ptr to struct ax_death u64[1]=AX_REAP_*: one ended process the caller created; frees its slot */
-	KC_SET_FS = 25,      /* u64[0]=endpoint u64[1]=fs base: the thread pointer (arch_prctl's mechanism) */
-	KC_MEMINFO = 26,     /* u64[0]=0 or an endpoint -> u64[0]=free frames u64[1]=frames of RAM u64[2]=page size u64[3]=its resident pages */
-	KC_VSHARE = 27,      /* u64[0]=from ep u64[1]=from va u64[2]=to ep u64[3]=to va u64[4]=len u64[5]=AX_MAP_*|AX_SHARE_COW */
-	KC_VCOW = 28,        /* u64[0]=endpoint u64[1]=va: make that shared page its own and writable */
-	KC_VPROTECT = 29,    /* u64[0]=endpoint u64[1]=va u64[2]=len u64[3]=AX_MAP_*: new rights for present pages */
-	KC_SIGNAL = 30,      /* u64[0]=POSIX endpoint: at its next return to user mode it sends AX_MSG_SIGNAL to the exception handler */
-	KC_FPU = 31,         /* u64[0]=endpoint u64[1]=ptr to 512 bytes (fxsave layout) u64[2]=AX_COPY_FROM (get) / AX_COPY_TO (set) */
-	KC_EXC_HANDLER = 32, /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' exceptions and signal stops */
-	KC_CPU_TIME = 33,    /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution), u64[1]=1 if ready to run */
-	KC_KLOG_VGA = 34,    /* u64[0]=0: the kernel log stops writing the VGA screen (the tty driver has it), 1: again */
-	KC_SLOT_RELEASE = 35, /* u64[0]=slot: free a slot KC_REAP kept for the caller (AX_REAP_RESERVE) */
+#define AX_KCALL_ENUM(name, number, word, handler) KC_##name = number,
+	AX_KCALLS(AX_KCALL_ENUM)
+#undef AX_KCALL_ENUM
 	KC_COUNT
 };
 
