@@ -28,7 +28,7 @@ KSRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c)
 KASM := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 # libraries the kernel shares with the servers (pure logic, built freestanding here)
-KLIB := lib/elf/elf.c lib/format/format.c
+KLIB := lib/elf/elf.c lib/format/format.c lib/string/string.c
 KOBJ += $(patsubst %,$(B)/klib/%.o,$(KLIB))
 KERNEL := $(B)/kernel/axolotl.elf
 
@@ -50,7 +50,7 @@ $(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
 
 # ---- lib/sys and boot programs ----------------------------------------------
 
-LIBSYS_SRC := $(filter-out lib/sys/musl.c,$(wildcard lib/sys/*.c lib/sys/*.S)) lib/format/format.c kernel/lib.c
+LIBSYS_SRC := $(filter-out lib/sys/musl.c,$(wildcard lib/sys/*.c lib/sys/*.S)) lib/format/format.c lib/string/string.c
 LIBSYS_OBJ := $(patsubst %,$(B)/libsys/%.o,$(LIBSYS_SRC))
 LIBSYS := $(B)/libsys/libsys.a
 UHDRS := $(wildcard lib/sys/include/sys/*.h lib/sys/include/proto/*.h kernel/include/axolotl/*.h lib/*/*.h kernel/kernel.h)

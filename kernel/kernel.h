@@ -20,13 +20,7 @@ size_t klog_read(char *dst, size_t len, uint64_t *seq);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* lib.c */
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-void *memmove(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-size_t strlcpy(char *d, const char *s, size_t n);
+/* memset, memcpy, strlcpy...: lib/string */
+#include <string/string.h>
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * strncmp for system processes. The other string functions come from the
- * kernel's kernel/lib.c, which lib/sys compiles too.
+ * strncmp for freestanding system processes (the kernel needs none). The
+ * other string functions come from lib/string, the kernel's own.
  */
 #include <sys/ax.h>
 

@@ -1,5 +1,7 @@
-/* The few C library functions the kernel needs (it links no libc). */
-#include "kernel.h"
+/* The C library's string functions for code that links no libc: the kernel, freestanding programs. See string.h. */
+#include "string.h"
+
+#include <stdint.h>
 
 /* By words, then the tail by bytes: a page is 512 moves (page zeroing is on every fault). */
 void *memset(void *d, int c, size_t n)
