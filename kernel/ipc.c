@@ -333,7 +333,7 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 		in->source = caller->ep, in->type = (int32_t)(AX_MSG_POSIX + nr);
 		in->u64[0] = tf->rdi, in->u64[1] = tf->rsi, in->u64[2] = tf->rdx;
 		in->u64[3] = tf->r10, in->u64[4] = tf->r8, in->u64[5] = tf->r9, in->u64[6] = 0;
-		dst->bill = caller->ep;
+		bill_to(dst, caller);
 		wake_receiver(dst, true);
 		caller->flags |= PF_POSIX_CALL;
 		await_reply(caller, server, 0);

@@ -10,9 +10,7 @@ bool ax_sigq_push(struct ax_sigq *q, endpoint_t pm, const char *who, int kind, i
 		ax_printf("%s: signal queue full: request %d for %ld lost\n", who, kind, (long)target);
 		return false;
 	}
-	q->q[(q->head + q->count++) % AX_SIGQ_MAX].kind = kind;
-	q->q[(q->head + q->count - 1) % AX_SIGQ_MAX].target = target;
-	q->q[(q->head + q->count - 1) % AX_SIGQ_MAX].value = value;
+	q->q[(q->head + q->count++) % AX_SIGQ_MAX] = (struct ax_sigq_req){kind, target, value};
 	if (pm != AX_NONE)
 		ax_notify(pm);
 	return true;

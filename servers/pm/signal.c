@@ -503,7 +503,7 @@ static uint64_t resident_kib(const struct mproc *q)
 static struct mproc *oom_victim(struct mproc *p, uint64_t *kib)
 {
 	struct mproc *best = p;
-	uint64_t most = p->pid == 1 ? 0 : resident_kib(p);
+	uint64_t mine = resident_kib(p), most = p->pid == 1 ? 0 : mine;
 
 	for (int i = 0; i < AX_NR_SLOTS; i++) {
 		struct mproc *q = &procs[i];
@@ -514,7 +514,7 @@ static struct mproc *oom_victim(struct mproc *p, uint64_t *kib)
 		if ((n = resident_kib(q)) > most)
 			best = q, most = n;
 	}
-	*kib = best == p ? resident_kib(p) : most;
+	*kib = best == p ? mine : most;
 	return best;
 }
 
@@ -540,13 +540,8 @@ int64_t do_exception(const ax_message *m, ax_message *r)
 		uint64_t kib;
 		struct mproc *v = oom_victim(p, &kib);
 
-		if (v == p)
-			ax_printf("pm: out of memory: killed pid %d (%s), uid %d, %lu KiB resident, the largest: no free "
-				  "page for its fault at %lx\n", p->pid, info_comm(p), (int)p->ruid, kib, addr);
-		else
-			ax_printf("pm: out of memory: killed pid %d (%s), uid %d, %lu KiB resident, the largest, when pid "
-				  "%d (%s) found no free page at %lx\n", v->pid, info_comm(v), (int)v->ruid, kib, p->pid,
-				  info_comm(p), addr);
+		ax_printf("pm: out of memory: killed pid %d (%s), uid %d, %lu KiB resident, the largest, when pid %d (%s) "
+			  "found no free page at %lx\n", v->pid, info_comm(v), (int)v->ruid, kib, p->pid, info_comm(p), addr);
 		end_by(v, SIGKILL);
 		return v == p ? AX_NO_REPLY : 0;
 	}

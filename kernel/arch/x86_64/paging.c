@@ -83,44 +83,38 @@ uint64_t as_create(void)
 	return pml4;
 }
 
-/* Free the lower half's tables and every frame the kernel gave it. */
-static void free_level(uint64_t table, int level)
-{
-	uint64_t *t = P2V(table);
-	int n = level == 4 ? 256 : 512;
-
-	for (int i = 0; i < n; i++) {
-		if (!(t[i] & (level > 1 ? PTE_P : PTE_HOLDS)))
-			continue;
-		if (level > 1)
-			free_level(t[i] & PTE_ADDR, level - 1);
-		else if (t[i] & PTE_OWNED)
-			page_free(t[i] & PTE_ADDR);
-	}
-	if (level < 4)
-		page_free(table);
-}
-
-/* The frames the kernel gave the lower half: a process's resident pages (shared ones in each sharer). */
-static uint64_t count_level(uint64_t table, int level)
+/*
+ * Walk the lower half's tables: the frames the kernel gave it (a process's
+ * resident pages, shared ones counted in each sharer); with `free`, free
+ * them and the tables too.
+ */
+static uint64_t walk_level(uint64_t table, int level, bool free)
 {
 	uint64_t *t = P2V(table), n = 0;
 
 	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
 		if (!(t[i] & (level > 1 ? PTE_P : PTE_HOLDS)))
 			continue;
-		n += level > 1 ? count_level(t[i] & PTE_ADDR, level - 1) : (t[i] & PTE_OWNED) != 0;
+		if (level > 1) {
+			n += walk_level(t[i] & PTE_ADDR, level - 1, free);
+		} else if (t[i] & PTE_OWNED) {
+			n++;
+			if (free)
+				page_free(t[i] & PTE_ADDR);
+		}
 	}
+	if (free && level < 4)
+		page_free(table);
 	return n;
 }
 
-uint64_t as_resident(uint64_t pml4) { return count_level(pml4, 4); }
+uint64_t as_resident(uint64_t pml4) { return walk_level(pml4, 4, false); }
 
 void as_destroy(uint64_t pml4)
 {
 	if (read_cr3() == pml4)
 		write_cr3(kernel_pml4);
-	free_level(pml4, 4);
+	walk_level(pml4, 4, true);
 	page_free(pml4);
 }
 

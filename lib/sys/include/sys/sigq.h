@@ -15,7 +15,7 @@
 #define AX_SIGQ_MAX 64
 
 struct ax_sigq {
-	struct {
+	struct ax_sigq_req {
 		int kind;       /* PM_SIG_* */
 		int64_t target; /* an endpoint, or a process group (PM_SIG_PGRP) */
 		uint64_t value; /* the signal, or the mask (PM_SIG_MASK) */
