@@ -107,9 +107,9 @@ $(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
 
 # A boot program is a folder of C files: servers/NAME, tests/{system,servers,pm,bench}/NAME.
 # Those holding a file named MUSL are built on musl; the others freestanding.
-# A folder is a program when it holds NAME/NAME.c (others hold a server's
-# pure parts still growing, or configuration).
-program_dirs = $(foreach d,$(patsubst %/,%,$(1)),$(if $(wildcard $(d)/$(notdir $(d)).c),$(d)))
+# A folder is a program when it holds NAME/NAME.c or NAME/main.c (others
+# hold a server's pure parts still growing, or configuration).
+program_dirs = $(foreach d,$(patsubst %/,%,$(1)),$(if $(wildcard $(d)/$(notdir $(d)).c $(d)/main.c),$(d)))
 define program
 $(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYS) $(UHDRS)
 	@mkdir -p $$(@D)

@@ -13,7 +13,7 @@
  * a handler gets it as a signal; otherwise the process ends by it.
  *
  * Calls blocked in vfs (pipes, terminals, poll) are interrupted through vfs
- * (VFS_INTERRUPT, vfs.c), which answers them with the same restart codes.
+ * (VFS_INTERRUPT, servers/vfs/pm.c), which answers them with the same restart codes.
  */
 #include <stddef.h>
 #include <string.h>

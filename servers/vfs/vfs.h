@@ -1,7 +1,7 @@
 /*
  * What vfs's parts share: the process table, the open-file table, the
- * grants, and the way a call waits. vfs.c holds descriptors, names and the
- * file servers; dev.c the drivers; pipe.c pipes; poll.c poll and select.
+ * grants, the mount table, and the way a call waits. main.c lists which
+ * file serves which family of calls.
  *
  * A call that cannot finish now (a read of an empty pipe or of a terminal
  * with no line typed, poll with nothing ready) is not answered: the process
@@ -46,6 +46,7 @@ enum {
 #define PAGE 4096ULL
 #define PROC_MAX 128 /* processes with a descriptor table */
 #define PIPE_FS 0    /* the file system id of pipes (no server: vfs holds them) */
+#define ROOT_FS 1    /* the root file system's id */
 
 /* Grants: fixed ones, then one per process for the buffer of the call it waits in. */
 enum { G_USER, G_NAMES, G_STAT, G_SELF, G_BUF, G_MOUNTS, G_COUNT };
@@ -103,7 +104,7 @@ struct file_extra {
 };
 extern struct file_extra extra[FILE_MAX];
 extern struct file_table files;
-extern endpoint_t vm, pm;
+extern endpoint_t vm, pm, ds;
 extern int caller_pid; /* the pid of the process whose call vfs is serving (procfs's /proc/self) */
 /*
  * Whose memory a transfer's buffer is in: the process's (AX_NONE), or vfs's
@@ -112,19 +113,98 @@ extern int caller_pid; /* the pid of the process whose call vfs is serving (proc
 extern endpoint_t io_owner;
 static inline endpoint_t io_ep(const struct vproc *p) { return io_owner != AX_NONE ? io_owner : p->ep; }
 
-/* vfs.c */
+/* A POSIX call's handler: its answer, or WOULD_WAIT. */
+#define POSIX_CALL(name) int64_t name(struct vproc *p, const ax_message *m)
+/* A handler of a message from pm (proto/vfs.h). */
+#define PM_CALL(name) int64_t name(const ax_message *m, ax_message *r)
+
+/* main.c: answers, and calls that run again */
+void reply_later(struct vproc *p, int64_t value);
+void retry(struct vproc *p);
+void run_again(struct vproc *p);
+void run_queue(void);
+extern bool poll_waiting;
+enum { MASK_NONE, MASK_SETTING, MASK_SET, MASK_RESTORING };
+
+/* request.c: copies, grants, and the file servers (proto/fs.h) */
+struct fs_node_reply;
+struct fs_stat;
+extern endpoint_t fs_ep[MOUNT_MAX + 1];
+extern bool fs_rdonly[MOUNT_MAX + 1];
+extern int64_t realtime_offset;
+extern const struct fs_ops fs_message_ops;
+int64_t wall_ns(void);
 void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write);
-void fs_hold(const struct vnode *v);
 void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len);
 void revoke(int g);
 int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir);
+int64_t fs_call(endpoint_t ep, int32_t type, const void *body, size_t n, ax_message *m);
+void node_of(uint32_t fs, const struct fs_node_reply *rp, struct vnode *out);
+int64_t name_call(int32_t type, const struct vnode *dir, const char *name, size_t len, uint64_t ino,
+		  struct fs_node_reply *out);
+int ops_lookup(void *fs, const struct vnode *dir, const char *name, size_t len, struct vnode *out);
+int ops_readlink(void *fs, const struct vnode *link, char *to, size_t size);
+int64_t fs_stat(const struct vnode *v, struct fs_stat *out);
+int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value);
+void fs_hold(const struct vnode *v);
+int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+		     const char *target, uint32_t major, uint32_t minor, struct vnode *out);
+int64_t fs_rename(const struct vnode *old_dir, const char *old_name, const struct vnode *new_dir, const char *new_name,
+		  uint64_t ino, uint32_t flags);
+int64_t fs_create(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+		  struct vnode *out);
+
+/* resolve.c: the one resolver of paths, descriptors and *at triples */
+int copy_path(endpoint_t ep, uint64_t va, char *out);
+int resolve(struct vproc *p, int dirfd, const char *path, int flags, struct path_result *out);
+int resolve_user(struct vproc *p, int dirfd, uint64_t path_va, int flags, struct path_result *out);
+int at_flags(uint64_t at, bool follow);
+
+/* mount.c */
+extern struct mount_table mounts;
+extern struct vnode root_node;
+void mount_init(void);
+POSIX_CALL(do_mount); POSIX_CALL(do_umount2); POSIX_CALL(do_sync); POSIX_CALL(do_syncfs); POSIX_CALL(do_fsync);
+
+/* pm.c: processes */
 struct vproc *find_proc(endpoint_t ep);
-void reply_later(struct vproc *p, int64_t value);
-void retry(struct vproc *p);
-extern bool poll_waiting;
+struct vproc *new_proc(endpoint_t ep);
+void free_proc(struct vproc *p);
 void queue_signal(int kind, endpoint_t target, int sig);
 void queue_mask(int kind, endpoint_t target, uint64_t mask);
-enum { MASK_NONE, MASK_SETTING, MASK_SET, MASK_RESTORING };
+PM_CALL(do_vfs_fork); PM_CALL(do_vfs_exec); PM_CALL(do_vfs_exit); PM_CALL(do_vfs_setid); PM_CALL(do_vfs_setpgrp);
+PM_CALL(do_vfs_interrupt); PM_CALL(do_vfs_jobctl_refused); PM_CALL(do_vfs_clock); PM_CALL(do_vfs_mask_done);
+PM_CALL(do_vfs_nofile); PM_CALL(do_vfs_exec_open); PM_CALL(do_vfs_exec_read); PM_CALL(do_vfs_exec_close);
+PM_CALL(do_signal_pull);
+
+/* open.c */
+bool node_in_use(const struct vnode *v, int except);
+void release(void *arg, int file, const struct open_file *f);
+POSIX_CALL(do_open); POSIX_CALL(do_openat); POSIX_CALL(do_creat); POSIX_CALL(do_close); POSIX_CALL(do_mknod);
+POSIX_CALL(do_mknodat); POSIX_CALL(do_mkdir); POSIX_CALL(do_mkdirat); POSIX_CALL(do_lseek);
+
+/* read.c */
+POSIX_CALL(do_read); POSIX_CALL(do_write); POSIX_CALL(do_readv); POSIX_CALL(do_writev); POSIX_CALL(do_pread64);
+POSIX_CALL(do_pwrite64); POSIX_CALL(do_sendfile); POSIX_CALL(do_getdents64);
+
+/* filedes.c */
+POSIX_CALL(do_dup); POSIX_CALL(do_dup2); POSIX_CALL(do_dup3); POSIX_CALL(do_fcntl); POSIX_CALL(do_ioctl);
+
+/* link.c */
+int new_name(struct vproc *p, int dirfd, uint64_t path_va, struct path_result *out);
+POSIX_CALL(do_unlink); POSIX_CALL(do_rmdir); POSIX_CALL(do_unlinkat); POSIX_CALL(do_rename); POSIX_CALL(do_renameat);
+POSIX_CALL(do_renameat2); POSIX_CALL(do_symlink); POSIX_CALL(do_symlinkat); POSIX_CALL(do_link); POSIX_CALL(do_linkat);
+POSIX_CALL(do_readlink); POSIX_CALL(do_readlinkat); POSIX_CALL(do_truncate); POSIX_CALL(do_ftruncate);
+
+/* stadir.c */
+POSIX_CALL(do_stat); POSIX_CALL(do_fstat); POSIX_CALL(do_lstat); POSIX_CALL(do_newfstatat); POSIX_CALL(do_statx);
+POSIX_CALL(do_statfs); POSIX_CALL(do_fstatfs); POSIX_CALL(do_chdir); POSIX_CALL(do_fchdir); POSIX_CALL(do_getcwd);
+POSIX_CALL(do_chroot);
+
+/* protect.c */
+POSIX_CALL(do_access); POSIX_CALL(do_faccessat); POSIX_CALL(do_faccessat2); POSIX_CALL(do_chmod); POSIX_CALL(do_fchmod);
+POSIX_CALL(do_fchmodat); POSIX_CALL(do_chown); POSIX_CALL(do_lchown); POSIX_CALL(do_fchown); POSIX_CALL(do_fchownat);
+POSIX_CALL(do_utimensat); POSIX_CALL(do_umask);
 
 /* dev.c: character devices by major */
 endpoint_t dev_driver(uint32_t major);
@@ -152,21 +232,17 @@ int64_t pipe_io(struct vproc *p, int file, uint64_t va, uint64_t len, bool write
 uint32_t pipe_events(int file);
 int64_t pipe_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg);
 void pipe_release(int file, const struct open_file *f);
-int64_t do_pipe2(struct vproc *p, const ax_message *m);
-int64_t do_pipe(struct vproc *p, const ax_message *m);
+POSIX_CALL(do_pipe2); POSIX_CALL(do_pipe);
 #define PIPE_WOULD_WAIT WOULD_WAIT /* pipe_io: nothing can move now (W_PIPE) */
 
 /* lock.c */
 int64_t lock_fcntl(struct vproc *p, int fd, int cmd, uint64_t arg, uint64_t size);
-int64_t do_flock(struct vproc *p, const ax_message *m);
+POSIX_CALL(do_flock);
 void lock_release_process(int pid, const struct vnode *v);
 void lock_release_file(int file);
 
 /* poll.c */
-int64_t do_poll(struct vproc *p, const ax_message *m);
-int64_t do_ppoll(struct vproc *p, const ax_message *m);
-int64_t do_select(struct vproc *p, const ax_message *m);
-int64_t do_pselect6(struct vproc *p, const ax_message *m);
+POSIX_CALL(do_poll); POSIX_CALL(do_ppoll); POSIX_CALL(do_select); POSIX_CALL(do_pselect6);
 void wake_pollers(void);
 void poll_timers(void);
 

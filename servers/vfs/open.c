@@ -1,0 +1,216 @@
+/*
+ * Opening and creating: open, openat, creat, mknod, mkdir, close, lseek,
+ * and what happens when an open file's last reference goes.
+ */
+#include <proto/dev.h>
+#include <proto/fs.h>
+
+#include "vfs.h"
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t flags, uint32_t mode)
+{
+	int acc = flags & O_ACCMODE, lflags = 0, r, fd, idx;
+	bool created = false, dev = false;
+	uint32_t major = 0, minor = 0;
+	struct path_result res;
+	struct fs_stat fst;
+	struct vnode node;
+
+	if (flags & O_CREAT)
+		lflags |= PATH_CREATE | ((flags & O_EXCL) ? 0 : PATH_FOLLOW);
+	else if (!(flags & O_NOFOLLOW))
+		lflags |= PATH_FOLLOW;
+	if ((flags & O_NOFOLLOW) && !(flags & O_PATH))
+		lflags |= PATH_LINK_ELOOP;
+	if (flags & O_DIRECTORY)
+		lflags |= PATH_DIRECTORY;
+	if ((r = resolve_user(p, dirfd, path_va, lflags, &res)) < 0)
+		return r;
+	if (!res.found) {
+		if (flags & O_DIRECTORY)
+			return -EINVAL; /* O_CREAT | O_DIRECTORY, as Linux 6.4 on */
+		if (vnode_permission(&p->cred, &res.dir, MAY_WRITE | MAY_EXEC) < 0)
+			return -EACCES;
+		if ((r = (int)fs_create(p, &res.dir, res.name, S_IFREG | (mode & 07777 & ~p->umask), &node)) < 0)
+			return r;
+		created = true;
+	} else {
+		node = res.node;
+		if ((flags & O_CREAT) && (flags & O_EXCL))
+			return -EEXIST;
+		if (vnode_is_dir(&node) && (acc != O_RDONLY || (flags & O_CREAT)))
+			return -EISDIR;
+		if (!(flags & O_PATH) &&
+		    vnode_permission(&p->cred, &node,
+				     (acc != O_WRONLY ? MAY_READ : 0) |
+					 (acc != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0)) < 0)
+			return -EACCES; /* O_TRUNC needs write permission whatever the access mode, as on Linux */
+	}
+	if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFCHR) {
+		int64_t d;
+
+		if ((r = (int)fs_stat(&node, &fst)) < 0)
+			return r;
+		major = fst.rdev_major, minor = fst.rdev_minor;
+		if ((d = dev_open(p, major, minor, flags)) < 0)
+			return (int)d;
+		dev = true;
+	} else if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFIFO) {
+		return fifo_open(p, &node, flags); /* pipe.c */
+	}
+	if (!created && !(flags & O_PATH) && (flags & O_TRUNC) && acc != O_RDONLY && (node.mode & S_IFMT) == S_IFREG &&
+	    (r = (int)fs_attr(FS_TRUNCATE, &node, 0)) < 0)
+		return r;
+	fd = fd_open(&files, p->fds, &node, flags, p->cred.uid == 0);
+	if (fd < 0) {
+		if (dev)
+			dev_close(major, minor);
+		return fd;
+	}
+	idx = fd_index(p->fds, fd);
+	extra[idx].dev = dev;
+	extra[idx].major = major;
+	extra[idx].minor = minor;
+	fs_attr(FS_HOLD, &node, 0);
+	return fd;
+}
+
+int64_t do_open(struct vproc *p, const ax_message *m)
+{
+	return open_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1], (uint32_t)m->u64[2]);
+}
+
+int64_t do_openat(struct vproc *p, const ax_message *m)
+{
+	return open_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2], (uint32_t)m->u64[3]);
+}
+
+int64_t do_creat(struct vproc *p, const ax_message *m)
+{
+	return open_common(p, AT_FDCWD, m->u64[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)m->u64[1]);
+}
+
+/* close: and as POSIX wants, the process's record locks on the file go with any of its descriptors. */
+int64_t do_close(struct vproc *p, const ax_message *m)
+{
+	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct vnode node = f ? f->node : (struct vnode){0};
+	int r = fd_close(&files, p->fds, (int)m->i64[0]);
+
+	if (r == 0)
+		lock_release_process(p->pid, &node);
+	return r;
+}
+
+static int64_t mknod_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t mode, uint64_t dev)
+{
+	uint32_t type = (uint32_t)mode & S_IFMT;
+	struct path_result res;
+	int r;
+
+	if (type == 0)
+		type = S_IFREG;
+	if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK)
+		return -EINVAL;
+	if ((type == S_IFCHR || type == S_IFBLK) && p->cred.uid != 0)
+		return -EPERM;
+	if ((r = new_name(p, dirfd, path_va, &res)) < 0)
+		return r;
+	/* Linux's dev_t: major bits 8..19 (and 32..43), minor bits 0..7 and 20..31 */
+	return fs_create_as(p, &res.dir, res.name, type | ((uint32_t)mode & 07777 & ~p->umask), 0,
+			    (uint32_t)((dev >> 8) & 0xfff) | (uint32_t)((dev >> 32) & ~0xfffULL),
+			    (uint32_t)(dev & 0xff) | (uint32_t)((dev >> 12) & ~0xffULL), 0);
+}
+
+int64_t do_mknod(struct vproc *p, const ax_message *m) { return mknod_common(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2]); }
+int64_t do_mknodat(struct vproc *p, const ax_message *m)
+{
+	return mknod_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+}
+
+static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t mode)
+{
+	struct path_result res;
+	int r;
+
+	if ((r = new_name(p, dirfd, path_va, &res)) < 0) /* EEXIST, then write and search permission on the parent */
+		return r;
+	return fs_create(p, &res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
+}
+
+int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1]); }
+int64_t do_mkdirat(struct vproc *p, const ax_message *m)
+{
+	return mkdir_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2]);
+}
+
+int64_t do_lseek(struct vproc *p, const ax_message *m)
+{
+	int fd = (int)m->i64[0];
+	struct open_file *f = fd_file(&files, p->fds, fd);
+	int64_t off = m->i64[1], base;
+	struct fs_stat fst;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (file_is_pipe(fd_index(p->fds, fd)))
+		return -ESPIPE;
+	if (extra[fd_index(p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
+		return extra[fd_index(p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
+	switch (m->u64[2]) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)f->offset; break;
+	case SEEK_END: {
+		int64_t r = fs_stat(&f->node, &fst);
+
+		if (r < 0)
+			return r;
+		base = (int64_t)fst.size;
+		break;
+	}
+	default: return -EINVAL;
+	}
+	if (vnode_is_dir(&f->node) && !(m->u64[2] == SEEK_SET || (m->u64[2] == SEEK_CUR && off == 0)))
+		return -EINVAL; /* a directory's offset is its server's cookie */
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->offset = (uint64_t)(base + off);
+	return (int64_t)f->offset;
+}
+
+/* Is v the inode of an open file (but `except`), or some process's current or root directory? */
+bool node_in_use(const struct vnode *v, int except)
+{
+	for (int i = 0; i < FILE_MAX; i++)
+		if (i != except && files.f[i].refs > 0 && vnode_same(&files.f[i].node, v))
+			return true;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].used && (vnode_same(&procs[i].cwd, v) || vnode_same(&procs[i].root, v)))
+			return true;
+	return false;
+}
+
+/* The last reference to an open file went: tell its driver, and its server if nothing else has the inode. */
+void release(void *arg, int file, const struct open_file *f)
+{
+	(void)arg;
+	lock_release_file(file);
+	if (is_pipe(&f->node)) {
+		pipe_release(file, f);
+		return;
+	}
+	if (extra[file].fifo) { /* a named pipe: its end goes, and the inode is let go like a file's */
+		pipe_release(file, f);
+		extra[file].fifo = 0;
+	}
+	if (extra[file].dev) {
+		dev_close(extra[file].major, extra[file].minor);
+		extra[file].dev = false;
+	}
+	if (!node_in_use(&f->node, file))
+		fs_attr(FS_RELEASE, &f->node, 0);
+}

@@ -1,0 +1,204 @@
+/*
+ * vfs's requests: copies to and from a process's memory, the grants that
+ * let a file server or driver copy straight to or from it, and the
+ * messages of proto/fs.h to the file servers. Every other part of vfs asks
+ * a file server through these.
+ */
+#include <string.h>
+
+#include <proto/fs.h>
+#include <proto/vm.h>
+
+#include "vfs.h"
+
+endpoint_t fs_ep[MOUNT_MAX + 1]; /* by file system id */
+bool fs_rdonly[MOUNT_MAX + 1];   /* mounted read-only */
+
+/* What a name request grants the file server: the name (and a link's target), copied here for the call. */
+static char names[NAME_MAX + PATH_MAX + 2];
+
+int64_t realtime_offset; /* from pm (VFS_CLOCK): wall clock = monotonic + this */
+
+/* Now, in ns since the epoch: what file times are stamped with. */
+int64_t wall_ns(void) { return (int64_t)ax_now_ns() + realtime_offset; }
+
+/* ---- copies and grants ---------------------------------------------------- */
+
+void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
+{
+	ax_message m = {.type = VM_TOUCH, .u64 = {(uint64_t)(int64_t)ep, va, len, write}};
+
+	if (vm != AX_NONE && len)
+		ax_sendrec(vm, &m);
+}
+
+void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len)
+{
+	grant[g] = (struct ax_grant){AX_GRANT_VALID | flags, grantee, owner, 0, (uint64_t)addr, len};
+}
+
+void revoke(int g) { grant[g].flags = 0; }
+
+static int self_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
+{
+	set_grant(G_SELF, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ax_self, ep, (void *)va, len);
+	int r = ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)ax_self, G_SELF, 0, (uint64_t)to, len,
+								(uint64_t)dir}});
+	revoke(G_SELF);
+	return r;
+}
+
+/* Copy between vfs and a process's memory (as pm's user_copy): 0 or -EFAULT. */
+int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
+{
+	int r = self_copy(ep, va, to, len, dir);
+
+	if (r < 0 && len) {
+		touch(ep, va, len, dir == AX_COPY_TO);
+		r = self_copy(ep, va, to, len, dir);
+	}
+	return r < 0 ? -EFAULT : 0;
+}
+
+/* ---- file servers ------------------------------------------------------------ */
+
+int64_t fs_call(endpoint_t ep, int32_t type, const void *body, size_t n, ax_message *m)
+{
+	fs_pack(m, type, body, n);
+	if (ep == AX_NONE || ax_sendrec(ep, m) < 0)
+		return -EIO;
+	return m->i64[0];
+}
+
+void node_of(uint32_t fs, const struct fs_node_reply *rp, struct vnode *out)
+{
+	*out = (struct vnode){fs, rp->ino, rp->mode, rp->uid, rp->gid};
+}
+
+/* A name request (LOOKUP, UNLINK, RMDIR) of name (len bytes) in dir. */
+int64_t name_call(int32_t type, const struct vnode *dir, const char *name, size_t len, uint64_t ino,
+			 struct fs_node_reply *out)
+{
+	endpoint_t ep = fs_ep[dir->fs];
+	struct fs_name_req rq = {.dir = dir->ino, .ino = ino, .name_grant = G_NAMES, .name_len = (uint32_t)len};
+	ax_message m;
+	int64_t r;
+
+	rq.now = wall_ns();
+	memcpy(names, name, len);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, len);
+	r = fs_call(ep, type, &rq, sizeof(rq), &m);
+	revoke(G_NAMES);
+	if (out)
+		fs_unpack(&m, out, sizeof(*out));
+	return r;
+}
+
+int ops_lookup(void *fs, const struct vnode *dir, const char *name, size_t len, struct vnode *out)
+{
+	struct fs_node_reply rp;
+	int64_t r = name_call(FS_LOOKUP, dir, name, len, 0, &rp);
+
+	if (r == 0)
+		node_of((uint32_t)(uintptr_t)fs, &rp, out);
+	return (int)r;
+}
+
+int ops_readlink(void *fs, const struct vnode *link, char *to, size_t size)
+{
+	endpoint_t ep = fs_ep[(uint32_t)(uintptr_t)fs];
+	struct fs_io_req rq = {.ino = link->ino, .len = size, .grant = G_BUF, .granter = ax_self, .pid = caller_pid};
+	ax_message m;
+	int64_t r;
+
+	set_grant(G_BUF, AX_GRANT_WRITE, ep, 0, to, size);
+	r = fs_call(ep, FS_READLINK, &rq, sizeof(rq), &m);
+	revoke(G_BUF);
+	return (int)r;
+}
+
+const struct fs_ops fs_message_ops = {ops_lookup, ops_readlink};
+
+/* FS_STAT of v into *out. */
+int64_t fs_stat(const struct vnode *v, struct fs_stat *out)
+{
+	endpoint_t ep = fs_ep[v->fs];
+	struct fs_attr_req rq = {.ino = v->ino, .value = G_STAT};
+	ax_message m;
+	int64_t r;
+
+	memset(out, 0, sizeof(*out));
+	set_grant(G_STAT, AX_GRANT_WRITE, ep, 0, out, sizeof(*out));
+	r = fs_call(ep, FS_STAT, &rq, sizeof(rq), &m);
+	revoke(G_STAT);
+	return r;
+}
+
+int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value)
+{
+	struct fs_attr_req rq = {.ino = v->ino, .value = value};
+	ax_message m;
+
+	rq.now = wall_ns();
+	return fs_call(fs_ep[v->fs], type, &rq, sizeof(rq), &m);
+}
+
+/* vfs keeps v open (pipe.c's named pipes too). */
+void fs_hold(const struct vnode *v) { fs_attr(FS_HOLD, v, 0); }
+
+/* FS_CREATE of name in dir: a file, directory, device node, or (target) a symbolic link, owned by p. */
+int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+			    const char *target, uint32_t major, uint32_t minor, struct vnode *out)
+{
+	endpoint_t ep = fs_ep[dir->fs];
+	size_t tl = target ? strlen(target) : 0;
+	struct fs_create_req rq = {.dir = dir->ino, .name_grant = G_NAMES, .name_len = (uint16_t)strlen(name),
+				   .target_len = (uint16_t)tl, .mode = mode, .uid = p->cred.uid, .gid = p->cred.gid,
+				   .rdev_major = major, .rdev_minor = minor};
+	struct fs_node_reply rp;
+	ax_message m;
+	int64_t r;
+
+	if (dir->mode & S_ISGID) { /* BSD groups: a set-group-id directory gives its group (and the bit to directories) */
+		rq.gid = dir->gid;
+		if ((mode & S_IFMT) == S_IFDIR)
+			rq.mode |= S_ISGID;
+	}
+	rq.now = wall_ns();
+	memcpy(names, name, rq.name_len);
+	if (tl)
+		memcpy(names + rq.name_len, target, tl);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, rq.name_len + tl);
+	r = fs_call(ep, FS_CREATE, &rq, sizeof(rq), &m);
+	revoke(G_NAMES);
+	fs_unpack(&m, &rp, sizeof(rp));
+	if (r == 0 && out)
+		node_of(dir->fs, &rp, out);
+	return r;
+}
+
+/* FS_RENAME of inode ino, old_name in old_dir, to new_name in new_dir (one file system); flags: FS_RENAME_*. */
+int64_t fs_rename(const struct vnode *old_dir, const char *old_name, const struct vnode *new_dir, const char *new_name,
+		  uint64_t ino, uint32_t flags)
+{
+	endpoint_t ep = fs_ep[old_dir->fs];
+	size_t ol = strlen(old_name), nl = strlen(new_name);
+	struct fs_rename_req rq = {.old_dir = old_dir->ino, .new_dir = new_dir->ino, .ino = ino, .name_grant = G_NAMES,
+				   .old_len = (uint16_t)ol, .new_len = (uint16_t)nl, .flags = flags << 16};
+	ax_message m;
+	int64_t r;
+
+	rq.now = wall_ns();
+	memcpy(names, old_name, ol);
+	memcpy(names + ol, new_name, nl);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, ol + nl);
+	r = fs_call(ep, FS_RENAME, &rq, sizeof(rq), &m);
+	revoke(G_NAMES);
+	return r;
+}
+
+int64_t fs_create(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
+			 struct vnode *out)
+{
+	return fs_create_as(p, dir, name, mode, 0, 0, 0, out);
+}
