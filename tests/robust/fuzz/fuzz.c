@@ -17,6 +17,14 @@
  * worker that SIGKILL does not end within 10 s is a fault of the system:
  * it is reported and the run fails. At the end: the calls made, the
  * distinct calls, the workers started and how they ended, on one line each.
+ *
+ * Workers share one page with the master to report, and a random call may
+ * write random bytes there as into any memory it is given. So everything
+ * the master acts on (pids, seeds, the watchdog's state) stays in its own
+ * memory; a worker counts its calls in its own memory and copies the count
+ * to its slot after each call, and the master takes from a slot only a
+ * count that grew by a plausible amount since its last look (a scribbled
+ * one is set aside, and counted in the end line).
  * Exits 0 when the run ended and every worker was reaped, 1 otherwise, 2 on
  * bad arguments.
  *
@@ -51,25 +59,35 @@ static const char *const names[MAX_NR] = {
 #include "syscall_names.c"
 };
 
-/* What master and workers share (MAP_SHARED | MAP_ANONYMOUS). */
-struct worker {
-	volatile uint64_t calls;    /* made by this worker so far */
+/* What a worker reports (MAP_SHARED | MAP_ANONYMOUS): anything may be written here by a random call. */
+struct slot {
+	volatile uint64_t calls;    /* a copy of the worker's own count */
 	volatile int64_t current;   /* the call in progress (-1: none) */
 	volatile uint64_t args[6];  /* its arguments */
+};
+
+struct shared {
+	volatile uint64_t used[MAX_NR / 64]; /* calls made at least once (a scribble can only add to "distinct") */
+	struct slot w[MAX_WORKERS];
+};
+
+/* What the master keeps of each worker, in its own memory. */
+struct worker {
 	pid_t pid;
 	uint64_t seed;
-	uint64_t last_calls;        /* the master's: calls at its last look */
+	uint64_t seen;              /* the slot's count at the last look */
+	uint64_t calls;             /* calls accepted from this worker */
 	struct timespec last_change;
 	int killed;                 /* the master sent SIGKILL at killed_at */
 	struct timespec killed_at;
 };
 
-struct shared {
-	volatile uint64_t used[MAX_NR / 64]; /* calls made at least once */
-	struct worker w[MAX_WORKERS];
-};
+/* More than a worker can make between two looks (20 ms apart; a call takes microseconds at best). */
+#define PLAUSIBLE 100000
 
 static struct shared *sh;
+static struct worker workers_of_master[MAX_WORKERS];
+static uint64_t scribbles; /* slot counts set aside as written by a random call */
 static bool allowed[MAX_NR];
 static int verbose;
 
@@ -295,7 +313,8 @@ static bool fork_like(long nr)
 static _Noreturn void worker(int k, uint64_t seed, uid_t uid)
 {
 	static long list[MAX_NR];
-	struct worker *me = &sh->w[k];
+	struct slot *me = &sh->w[k];
+	uint64_t calls = 0; /* the count itself, in the worker's own memory */
 	char dir[32];
 	int n = 0, null = open("/dev/null", O_RDWR);
 
@@ -350,7 +369,7 @@ static _Noreturn void worker(int k, uint64_t seed, uid_t uid)
 		if (ret == 0 && fork_like(nr))
 			raw_exit();
 		me->current = -1;
-		me->calls++;
+		me->calls = ++calls;
 		sh->used[nr / 64] |= 1ULL << (nr % 64);
 		if (ret >= 0 && (nr == SYS_open || nr == SYS_openat || nr == SYS_dup || nr == SYS_socket ||
 				 nr == SYS_eventfd2 || nr == SYS_epoll_create1 || nr == SYS_memfd_create))
@@ -415,24 +434,48 @@ static void usage(void)
 	exit(2);
 }
 
+/*
+ * Take worker k's new calls from its slot: true if it made progress. A
+ * count that went down or grew past PLAUSIBLE was written by a random
+ * call: nothing is taken, and the next look starts from it (the worker's
+ * next call writes its true count back, which goes down again: set aside
+ * too, so a scribble costs the calls of two looks at most).
+ */
+static bool take_calls(int k)
+{
+	struct worker *w = &workers_of_master[k];
+	uint64_t now = sh->w[k].calls;
+
+	if (now == w->seen)
+		return false;
+	if (now > w->seen && now - w->seen <= PLAUSIBLE)
+		w->calls += now - w->seen;
+	else
+		scribbles++;
+	w->seen = now;
+	return true;
+}
+
 static uint64_t total_calls(int workers)
 {
 	uint64_t t = 0;
 
 	for (int k = 0; k < workers; k++)
-		t += sh->w[k].calls;
+		t += workers_of_master[k].calls;
 	return t;
 }
 
-static void describe(const struct worker *w, const char *what)
+static void describe(int k, const char *what)
 {
-	long nr = w->current;
+	const struct worker *w = &workers_of_master[k];
+	const struct slot *sl = &sh->w[k];
+	long nr = sl->current;
 
 	printf("fuzz: worker pid %d (seed %#llx) %s", w->pid, (unsigned long long)w->seed, what);
 	if (nr >= 0 && nr < MAX_NR)
 		printf(" in %s (%ld) %#llx %#llx %#llx %#llx %#llx %#llx", names[nr] ? names[nr] : "?", nr,
-		       (unsigned long long)w->args[0], (unsigned long long)w->args[1], (unsigned long long)w->args[2],
-		       (unsigned long long)w->args[3], (unsigned long long)w->args[4], (unsigned long long)w->args[5]);
+		       (unsigned long long)sl->args[0], (unsigned long long)sl->args[1], (unsigned long long)sl->args[2],
+		       (unsigned long long)sl->args[3], (unsigned long long)sl->args[4], (unsigned long long)sl->args[5]);
 	printf("\n");
 	fflush(stdout);
 }
@@ -504,10 +547,11 @@ int main(int argc, char **argv)
 		int live = 0;
 
 		for (int k = 0; k < workers; k++) {
-			struct worker *w = &sh->w[k];
+			struct worker *w = &workers_of_master[k];
 			int status;
 
 			if (w->pid > 0 && waitpid(w->pid, &status, WNOHANG) == w->pid) {
+				take_calls(k);
 				if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
 					by_signal++;
 				else if (WIFEXITED(status))
@@ -517,7 +561,7 @@ int main(int argc, char **argv)
 
 					snprintf(what, sizeof(what), WIFSIGNALED(status) ? "died of signal %d" : "exited %d",
 						 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-					describe(w, what);
+					describe(k, what);
 				}
 				previous += w->calls, w->calls = 0;
 				w->pid = 0;
@@ -527,7 +571,8 @@ int main(int argc, char **argv)
 				pid_t pid;
 
 				prepare_dir(k, uid);
-				w->seed = s, w->current = -1, w->killed = 0, w->last_calls = 0;
+				w->seed = s, w->killed = 0, w->seen = 0;
+				sh->w[k].calls = 0, sh->w[k].current = -1;
 				clock_gettime(CLOCK_MONOTONIC, &w->last_change);
 				pid = fork();
 				if (pid == 0)
@@ -541,8 +586,7 @@ int main(int argc, char **argv)
 			if (w->pid <= 0)
 				continue;
 			live++;
-			if (w->calls != w->last_calls) {
-				w->last_calls = w->calls;
+			if (take_calls(k)) {
 				clock_gettime(CLOCK_MONOTONIC, &w->last_change);
 			} else if (!w->killed && (done || since(&w->last_change) >= watchdog)) {
 				kill(w->pid, SIGKILL);
@@ -550,7 +594,7 @@ int main(int argc, char **argv)
 				watchdog_kills += !done;
 				clock_gettime(CLOCK_MONOTONIC, &w->killed_at);
 			} else if (w->killed == 1 && since(&w->killed_at) >= 10) {
-				describe(w, "did not end 10 s after SIGKILL");
+				describe(k, "did not end 10 s after SIGKILL");
 				w->killed = 2;
 				stuck++;
 			}
@@ -570,8 +614,10 @@ int main(int argc, char **argv)
 		for (int nr = 0; nr < MAX_NR; nr++)
 			distinct += (sh->used[nr / 64] >> (nr % 64)) & 1;
 		for (int k = 0; k < workers; k++)
-			previous += sh->w[k].calls;
+			previous += workers_of_master[k].calls;
 		printf("fuzz: %llu calls, %d distinct, in %.1f s\n", (unsigned long long)previous, distinct, since(&start));
+		if (scribbles)
+			printf("fuzz: %llu reports set aside as written by a random call\n", (unsigned long long)scribbles);
 		printf("fuzz: %llu workers: %d died of signals, %d exited, %d killed by the watchdog, %d stuck\n",
 		       (unsigned long long)started, by_signal, exited, watchdog_kills, stuck);
 	}
