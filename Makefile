@@ -20,7 +20,7 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include -Ilib
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack
-HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -Ilib -Iservers/vm -fsanitize=address,undefined
+HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -Ilib -Iservers/vm -I$(B)/gen -fsanitize=address,undefined
 
 # ---- kernel ---------------------------------------------------------------
 
@@ -87,7 +87,7 @@ $(LIBAX): $(LIBAX_OBJ)
 	ar rcs $@ $^
 
 define musl_program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYSM_OBJ) $(LIBAX) $(UHDRS) $(B)/gen/syscall_names.c
+$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYSM_OBJ) $(LIBAX) $(UHDRS) $(B)/gen/syscall_names.c $(LINUX_ABI)
 	@mkdir -p $$(@D)
 	$(MUSL_CC) $(MCFLAGS) -I$(B)/gen $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(LIBAX) -o $$@
 endef
@@ -100,6 +100,26 @@ $(B)/gen/syscall_names.c: $(SYSCALL_HEADER)
 	awk 'BEGIN { print "/* Generated from $(SYSCALL_HEADER). */" } \
 	     $$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); \
 	       printf "[%s] = \"%s\",\n", $$3, $$2 }' $< > $@
+
+# Linux's numbers for the servers, from the installed kernel headers too:
+# <linuxabi/syscalls.h> names every call NR_NAME (NR_COUNT: one past the
+# highest), <linuxabi/errno.h> every errno value as Linux's own headers do.
+ERRNO_HEADER := $(firstword $(wildcard /usr/include/asm-generic/errno.h))
+LINUX_ABI := $(B)/gen/linuxabi/syscalls.h $(B)/gen/linuxabi/errno.h
+$(B)/gen/linuxabi/syscalls.h: $(SYSCALL_HEADER)
+	@mkdir -p $(@D)
+	awk 'BEGIN { print "/* Generated from $(SYSCALL_HEADER): Linux x86_64 call numbers. */"; \
+	             print "#ifndef LINUXABI_SYSCALLS_H"; print "#define LINUXABI_SYSCALLS_H"; n = 0 } \
+	     $$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); \
+	       printf "#define NR_%s %s\n", toupper($$2), $$3; if ($$3 + 1 > n) n = $$3 + 1 } \
+	     END { printf "#define NR_COUNT %d /* one past the highest */\n#endif\n", n }' $< > $@
+$(B)/gen/linuxabi/errno.h: $(ERRNO_HEADER) $(dir $(ERRNO_HEADER))errno-base.h
+	@mkdir -p $(@D)
+	{ echo '/* Generated from $(ERRNO_HEADER): Linux errno values. */'; \
+	  echo '#ifndef LINUXABI_ERRNO_H'; echo '#define LINUXABI_ERRNO_H'; \
+	  printf '#include <asm-generic/errno.h>\n' | $(CC) -E -dM -x c - | \
+	    awk '$$1 == "#define" && $$2 ~ /^E[A-Z0-9]+$$/ && NF == 3 { print "#define", $$2, $$3 }' | sort -k3,3n -k2,2; \
+	  echo '#endif'; } > $@
 
 $(B)/bin/rs: $(wildcard servers/rs/*.h)
 RS_TEST_PROGRAMS := $(foreach d,$(wildcard tests/rs/*/),$(B)/bin/$(notdir $(patsubst %/,%,$(d))))
@@ -316,14 +336,14 @@ UNIT_KERNEL += servers/procfs/text.c lib/sys/mounts.c
 UNIT_HEADERS := $(wildcard kernel/*.h kernel/include/axolotl/*.h servers/*/*.h drivers/*/*.h lib/sys/*.h lib/sys/include/*/*.h commands/*/*.h)
 UNIT_OBJ := $(patsubst %.c,$(B)/unitobj/%.o,$(UNIT_KERNEL))
 UNIT_LIB := $(B)/unitobj/libunit.a
-$(B)/unitobj/%.o: %.c $(UNIT_HEADERS)
+$(B)/unitobj/%.o: %.c $(UNIT_HEADERS) $(LINUX_ABI)
 	@mkdir -p $(@D)
 	$(CC) $(HOSTCFLAGS) -c $< -o $@
 $(UNIT_LIB): $(UNIT_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_LIB) $(UNIT_HEADERS)
+$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(UNIT_LIB) $(UNIT_HEADERS) $(LINUX_ABI)
 	@mkdir -p $(@D)
 	$(CC) $(HOSTCFLAGS) $< $(UNIT_LIB) -o $@
 $(B)/unit/test_service_table: servers/rs/table.h

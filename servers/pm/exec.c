@@ -71,9 +71,9 @@ static int read_program(const struct program *pg, uint64_t off, uint64_t len, en
 		ax_message m = {.type = VFS_EXEC_READ, .u64 = {(uint64_t)pg->handle, off, n, (uint64_t)(int64_t)to, va}};
 
 		if (ax_sendrec(vfs, &m) < 0)
-			return -AX_EIO;
+			return -EIO;
 		if (m.i64[0] <= 0)
-			return m.i64[0] < 0 ? (int)m.i64[0] : -AX_EIO; /* the file shrank */
+			return m.i64[0] < 0 ? (int)m.i64[0] : -EIO; /* the file shrank */
 		off += (uint64_t)m.i64[0], va += (uint64_t)m.i64[0], len -= (uint64_t)m.i64[0];
 	}
 	return 0;
@@ -94,7 +94,7 @@ static int open_program(struct mproc *p, const char *path, uint64_t path_va, str
 			m.u64[2] = 1;
 		}
 		if (ax_sendrec(vfs, &m) < 0)
-			return -AX_EIO;
+			return -EIO;
 		if (m.i64[0] < 0)
 			return (int)m.i64[0];
 		pg->handle = (int)m.i64[0];
@@ -114,7 +114,7 @@ static int open_program(struct mproc *p, const char *path, uint64_t path_va, str
 	if (!programs)
 		return -ENOENT;
 	if ((r = cpio_find(programs, programs_size, path, &pg->image, &pg->size, &mode)) < 0)
-		return r == -22 ? -AX_EIO : r;
+		return r == -22 ? -EIO : r;
 	if ((mode & 0170000) != 0100000 || !(mode & 0111))
 		return -EACCES;
 	pg->head_len = pg->size;
@@ -163,7 +163,7 @@ static int copy_vector(endpoint_t ep, uint64_t vec, struct strings *st, int *cou
 		if (first + k >= ARG_MAX_COUNT)
 			return -E2BIG;
 		if (user_copy(ep, vec + 8 * (uint64_t)k, &ptr, 8, AX_COPY_FROM) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 		if (!ptr)
 			break;
 		room = sizeof(st->bytes) - st->used;
@@ -510,7 +510,7 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	stack = stack + EXEC_STACK;
 	if (vm_call(VM_SPACE_NEW, (uint64_t)p->ep, AX_STACK_TOP, stack_limit(p), ld.brk, 0) < 0) {
 		close_program(&pg);
-		return -AX_ENOMEM;
+		return -ENOMEM;
 	}
 	/* From here on the old image is gone: a failure ends the process. */
 	r = elf_load(pg.image, pg.size, AX_STACK_TOP - stack_limit(p), load_segment, &ld, &entry);

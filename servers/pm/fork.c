@@ -73,15 +73,15 @@ static struct mproc *spawn(struct mproc *parent, uint64_t stack, int exit_signal
 	int64_t rc;
 
 	if (nproc_reached(parent)) {
-		*err = -AX_EAGAIN;
+		*err = -EAGAIN;
 		return 0;
 	}
 	if (!(child = new_entry())) {
-		*err = -AX_EAGAIN;
+		*err = -EAGAIN;
 		return 0;
 	}
 	if ((rc = ax_kcall(KC_PROC_COPY, &c)) < 0) {
-		*err = rc == -AX_EBUSY ? -AX_EAGAIN : (int)rc;
+		*err = rc == -EBUSY ? -EAGAIN : (int)rc;
 		return 0;
 	}
 	*child = *parent; /* identity, signal actions and mask, limits, ... then what is the child's own */
@@ -111,7 +111,7 @@ static struct mproc *spawn(struct mproc *parent, uint64_t stack, int exit_signal
 	if (rc < 0) {
 		child->state = FREE;
 		kcall(KC_PROC_DESTROY, (uint64_t)child->ep, 0);
-		*err = rc == -AX_ENOMEM ? -AX_ENOMEM : -AX_EAGAIN;
+		*err = rc == -ENOMEM ? -ENOMEM : -EAGAIN;
 		return 0;
 	}
 	return child;
@@ -124,7 +124,7 @@ static int64_t start(struct mproc *child)
 	if (rc < 0) {
 		kcall(KC_PROC_DESTROY, (uint64_t)child->ep, 0);
 		child->state = FREE;
-		return -AX_EAGAIN;
+		return -EAGAIN;
 	}
 	info_created(child, by_pid(child->ppid), 0);
 	return child->pid;
@@ -193,10 +193,10 @@ int64_t do_clone(struct mproc *parent, const ax_message *m)
 		if (!warned++)
 			ax_printf("pm: pid %d called clone with flags %lx: threads and shared tables are not "
 				  "implemented: ENOSYS\n", parent->pid, flags);
-		return -AX_ENOSYS;
+		return -ENOSYS;
 	}
 	if (sig > NSIG)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (!(child = spawn(parent, stack, sig, &err)))
 		return err;
 	if ((flags & CLONE_SETTLS) && kcall(KC_SET_FS, (uint64_t)child->ep, tls) == 0)
@@ -342,7 +342,7 @@ int64_t do_wait4(struct mproc *p, const ax_message *m)
 
 	wait4_target(pid, &w.idtype, &w.id);
 	if (m->u64[2] & ~(uint64_t)WAIT4_FLAGS || pid == INT32_MIN)
-		return -AX_EINVAL;
+		return -EINVAL;
 	return wait_call(p, NR_WAIT4, &w, m->u64[1], 0, m->u64[3]);
 }
 
@@ -354,7 +354,7 @@ int64_t do_waitid(struct mproc *p, const ax_message *m)
 	if ((options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | 0xe0000000u)) ||
 	    !(options & (WUNTRACED | WEXITED | WCONTINUED)) || w.idtype < P_ALL || w.idtype > P_PGID ||
 	    (w.idtype == P_PID && w.id <= 0) || w.id < 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	return wait_call(p, NR_WAITID, &w, 0, m->u64[2], m->u64[4]);
 }
 
@@ -482,7 +482,7 @@ int64_t do_getrusage(struct mproc *p, const ax_message *m)
 	uint8_t usage[144];
 
 	if (m->i64[0] != 0 && m->i64[0] != -1)
-		return -AX_EINVAL;
+		return -EINVAL;
 	fill_rusage(m->i64[0] == 0 ? cpu_time(p) : p->child_cpu_ns, usage);
 	return user_copy(p->ep, m->u64[1], usage, sizeof(usage), AX_COPY_TO);
 }
@@ -497,6 +497,6 @@ int64_t do_times(struct mproc *p, const ax_message *m)
 	tms[2] = (int64_t)(p->child_cpu_ns / 10000000);
 	tms[3] = 0;
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], tms, sizeof(tms), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	return (int64_t)(ax_now_ns() / 10000000);
 }

@@ -9,7 +9,6 @@
 
 #include "pm.h"
 
-#define EPERM 1
 #define NGROUPS_MAX 65536
 #define ID_KEEP 0xffffffffu /* setre*id, setres*id: -1 leaves the id as it is */
 
@@ -48,7 +47,7 @@ int64_t do_setuid(struct mproc *p, const ax_message *m)
 	uint32_t id = (uint32_t)m->u64[0];
 
 	if ((uint32_t)m->u64[0] == ID_KEEP)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (privileged(p)) /* root sets all three */
 		return set_triple(p, &p->ruid, &p->euid, &p->suid, id, id, id);
 	if (id != p->ruid && id != p->suid)
@@ -61,7 +60,7 @@ int64_t do_setgid(struct mproc *p, const ax_message *m)
 	uint32_t id = (uint32_t)m->u64[0];
 
 	if ((uint32_t)m->u64[0] == ID_KEEP)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (privileged(p))
 		return set_triple(p, &p->rgid, &p->egid, &p->sgid, id, id, id);
 	if (id != p->rgid && id != p->sgid)
@@ -88,28 +87,28 @@ static int64_t set_re(struct mproc *p, uint32_t *r, uint32_t *e, uint32_t *s, ui
 int64_t do_setreuid(struct mproc *p, const ax_message *m)
 {
 	if (bad_id(m->u64[0]) || bad_id(m->u64[1]))
-		return -AX_EINVAL;
+		return -EINVAL;
 	return set_re(p, &p->ruid, &p->euid, &p->suid, (uint32_t)m->u64[0], (uint32_t)m->u64[1]);
 }
 
 int64_t do_setregid(struct mproc *p, const ax_message *m)
 {
 	if (bad_id(m->u64[0]) || bad_id(m->u64[1]))
-		return -AX_EINVAL;
+		return -EINVAL;
 	return set_re(p, &p->rgid, &p->egid, &p->sgid, (uint32_t)m->u64[0], (uint32_t)m->u64[1]);
 }
 
 int64_t do_setresuid(struct mproc *p, const ax_message *m)
 {
 	if (bad_id(m->u64[0]) || bad_id(m->u64[1]) || bad_id(m->u64[2]))
-		return -AX_EINVAL;
+		return -EINVAL;
 	return set_triple(p, &p->ruid, &p->euid, &p->suid, (uint32_t)m->u64[0], (uint32_t)m->u64[1], (uint32_t)m->u64[2]);
 }
 
 int64_t do_setresgid(struct mproc *p, const ax_message *m)
 {
 	if (bad_id(m->u64[0]) || bad_id(m->u64[1]) || bad_id(m->u64[2]))
-		return -AX_EINVAL;
+		return -EINVAL;
 	return set_triple(p, &p->rgid, &p->egid, &p->sgid, (uint32_t)m->u64[0], (uint32_t)m->u64[1], (uint32_t)m->u64[2]);
 }
 
@@ -117,7 +116,7 @@ static int64_t put_triple(struct mproc *p, const ax_message *m, const uint32_t v
 {
 	for (int i = 0; i < 3; i++)
 		if (user_copy(p->ep, m->u64[i], (void *)&v[i], 4, AX_COPY_TO) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 	return 0;
 }
 
@@ -140,13 +139,13 @@ int64_t do_getgroups(struct mproc *p, const ax_message *m)
 	int64_t size = (int32_t)m->u64[0];
 
 	if (size < 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (size == 0)
 		return p->ngroups;
 	if (size < p->ngroups)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (p->ngroups && user_copy(p->ep, m->u64[1], p->groups, (uint64_t)p->ngroups * 4, AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	return p->ngroups;
 }
 
@@ -157,11 +156,11 @@ int64_t do_setgroups(struct mproc *p, const ax_message *m)
 	if (!privileged(p))
 		return -EPERM;
 	if (n < 0 || n > NGROUPS_MAX)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (n > GROUPS_MAX)
-		return -AX_ENOMEM; /* more than pm keeps */
+		return -ENOMEM; /* more than pm keeps */
 	if (n && user_copy(p->ep, m->u64[1], p->groups, (uint64_t)n * 4, AX_COPY_FROM) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	p->ngroups = (int)n;
 	vfs_setid(p);
 	info_update(p);

@@ -72,18 +72,18 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 	struct rlimit64 old, nw;
 
 	if (!p || p->state != ALIVE)
-		return -AX_ESRCH;
+		return -ESRCH;
 	if (resource >= NR_RLIMITS)
-		return -AX_EINVAL;
+		return -EINVAL;
 	old = p->rlim[resource];
 	if (new_ptr) {
 		if (user_copy(self->ep, new_ptr, &nw, sizeof(nw), AX_COPY_FROM) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 		if (nw.cur > nw.max)
-			return -AX_EINVAL;
+			return -EINVAL;
 	}
 	if (old_ptr && user_copy(self->ep, old_ptr, &old, sizeof(old), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	if (new_ptr) {
 		p->rlim[resource] = nw;
 		if (resource == RLIMIT_NOFILE)
@@ -98,14 +98,14 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 int64_t do_getrlimit(struct mproc *p, const ax_message *m)
 {
 	if (!m->u64[1])
-		return -AX_EFAULT;
+		return -EFAULT;
 	return limit(p, 0, m->u64[0], 0, m->u64[1]);
 }
 
 int64_t do_setrlimit(struct mproc *p, const ax_message *m)
 {
 	if (!m->u64[1])
-		return -AX_EFAULT;
+		return -EFAULT;
 	return limit(p, 0, m->u64[0], m->u64[1], 0);
 }
 

@@ -111,7 +111,7 @@ int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 {
 	int r = safecopy(ep, va, buf, len, dir);
 
-	if (r == -AX_EFAULT && len && vm_call(VM_TOUCH, (uint64_t)ep, va, len, dir == AX_COPY_TO, 0) == 0)
+	if (r == -EFAULT && len && vm_call(VM_TOUCH, (uint64_t)ep, va, len, dir == AX_COPY_TO, 0) == 0)
 		r = safecopy(ep, va, buf, len, dir);
 	return r;
 }
@@ -143,13 +143,13 @@ static int64_t do_arch_prctl(struct mproc *p, const ax_message *m)
 
 	if (m->u64[0] == ARCH_SET_FS) {
 		if ((rc = kcall(KC_SET_FS, (uint64_t)p->ep, m->u64[1])) < 0)
-			return rc == -AX_EINVAL ? -AX_EPERM : rc; /* Linux: EPERM for a non-canonical base */
+			return rc == -EINVAL ? -EPERM : rc; /* Linux: EPERM for a non-canonical base */
 		p->fs_base = m->u64[1];
 		return 0;
 	}
 	if (m->u64[0] == ARCH_GET_FS)
 		return user_copy(p->ep, m->u64[1], &p->fs_base, sizeof(p->fs_base), AX_COPY_TO);
-	return -AX_EINVAL;
+	return -EINVAL;
 }
 
 /* uname's fields; sethostname changes the second (the node name). */
@@ -168,7 +168,7 @@ static int64_t do_sethostname(struct mproc *p, const ax_message *m)
 	int64_t r;
 
 	if (len > 64)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (len && (r = user_copy(p->ep, m->u64[0], name, len, AX_COPY_FROM)) < 0)
 		return r;
 	memcpy(uname_fields[1], name, sizeof(name));
@@ -228,12 +228,12 @@ static int64_t do_writev(struct mproc *p, const ax_message *m)
 	if (fd != 1 && fd != 2)
 		return -EBADF;
 	if (count > 1024)
-		return -AX_EINVAL;
+		return -EINVAL;
 	for (uint64_t i = 0; i < count; i += 16) {
 		uint64_t n = count - i < 16 ? count - i : 16;
 
 		if (user_copy(p->ep, m->u64[1] + i * sizeof(iov[0]), iov, n * sizeof(iov[0]), AX_COPY_FROM) < 0)
-			return done ? done : -AX_EFAULT;
+			return done ? done : -EFAULT;
 		for (uint64_t k = 0; k < n; k++) {
 			ax_message w = {.source = m->source, .u64 = {fd, iov[k].base, iov[k].len}};
 			int64_t got = iov[k].len ? do_write(p, &w) : 0;
@@ -261,7 +261,7 @@ static int64_t not_implemented(const struct mproc *p, int64_t nr)
 		ax_printf("pm: pid %d called %s (%ld), not implemented: ENOSYS\n", p ? p->pid : -1,
 			  syscall_names[nr] ? syscall_names[nr] : "an unknown call", nr);
 	}
-	return -AX_ENOSYS;
+	return -ENOSYS;
 }
 
 #define RB_AUTOBOOT 0x01234567
@@ -278,10 +278,10 @@ static int64_t not_implemented(const struct mproc *p, int64_t nr)
 static int64_t do_reboot(struct mproc *p, const ax_message *m)
 {
 	if (p->euid != 0)
-		return -AX_EPERM; /* Linux: CAP_SYS_BOOT, asked before the magic numbers */
+		return -EPERM; /* Linux: CAP_SYS_BOOT, asked before the magic numbers */
 	if (m->u64[0] != 0xfee1dead || (m->u64[1] != 672274793 && m->u64[1] != 85072278 &&
 					   m->u64[1] != 369367448 && m->u64[1] != 537993216))
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (m->u64[2] == RB_AUTOBOOT) {
 		ax_printf("pm: restart requested by pid %d\n", p->pid);
 		ax_devio(0xcf9, AX_IO_OUT8, 0x02, 0); /* system reset, then the hard reset bit */
@@ -289,13 +289,13 @@ static int64_t do_reboot(struct mproc *p, const ax_message *m)
 		ax_devio(0x64, AX_IO_OUT8, 0xfe, 0);
 		ax_printf("pm: restart failed (no reset port answered); powering off\n");
 		ax_poweroff(0);
-		return -AX_EIO;
+		return -EIO;
 	}
 	if (m->u64[2] != RB_POWER_OFF && m->u64[2] != RB_HALT_SYSTEM)
-		return -AX_EINVAL; /* the rest (Ctrl-Alt-Del switches, kexec, suspend): not here */
+		return -EINVAL; /* the rest (Ctrl-Alt-Del switches, kexec, suspend): not here */
 	ax_printf("pm: %s requested by pid %d\n", m->u64[2] == RB_POWER_OFF ? "power off" : "halt (power off)", p->pid);
 	ax_poweroff(0);
-	return -AX_EIO;
+	return -EIO;
 }
 
 /* ---- start-up --------------------------------------------------------------- */
@@ -320,14 +320,14 @@ static int adopt(endpoint_t ep, int ppid)
 			phnum = frame[i + 1];
 	}
 	if (rc < 0 || !phdr || !phnum || phnum > 16)
-		return rc < 0 ? (int)rc : -AX_EINVAL;
+		return rc < 0 ? (int)rc : -EINVAL;
 	if ((rc = user_copy(ep, phdr, ph, phnum * sizeof(ph[0]), AX_COPY_FROM)) < 0)
 		return (int)rc;
 	for (uint64_t i = 0; i < phnum; i++)
 		if (ph[i].type == 1 && ph[i].vaddr + ph[i].memsz > brk)
 			brk = ph[i].vaddr + ph[i].memsz;
 	if (!(p = new_entry()))
-		return -AX_ENOMEM;
+		return -ENOMEM;
 	*p = (struct mproc){.ep = ep, .pid = 0, .ppid = ppid, .exit_signal = SIGCHLD, .start_ns = ax_now_ns()};
 	limits_default(p);
 	rc = vm_call(VM_SPACE_NEW, (uint64_t)ep, AX_STACK_TOP, stack_limit(p), brk, 0);
@@ -439,11 +439,11 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	(void)r;
 	if (nr < 0 || nr >= NR_ROUTES) {
 		ax_printf("pm: message of unknown type %x from %d: refused\n", m->type, m->source);
-		return -AX_ENOSYS;
+		return -ENOSYS;
 	}
 	if (!posix_calls[nr])
 		return not_implemented(p, nr);
-	return p ? posix_calls[nr](p, m) : -AX_ESRCH;
+	return p ? posix_calls[nr](p, m) : -ESRCH;
 }
 
 static const struct ax_call calls[] = {

@@ -14,32 +14,14 @@
 
 /* ---- Linux's numbers -------------------------------------------------------- */
 
-enum {
-	NR_WRITE = 1, NR_MMAP = 9, NR_MPROTECT = 10, NR_MUNMAP = 11, NR_BRK = 12, NR_RT_SIGACTION = 13, NR_WRITEV = 20,
-	NR_RT_SIGPROCMASK = 14, NR_RT_SIGRETURN = 15, NR_MREMAP = 25, NR_SCHED_YIELD = 24, NR_PAUSE = 34, NR_NANOSLEEP = 35,
-	NR_GETITIMER = 36, NR_ALARM = 37, NR_SETITIMER = 38, NR_GETPID = 39, NR_RT_SIGQUEUEINFO = 129, NR_RT_TGSIGQUEUEINFO = 297, NR_CLONE = 56, NR_FORK = 57,
-	NR_VFORK = 58, NR_EXECVE = 59, NR_EXIT = 60, NR_WAIT4 = 61, NR_KILL = 62, NR_UNAME = 63,
-	NR_GETTIMEOFDAY = 96, NR_GETRLIMIT = 97, NR_GETRUSAGE = 98, NR_SYSINFO = 99, NR_TIMES = 100,
-	NR_GETUID = 102, NR_GETGID = 104, NR_SETUID = 105, NR_SETGID = 106, NR_GETEUID = 107, NR_GETEGID = 108,
-	NR_SETPGID = 109, NR_GETPPID = 110, NR_GETPGRP = 111, NR_SETSID = 112, NR_GETPGID = 121,
-	NR_GETSID = 124, NR_RT_SIGPENDING = 127, NR_RT_SIGTIMEDWAIT = 128, NR_RT_SIGSUSPEND = 130,
-	NR_SIGALTSTACK = 131, NR_ARCH_PRCTL = 158, NR_SETRLIMIT = 160, NR_SETTIMEOFDAY = 164,
-	NR_REBOOT = 169, NR_SETHOSTNAME = 170, NR_GETTID = 186, NR_TIME = 201, NR_TKILL = 200, NR_SET_TID_ADDRESS = 218,
-	NR_RESTART_SYSCALL = 219, NR_CLOCK_SETTIME = 227, NR_CLOCK_GETTIME = 228, NR_CLOCK_GETRES = 229,
-	NR_CLOCK_NANOSLEEP = 230, NR_EXIT_GROUP = 231, NR_TGKILL = 234, NR_WAITID = 247, NR_PRLIMIT64 = 302,
-	NR_GETRANDOM = 318, NR_GETPRIORITY = 140, NR_SETPRIORITY = 141, NR_SETREUID = 113, NR_SETREGID = 114,
-	NR_GETGROUPS = 115, NR_SETGROUPS = 116, NR_SETRESUID = 117, NR_GETRESUID = 118, NR_SETRESGID = 119,
-	NR_GETRESGID = 120,
-	NR_ROUTES = 512,
-};
+/* Call numbers NR_NAME and errno values: generated from the installed kernel headers. */
+#include <linuxabi/errno.h>
+#include <linuxabi/syscalls.h>
 
-/* errno values (Linux's) that the kernel's ABI header does not name */
-enum {
-	ENOENT = 2, EINTR = 4, E2BIG = 7, ENOEXEC = 8, EBADF = 9, ECHILD = 10, EACCES = 13,
-	ENAMETOOLONG = 36,
-	/* Linux's internal "restart the call" codes; never seen by a program */
-	ERESTARTSYS = 512, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516,
-};
+#define NR_ROUTES 512 /* call numbers pm keeps a route and a name for (Linux's end below 512) */
+
+/* Linux's internal "restart the call" codes (include/linux/errno.h); never seen by a program */
+enum { ERESTARTSYS = 512, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516 };
 
 #define NSIG 64
 #define SIGHUP 1

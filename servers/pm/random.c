@@ -15,7 +15,7 @@ int64_t do_getrandom(struct mproc *p, const ax_message *m)
 
 	if ((flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
 	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
-		return -AX_EINVAL;
+		return -EINVAL;
 	/*
 	 * Linux gives up to 32 MiB a call; pm serves everyone, so one call may
 	 * keep it at most 1 MiB's worth (a short count, which a caller of
@@ -28,7 +28,7 @@ int64_t do_getrandom(struct mproc *p, const ax_message *m)
 
 		ax_random_bytes(chunk, k);
 		if (user_copy(p->ep, va + done, chunk, k, AX_COPY_TO) < 0)
-			return done ? (int64_t)done : -AX_EFAULT;
+			return done ? (int64_t)done : -EFAULT;
 		done += k;
 	}
 	memset(chunk, 0, sizeof(chunk));

@@ -17,12 +17,12 @@ int64_t do_rsctl(struct mproc *p, const ax_message *m)
 	endpoint_t rs = ax_boot_endpoint("rs");
 
 	if (rs == AX_NONE)
-		return -AX_ENOSYS;
+		return -ENOSYS;
 	c->op = m->u64[0];
 	memcpy(c->label, &m->u64[1], 8);
 	memcpy(c->label + 8, &m->u64[2], 8);
 	c->euid = p->euid;
 	if (ax_sendrec(rs, &rq) < 0)
-		return -AX_EIO;
+		return -EIO;
 	return rq.i64[0];
 }

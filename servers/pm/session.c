@@ -13,14 +13,14 @@ int64_t do_setpgid(struct mproc *self, const ax_message *m)
 	int pid = (int)m->i64[0], pgid = (int)m->i64[1];
 
 	if (pgid < 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	p = pid == 0 ? self : by_pid(pid);
 	if (!p || p->state != ALIVE || (p != self && p->ppid != self->pid))
-		return -AX_ESRCH;
+		return -ESRCH;
 	if (p != self && p->execed)
 		return -EACCES;
 	if (p->sid != self->sid || p->pid == p->sid)
-		return -AX_EPERM; /* another session's process, or a session leader */
+		return -EPERM; /* another session's process, or a session leader */
 	if (pgid == 0)
 		pgid = p->pid;
 	if (pgid != p->pid) { /* joining a group: it must exist in this session */
@@ -29,7 +29,7 @@ int64_t do_setpgid(struct mproc *self, const ax_message *m)
 		for (int i = 0; i < AX_NR_SLOTS && !found; i++)
 			found = procs[i].state == ALIVE && procs[i].pgrp == pgid && procs[i].sid == self->sid;
 		if (!found)
-			return -AX_EPERM;
+			return -EPERM;
 	}
 	p->pgrp = pgid;
 	vfs_setpgrp(p);
@@ -42,7 +42,7 @@ int64_t do_getpgid(struct mproc *self, const ax_message *m)
 	struct mproc *p;
 
 	p = m->i64[0] == 0 ? self : by_pid((int)m->i64[0]);
-	return p && p->state == ALIVE ? p->pgrp : -AX_ESRCH;
+	return p && p->state == ALIVE ? p->pgrp : -ESRCH;
 }
 
 int64_t do_getpgrp(struct mproc *p, const ax_message *m)
@@ -56,7 +56,7 @@ int64_t do_setsid(struct mproc *p, const ax_message *m)
 	(void)m;
 	for (int i = 0; i < AX_NR_SLOTS; i++)
 		if (procs[i].state != FREE && procs[i].pgrp == p->pid)
-			return -AX_EPERM; /* it leads a group (its own, or one that bears its pid) */
+			return -EPERM; /* it leads a group (its own, or one that bears its pid) */
 	p->sid = p->pgrp = p->pid;
 	vfs_setpgrp(p);
 	info_update(p);
@@ -68,7 +68,7 @@ int64_t do_getsid(struct mproc *self, const ax_message *m)
 	struct mproc *p;
 
 	p = m->i64[0] == 0 ? self : by_pid((int)m->i64[0]);
-	return p && p->state == ALIVE ? p->sid : -AX_ESRCH;
+	return p && p->state == ALIVE ? p->sid : -ESRCH;
 }
 
 #define PRIO_PROCESS 0
@@ -95,11 +95,11 @@ int64_t do_getpriority(struct mproc *p, const ax_message *m)
 	int which = (int)m->i64[0], who = (int)m->i64[1], best = 20;
 
 	if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	for (int i = 0; i < AX_NR_SLOTS; i++)
 		if (prio_selects(p, &procs[i], which, who) && procs[i].nice < best)
 			best = procs[i].nice;
-	return best == 20 ? -AX_ESRCH : 20 - best;
+	return best == 20 ? -ESRCH : 20 - best;
 }
 
 int64_t do_setpriority(struct mproc *p, const ax_message *m)
@@ -108,7 +108,7 @@ int64_t do_setpriority(struct mproc *p, const ax_message *m)
 	int which = (int)m->i64[0], who = (int)m->i64[1], nice = (int)m->i64[2], found = 0;
 
 	if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice; /* Linux clamps; root may lower it */
 	for (int i = 0; i < AX_NR_SLOTS; i++) {
 		struct mproc *q = &procs[i];
@@ -123,5 +123,5 @@ int64_t do_setpriority(struct mproc *p, const ax_message *m)
 			    (uint64_t)(BASE_PRIORITY + nice * 3 / 20), QUANTUM_MS}}) < 0 && !warned++)
 			ax_printf("pm: cannot set scheduling priorities (no KC_SCHEDULE right): nice is kept, not applied\n");
 	}
-	return found ? 0 : -AX_ESRCH;
+	return found ? 0 : -ESRCH;
 }

@@ -282,7 +282,7 @@ int post_signal(struct mproc *p, int sig, const struct sig_info *info)
 		return 0; /* a blocked signal stays: its action may change before it is unblocked */
 	if (sig >= SIGRTMIN_K) {
 		if (p->rtq_len == RTQ_MAX)
-			return -AX_EAGAIN;
+			return -EAGAIN;
 		p->rtq[p->rtq_len].sig = sig;
 		p->rtq[p->rtq_len++].info = *info;
 	} else if (!(p->sig_pending & bit)) {
@@ -369,10 +369,10 @@ static int setup_frame(struct mproc *p, int sig, const struct sig_info *info, co
 	bool on_alt;
 
 	if (!(act->flags & SA_RESTORER))
-		return -AX_EFAULT; /* Linux x86_64 needs one: there is nowhere to return to */
+		return -EFAULT; /* Linux x86_64 needs one: there is nowhere to return to */
 	if (kcall(KC_GET_REGS, (uint64_t)p->ep, (uint64_t)&g) < 0 ||
 	    ax_kcall(KC_FPU, &(ax_message){.u64 = {(uint64_t)(int64_t)p->ep, (uint64_t)fpu, AX_COPY_FROM}}) < 0)
-		return -AX_ESRCH;
+		return -ESRCH;
 	finish_interrupted(p, &g, true, act->flags & SA_RESTART);
 	sp = g.rsp;
 	on_alt = on_alt_stack(p, sp);
@@ -394,7 +394,7 @@ static int setup_frame(struct mproc *p, int sig, const struct sig_info *info, co
 	fill_siginfo(&f.info, sig, info);
 	if (user_copy(p->ep, fp_at, fpu, sizeof(fpu), AX_COPY_TO) < 0 ||
 	    user_copy(p->ep, sp, &f, sizeof(f), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 
 	g.rsp = sp;
 	g.rip = act->handler;
@@ -404,7 +404,7 @@ static int setup_frame(struct mproc *p, int sig, const struct sig_info *info, co
 	g.rax = 0;
 	g.rflags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_DF | EFLAGS_RF);
 	if (kcall(KC_SET_REGS, (uint64_t)p->ep, (uint64_t)&g) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	clean_fpu(p->ep);
 	p->sig_mask |= (act->mask | ((act->flags & SA_NODEFER) ? 0 : SIGBIT(sig))) & ~UNBLOCKABLE;
 	p->has_saved_mask = 0;
@@ -479,7 +479,7 @@ int64_t do_signal_stop(const ax_message *m, ax_message *r)
 	struct mproc *p = caller(m);
 
 	(void)r;
-	return p ? deliver(p) : -AX_ESRCH;
+	return p ? deliver(p) : -ESRCH;
 }
 
 static const char *const vector_names[32] = {
@@ -529,8 +529,8 @@ int64_t do_exception(const ax_message *m, ax_message *r)
 
 	(void)r;
 	if (!p)
-		return -AX_ESRCH;
-	if (vector == 14 && m->i64[4] == -AX_ENOMEM) {
+		return -ESRCH;
+	if (vector == 14 && m->i64[4] == -ENOMEM) {
 		/*
 		 * vm found no free page for it. As Linux's OOM killer: the process
 		 * with the most resident pages ends by SIGKILL, which no handler
@@ -552,7 +552,7 @@ int64_t do_exception(const ax_message *m, ax_message *r)
 		return 0;
 	ax_printf("pm: pid %d killed by signal %d: %s at address %lx, rip %lx\n", p->pid, sig,
 		  vector < 32 && vector_names[vector] ? vector_names[vector] : "CPU exception", addr, rip);
-	return -AX_EFAULT; /* the kernel ends it as a fault; its death report says which */
+	return -EFAULT; /* the kernel ends it as a fault; its death report says which */
 }
 
 /* ---- the calls ----------------------------------------------------------------- */
@@ -585,7 +585,7 @@ static int64_t signal_targets(struct mproc *self, int pid, int sig, int code)
 	int found = 0, allowed = 0;
 
 	if (sig < 0 || sig > NSIG)
-		return -AX_EINVAL;
+		return -EINVAL;
 	for (int i = 0; i < AX_NR_SLOTS; i++) {
 		struct mproc *q = &procs[i];
 		bool hit = pid > 0    ? q->pid == pid
@@ -603,17 +603,17 @@ static int64_t signal_targets(struct mproc *self, int pid, int sig, int code)
 			post_signal(q, sig, &info);
 	}
 	if (found && !allowed && pid != -1)
-		return -AX_EPERM;
+		return -EPERM;
 	/* The caller last: a fatal signal to itself must not stop it from signalling the rest. */
 	if (sig && (pid == self->pid || (pid == 0) || (pid < -1 && self->pgrp == -pid)) && self->state == ALIVE)
 		post_signal(self, sig, &info);
-	return found ? 0 : -AX_ESRCH;
+	return found ? 0 : -ESRCH;
 }
 
 int64_t do_kill(struct mproc *p, const ax_message *m)
 {
 	if ((int)m->i64[0] == INT32_MIN)
-		return -AX_ESRCH;
+		return -ESRCH;
 	return signal_targets(p, (int)m->i64[0], (int)m->i64[1], SI_USER);
 }
 
@@ -621,16 +621,16 @@ int64_t do_kill(struct mproc *p, const ax_message *m)
 int64_t do_tkill(struct mproc *p, const ax_message *m)
 {
 	if (m->i64[0] <= 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	return signal_targets(p, (int)m->i64[0], (int)m->i64[1], SI_TKILL);
 }
 
 int64_t do_tgkill(struct mproc *p, const ax_message *m)
 {
 	if (m->i64[0] <= 0 || m->i64[1] <= 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (m->i64[0] != m->i64[1])
-		return -AX_ESRCH;
+		return -ESRCH;
 	return signal_targets(p, (int)m->i64[1], (int)m->i64[2], SI_TKILL);
 }
 
@@ -642,15 +642,15 @@ static int64_t queue_info(struct mproc *self, int tgid, int pid, int sig, uint64
 	struct mproc *q = by_pid(pid);
 
 	if (sig < 0 || sig > NSIG)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (user_copy(self->ep, uinfo, &ki, sizeof(ki), AX_COPY_FROM) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	if (!q || q->state != ALIVE || (tgid && tgid != pid))
-		return -AX_ESRCH;
+		return -ESRCH;
 	if (q != self && (ki.code >= 0 || ki.code == SI_TKILL))
-		return -AX_EPERM; /* as Linux: nobody may pretend to be the kernel or kill() to another */
+		return -EPERM; /* as Linux: nobody may pretend to be the kernel or kill() to another */
 	if (!may_signal(self, q, sig))
-		return -AX_EPERM; /* kill(2)'s rule: a user cannot queue a signal to another's process (init...) */
+		return -EPERM; /* kill(2)'s rule: a user cannot queue a signal to another's process (init...) */
 	info = (struct sig_info){.code = ki.code, .pid = ki.kill.pid, .uid = ki.kill.uid, .value = ki.kill.value};
 	return sig ? post_signal(q, sig, &info) : 0;
 }
@@ -699,11 +699,11 @@ int64_t do_rt_sigaction(struct mproc *p, const ax_message *m)
 	struct k_sigaction act, old;
 
 	if (m->u64[3] != 8 || sig < 1 || sig > NSIG || (m->u64[1] && (sig == SIGKILL || sig == SIGSTOP)))
-		return -AX_EINVAL;
+		return -EINVAL;
 	old = p->act[sig];
 	if (m->u64[1]) {
 		if (user_copy(p->ep, m->u64[1], &act, sizeof(act), AX_COPY_FROM) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 		act.mask &= ~UNBLOCKABLE;
 		p->act[sig] = act;
 		if (ignored(p, sig)) /* POSIX: setting a pending signal to be ignored discards it */
@@ -711,7 +711,7 @@ int64_t do_rt_sigaction(struct mproc *p, const ax_message *m)
 		info_update(p);
 	}
 	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	return 0;
 }
 
@@ -721,16 +721,16 @@ int64_t do_rt_sigprocmask(struct mproc *p, const ax_message *m)
 	int how = (int)m->i64[0];
 
 	if (m->u64[3] != 8)
-		return -AX_EINVAL;
+		return -EINVAL;
 	old = p->sig_mask;
 	if (m->u64[1]) {
 		if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
-			return -AX_EINVAL;
+			return -EINVAL;
 		if (user_copy(p->ep, m->u64[1], &set, sizeof(set), AX_COPY_FROM) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 	}
 	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	if (m->u64[1]) {
 		p->sig_mask = how == SIG_BLOCK ? p->sig_mask | set : how == SIG_UNBLOCK ? p->sig_mask & ~set : set;
 		p->sig_mask &= ~UNBLOCKABLE;
@@ -745,7 +745,7 @@ int64_t do_rt_sigpending(struct mproc *p, const ax_message *m)
 	uint64_t set;
 
 	if (m->u64[1] > 8)
-		return -AX_EINVAL;
+		return -EINVAL;
 	set = p->sig_pending & p->sig_mask;
 	return user_copy(p->ep, m->u64[0], &set, m->u64[1], AX_COPY_TO);
 }
@@ -768,9 +768,9 @@ int64_t do_rt_sigsuspend(struct mproc *p, const ax_message *m)
 	uint64_t mask;
 
 	if (m->u64[1] != 8)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (user_copy(p->ep, m->u64[0], &mask, sizeof(mask), AX_COPY_FROM) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	p->saved_mask = p->sig_mask;
 	p->has_saved_mask = 1;
 	p->sig_mask = mask & ~UNBLOCKABLE;
@@ -824,9 +824,9 @@ int64_t do_rt_sigtimedwait(struct mproc *p, const ax_message *m)
 	int sig;
 
 	if (m->u64[3] != 8)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (user_copy(p->ep, m->u64[0], &set, sizeof(set), AX_COPY_FROM) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	set &= ~UNBLOCKABLE;
 	if ((ready = p->sig_pending & set)) {
 		struct sig_info info;
@@ -834,7 +834,7 @@ int64_t do_rt_sigtimedwait(struct mproc *p, const ax_message *m)
 		sig = __builtin_ctzll(ready) + 1;
 		info = take(p, sig);
 		if (write_siginfo(p, m->u64[1], sig, &info) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 		return sig;
 	}
 	p->wait_set = set;
@@ -849,29 +849,29 @@ int64_t do_sigaltstack(struct mproc *p, const ax_message *m)
 	bool on;
 
 	if (kcall(KC_GET_REGS, (uint64_t)p->ep, (uint64_t)&g) < 0)
-		return -AX_ESRCH;
+		return -ESRCH;
 	on = on_alt_stack(p, g.rsp);
 	old = (struct k_stack){p->alt_sp, on ? SS_ONSTACK : p->alt_size ? 0 : SS_DISABLE, 0, p->alt_size};
 	if (m->u64[0]) {
 		unsigned flags;
 
 		if (user_copy(p->ep, m->u64[0], &ss, sizeof(ss), AX_COPY_FROM) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 		flags = (unsigned)ss.flags & ~SS_AUTODISARM;
 		if (on)
-			return -AX_EPERM;
+			return -EPERM;
 		if (flags != 0 && flags != SS_DISABLE && flags != SS_ONSTACK)
-			return -AX_EINVAL;
+			return -EINVAL;
 		if (flags == SS_DISABLE) {
 			p->alt_sp = p->alt_size = 0;
 			p->alt_flags = SS_DISABLE;
 		} else {
 			if (ss.size < MINSIGSTKSZ)
-				return -AX_ENOMEM;
+				return -ENOMEM;
 			p->alt_sp = ss.sp, p->alt_size = ss.size, p->alt_flags = 0;
 		}
 	}
 	if (m->u64[1] && user_copy(p->ep, m->u64[1], &old, sizeof(old), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	return 0;
 }

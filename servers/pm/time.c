@@ -107,7 +107,7 @@ void time_expired(void)
 		if (p->sleep_until && p->sleep_until <= now) {
 			p->sleep_until = 0;
 			p->restart_until = 0;
-			answer(p, p->blocked_nr, p->blocked_nr == NR_RT_SIGTIMEDWAIT ? -AX_EAGAIN : 0);
+			answer(p, p->blocked_nr, p->blocked_nr == NR_RT_SIGTIMEDWAIT ? -EAGAIN : 0);
 		}
 		if (p->alarm_at && p->alarm_at <= now) {
 			struct sig_info info = {.code = SI_KERNEL};
@@ -133,9 +133,9 @@ static int read_timespec(struct mproc *p, uint64_t va, uint64_t *ns)
 	struct timespec64 ts;
 
 	if (user_copy(p->ep, va, &ts, sizeof(ts), AX_COPY_FROM) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
-		return -AX_EINVAL;
+		return -EINVAL;
 	*ns = (uint64_t)ts.sec >= UINT64_MAX / NS ? UINT64_MAX / 2 : (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
 	return 0;
 }
@@ -188,7 +188,7 @@ int64_t sleep_for(struct mproc *p, int nr, uint64_t timeout_ptr)
 	if (timeout_ptr && (rc = read_timespec(p, timeout_ptr, &ns)) < 0)
 		return rc;
 	if (timeout_ptr && ns == 0)
-		return -AX_EAGAIN; /* a poll */
+		return -EAGAIN; /* a poll */
 	p->blocked_nr = nr;
 	p->sleep_until = timeout_ptr ? ax_now_ns() + ns : 0;
 	p->sleep_rem = 0;
@@ -235,7 +235,7 @@ static int clock_now(struct mproc *p, int64_t clk, uint64_t *ns)
 		*ns = cpu_time(p);
 		return 0;
 	default:
-		return -AX_EINVAL;
+		return -EINVAL;
 	}
 }
 
@@ -246,11 +246,11 @@ int64_t do_clock_nanosleep(struct mproc *p, const ax_message *m)
 	int rc;
 
 	if (clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID)
-		return clk == CLOCK_THREAD_CPUTIME_ID ? -AX_EINVAL : -EOPNOTSUPP;
+		return clk == CLOCK_THREAD_CPUTIME_ID ? -EINVAL : -EOPNOTSUPP;
 	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if (m->u64[1] & ~(uint64_t)TIMER_ABSTIME)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if ((rc = read_timespec(p, m->u64[2], &ns)) < 0)
 		return rc;
 	now = ax_now_ns();
@@ -303,7 +303,7 @@ int64_t do_clock_getres(struct mproc *p, const ax_message *m)
 static int64_t set_realtime(int64_t ns)
 {
 	if (ns < 0)
-		return -AX_EINVAL;
+		return -EINVAL;
 	realtime_offset = ns - (int64_t)ax_now_ns();
 	vfs_clock(realtime_offset);
 	info_clock(realtime_offset);
@@ -316,7 +316,7 @@ int64_t do_clock_settime(struct mproc *p, const ax_message *m)
 	int rc;
 
 	if (m->i64[0] != CLOCK_REALTIME)
-		return -AX_EINVAL;
+		return -EINVAL;
 	if ((rc = read_timespec(p, m->u64[1], &ns)) < 0)
 		return rc;
 	return set_realtime((int64_t)ns);
@@ -328,9 +328,9 @@ int64_t do_gettimeofday(struct mproc *p, const ax_message *m)
 	static const int32_t no_zone[2];
 
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	if (m->u64[1] && user_copy(p->ep, m->u64[1], (void *)no_zone, sizeof(no_zone), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	return 0;
 }
 
@@ -341,9 +341,9 @@ int64_t do_settimeofday(struct mproc *p, const ax_message *m)
 	if (!m->u64[0])
 		return 0; /* only a time zone: the kernel keeps none */
 	if (user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_FROM) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	if (tv[1] < 0 || tv[1] >= 1000000)
-		return -AX_EINVAL;
+		return -EINVAL;
 	return set_realtime(tv[0] * (int64_t)NS + tv[1] * 1000);
 }
 
@@ -352,7 +352,7 @@ int64_t do_time(struct mproc *p, const ax_message *m)
 	int64_t t = ((int64_t)ax_now_ns() + realtime_offset) / (int64_t)NS;
 
 	if (m->u64[0] && user_copy(p->ep, m->u64[0], &t, sizeof(t), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	return t;
 }
 
@@ -401,20 +401,20 @@ int64_t do_setitimer(struct mproc *p, const ax_message *m)
 			if (!warned++)
 				ax_printf("pm: pid %d asked for ITIMER_VIRTUAL/PROF, not implemented: EINVAL\n", p->pid);
 		}
-		return -AX_EINVAL;
+		return -EINVAL;
 	}
 	old = itimer_now(p);
 	if (m->u64[1]) {
 		if (user_copy(p->ep, m->u64[1], &v, sizeof(v), AX_COPY_FROM) < 0)
-			return -AX_EFAULT;
+			return -EFAULT;
 		if (v.interval_sec < 0 || v.value_sec < 0 || v.interval_usec < 0 || v.value_usec < 0 ||
 		    v.interval_usec >= 1000000 || v.value_usec >= 1000000)
-			return -AX_EINVAL;
+			return -EINVAL;
 		itimer_set(p, (uint64_t)v.value_sec * NS + (uint64_t)v.value_usec * 1000,
 			   (uint64_t)v.interval_sec * NS + (uint64_t)v.interval_usec * 1000);
 	}
 	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
-		return -AX_EFAULT;
+		return -EFAULT;
 	return 0;
 }
 
@@ -423,7 +423,7 @@ int64_t do_getitimer(struct mproc *p, const ax_message *m)
 	struct itimerval64 now;
 
 	if (m->i64[0] != ITIMER_REAL)
-		return -AX_EINVAL;
+		return -EINVAL;
 	now = itimer_now(p);
 	return user_copy(p->ep, m->u64[1], &now, sizeof(now), AX_COPY_TO);
 }

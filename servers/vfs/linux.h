@@ -1,20 +1,19 @@
 /*
  * Linux's numbers that vfs's pure core (path.c, fdtable.c) speaks: errno
- * values, open flags, *at flags, fcntl commands, file types and limits, as
- * Linux x86_64 defines them (the user ABI). They are written out here, not
- * taken from <errno.h> and <fcntl.h>, so the same code compiles alike on the
- * host for the unit tests and in the system image; do not include those
- * headers next to this one.
+ * values (generated from the installed kernel headers: <linuxabi/errno.h>),
+ * open flags, *at flags, fcntl commands, file types and limits, as Linux
+ * x86_64 defines them (the user ABI). The flags are written out here, not
+ * taken from <fcntl.h>, so the same code compiles alike on the host for the
+ * unit tests and in the system image; do not include <fcntl.h> next to this
+ * one.
  */
 #ifndef VFS_LINUX_H
 #define VFS_LINUX_H
 
+#include <linuxabi/errno.h>
+
 /* Tables, kept dense: */
 /* clang-format off */
-enum {
-	EPERM = 1, ENOENT = 2, EIO = 5, EBADF = 9, ENOMEM = 12, EACCES = 13, EBUSY = 16, EEXIST = 17,
-	ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENAMETOOLONG = 36, ELOOP = 40,
-};
 
 /* open(2) flags (octal, as in Linux's asm-generic/fcntl.h) */
 enum {

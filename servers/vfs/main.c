@@ -37,7 +37,7 @@ struct file_extra extra[FILE_MAX];
 
 /* ---- calls that wait ---------------------------------------------------------------------- */
 
-static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m);
+static int64_t (*const posix_calls[NR_COUNT])(struct vproc *p, const ax_message *m);
 
 /* Answer the call p waits in. */
 void reply_later(struct vproc *p, int64_t value)
@@ -121,7 +121,7 @@ void run_queue(void)
 }
 
 
-static int64_t (*const posix_calls[NR_MAX])(struct vproc *p, const ax_message *m) = {
+static int64_t (*const posix_calls[NR_COUNT])(struct vproc *p, const ax_message *m) = {
 	[NR_READ] = do_read,         [NR_WRITE] = do_write,           [NR_OPEN] = do_open,
 	[NR_CLOSE] = do_close,       [NR_STAT] = do_stat,             [NR_FSTAT] = do_fstat,
 	[NR_LSTAT] = do_lstat,       [NR_POLL] = do_poll,             [NR_LSEEK] = do_lseek,
@@ -160,7 +160,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	int64_t rc;
 
 	(void)r;
-	if (nr >= NR_MAX || !posix_calls[nr]) {
+	if (nr >= NR_COUNT || !posix_calls[nr]) {
 		if (nr >= AX_MSG_POSIX_MAX)
 			ax_printf("vfs: message of unknown type %x from %d: refused\n", m->type, m->source);
 		return -ENOSYS;
@@ -231,7 +231,7 @@ int main(void)
 	dev_init();
 	files_init(&files, FILE_MAX, release, 0);
 	for (unsigned i = 0; i < sizeof(routed) / sizeof(routed[0]); i++)
-		if (routed[i] >= NR_MAX || !posix_calls[routed[i]])
+		if (routed[i] >= NR_COUNT || !posix_calls[routed[i]])
 			ax_printf("vfs: call %d is routed here but not served\n", routed[i]);
 	mount_init();
 	ax_printf("vfs: up at endpoint %d, root on ramfs (%d)\n", ax_self, fs_ep[ROOT_FS]);

@@ -16,32 +16,20 @@
 
 #include <sys/server.h>
 
+#include <linuxabi/syscalls.h>
+
 #include "fdtable.h"
 #include "path.h"
 
-/* Linux's errno values linux.h does not name yet. */
-enum {
-	ESRCH = 3, EINTR = 4, ENXIO = 6, E2BIG = 7, EAGAIN = 11, EFAULT = 14, EXDEV = 18, ENOTTY = 25,
-	EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, ENOSYS = 38,
-	ENOTEMPTY = 39, ENODEV = 19, ENOTSUP = 95, ERESTARTSYS = 512, ERESTARTNOHAND = 514,
-};
-
-/* Linux x86_64 call numbers served here. */
-enum {
-	NR_READ = 0, NR_WRITE = 1, NR_OPEN = 2, NR_CLOSE = 3, NR_STAT = 4, NR_FSTAT = 5, NR_LSTAT = 6,
-	NR_POLL = 7, NR_LSEEK = 8, NR_SENDFILE = 40, NR_IOCTL = 16, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_READV = 19,
-	NR_WRITEV = 20, NR_ACCESS = 21, NR_PIPE = 22, NR_SELECT = 23, NR_DUP = 32, NR_DUP2 = 33,
-	NR_FCNTL = 72, NR_FLOCK = 73, NR_FSYNC = 74, NR_FDATASYNC = 75, NR_TRUNCATE = 76, NR_FTRUNCATE = 77,
-	NR_GETCWD = 79, NR_CHDIR = 80, NR_FCHDIR = 81, NR_RENAME = 82, NR_MKDIR = 83, NR_RMDIR = 84,
-	NR_CREAT = 85, NR_LINK = 86, NR_UNLINK = 87, NR_SYMLINK = 88, NR_READLINK = 89, NR_CHMOD = 90,
-	NR_FCHMOD = 91, NR_CHOWN = 92, NR_FCHOWN = 93, NR_LCHOWN = 94, NR_UMASK = 95, NR_MKNOD = 133,
-	NR_STATFS = 137, NR_FSTATFS = 138, NR_CHROOT = 161, NR_SYNC = 162, NR_MOUNT = 165, NR_UMOUNT2 = 166,
-	NR_GETDENTS64 = 217, NR_OPENAT = 257, NR_MKDIRAT = 258, NR_MKNODAT = 259, NR_FCHOWNAT = 260,
-	NR_NEWFSTATAT = 262, NR_UNLINKAT = 263, NR_RENAMEAT = 264, NR_LINKAT = 265, NR_SYMLINKAT = 266,
-	NR_READLINKAT = 267, NR_FCHMODAT = 268, NR_FACCESSAT = 269, NR_PSELECT6 = 270, NR_PPOLL = 271,
-	NR_UTIMENSAT = 280, NR_DUP3 = 292, NR_PIPE2 = 293, NR_SYNCFS = 306, NR_RENAMEAT2 = 316,
-	NR_STATX = 332, NR_FACCESSAT2 = 439, NR_MAX = 440,
-};
+/*
+ * Linux's own restart codes (include/linux/errno.h, not in the user ABI):
+ * a call a signal ended, for pm to restart or turn into EINTR.
+ */
+#define ERESTARTSYS 512
+#define ERESTARTNOHAND 514
+#ifndef ENOTSUP
+#define ENOTSUP EOPNOTSUPP /* as libc names it */
+#endif
 
 #define PAGE 4096ULL
 #define PROC_MAX 128 /* processes with a descriptor table */

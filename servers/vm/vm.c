@@ -14,12 +14,8 @@
 #define MMAP_FLOOR 0x10000000ULL /* mmap hands out addresses above this... */
 #define MMAP_CEILING 0x7f0000000000ULL /* ...and below this (the stack lives above) */
 
-/* Linux's numbers, as musl passes them. */
-#define NR_MMAP 9
-#define NR_MPROTECT 10
-#define NR_MUNMAP 11
-#define NR_BRK 12
-#define NR_MREMAP 25
+/* Linux's numbers, as musl passes them (call numbers: generated from the installed kernel headers). */
+#include <linuxabi/syscalls.h>
 #define PROT_MASK 7
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02

@@ -56,20 +56,19 @@ enum vfs_call {
 };
 
 /*
- * The Linux call numbers vfs serves: pm routes exactly these to vfs when
- * the image has one: read write open close stat fstat lstat poll lseek
- * ioctl pread64 pwrite64 readv writev access pipe select dup dup2 sendfile fcntl
- * flock fsync fdatasync truncate ftruncate getcwd chdir fchdir rename mkdir rmdir
- * creat link unlink symlink readlink chmod fchmod chown fchown lchown umask
- * mknod statfs fstatfs chroot sync mount umount2 getdents64 openat mkdirat
- * mknodat fchownat newfstatat unlinkat renameat linkat symlinkat readlinkat
- * fchmodat faccessat pselect6 ppoll utimensat dup3 pipe2 syncfs renameat2
- * statx faccessat2.
+ * The Linux calls vfs serves: pm routes exactly these to vfs when the image
+ * has one. Numbers by name from <linuxabi/syscalls.h> (generated from the
+ * installed kernel headers), which a user of this list includes.
  */
-#define VFS_POSIX_CALLS                                                                                          \
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 21, 22, 23, 32, 33, 40, 72, 73, 74, 75, 76, 77, 79, 80, 81, 82, \
-		83, \
-		84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 133, 137, 138, 161, 162, 165, 166, 217, 257, 258,  \
-		259, 260, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 280, 292, 293, 306, 316, 332, 439
+#define VFS_POSIX_CALLS \
+	NR_READ, NR_WRITE, NR_OPEN, NR_CLOSE, NR_STAT, NR_FSTAT, NR_LSTAT, NR_POLL, NR_LSEEK, NR_IOCTL, \
+	NR_PREAD64, NR_PWRITE64, NR_READV, NR_WRITEV, NR_ACCESS, NR_PIPE, NR_SELECT, NR_DUP, NR_DUP2, \
+	NR_SENDFILE, NR_FCNTL, NR_FLOCK, NR_FSYNC, NR_FDATASYNC, NR_TRUNCATE, NR_FTRUNCATE, NR_GETCWD, \
+	NR_CHDIR, NR_FCHDIR, NR_RENAME, NR_MKDIR, NR_RMDIR, NR_CREAT, NR_LINK, NR_UNLINK, NR_SYMLINK, \
+	NR_READLINK, NR_CHMOD, NR_FCHMOD, NR_CHOWN, NR_FCHOWN, NR_LCHOWN, NR_UMASK, NR_MKNOD, NR_STATFS, \
+	NR_FSTATFS, NR_CHROOT, NR_SYNC, NR_MOUNT, NR_UMOUNT2, NR_GETDENTS64, NR_OPENAT, NR_MKDIRAT, NR_MKNODAT, \
+	NR_FCHOWNAT, NR_NEWFSTATAT, NR_UNLINKAT, NR_RENAMEAT, NR_LINKAT, NR_SYMLINKAT, NR_READLINKAT, \
+	NR_FCHMODAT, NR_FACCESSAT, NR_PSELECT6, NR_PPOLL, NR_UTIMENSAT, NR_DUP3, NR_PIPE2, NR_SYNCFS, \
+	NR_RENAMEAT2, NR_STATX, NR_FACCESSAT2
 
 #endif
