@@ -29,7 +29,13 @@ APPEND = "console=ttyS0 quiet panic=-1"
 OPS = (("dd_16m_64k", "`dd if=16MiB-file of=/dev/null bs=64k` (fork, exec, 256 reads, wait)"),
        ("read_16m_64k", "the same 256 reads of 64 KiB, in-process"),
        ("write_16m_64k", "writing the 16 MiB file, 64 KiB at a time"),
-       ("pipe_1m_4k", "1 MiB through a pipe to a child, 4 KiB writes"))
+       ("pipe_1m_4k", "1 MiB through a pipe to a child, 4 KiB writes"),
+       ("open_read_close", "open + read 4 KiB + close, /tmp/sb/f (per operation)"),
+       ("stat_4", "stat of /tmp/sb/d/g, four components (per operation)"),
+       ("fork_exec_wait", "libc fork + execv of sysbench (static musl) + waitpid (per operation)"),
+       ("pipe_pingpong", "one byte to a child and back through two pipes (per round trip)"))
+# issue 15's targets: Axolotl's instructions at most this many times Linux's
+TARGETS = (("open_read_close", 2.0), ("stat_4", 2.0), ("fork_exec_wait", 1.0), ("pipe_pingpong", 1.0))
 
 
 def to_prompt(cmd, timeout):
@@ -127,6 +133,9 @@ def main():
         print("targets: boot under 3 s and faster than Linux: %.2f s vs %.2f s; dd within 1.5x of Linux: %sx "
               "its cycles, %sx its instructions" % (ax_boot, lx_boot, ratio(ax[0].get("dd_16m_64k"), lx[0].get("dd_16m_64k")),
                                                  ratio(ax[1].get("dd_16m_64k"), lx[1].get("dd_16m_64k"))))
+        for name, bound in TARGETS:
+            print("target: %s within %.0fx of Linux: %sx its instructions, %sx its cycles" %
+                  (name, bound, ratio(ax[1].get(name), lx[1].get(name)), ratio(ax[0].get(name), lx[0].get(name))))
 
 
 if __name__ == "__main__":

@@ -11,17 +11,27 @@
  *   write_16m_64k writing the 16 MiB file in 64 KiB pieces
  *   pipe_1m_4k    1 MiB through a pipe to a child, 4 KiB writes
  *
+ * and, per operation (the mean of OPS_SMALL, fastest of RUNS runs):
+ *
+ *   open_read_close  open("/tmp/sb/f") (three components), read 4 KiB, close
+ *   stat_4           stat("/tmp/sb/d/g") (four components)
+ *   fork_exec_wait   libc's fork(), the child execv()s this program (static
+ *                    musl, tens of KiB) which exits 0 at once, the parent waitpid()s
+ *   pipe_pingpong    one byte to a child and one back, through two pipes
+ *
  * The file lives in /tmp: ramfs on Axolotl, the initramfs's rootfs (tmpfs)
  * on Linux. Each figure is the fastest of RUNS runs (the first run warms
  * the caches and TCG's translations). With an argument, it is the path of
  * dd (default /bin/dd). As /init (Linux) it powers off at the end; run as a
  * command (Axolotl's qemu-run --cmd) it exits 0.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +40,7 @@
 #define PIPE_BYTES (1u << 20)
 #define PIPE_PIECE 4096u
 #define RUNS 4
+#define OPS_SMALL 200 /* operations per run of the per-operation figures */
 
 static const char big[] = "/tmp/sysbench.16m";
 static char buf[PIECE];
@@ -60,6 +71,16 @@ static void report(const char *name, uint64_t cycles)
 	char line[128];
 
 	snprintf(line, sizeof(line), "BENCH %s %llu.0 %d\n", name, (unsigned long long)cycles, RUNS);
+	say(line);
+}
+
+static void report_per_op(const char *name, uint64_t cycles)
+{
+	char line[128];
+	uint64_t tenths = (cycles * 10 + OPS_SMALL / 2) / OPS_SMALL;
+
+	snprintf(line, sizeof(line), "BENCH %s %llu.%llu %d\n", name, (unsigned long long)(tenths / 10),
+		 (unsigned long long)(tenths % 10), OPS_SMALL);
 	say(line);
 }
 
@@ -151,9 +172,110 @@ static int pipe_through(uint64_t *cycles)
 	return 0;
 }
 
+/* The files the per-operation figures use: /tmp/sb/f (4 KiB) and /tmp/sb/d/g. */
+static int make_tree(void)
+{
+	int fd;
+
+	if ((mkdir("/tmp/sb", 0755) < 0 && errno != EEXIST) || (mkdir("/tmp/sb/d", 0755) < 0 && errno != EEXIST))
+		return -1;
+	if ((fd = open("/tmp/sb/f", O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+		return -1;
+	if (write(fd, buf, 4096) != 4096 || close(fd) < 0)
+		return -1;
+	if ((fd = open("/tmp/sb/d/g", O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+		return -1;
+	return close(fd);
+}
+
+static int open_read_close(uint64_t *cycles)
+{
+	uint64_t t0 = tsc();
+
+	for (int i = 0; i < OPS_SMALL; i++) {
+		int fd = open("/tmp/sb/f", O_RDONLY);
+
+		if (fd < 0 || read(fd, buf, 4096) != 4096 || close(fd) < 0)
+			return -1;
+	}
+	*cycles = tsc() - t0;
+	return 0;
+}
+
+static int stat_4(uint64_t *cycles)
+{
+	uint64_t t0 = tsc();
+	struct stat st;
+
+	for (int i = 0; i < OPS_SMALL; i++)
+		if (stat("/tmp/sb/d/g", &st) < 0)
+			return -1;
+	*cycles = tsc() - t0;
+	return 0;
+}
+
+static const char *self; /* this program's path, for fork_exec_wait */
+
+static int fork_exec_wait(uint64_t *cycles)
+{
+	uint64_t t0 = tsc();
+
+	for (int i = 0; i < OPS_SMALL; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			execl(self, "sysbench", "--exit", (char *)0);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return -1;
+	}
+	*cycles = tsc() - t0;
+	return 0;
+}
+
+static int pipe_pingpong(uint64_t *cycles)
+{
+	int there[2], back[2], status;
+	char c = 'x';
+	uint64_t t0;
+	pid_t pid;
+
+	if (pipe(there) < 0 || pipe(back) < 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		close(there[1]), close(back[0]);
+		while (read(there[0], &c, 1) == 1)
+			if (write(back[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(there[0]), close(back[1]);
+	t0 = tsc();
+	for (int i = 0; i < OPS_SMALL; i++)
+		if (write(there[1], &c, 1) != 1 || read(back[0], &c, 1) != 1)
+			return -1;
+	*cycles = tsc() - t0;
+	close(there[1]), close(back[0]);
+	return waitpid(pid, &status, 0) == pid && status == 0 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dd = argc > 1 ? argv[1] : "/bin/dd";
+	static const struct {
+		const char *name;
+		int (*fn)(uint64_t *);
+	} small[] = {{"open_read_close", open_read_close}, {"stat_4", stat_4}, {"fork_exec_wait", fork_exec_wait},
+		     {"pipe_pingpong", pipe_pingpong}};
+	uint64_t best_small[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+
+	if (argc > 1 && strcmp(argv[1], "--exit") == 0)
+		return 0; /* fork_exec_wait's child */
+	self = argv[0];
 	uint64_t best[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}, c;
 	const char *names[4] = {"write_16m_64k", "read_16m_64k", "dd_16m_64k", "pipe_1m_4k"};
 	int bad = 0;
@@ -170,10 +292,23 @@ int main(int argc, char **argv)
 				best[i] = c;
 		}
 	}
-	if (!bad)
+	if (!bad && make_tree() < 0)
+		bad = failed("make_tree", "cannot make /tmp/sb");
+	for (int run = 0; run < RUNS && !bad; run++)
+		for (int i = 0; i < 4 && !bad; i++) {
+			if (small[i].fn(&c) < 0)
+				bad = failed(small[i].name, "failed");
+			else if (c < best_small[i])
+				best_small[i] = c;
+		}
+	if (!bad) {
 		for (int i = 0; i < 4; i++)
 			report(names[i], best[i]);
+		for (int i = 0; i < 4; i++)
+			report_per_op(small[i].name, best_small[i]);
+	}
 	unlink(big);
+	unlink("/tmp/sb/d/g"), unlink("/tmp/sb/f"), rmdir("/tmp/sb/d"), rmdir("/tmp/sb");
 	say("BENCHES DONE\n");
 	if (getpid() == 1) {
 		sync();
