@@ -5,7 +5,7 @@
 
 uint64_t clock_ticks; /* milliseconds since the timer started */
 uint64_t tsc_hz;      /* measured at boot against the PIT */
-static uint64_t tsc_boot;
+uint64_t tsc_boot;    /* the TSC at ns 0 (the boot information says it too) */
 static uint64_t next_alarm_ns = UINT64_MAX;
 
 void clock_init(void)
@@ -16,12 +16,7 @@ void clock_init(void)
 	tsc_boot = rdtsc();
 }
 
-uint64_t clock_now_ns(void)
-{
-	uint64_t t = rdtsc() - tsc_boot;
-
-	return (t / tsc_hz) * 1000000000ULL + (t % tsc_hz) * 1000000000ULL / tsc_hz;
-}
+uint64_t clock_now_ns(void) { return ax_clock_ns(rdtsc(), tsc_boot, tsc_hz); }
 
 /* Arm (or with delay 0, cancel) p's one alarm. */
 void clock_set_alarm(struct proc *p, uint64_t delay_ns)

@@ -249,6 +249,7 @@ static void load_boot_processes(void)
 	}
 	bootinfo.count = (uint32_t)nmodules;
 	bootinfo.tsc_hz = tsc_hz;
+	bootinfo.tsc_boot = tsc_boot;
 	_Static_assert(sizeof(bootinfo) <= PAGE_SIZE, "boot info fits a page");
 	memcpy(bootinfo_page, &bootinfo, sizeof(bootinfo));
 	for (int i = 0; i < nmodules; i++)

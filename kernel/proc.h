@@ -150,7 +150,7 @@ extern endpoint_t posix_routes[AX_MSG_POSIX_MAX];
 extern endpoint_t vm_handler, exc_handler;
 
 /* clock.c */
-extern uint64_t clock_ticks, tsc_hz;
+extern uint64_t clock_ticks, tsc_hz, tsc_boot;
 uint64_t clock_now_ns(void);
 void clock_tick(void);
 void clock_set_alarm(struct proc *p, uint64_t delay_ns);

@@ -2,6 +2,7 @@
 #include "fsserver.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <sys/ax.h>
 
@@ -41,4 +42,45 @@ void fss_node_reply(ax_message *reply, const struct fs_stat *st)
 	rp->gid = st->gid;
 	rp->rdev_major = st->rdev_major;
 	rp->rdev_minor = st->rdev_minor;
+}
+
+int64_t fss_lookup_path(const ax_message *m, ax_message *reply, fss_lookup_fn *lookup)
+{
+	const struct fs_path_req *rq = (const void *)m->bytes;
+	static struct fs_stat out[FSS_PATH_NAMES_MAX];
+	static char path[FS_PATH_MAX];
+	struct fs_path_reply *rp = (void *)reply->bytes;
+	uint64_t dir = rq->dir;
+	size_t at = 0;
+	int n = 0, r = 0, max;
+
+	if ((rq->flags & ~(uint32_t)FS_F_REISSUE) || rq->reserved || rq->path_len == 0 || rq->out_max == 0)
+		return -EINVAL;
+	if (rq->path_len > FS_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (fss_copy(m->source, rq->name_grant, 0, path, rq->path_len, AX_COPY_FROM) < 0)
+		return -EFAULT;
+	max = rq->out_max < FSS_PATH_NAMES_MAX ? rq->out_max : FSS_PATH_NAMES_MAX;
+	while (at < rq->path_len && n < max) {
+		const char *name = path + at, *slash = memchr(name, '/', rq->path_len - at);
+		size_t len = slash ? (size_t)(slash - name) : rq->path_len - at;
+
+		if (len == 0 || len > FS_NAME_MAX || memchr(name, 0, len) || (len == 1 && name[0] == '.') ||
+		    (len == 2 && name[0] == '.' && name[1] == '.') || (slash && at + len + 1 == rq->path_len)) {
+			if (n == 0)
+				return -EINVAL;
+			r = -EINVAL; /* a name vfs should not have sent: refused from here on */
+			break;
+		}
+		if ((r = lookup(dir, name, len, &out[n])) < 0)
+			break;
+		dir = out[n].ino;
+		at += len + 1;
+		if ((out[n++].mode & FS_S_IFMT) != FS_S_IFDIR)
+			break;
+	}
+	if (n && fss_copy(m->source, rq->out_grant, 0, out, n * sizeof(out[0]), AX_COPY_TO) < 0)
+		return -EFAULT;
+	rp->error = r;
+	return n;
 }

@@ -36,4 +36,16 @@ int fss_names(const ax_message *m, uint32_t grant, size_t len1, size_t len2, cha
 /* The node reply of a lookup, a create or a stat: st's identity, size, mode, links, owner and device. */
 void fss_node_reply(ax_message *reply, const struct fs_stat *st);
 
+/* A server's lookup of one name (len bytes) in directory dir: 0 with *out filled, or -errno. */
+typedef int fss_lookup_fn(uint64_t dir, const char *name, size_t len, struct fs_stat *out);
+
+#define FSS_PATH_NAMES_MAX 32 /* names one FS_LOOKUP_PATH answers at most */
+
+/*
+ * FS_LOOKUP_PATH (proto/fs.h) by the server's own one-name lookup: checks
+ * the request, walks the names, writes the records and fills the reply.
+ * The call's answer: the count written, or -errno for a bad request.
+ */
+int64_t fss_lookup_path(const ax_message *m, ax_message *reply, fss_lookup_fn *lookup);
+
 #endif

@@ -286,6 +286,30 @@ static int64_t do_lookup(const ax_message *m, ax_message *reply)
 	return 0;
 }
 
+/* One name of an FS_LOOKUP_PATH (lib/fsserver walks the rest). */
+static int lookup_one(uint64_t dir_ino, const char *name, size_t len, struct fs_stat *out)
+{
+	struct node dir, found;
+	uint64_t ino;
+	int r;
+
+	if ((r = resolve(dir_ino, &dir)) < 0)
+		return r;
+	if (!is_dir(&dir))
+		return -ENOTDIR;
+	if ((r = lookup_in(&dir, name, len, &ino)) < 0 || (r = resolve(ino, &found)) < 0)
+		return r == -ESTALE ? -ENOENT : r;
+	node_attr(&found, out);
+	return 0;
+}
+
+static int64_t do_lookup_path(const ax_message *m, ax_message *reply)
+{
+	int r = allowed(m);
+
+	return r ? r : fss_lookup_path(m, reply, lookup_one);
+}
+
 static int64_t do_stat(const ax_message *m, ax_message *reply)
 {
 	const struct fs_attr_req *rq = (const void *)m->bytes;
@@ -510,6 +534,7 @@ static const struct ax_call calls[] = {
 	{FS_RMDIR, do_change},    {FS_RENAME, do_change},     {FS_LINK, do_change},     {FS_READLINK, do_readlink},
 	{FS_TRUNCATE, do_change}, {FS_CHMOD, do_change},      {FS_CHOWN, do_change},    {FS_UTIMENS, do_change},
 	{FS_SYNC, do_keep},       {FS_STATFS, do_statfs},     {FS_HOLD, do_keep},       {FS_RELEASE, do_keep},
+	{FS_LOOKUP_PATH, do_lookup_path},
 };
 
 static void on_notify(const ax_message *m)

@@ -100,6 +100,24 @@ static int64_t do_lookup(const ax_message *m, ax_message *reply)
 	return r;
 }
 
+/* One name of an FS_LOOKUP_PATH (lib/fsserver walks the rest). */
+static int lookup_one(uint64_t dir, const char *name, size_t len, struct fs_stat *out)
+{
+	struct ramfs_attr a;
+	int r = ramfs_lookup(fs, dir, name, len, &a);
+
+	if (r == 0)
+		stat_of(&a, out);
+	return r;
+}
+
+static int64_t do_lookup_path(const ax_message *m, ax_message *reply)
+{
+	int r = allowed(m, 0);
+
+	return r ? r : fss_lookup_path(m, reply, lookup_one);
+}
+
 static int64_t do_stat(const ax_message *m, ax_message *reply)
 {
 	const struct fs_attr_req *rq = (const void *)m->bytes;
@@ -379,6 +397,7 @@ static const struct ax_call calls[] = {
 	{FS_RMDIR, do_rmdir},     {FS_RENAME, do_rename},     {FS_LINK, do_link},         {FS_READLINK, do_readlink},
 	{FS_TRUNCATE, do_attr},   {FS_CHMOD, do_attr},        {FS_CHOWN, do_attr},        {FS_UTIMENS, do_attr},
 	{FS_SYNC, do_attr},       {FS_STATFS, do_statfs},     {FS_HOLD, do_attr},         {FS_RELEASE, do_attr},
+	{FS_LOOKUP_PATH, do_lookup_path},
 };
 
 int main(void)

@@ -83,6 +83,7 @@ static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool 
 			if (mounts.m[i].used && vnode_same(&mounts.m[i].root, &v))
 				return -EBUSY;
 	}
+	vnode_losing_name(res.dir.fs, rp.ino);
 	return name_call(dir ? FS_RMDIR : FS_UNLINK, &res.dir, res.name, strlen(res.name), 0, 0);
 }
 
@@ -118,10 +119,12 @@ static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int n
 		return r;
 	if ((r = may_delete(p, &res.dir, rp.uid)) < 0)
 		return r;
-	if ((r = name_call(FS_LOOKUP, &res2.dir, res2.name, nl, 0, &rp2)) == 0)
-		r = may_delete(p, &res2.dir, rp2.uid); /* the name replaced */
-	else if (r == -ENOENT)
+	if ((r = name_call(FS_LOOKUP, &res2.dir, res2.name, nl, 0, &rp2)) == 0) {
+		if ((r = may_delete(p, &res2.dir, rp2.uid)) == 0 && rp2.ino != rp.ino) /* the name replaced */
+			vnode_losing_name(res2.dir.fs, rp2.ino);
+	} else if (r == -ENOENT) {
 		r = vnode_permission(&p->cred, &res2.dir, MAY_WRITE | MAY_EXEC) < 0 ? -EACCES : 0;
+	}
 	if (r < 0)
 		return r;
 	return fs_rename(&res.dir, res.name, &res2.dir, res2.name, rp.ino, (uint32_t)flags);

@@ -37,6 +37,7 @@ struct lock {
 	int type;            /* F_RDLCK, F_WRLCK */
 };
 static struct lock locks[LOCK_MAX];
+static int locks_used; /* entries in use: with none (the usual case), a close scans nothing */
 
 /* Linux's struct flock (x86_64). */
 struct linux_flock {
@@ -61,12 +62,22 @@ static struct lock *conflict(const struct vnode *v, bool bsd, int owner, int typ
 	return 0;
 }
 
-static struct lock *new_lock(void)
+/* Keep lock l in a free entry (set_range counted that there is one). */
+static void add_lock(struct lock l)
 {
-	for (int i = 0; i < LOCK_MAX; i++)
-		if (!locks[i].used)
-			return &locks[i];
-	return 0;
+	for (int i = 0; i < LOCK_MAX; i++) {
+		if (!locks[i].used) {
+			locks[i] = l;
+			locks_used++;
+			return;
+		}
+	}
+}
+
+static void drop_lock(struct lock *l)
+{
+	l->used = false;
+	locks_used--;
 }
 
 /* Something was unlocked: the lock requests that wait run again. */
@@ -104,15 +115,15 @@ static int set_range(const struct vnode *v, bool bsd, int owner, int type, uint6
 			continue;
 		left = right = *l;
 		left.end = start, right.start = end;
-		l->used = false;
+		drop_lock(l);
 		released = true;
 		if (left.start < left.end)
-			*new_lock() = left;
+			add_lock(left);
 		if (right.start < right.end)
-			*new_lock() = right;
+			add_lock(right);
 	}
 	if (type != F_UNLCK)
-		*new_lock() = (struct lock){true, bsd, owner, *v, start, end, type};
+		add_lock((struct lock){true, bsd, owner, *v, start, end, type});
 	if (released)
 		wake_lockers();
 	return 0;
@@ -213,11 +224,11 @@ void lock_release_process(int pid, const struct vnode *v)
 {
 	bool released = false;
 
-	for (int i = 0; i < LOCK_MAX; i++) {
+	for (int i = 0; i < LOCK_MAX && locks_used; i++) {
 		struct lock *l = &locks[i];
 
 		if (l->used && !l->bsd && l->owner == pid && (!v || vnode_same(&l->node, v))) {
-			l->used = false;
+			drop_lock(l);
 			released = true;
 		}
 	}
@@ -230,9 +241,9 @@ void lock_release_file(int file)
 {
 	bool released = false;
 
-	for (int i = 0; i < LOCK_MAX; i++) {
+	for (int i = 0; i < LOCK_MAX && locks_used; i++) {
 		if (locks[i].used && locks[i].bsd && locks[i].owner == file) {
-			locks[i].used = false;
+			drop_lock(&locks[i]);
 			released = true;
 		}
 	}

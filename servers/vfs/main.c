@@ -68,6 +68,7 @@ void run_again(struct vproc *p)
 	p->retrying = true;
 	p->wait = W_NONE;
 	caller_pid = p->pid;
+	fs_lookups_forget();
 	r = posix_calls[p->blocked_nr](p, &p->req);
 	p->retrying = false;
 	if (r != WOULD_WAIT)
@@ -183,6 +184,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	p->mask_state = MASK_NONE;
 	p->wait = W_NONE;
 	caller_pid = p->pid;
+	fs_lookups_forget();
 	rc = posix_calls[nr](p, m);
 	if (rc == WOULD_WAIT) {
 		p->blocked_nr = (int)nr;

@@ -5,6 +5,7 @@
 #include <proto/dev.h>
 #include <proto/fs.h>
 
+#include "held.h"
 #include "vfs.h"
 
 #define SEEK_SET 0
@@ -75,7 +76,7 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 	extra[idx].dev = dev;
 	extra[idx].major = major;
 	extra[idx].minor = minor;
-	fs_attr(FS_HOLD, &node, 0);
+	vnode_hold(&node);
 	return fd;
 }
 
@@ -182,16 +183,62 @@ int64_t do_lseek(struct vproc *p, const ax_message *m)
 	return (int64_t)f->offset;
 }
 
-/* Is v the inode of an open file (but `except`), or some process's current or root directory? */
-bool node_in_use(const struct vnode *v, int except)
+/* ---- the inodes vfs holds (held.h) ---------------------------------------------- */
+
+static struct held_table held;
+
+/*
+ * One more reference of vfs's to v (an open file, a current or root
+ * directory, a program execve reads). The file server is not told: it
+ * needs to know only if the inode loses a name meanwhile (vnode_losing_name).
+ */
+void vnode_hold(const struct vnode *v)
 {
-	for (int i = 0; i < FILE_MAX; i++)
-		if (i != except && files.f[i].refs > 0 && vnode_same(&files.f[i].node, v))
-			return true;
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && (vnode_same(&procs[i].cwd, v) || vnode_same(&procs[i].root, v)))
-			return true;
-	return false;
+	if (v->fs == PIPE_FS) /* pipes (and an unset directory) have no file server */
+		return;
+	if (held_add(&held, v->fs, v->ino) < 0)
+		ax_printf("vfs: cannot count another held inode (%u, %lu): it may be freed while open\n", v->fs,
+			  v->ino);
+}
+
+/* One reference less: the file server hears of the last one if it was told (FS_RELEASE frees an unlinked inode). */
+void vnode_release(const struct vnode *v)
+{
+	bool told;
+	int r;
+
+	if (v->fs == PIPE_FS)
+		return;
+	if ((r = held_drop(&held, v->fs, v->ino, &told)) == 0 && told)
+		fs_attr(FS_RELEASE, v, 0);
+	else if (r < 0)
+		ax_printf("vfs: inode (%u, %lu) let go but not held\n", v->fs, v->ino);
+}
+
+/*
+ * Inode ino of file system fs is about to lose a name (unlink, rmdir, a
+ * rename over it): if vfs holds it, its file server is told now (FS_HOLD),
+ * so that it keeps the inode past its last name until vfs lets it go.
+ */
+void vnode_losing_name(uint32_t fs, uint64_t ino)
+{
+	if (fs != PIPE_FS && held_tell(&held, fs, ino))
+		fs_attr(FS_HOLD, &(struct vnode){.fs = fs, .ino = ino}, 0);
+}
+
+/*
+ * A process's current or root directory (*slot) becomes `to`. Its file
+ * server keeps it as it keeps an open file's inode, so a directory removed
+ * while some process is in it stays an inode where lookups give ENOENT, as
+ * on Linux; the old one goes when nothing has it.
+ */
+void set_dir(struct vnode *slot, const struct vnode *to)
+{
+	struct vnode old = *slot;
+
+	*slot = *to;
+	vnode_hold(to);
+	vnode_release(&old);
 }
 
 /* The last reference to an open file went: tell its driver, and its server if nothing else has the inode. */
@@ -211,6 +258,5 @@ void release(void *arg, int file, const struct open_file *f)
 		dev_close(extra[file].major, extra[file].minor);
 		extra[file].dev = false;
 	}
-	if (!node_in_use(&f->node, file))
-		fs_attr(FS_RELEASE, &f->node, 0);
+	vnode_release(&f->node);
 }

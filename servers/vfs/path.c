@@ -109,6 +109,7 @@ int vnode_permission(const struct cred *cred, const struct vnode *v, int may)
 /* Room for the rest of a path with the targets of the links met in it
  * expanded in front: a path and one link target at full length, at least. */
 #define WALK_BUF (2 * PATH_MAX)
+#define AHEAD_MAX 32 /* names looked up ahead in one request */
 
 struct walk {
 	const struct path_ctx *ctx;
@@ -118,6 +119,18 @@ struct walk {
 	size_t at;        /* the rest of the path is buf + at, NUL-terminated at the end */
 	char buf[WALK_BUF];
 	char link[PATH_MAX];
+	/*
+	 * Names looked up ahead (fs_ops.lookup_path): answer k is the name at
+	 * buf + ahead_at[k] in directory ahead_dir[k]. The walk takes them in
+	 * order while it goes the way they went; anything else (a link, a
+	 * mount, "..") makes the next name ask again.
+	 */
+	int ahead_n, ahead_next;
+	int ahead_error;            /* the error of the name after the answers (0: none) */
+	size_t ahead_at[AHEAD_MAX + 1];
+	struct vnode ahead_dir[AHEAD_MAX + 1];
+	struct vnode ahead[AHEAD_MAX];
+	char names[PATH_MAX];       /* the names of one request, one '/' between each */
 };
 
 static bool is_dot(const char *n, size_t len)
@@ -163,6 +176,66 @@ static int fs_lookup(const struct walk *w, const struct vnode *dir, const char *
 	return 0;
 }
 
+/*
+ * The name at buf + at (len bytes) in dir: from the answers looked up
+ * ahead if they went this way, else by one request for this name and the
+ * plain names after it (fs_ops.lookup_path), else by fs_lookup.
+ */
+static int lookup_name(struct walk *w, const struct vnode *dir, size_t at, size_t len, struct vnode *out)
+{
+	const struct mount *m = mount_find(w->ctx->mounts, dir->fs);
+	int k = w->ahead_next, n = 0, error = 0, r;
+	size_t used = 0, p = at;
+
+	if (k < w->ahead_n || (k == w->ahead_n && w->ahead_error)) {
+		if (w->ahead_at[k] == at && vnode_same(&w->ahead_dir[k], dir)) {
+			w->ahead_next++;
+			if (k == w->ahead_n)
+				return w->ahead_error;
+			*out = w->ahead[k];
+			return 0;
+		}
+	}
+	w->ahead_n = w->ahead_next = 0, w->ahead_error = 0;
+	if (!m || !m->ops->lookup_path)
+		return fs_lookup(w, dir, w->buf + at, len, out);
+	/* this name and the plain ones after it, up to ".", "..", the end or AHEAD_MAX */
+	while (n < AHEAD_MAX) {
+		const char *name = w->buf + p;
+		size_t l = strcspn(name, "/");
+
+		if (l == 0 || l > NAME_MAX || is_dot(name, l) || is_dotdot(name, l))
+			break;
+		if (used)
+			w->names[used++] = '/';
+		memcpy(w->names + used, name, l);
+		used += l;
+		w->ahead_at[n++] = p;
+		p += l;
+		while (w->buf[p] == '/')
+			p++;
+	}
+	if (n == 0)
+		return fs_lookup(w, dir, w->buf + at, len, out);
+	r = m->ops->lookup_path(m->arg, dir, w->names, used, w->ahead, n, &error);
+	if (r < 0 || r > n)
+		return fs_lookup(w, dir, w->buf + at, len, out);
+	w->ahead_dir[0] = *dir;
+	for (int i = 0; i < r; i++) {
+		struct vnode *v = &w->ahead[i];
+
+		if (!valid_type(v->mode) || (i < r - 1 && !vnode_is_dir(v)))
+			return -EIO; /* the server went past a name that is not a directory */
+		v->fs = dir->fs;
+		w->ahead_dir[i + 1] = *v;
+	}
+	if (r == 0 && error == 0)
+		return -EIO; /* nothing found, and no reason */
+	w->ahead_n = r; /* stopped short without an error (a name not a directory, or room): the walk goes no */
+	w->ahead_error = r < n ? error : 0; /* further with these, or the next name asks again */
+	return lookup_name(w, dir, at, len, out);
+}
+
 /* v is a mount point: go to what is mounted there (and on that, and so on). */
 static void cross_mounts(const struct mount_table *mt, struct vnode *v)
 {
@@ -201,6 +274,7 @@ static int expand_link(struct walk *w, const struct vnode *link, bool slash)
 {
 	if (++w->links > MAXSYMLINKS)
 		return -ELOOP;
+	w->ahead_n = w->ahead_next = w->ahead_error = 0; /* the text changes: what was looked up ahead is no more */
 	const struct mount *m = mount_find(w->ctx->mounts, link->fs);
 	if (!m)
 		return -EIO;
@@ -292,7 +366,7 @@ static int walk(struct walk *w, struct path_result *res)
 		} else if (is_dotdot(name, len)) {
 			r = dotdot(w, w->cur, &next);
 		} else {
-			r = fs_lookup(w, &w->cur, name, len, &next);
+			r = lookup_name(w, &w->cur, (size_t)(name - w->buf), len, &next);
 			if (r == -ENOENT && last && (w->flags & PATH_CREATE)) {
 				set_last(res, &w->cur, name, len, slash);
 				res->found = false;
@@ -344,6 +418,7 @@ int path_lookup(const struct path_ctx *ctx, const char *path, int flags, struct 
 	w.ctx = ctx;
 	w.flags = flags;
 	w.links = 0;
+	w.ahead_n = w.ahead_next = w.ahead_error = 0;
 	w.at = WALK_BUF - 1 - len;
 	memcpy(w.buf + w.at, path, len + 1);
 	if (path[0] == '/') {

@@ -45,6 +45,15 @@ struct fs_ops {
 	/* The target of symbolic link link into buf (size bytes, no NUL
 	 * needed): its length, or a negative errno. */
 	int (*readlink)(void *fs, const struct vnode *link, char *buf, size_t size);
+	/* Optional (NULL: names are looked up one by one): the names of path
+	 * (len bytes, names separated by one '/', none "." or ".."), each looked
+	 * up in the directory the one before named, starting in dir, as far as
+	 * a name that is not a directory, a name missing, or max names. Fills
+	 * out[0..n) (ino, mode, uid, gid) and returns n, with *error the error of
+	 * the name after them (0: none); a negative return refuses the request
+	 * (the walk then asks name by name). */
+	int (*lookup_path)(void *fs, const struct vnode *dir, const char *path, size_t len, struct vnode *out,
+			   int max, int *error);
 };
 
 /* ---- mounts ---------------------------------------------------------------- */

@@ -234,7 +234,7 @@ int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags)
 	}
 	file = fd_index(p->fds, fd);
 	extra[file] = (struct file_extra){.fifo = idx + 1};
-	fs_hold(node);
+	vnode_hold(node);
 	if (reader(file))
 		pipes[idx].readers++;
 	if (writer(file))

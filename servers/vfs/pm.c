@@ -40,7 +40,8 @@ struct vproc *new_proc(endpoint_t ep)
 			*p = (struct vproc){.used = true, .ep = ep, .umask = 022, .obj = -1, .fds = &fd_tables[i]};
 			if (ep > 0)
 				by_slot[ep & (AX_NR_SLOTS - 1)] = (uint8_t)(i + 1);
-			p->cwd = p->root = root_node;
+			set_dir(&p->cwd, &root_node);
+			set_dir(&p->root, &root_node);
 			fd_table_init(p->fds, NOFILE);
 			return p;
 		}
@@ -55,10 +56,8 @@ void free_proc(struct vproc *p)
 	p->bounce = 0;
 	fd_close_all(&files, p->fds);
 	p->used = false;
-	if (!node_in_use(&p->cwd, -1)) /* the directories it was in, if it was the last there */
-		fs_attr(FS_RELEASE, &p->cwd, 0);
-	if (!vnode_same(&p->root, &p->cwd) && !node_in_use(&p->root, -1))
-		fs_attr(FS_RELEASE, &p->root, 0);
+	vnode_release(&p->cwd); /* the directories it was in, if it was the last there */
+	vnode_release(&p->root);
 }
 
 /* Signals for pm to send (SIGPIPE, job control, ppoll's masks): queued here, pulled by pm (sys/sigq.h). */
@@ -94,6 +93,7 @@ static void open_console(struct vproc *p)
 	struct path_result res;
 	int fd, idx;
 
+	fs_lookups_forget();
 	if (resolve(p, AT_FDCWD, "/dev/console", PATH_FOLLOW, &res) < 0 || (res.node.mode & S_IFMT) != S_IFCHR ||
 	    fs_stat(&res.node, &fst) < 0)
 		return; /* no console: the process starts with nothing open */
@@ -103,7 +103,7 @@ static void open_console(struct vproc *p)
 	extra[idx].dev = true;
 	extra[idx].major = fst.rdev_major;
 	extra[idx].minor = fst.rdev_minor;
-	fs_attr(FS_HOLD, &res.node, 0);
+	vnode_hold(&res.node);
 	fd_dupfd(&files, p->fds, fd, 1, false);
 	fd_dupfd(&files, p->fds, fd, 2, false);
 }
@@ -123,8 +123,8 @@ int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 		open_console(child);
 	} else if ((parent = find_proc((endpoint_t)m->i64[0]))) {
 		fd_fork(&files, parent->fds, child->fds);
-		child->cwd = parent->cwd;
-		child->root = parent->root;
+		set_dir(&child->cwd, &parent->cwd);
+		set_dir(&child->root, &parent->root);
 		child->pid = parent->pid, child->pgrp = parent->pgrp, child->sid = parent->sid;
 		child->cred = parent->cred;
 		child->ruid = parent->ruid, child->rgid = parent->rgid;
@@ -310,6 +310,7 @@ int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
 	if (!(p = pm_subject(m)))
 		return pm_refusal(m);
 	caller_pid = p->pid;
+	fs_lookups_forget();
 	if ((rc = copy_path(m->u64[2] ? pm : p->ep, m->u64[1], path)) < 0)
 		return rc;
 	if ((rc = resolve(p, AT_FDCWD, path, PATH_FOLLOW, &res)) < 0)
@@ -328,7 +329,7 @@ int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
 	execs[h].used = true;
 	execs[h].node = res.node;
 	execs[h].size = fst.size;
-	fs_attr(FS_HOLD, &res.node, 0);
+	vnode_hold(&res.node);
 	r->u64[1] = fst.size;
 	r->u64[2] = fst.mode;
 	r->u64[3] = fst.uid | (uint64_t)fst.gid << 32;
@@ -367,7 +368,6 @@ int64_t do_vfs_exec_read(const ax_message *m, ax_message *r)
 int64_t do_vfs_exec_close(const ax_message *m, ax_message *r)
 {
 	uint64_t h = m->u64[0];
-	bool open_elsewhere = false;
 
 	(void)r;
 	if (m->source != pm)
@@ -375,11 +375,6 @@ int64_t do_vfs_exec_close(const ax_message *m, ax_message *r)
 	if (h >= EXEC_MAX || !execs[h].used)
 		return -EINVAL;
 	execs[h].used = false;
-	for (int i = 0; i < FILE_MAX && !open_elsewhere; i++)
-		open_elsewhere = files.f[i].refs > 0 && vnode_same(&files.f[i].node, &execs[h].node);
-	for (int i = 0; i < EXEC_MAX && !open_elsewhere; i++)
-		open_elsewhere = execs[i].used && vnode_same(&execs[i].node, &execs[h].node);
-	if (!open_elsewhere)
-		fs_attr(FS_RELEASE, &execs[h].node, 0);
+	vnode_release(&execs[h].node);
 	return 0;
 }

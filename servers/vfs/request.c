@@ -62,8 +62,26 @@ int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir)
 
 /* ---- file servers ------------------------------------------------------------ */
 
+/*
+ * The stat records of the last FS_LOOKUP_PATH (ops_lookup_path), good
+ * until vfs asks a file server anything else, and never beyond the call
+ * being served (fs_lookups_forget): ramfs changes only when vfs asks it to,
+ * and procfs's files change with the processes. So a stat right after a
+ * lookup in the same call (stat, newfstatat, statx, open of a device) is
+ * answered from them without asking again.
+ */
+static struct fs_stat looked[32];
+static struct {
+	bool valid;
+	uint32_t fs;
+	int n;
+} looked_in;
+
+void fs_lookups_forget(void) { looked_in.valid = false; }
+
 int64_t fs_call(endpoint_t ep, int32_t type, const void *body, size_t n, ax_message *m)
 {
+	looked_in.valid = false;
 	fs_pack(m, type, body, n);
 	if (ep == AX_NONE || ax_sendrec(ep, m) < 0)
 		return -EIO;
@@ -117,7 +135,40 @@ int ops_readlink(void *fs, const struct vnode *link, char *to, size_t size)
 	return (int)r;
 }
 
-const struct fs_ops fs_message_ops = {ops_lookup, ops_readlink};
+/* FS_LOOKUP_PATH: several names in one request (path.c asks when a path has plain names in a row). */
+static int ops_lookup_path(void *fs, const struct vnode *dir, const char *path, size_t len, struct vnode *out, int max,
+			   int *error)
+{
+	struct fs_stat *st = looked;
+	uint32_t id = (uint32_t)(uintptr_t)fs;
+	endpoint_t ep = fs_ep[id];
+	struct fs_path_req rq = {.dir = dir->ino, .name_grant = G_NAMES, .out_grant = G_BUF, .path_len = (uint16_t)len};
+	struct fs_path_reply rp;
+	ax_message m;
+	int64_t r;
+
+	if (len > FS_PATH_MAX || max <= 0)
+		return -EINVAL;
+	if (max > (int)(sizeof(looked) / sizeof(looked[0])))
+		max = (int)(sizeof(looked) / sizeof(looked[0]));
+	rq.out_max = (uint16_t)max;
+	memcpy(names, path, len);
+	set_grant(G_NAMES, AX_GRANT_READ, ep, 0, names, len);
+	set_grant(G_BUF, AX_GRANT_WRITE, ep, 0, st, (uint64_t)max * sizeof(st[0]));
+	r = fs_call(ep, FS_LOOKUP_PATH, &rq, sizeof(rq), &m);
+	revoke(G_NAMES);
+	revoke(G_BUF);
+	if (r < 0 || r > max)
+		return r < 0 ? (int)r : -EIO;
+	fs_unpack(&m, &rp, sizeof(rp));
+	for (int i = 0; i < r; i++)
+		out[i] = (struct vnode){id, st[i].ino, st[i].mode, st[i].uid, st[i].gid};
+	looked_in.valid = true, looked_in.fs = id, looked_in.n = (int)r;
+	*error = rp.error > 0 || rp.error < -4095 ? -EIO : (int)rp.error;
+	return (int)r;
+}
+
+const struct fs_ops fs_message_ops = {ops_lookup, ops_readlink, ops_lookup_path};
 
 /* FS_STAT of v into *out. */
 int64_t fs_stat(const struct vnode *v, struct fs_stat *out)
@@ -127,6 +178,12 @@ int64_t fs_stat(const struct vnode *v, struct fs_stat *out)
 	ax_message m;
 	int64_t r;
 
+	for (int i = looked_in.valid && looked_in.fs == v->fs ? looked_in.n - 1 : -1; i >= 0; i--) {
+		if (looked[i].ino == v->ino) {
+			*out = looked[i];
+			return 0;
+		}
+	}
 	memset(out, 0, sizeof(*out));
 	set_grant(G_STAT, AX_GRANT_WRITE, ep, 0, out, sizeof(*out));
 	r = fs_call(ep, FS_STAT, &rq, sizeof(rq), &m);
@@ -143,8 +200,6 @@ int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value)
 	return fs_call(fs_ep[v->fs], type, &rq, sizeof(rq), &m);
 }
 
-/* vfs keeps v open (pipe.c's named pipes too). */
-void fs_hold(const struct vnode *v) { fs_attr(FS_HOLD, v, 0); }
 
 /* FS_CREATE of name in dir: a file, directory, device node, or (target) a symbolic link, owned by p. */
 int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,

@@ -9,16 +9,24 @@
 
 #include "vfs.h"
 
-/* A NUL-terminated path from the user into out (PATH_MAX bytes), a page at a time. */
+/*
+ * A NUL-terminated path from the user into out (PATH_MAX bytes): 128 bytes
+ * first (most paths end there: a copy costs by its length), then twice as
+ * much each time, never across a page (the next may not be mapped).
+ */
 int copy_path(endpoint_t ep, uint64_t va, char *out)
 {
-	uint64_t got = 0;
+	uint64_t got = 0, chunk = 128;
 
 	if (!va)
 		return -EFAULT;
 	while (got < PATH_MAX) {
 		uint64_t n = PAGE - ((va + got) & (PAGE - 1));
 
+		if (n > chunk)
+			n = chunk;
+		if (chunk < PAGE)
+			chunk *= 2;
 		if (n > PATH_MAX - got)
 			n = PATH_MAX - got;
 		if (user_copy(ep, va + got, out + got, n, AX_COPY_FROM) < 0) {

@@ -180,22 +180,6 @@ int64_t do_fstatfs(struct vproc *p, const ax_message *m)
 
 /* ---- the current directory ---------------------------------------------------------- */
 
-/*
- * A process's current or root directory (*slot) becomes `to`. Its file
- * server keeps it as it keeps an open file's inode (FS_HOLD), so a
- * directory removed while some process is in it stays an inode where
- * lookups give ENOENT, as on Linux; the old one goes when nothing has it.
- */
-static void set_dir(struct vnode *slot, const struct vnode *to)
-{
-	struct vnode old = *slot;
-
-	*slot = *to;
-	fs_attr(FS_HOLD, to, 0);
-	if (!vnode_same(&old, to) && !node_in_use(&old, -1))
-		fs_attr(FS_RELEASE, &old, 0);
-}
-
 int64_t do_chdir(struct vproc *p, const ax_message *m)
 {
 	struct path_result res;

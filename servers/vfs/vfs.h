@@ -126,6 +126,7 @@ void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write);
 void set_grant(int g, uint32_t flags, endpoint_t grantee, endpoint_t owner, const void *addr, uint64_t len);
 void revoke(int g);
 int user_copy(endpoint_t ep, uint64_t va, void *to, uint64_t len, int dir);
+void fs_lookups_forget(void);
 int64_t fs_call(endpoint_t ep, int32_t type, const void *body, size_t n, ax_message *m);
 void node_of(uint32_t fs, const struct fs_node_reply *rp, struct vnode *out);
 int64_t name_call(int32_t type, const struct vnode *dir, const char *name, size_t len, uint64_t ino,
@@ -134,7 +135,6 @@ int ops_lookup(void *fs, const struct vnode *dir, const char *name, size_t len, 
 int ops_readlink(void *fs, const struct vnode *link, char *to, size_t size);
 int64_t fs_stat(const struct vnode *v, struct fs_stat *out);
 int64_t fs_attr(int32_t type, const struct vnode *v, uint64_t value);
-void fs_hold(const struct vnode *v);
 int64_t fs_create_as(const struct vproc *p, const struct vnode *dir, const char *name, uint32_t mode,
 		     const char *target, uint32_t major, uint32_t minor, struct vnode *out);
 int64_t fs_rename(const struct vnode *old_dir, const char *old_name, const struct vnode *new_dir, const char *new_name,
@@ -166,7 +166,10 @@ PM_CALL(do_vfs_nofile); PM_CALL(do_vfs_exec_open); PM_CALL(do_vfs_exec_read); PM
 PM_CALL(do_signal_pull);
 
 /* open.c */
-bool node_in_use(const struct vnode *v, int except);
+void vnode_hold(const struct vnode *v);
+void vnode_release(const struct vnode *v);
+void vnode_losing_name(uint32_t fs, uint64_t ino);
+void set_dir(struct vnode *slot, const struct vnode *to);
 void release(void *arg, int file, const struct open_file *f);
 POSIX_CALL(do_open); POSIX_CALL(do_openat); POSIX_CALL(do_creat); POSIX_CALL(do_close); POSIX_CALL(do_mknod);
 POSIX_CALL(do_mknodat); POSIX_CALL(do_mkdir); POSIX_CALL(do_mkdirat); POSIX_CALL(do_lseek);

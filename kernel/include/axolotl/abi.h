@@ -257,7 +257,14 @@ _Static_assert(sizeof(struct ax_grant) == 32, "grant entries are 32 bytes");
 struct ax_bootinfo {
 	uint32_t count;
 	endpoint_t self; /* the endpoint of the process this copy belongs to */
+	/*
+	 * The clock, for reading without a kernel call: ns since boot is
+	 * (rdtsc - tsc_boot) at tsc_hz, by the formula of ax_clock_ns below, the
+	 * kernel's own (KC_CLOCK answers the same). Neither ever changes: the
+	 * TSC is the one clock, calibrated once; wall time is pm's offset.
+	 */
 	uint64_t tsc_hz;
+	uint64_t tsc_boot;
 	struct {
 		char name[16];
 		endpoint_t ep;
@@ -270,5 +277,13 @@ struct ax_bootinfo {
 	} data[AX_BOOT_DATA_MAX];
 	uint32_t restarts; /* set by rs: how often this service was restarted before (0: a first start) */
 };
+
+/* ns since boot from a TSC reading, as the kernel computes it (clock.c) and as libsys's ax_now_ns does. */
+static inline uint64_t ax_clock_ns(uint64_t tsc, uint64_t tsc_boot, uint64_t tsc_hz)
+{
+	uint64_t t = tsc - tsc_boot;
+
+	return (t / tsc_hz) * 1000000000ULL + (t % tsc_hz) * 1000000000ULL / tsc_hz;
+}
 
 #endif

@@ -81,10 +81,12 @@ enum fs_call {
 	FS_STATFS,          /* (nothing) -> struct fs_statfs_reply */
 	FS_HOLD,            /* struct fs_attr_req (ino): vfs has the inode open (a flag, not a count) */
 	FS_RELEASE,         /* struct fs_attr_req (ino): vfs closed it; unlinked, it is freed now */
+	FS_LOOKUP_PATH,     /* struct fs_path_req (dir, names) -> struct fs_stat per name found, struct fs_path_reply */
 };
 
 #define FS_NAME_MAX 255     /* bytes in one name (Linux's NAME_MAX) */
 #define FS_SYMLINK_MAX 4095 /* bytes in a link target (PATH_MAX less the NUL) */
+#define FS_PATH_MAX 4095    /* bytes of names in one FS_LOOKUP_PATH */
 
 /* Request flags (the `flags` fields). */
 #define FS_F_REISSUE 0x1 /* sent again after a server restart: see the rules above */
@@ -223,7 +225,31 @@ struct fs_attr_req {
 	uint64_t reserved[2];
 };
 
+/*
+ * FS_LOOKUP_PATH: several names looked up in one request, each in the
+ * directory the one before named, starting in dir: path_len bytes at offset
+ * 0 of grant `name_grant`, names separated by one '/', none empty, "." or
+ * "..", none longer than FS_NAME_MAX. The server writes a struct fs_stat for
+ * each name found, in order, into grant `out_grant` (room for out_max), and
+ * stops after a name that is not a directory (a link, a file: what vfs
+ * decides about), at a name it cannot find, or when out_max are written. It
+ * answers the count written and, in struct fs_path_reply, the error of the
+ * name after them (0: none). vfs checks permissions and crosses mounts
+ * itself, on the answers, as if it had asked name by name; the server only
+ * looks up (a walk through a directory vfs would refuse, or past a mount
+ * point, costs a lookup and is thrown away). A server without it answers
+ * -ENOSYS and is asked name by name.
+ */
+struct fs_path_req {
+	uint64_t dir;
+	uint32_t name_grant, out_grant;
+	uint16_t path_len, out_max;
+	uint32_t flags; /* FS_F_* */
+	uint64_t reserved;
+};
+
 _Static_assert(sizeof(struct fs_mounted) <= 56, "fs_mounted fits a message");
+_Static_assert(sizeof(struct fs_path_req) == 32, "fs_path_req layout");
 _Static_assert(sizeof(struct fs_name_req) == 40, "fs_name_req layout");
 _Static_assert(sizeof(struct fs_create_req) == 48, "fs_create_req layout");
 _Static_assert(sizeof(struct fs_rename_req) == 48, "fs_rename_req layout");
@@ -269,7 +295,14 @@ struct fs_statfs_reply {
 	uint64_t magic; /* f_type: TMPFS_MAGIC for ramfs, EXT2_SUPER_MAGIC... */
 };
 
+/* FS_LOOKUP_PATH (status: the count of records written, or -errno for a bad request). */
+struct fs_path_reply {
+	int64_t status;
+	int64_t error; /* 0, or -errno of the name after those found */
+};
+
 _Static_assert(sizeof(struct fs_node_reply) == 56, "fs_node_reply layout");
+_Static_assert(sizeof(struct fs_path_reply) == 16, "fs_path_reply layout");
 _Static_assert(sizeof(struct fs_io_reply) == 16, "fs_io_reply layout");
 _Static_assert(sizeof(struct fs_getdents_reply) == 16, "fs_getdents_reply layout");
 _Static_assert(sizeof(struct fs_statfs_reply) == 56, "fs_statfs_reply layout");
