@@ -14,7 +14,10 @@
  * thing a server must know about vfs's descriptors, which inodes are still
  * open (an unlinked file lives on while open), is a flag per inode that vfs
  * sets (FS_HOLD) and clears (FS_RELEASE), and sets again on every inode it
- * holds after a restart. Whether inode numbers survive a restart at all is
+ * holds after a restart. vfs sets it only when it matters: just before an
+ * inode it holds (open, a current or root directory, a program being read)
+ * loses a name (unlink, rmdir, a rename over it); an inode that keeps its
+ * names needs no flag, and costs no message at open and close. Whether inode numbers survive a restart at all is
  * the server's to say, in FS_MOUNTED's reply (FS_SERVER_STABLE_INODES: ext2
  * yes, ramfs no: its files lived in its memory).
  *
@@ -79,7 +82,7 @@ enum fs_call {
 	FS_UTIMENS,         /* struct fs_attr_req (ino, atime, mtime; FS_TIME_OMIT keeps one) -> 0 */
 	FS_SYNC,            /* struct fs_attr_req (ino, or 0: everything) -> 0 once it is on stable storage */
 	FS_STATFS,          /* (nothing) -> struct fs_statfs_reply */
-	FS_HOLD,            /* struct fs_attr_req (ino): vfs has the inode open (a flag, not a count) */
+	FS_HOLD,            /* struct fs_attr_req (ino): vfs holds the inode, which may lose its last name (a flag) */
 	FS_RELEASE,         /* struct fs_attr_req (ino): vfs closed it; unlinked, it is freed now */
 	FS_LOOKUP_PATH,     /* struct fs_path_req (dir, names) -> struct fs_stat per name found, struct fs_path_reply */
 };
