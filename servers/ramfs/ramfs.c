@@ -82,7 +82,8 @@ static int64_t do_mounted(const ax_message *m, ax_message *reply)
 	read_only = (rq->flags & FS_MOUNT_RDONLY) != 0;
 	ramfs_getattr(fs, ramfs_root(fs), &a);
 	node_reply(reply, &a);
-	((struct fs_node_reply *)(void *)reply->bytes)->server_flags = 0; /* our inodes die with us */
+	/* our inodes die with us; our names change only when vfs asks */
+	((struct fs_node_reply *)(void *)reply->bytes)->server_flags = FS_SERVER_NAMES_BY_VFS;
 	return 0;
 }
 

@@ -60,6 +60,7 @@ void fs_server_moved(const char *label, endpoint_t ep)
 			continue;
 		}
 		fs_ep[id] = ep;
+		fs_names_by_vfs[id] = false; /* procfs's names come and go with processes: never kept */
 		ax_printf("vfs: the procfs mount goes to endpoint %d now\n", ep);
 	}
 }
@@ -144,8 +145,10 @@ int64_t do_mount(struct vproc *p, const ax_message *m)
 	if ((root.mode & S_IFMT) != S_IFDIR)
 		return -EIO;
 	fs_ep[id] = ep;
+	fs_names_by_vfs[id] = (rp.server_flags & FS_SERVER_NAMES_BY_VFS) != 0;
 	if ((r = mount_add(&mounts, id, &fs_message_ops, (void *)(uintptr_t)id, &root, &res.node)) < 0) {
 		fs_ep[id] = AX_NONE;
+		fs_names_by_vfs[id] = false;
 		return r;
 	}
 	fs_rdonly[id] = (flags & MS_RDONLY) != 0;
@@ -184,6 +187,7 @@ int64_t do_umount2(struct vproc *p, const ax_message *m)
 		return r;
 	fs_ep[id] = AX_NONE;
 	fs_rdonly[id] = false;
+	fs_names_by_vfs[id] = false;
 	publish_mounts();
 	return 0;
 }
@@ -204,6 +208,7 @@ static int mount_root(void)
 		return (int)r;
 	fs_unpack(&m, &rp, sizeof(rp));
 	node_of(ROOT_FS, &rp, &root_node);
+	fs_names_by_vfs[ROOT_FS] = (rp.server_flags & FS_SERVER_NAMES_BY_VFS) != 0;
 	strcpy(mount_names[ROOT_FS].source, "rootfs");
 	strcpy(mount_names[ROOT_FS].target, "/");
 	strcpy(mount_names[ROOT_FS].type, "ramfs");

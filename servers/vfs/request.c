@@ -79,9 +79,70 @@ static struct {
 
 void fs_lookups_forget(void) { looked_in.valid = false; }
 
+/*
+ * ---- names kept (a name cache) ----
+ * What a lookup answered (directory, name -> inode, type, mode, owner) in a
+ * file system whose names change only by vfs's requests
+ * (FS_SERVER_NAMES_BY_VFS: ramfs), kept until vfs asks any file server for
+ * a change of names or attributes (fs_call): then all of it is forgotten at
+ * once (a new generation). Direct-mapped: a name takes the slot of its hash.
+ */
+#define KEPT_MAX 1024      /* a power of two */
+#define KEPT_NAME_MAX 40   /* longer names are not kept */
+bool fs_names_by_vfs[MOUNT_MAX + 1];
+static struct kept {
+	uint64_t gen; /* valid while it is kept_gen */
+	uint64_t dir;
+	uint32_t fs, len;
+	struct vnode node;
+	char name[KEPT_NAME_MAX];
+} kept[KEPT_MAX];
+static uint64_t kept_gen = 1;
+
+void fs_names_forget(void) { kept_gen++; }
+
+static struct kept *kept_slot(uint32_t fs, uint64_t dir, const char *name, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ fs ^ (dir * 0x9e3779b97f4a7c15ULL);
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 0x100000001b3ULL;
+	return &kept[(h >> 20) & (KEPT_MAX - 1)];
+}
+
+/* The kept answer for name in dir, or 0. */
+static const struct vnode *kept_find(const struct vnode *dir, const char *name, size_t len)
+{
+	struct kept *k;
+
+	if (!fs_names_by_vfs[dir->fs] || len > KEPT_NAME_MAX)
+		return 0;
+	k = kept_slot(dir->fs, dir->ino, name, len);
+	if (k->gen != kept_gen || k->fs != dir->fs || k->dir != dir->ino || k->len != len || memcmp(k->name, name, len))
+		return 0;
+	return &k->node;
+}
+
+static void kept_add(const struct vnode *dir, const char *name, size_t len, const struct vnode *node)
+{
+	struct kept *k;
+
+	if (!fs_names_by_vfs[dir->fs] || len > KEPT_NAME_MAX)
+		return;
+	k = kept_slot(dir->fs, dir->ino, name, len);
+	*k = (struct kept){.gen = kept_gen, .dir = dir->ino, .fs = dir->fs, .len = (uint32_t)len, .node = *node};
+	memcpy(k->name, name, len);
+}
+
 int64_t fs_call(endpoint_t ep, int32_t type, const void *body, size_t n, ax_message *m)
 {
 	looked_in.valid = false;
+	switch (type) { /* the requests that change names or what lookups answer of an inode */
+	case FS_MOUNTED: case FS_CREATE: case FS_UNLINK: case FS_RMDIR: case FS_RENAME: case FS_LINK: case FS_CHMOD:
+	case FS_CHOWN:
+		fs_names_forget();
+		break;
+	}
 	fs_pack(m, type, body, n);
 	if (ep == AX_NONE || ax_sendrec(ep, m) < 0)
 		return -EIO;
@@ -114,11 +175,18 @@ int64_t name_call(int32_t type, const struct vnode *dir, const char *name, size_
 
 int ops_lookup(void *fs, const struct vnode *dir, const char *name, size_t len, struct vnode *out)
 {
+	const struct vnode *k = kept_find(dir, name, len);
 	struct fs_node_reply rp;
-	int64_t r = name_call(FS_LOOKUP, dir, name, len, 0, &rp);
+	int64_t r;
 
-	if (r == 0)
+	if (k) {
+		*out = *k;
+		return 0;
+	}
+	if ((r = name_call(FS_LOOKUP, dir, name, len, 0, &rp)) == 0) {
 		node_of((uint32_t)(uintptr_t)fs, &rp, out);
+		kept_add(dir, name, len, out);
+	}
 	return (int)r;
 }
 
@@ -141,6 +209,7 @@ static int ops_lookup_path(void *fs, const struct vnode *dir, const char *path, 
 {
 	struct fs_stat *st = looked;
 	uint32_t id = (uint32_t)(uintptr_t)fs;
+	int n = 0;
 	endpoint_t ep = fs_ep[id];
 	struct fs_path_req rq = {.dir = dir->ino, .name_grant = G_NAMES, .out_grant = G_BUF, .path_len = (uint16_t)len};
 	struct fs_path_reply rp;
@@ -149,6 +218,23 @@ static int ops_lookup_path(void *fs, const struct vnode *dir, const char *path, 
 
 	if (len > FS_PATH_MAX || max <= 0)
 		return -EINVAL;
+	/* names kept answer without a request, as far as they go (the walk asks again for the rest) */
+	for (size_t at = 0; n < max && at < len;) {
+		const char *name = path + at, *slash = memchr(name, '/', len - at);
+		size_t l = slash ? (size_t)(slash - name) : len - at;
+		const struct vnode *k = kept_find(n ? &out[n - 1] : dir, name, l);
+
+		if (!k)
+			break;
+		out[n++] = *k;
+		at += l + 1;
+		if ((k->mode & S_IFMT) != S_IFDIR)
+			break;
+	}
+	if (n) {
+		*error = 0;
+		return n;
+	}
 	if (max > (int)(sizeof(looked) / sizeof(looked[0])))
 		max = (int)(sizeof(looked) / sizeof(looked[0]));
 	rq.out_max = (uint16_t)max;
@@ -161,8 +247,14 @@ static int ops_lookup_path(void *fs, const struct vnode *dir, const char *path, 
 	if (r < 0 || r > max)
 		return r < 0 ? (int)r : -EIO;
 	fs_unpack(&m, &rp, sizeof(rp));
-	for (int i = 0; i < r; i++)
+	for (int i = 0, at = 0; i < r; i++) {
+		const char *name = path + at, *slash = memchr(name, '/', len - (size_t)at);
+		size_t l = slash ? (size_t)(slash - name) : len - (size_t)at;
+
 		out[i] = (struct vnode){id, st[i].ino, st[i].mode, st[i].uid, st[i].gid};
+		kept_add(i ? &out[i - 1] : dir, name, l, &out[i]);
+		at += (int)l + 1;
+	}
 	looked_in.valid = true, looked_in.fs = id, looked_in.n = (int)r;
 	*error = rp.error > 0 || rp.error < -4095 ? -EIO : (int)rp.error;
 	return (int)r;

@@ -120,6 +120,8 @@ struct fs_stat;
 extern endpoint_t fs_ep[MOUNT_MAX + 1];
 extern bool fs_rdonly[MOUNT_MAX + 1];
 extern int64_t realtime_offset;
+extern bool fs_names_by_vfs[MOUNT_MAX + 1];
+void fs_names_forget(void);
 extern const struct fs_ops fs_message_ops;
 int64_t wall_ns(void);
 void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write);

@@ -47,6 +47,8 @@ int main(void)
 	bench_report("null_trap", t1 - t0, BENCH_OPS);
 
 	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grants, 1}});
+	safecopy("safecopy_0_bytes", 0);
+	safecopy("safecopy_8_bytes", 8);
 	safecopy("safecopy_104_bytes", 104);
 	safecopy("safecopy_4096_bytes", 4096);
 

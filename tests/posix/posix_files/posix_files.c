@@ -626,6 +626,56 @@ static void test_rename(void)
 	       pt_errname(errno));
 }
 
+/*
+ * A system may keep what lookups answered (Axolotl's vfs keeps ramfs's
+ * names): every change of names must show at once, through every path.
+ */
+static void test_names_kept(void)
+{
+	struct stat st, st2;
+	char b[32] = "", t[32] = "";
+	int e1, e2;
+
+	mkdir("nk", 0755);
+	mkdir("nk/a", 0755);
+	put("nk/a/f", "one");
+	stat("nk/a/f", &st); /* looked up, and perhaps kept */
+	rename("nk/a", "nk/c");
+	e1 = stat("nk/a/f", &st2) < 0 ? errno : 0;
+	e2 = stat("nk/c/f", &st2) < 0 ? errno : 0;
+	report("posix_names_follow_a_rename_at_once", e1 == ENOENT && e2 == 0 && st2.st_ino == st.st_ino,
+	       "nk/a/f: %s; nk/c/f: %s", pt_errname(e1), pt_errname(e2));
+	get("nk/c/f", b, sizeof(b));
+	unlink("nk/c/f");
+	put("nk/c/f", "two");
+	get("nk/c/f", t, sizeof(t));
+	report("posix_a_name_removed_and_made_again_names_the_new_file", strcmp(b, "one") == 0 && strcmp(t, "two") == 0,
+	       "read \"%s\", then \"%s\"", b, t);
+	symlink("first", "nk/l");
+	memset(b, 0, sizeof(b)), memset(t, 0, sizeof(t));
+	readlink("nk/l", b, sizeof(b) - 1);
+	unlink("nk/l");
+	symlink("second", "nk/l");
+	readlink("nk/l", t, sizeof(t) - 1);
+	report("posix_a_link_replaced_reads_its_new_target", strcmp(b, "first") == 0 && strcmp(t, "second") == 0,
+	       "\"%s\", then \"%s\"", b, t);
+	rmdir("nk/c/sub");
+	mkdir("nk/c/sub", 0700);
+	stat("nk/c/sub", &st);
+	rmdir("nk/c/sub");
+	put("nk/c/sub", "a file now");
+	e1 = stat("nk/c/sub", &st2) < 0 ? errno : 0;
+	report("posix_a_directory_made_a_file_is_a_file", e1 == 0 && S_ISDIR(st.st_mode) && S_ISREG(st2.st_mode),
+	       "stat: %s, mode %o then %o", pt_errname(e1), (unsigned)st.st_mode, (unsigned)st2.st_mode);
+	chmod("nk/c", 0700);
+	stat("nk/c/sub", &st);
+	chmod("nk/c", 0755);
+	e1 = stat("nk/c", &st2) < 0 ? errno : 0;
+	report("posix_a_mode_changed_shows_at_once", e1 == 0 && (st2.st_mode & 0777) == 0755, "stat: %s, mode %o",
+	       pt_errname(e1), (unsigned)st2.st_mode);
+	unlink("nk/c/sub"), unlink("nk/c/f"), unlink("nk/l"), rmdir("nk/c"), rmdir("nk");
+}
+
 static void test_links(void)
 {
 	struct stat st, st2;
@@ -1256,6 +1306,7 @@ int main(int argc, char **argv)
 	test_dirs();
 	test_unlink_open();
 	test_rename();
+	test_names_kept();
 	test_links();
 	test_cwd();
 	test_truncate();

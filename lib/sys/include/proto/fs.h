@@ -99,6 +99,8 @@ enum fs_call {
 
 /* FS_MOUNTED reply: fs_node_reply.server_flags. */
 #define FS_SERVER_STABLE_INODES 0x1 /* inode numbers survive a restart: pending requests may be re-issued */
+#define FS_SERVER_NAMES_BY_VFS 0x2  /* names, types, modes and owners change only by vfs's requests: vfs may
+				       keep what lookups answered (not procfs: its names come and go with processes) */
 
 /* FS_RENAME flags (renameat2's). RENAME_EXCHANGE is not supported: -EINVAL. */
 #define FS_RENAME_NOREPLACE 0x1
