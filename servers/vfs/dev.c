@@ -72,12 +72,11 @@ static void rebind(const char *label, endpoint_t *drv, endpoint_t ep)
 
 	if (ep == old)
 		return;
-	for (int n = 0; n < PROC_MAX; n++) {
-		struct vproc *p = &procs[n];
+	struct vproc *p;
 
-		if (p->used && p->blocked && p->wait == W_DEV && p->driver == old)
+	for_each_blocked(n, p)
+		if (p->wait == W_DEV && p->driver == old)
 			finished(p, -EIO);
-	}
 	if (ep != AX_NONE) {
 		*drv = ep;
 		ax_printf("vfs: the %s driver is endpoint %d now\n", label, ep);

@@ -83,9 +83,11 @@ static void drop_lock(struct lock *l)
 /* Something was unlocked: the lock requests that wait run again. */
 static void wake_lockers(void)
 {
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked && procs[i].wait == W_LOCK)
-			retry(&procs[i]);
+	struct vproc *p;
+
+	for_each_blocked(i, p)
+		if (p->wait == W_LOCK)
+			retry(p);
 }
 
 /*

@@ -39,6 +39,34 @@ struct file_extra extra[FILE_MAX];
 
 static int64_t (*const posix_calls[NR_COUNT])(struct vproc *p, const ax_message *m);
 
+static uint64_t blocked_set[PROC_MAX / 64]; /* bit i: procs[i] waits in a call */
+
+void set_blocked(struct vproc *p, bool blocked)
+{
+	int i = (int)(p - procs);
+
+	p->blocked = blocked;
+	if (blocked)
+		blocked_set[i / 64] |= 1ULL << (i % 64);
+	else
+		blocked_set[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/* The first process that waits in a call at index *i or after (*i is set to its index), or 0. */
+struct vproc *next_blocked(int *i)
+{
+	while (*i < PROC_MAX) {
+		uint64_t w = blocked_set[*i / 64] >> (*i % 64);
+
+		if (w) {
+			*i += __builtin_ctzll(w);
+			return &procs[*i];
+		}
+		*i = (*i / 64 + 1) * 64;
+	}
+	return 0;
+}
+
 /* Answer the call p waits in. */
 void reply_later(struct vproc *p, int64_t value)
 {
@@ -46,7 +74,7 @@ void reply_later(struct vproc *p, int64_t value)
 
 	reply.i64[0] = value;
 	p->blocked_nr = 0;
-	p->blocked = false;
+	set_blocked(p, false);
 	p->wait = W_NONE;
 	p->runnable = false;
 	ax_sendnb(p->ep, &reply);
@@ -81,13 +109,13 @@ bool poll_waiting; /* a poll or select may wait with a deadline (poll.c sets it;
 static void arm_alarm(void)
 {
 	uint64_t first = 0, now;
+	struct vproc *p;
 
 	if (!poll_waiting)
 		return;
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL && procs[i].deadline &&
-		    (!first || procs[i].deadline < first))
-			first = procs[i].deadline;
+	for_each_blocked(i, p)
+		if (p->wait == W_POLL && p->deadline && (!first || p->deadline < first))
+			first = p->deadline;
 	if (!first) {
 		poll_waiting = false;
 		return;
@@ -105,11 +133,11 @@ void run_queue(void)
 	}
 	any_runnable = false;
 	for (bool any = true; any;) {
-		any = false;
-		for (int i = 0; i < PROC_MAX; i++) {
-			struct vproc *p = &procs[i];
+		struct vproc *p;
 
-			if (!p->used || !p->runnable)
+		any = false;
+		for_each_blocked(i, p) { /* retry() marks only processes that wait */
+			if (!p->runnable)
 				continue;
 			p->runnable = false;
 			any = true;
@@ -188,7 +216,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	rc = posix_calls[nr](p, m);
 	if (rc == WOULD_WAIT) {
 		p->blocked_nr = (int)nr;
-		p->blocked = true;
+		set_blocked(p, true);
 		p->req = *m;
 		rc = AX_NO_REPLY;
 	}

@@ -59,10 +59,10 @@ static bool writer(int file) { return (files.f[file].flags & O_ACCMODE) != O_RDO
 /* Something changed in pipe idx: every call that waits on it runs again, and poll looks again. */
 static void wake(int idx)
 {
-	for (int i = 0; i < PROC_MAX; i++) {
-		struct vproc *p = &procs[i];
+	struct vproc *p;
 
-		if (!p->used || !p->blocked || p->obj != idx)
+	for_each_blocked(i, p) {
+		if (p->obj != idx)
 			continue;
 		if (p->wait == W_PIPE)
 			retry(p);

@@ -55,6 +55,7 @@ void free_proc(struct vproc *p)
 	free(p->bounce);
 	p->bounce = 0;
 	fd_close_all(&files, p->fds);
+	set_blocked(p, false);
 	p->used = false;
 	vnode_release(&p->cwd); /* the directories it was in, if it was the last there */
 	vnode_release(&p->root);
@@ -280,7 +281,7 @@ int64_t do_vfs_exit(const ax_message *m, ax_message *r)
 	if ((p = find_proc((endpoint_t)m->i64[0]))) {
 		if (p->blocked && p->wait == W_DEV)
 			dev_cancel(p);
-		p->blocked = false;
+		set_blocked(p, false);
 		if (p->pid > 0 && p->pid == p->sid)
 			dev_session_end(p->sid);
 		free_proc(p);

@@ -253,18 +253,20 @@ int64_t do_pselect6(struct vproc *p, const ax_message *m)
 /* A pipe changed or a driver's selection fired: every waiting poll and select looks again. */
 void wake_pollers(void)
 {
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL)
-			retry(&procs[i]);
+	struct vproc *p;
+
+	for_each_blocked(i, p)
+		if (p->wait == W_POLL)
+			retry(p);
 }
 
 /* vfs's alarm rang: the calls whose deadline passed run again (and time out). */
 void poll_timers(void)
 {
 	uint64_t now = ax_now_ns();
+	struct vproc *p;
 
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].used && procs[i].blocked && procs[i].wait == W_POLL && procs[i].deadline &&
-		    procs[i].deadline <= now)
-			retry(&procs[i]);
+	for_each_blocked(i, p)
+		if (p->wait == W_POLL && p->deadline && p->deadline <= now)
+			retry(p);
 }

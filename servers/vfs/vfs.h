@@ -106,7 +106,14 @@ static inline endpoint_t io_ep(const struct vproc *p) { return io_owner != AX_NO
 /* A handler of a message from pm (proto/vfs.h). */
 #define PM_CALL(name) int64_t name(const ax_message *m, ax_message *r)
 
-/* main.c: answers, and calls that run again */
+/*
+ * main.c: the processes that wait in a call, as a set (wake-ups look at
+ * these, not at every process), answers, and calls that run again.
+ */
+void set_blocked(struct vproc *p, bool blocked);
+struct vproc *next_blocked(int *i);
+/* Each process that waits in a call, by index: for_each_blocked(i, p) { ... } */
+#define for_each_blocked(i, p) for (int i = 0; ((p) = next_blocked(&i)); i++)
 void reply_later(struct vproc *p, int64_t value);
 void retry(struct vproc *p);
 void run_again(struct vproc *p);
