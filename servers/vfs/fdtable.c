@@ -86,6 +86,8 @@ static void install(struct file_table *ft, struct fd_table *t, int fd, int file,
 {
 	ft->f[file].refs++;
 	t->fd[fd].file = (uint16_t)(file + 1);
+	if ((uint32_t)fd >= t->high)
+		t->high = (uint32_t)fd + 1;
 	t->fd[fd].flags = cloexec ? FD_CLOEXEC : 0;
 }
 
@@ -115,6 +117,8 @@ int fd_close(struct file_table *ft, struct fd_table *t, int fd)
 		return file;
 	t->fd[fd].file = 0;
 	t->fd[fd].flags = 0;
+	while (t->high && !t->fd[t->high - 1].file)
+		t->high--;
 	file_drop(ft, file);
 	return 0;
 }
@@ -198,24 +202,25 @@ void fd_fork(struct file_table *ft, const struct fd_table *parent, struct fd_tab
 	if (child == parent)
 		return;
 	fd_close_all(ft, child);
-	for (int fd = 0; fd < FD_MAX; fd++) {
+	for (uint32_t fd = 0; fd < parent->high; fd++) {
 		child->fd[fd] = parent->fd[fd];
 		if (parent->fd[fd].file)
 			ft->f[parent->fd[fd].file - 1].refs++;
 	}
+	child->high = parent->high;
 	child->nofile = parent->nofile;
 }
 
 void fd_exec(struct file_table *ft, struct fd_table *t)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = (int)t->high - 1; fd >= 0; fd--)
 		if (t->fd[fd].file && (t->fd[fd].flags & FD_CLOEXEC))
 			fd_close(ft, t, fd);
 }
 
 void fd_close_all(struct file_table *ft, struct fd_table *t)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = (int)t->high - 1; fd >= 0; fd--)
 		if (t->fd[fd].file)
 			fd_close(ft, t, fd);
 }

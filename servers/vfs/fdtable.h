@@ -49,6 +49,7 @@ struct fd_table {
 		uint16_t flags; /* FD_CLOEXEC */
 	} fd[FD_MAX];
 	uint32_t nofile; /* RLIMIT_NOFILE's soft limit: descriptors are below it */
+	uint32_t high;   /* every open descriptor is below it: fork, exec and exit look no further */
 };
 
 /* An empty open-file table allowing limit open files (capped at FILE_MAX). */

@@ -272,6 +272,27 @@ static void fork_copies_the_table_and_shares_open_files(void)
 	CHECK(released == 4 && ft.used == 0);
 }
 
+/* fork, exec and exit look only below the highest open descriptor, which follows opens and closes. */
+static void the_highest_descriptor_bounds_fork_exec_and_exit(void)
+{
+	reset(FILE_MAX, 1024);
+	CHECK(t.high == 0);
+	int a = open_ino(&t, 1, 0);
+	CHECK(a == 0 && t.high == 1);
+	CHECK(fd_dup2(&ft, &t, a, 1023) == 1023 && t.high == 1024); /* the very last descriptor */
+	CHECK(fd_dupfd(&ft, &t, a, 500, true) == 500 && t.high == 1024);
+	fd_fork(&ft, &t, &child);
+	CHECK(child.high == 1024 && fd_index(&child, 1023) == fd_index(&t, a) && fd_getfd(&child, 500) == FD_CLOEXEC);
+	CHECK(fd_close(&ft, &t, 1023) == 0 && t.high == 501); /* down to the next open one */
+	fd_exec(&ft, &child);
+	CHECK(fd_file(&ft, &child, 500) == NULL && fd_file(&ft, &child, 1023) != NULL && child.high == 1024);
+	CHECK(fd_close(&ft, &child, 1023) == 0 && child.high == 1);
+	fd_close_all(&ft, &child);
+	CHECK(child.high == 0 && fd_file(&ft, &child, 0) == NULL);
+	fd_close_all(&ft, &t);
+	CHECK(t.high == 0 && ft.used == 0 && released == 1);
+}
+
 static void exit_closes_everything(void)
 {
 	reset(FILE_MAX, 1024);
@@ -323,6 +344,7 @@ int main(void)
 	RUN(the_system_wide_limit_is_enfile);
 	RUN(the_last_open_files_are_kept_for_root);
 	RUN(fork_copies_the_table_and_shares_open_files);
+	RUN(the_highest_descriptor_bounds_fork_exec_and_exit);
 	RUN(exit_closes_everything);
 	RUN(a_hold_keeps_the_open_file_alive);
 	RUN(a_zeroed_table_has_no_room);
