@@ -294,8 +294,7 @@ static int do_vunmap(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
-	for (uint64_t va = m->u64[1], end = va + m->u64[2]; (va = as_hole_end(p->pml4, va)) < end; va += PAGE_SIZE)
-		as_unmap(p->pml4, va);
+	as_unmap_range(p->pml4, m->u64[1], m->u64[1] + m->u64[2]);
 	as_prune(p->pml4, m->u64[1], m->u64[2]);
 	return 0;
 }

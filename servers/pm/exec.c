@@ -124,17 +124,18 @@ static int open_program(struct mproc *p, const char *path, uint64_t path_va, str
 /* Copy a NUL-terminated string of at most max bytes (terminator included) from a process. */
 int user_string(endpoint_t ep, uint64_t va, char *buf, size_t max)
 {
+	/* 256 bytes a copy (one copy holds most strings), never across a page: the next may not be mapped */
 	for (size_t got = 0; got < max;) {
-		size_t chunk = max - got < 64 ? max - got : 64;
-		int r = user_copy(ep, va + got, buf + got, chunk, AX_COPY_FROM);
+		size_t chunk = PAGE - ((va + got) & (PAGE - 1)), i;
+		int r;
 
-		if (r < 0 && chunk > 1) { /* may run into an unmapped page: go byte by byte */
-			chunk = 1;
-			r = user_copy(ep, va + got, buf + got, 1, AX_COPY_FROM);
-		}
-		if (r < 0)
+		if (chunk > 256)
+			chunk = 256;
+		if (chunk > max - got)
+			chunk = max - got;
+		if ((r = user_copy(ep, va + got, buf + got, chunk, AX_COPY_FROM)) < 0)
 			return r;
-		for (size_t i = got; i < got + chunk; i++)
+		for (i = got; i < got + chunk; i++)
 			if (!buf[i])
 				return (int)i;
 		got += chunk;
@@ -154,7 +155,8 @@ struct strings {
 /* Copy a NULL-terminated vector of strings (argv or envp); *count is set at the end. */
 static int copy_vector(endpoint_t ep, uint64_t vec, struct strings *st, int *count)
 {
-	int first = st->argc + st->envc, k = 0;
+	int first = st->argc + st->envc, k = 0, have = 0, next = 0;
+	uint64_t ptrs[64];
 
 	for (; vec; k++) {
 		uint64_t ptr, room;
@@ -162,8 +164,14 @@ static int copy_vector(endpoint_t ep, uint64_t vec, struct strings *st, int *cou
 
 		if (first + k >= ARG_MAX_COUNT)
 			return -E2BIG;
-		if (user_copy(ep, vec + 8 * (uint64_t)k, &ptr, 8, AX_COPY_FROM) < 0)
-			return -EFAULT;
+		if (next == have) { /* the next pointers, up to 64 and to the end of their page, in one copy */
+			uint64_t at = vec + 8 * (uint64_t)k, in_page = (PAGE - (at & (PAGE - 1))) / 8;
+
+			have = in_page < 64 ? (int)(in_page ? in_page : 1) : 64, next = 0;
+			if (user_copy(ep, at, ptrs, 8 * (uint64_t)have, AX_COPY_FROM) < 0)
+				return -EFAULT;
+		}
+		ptr = ptrs[next++];
 		if (!ptr)
 			break;
 		room = sizeof(st->bytes) - st->used;

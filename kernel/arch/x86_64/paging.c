@@ -92,15 +92,20 @@ static uint64_t walk_level(uint64_t table, int level, bool free)
 {
 	uint64_t *t = P2V(table), n = 0;
 
-	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
-		if (!(t[i] & (level > 1 ? PTE_P : PTE_HOLDS)))
+	for (int k = 0; k < (level == 4 ? 256 : 512); k += 8) {
+		/* most entries of most tables are empty: eight at a glance */
+		if (!(t[k] | t[k + 1] | t[k + 2] | t[k + 3] | t[k + 4] | t[k + 5] | t[k + 6] | t[k + 7]))
 			continue;
-		if (level > 1) {
-			n += walk_level(t[i] & PTE_ADDR, level - 1, free);
-		} else if (t[i] & PTE_OWNED) {
-			n++;
-			if (free)
-				page_free(t[i] & PTE_ADDR);
+		for (int i = k; i < k + 8; i++) {
+			if (!(t[i] & (level > 1 ? PTE_P : PTE_HOLDS)))
+				continue;
+			if (level > 1) {
+				n += walk_level(t[i] & PTE_ADDR, level - 1, free);
+			} else if (t[i] & PTE_OWNED) {
+				n++;
+				if (free)
+					page_free(t[i] & PTE_ADDR);
+			}
 		}
 	}
 	if (free && level < 4)
@@ -192,32 +197,70 @@ void as_unmap(uint64_t pml4, uint64_t va)
 		invlpg(va);
 }
 
+/* Unmap every page of [va, end): a page table is walked to once, and the holes between tables skipped. */
+void as_unmap_range(uint64_t pml4, uint64_t va, uint64_t end)
+{
+	bool live = read_cr3() == pml4;
+
+	while (va < end) {
+		uint64_t next = as_hole_end(pml4, va), *pte, table_end;
+
+		if (next != va) { /* no page table here: the hole ends at next (which may start another) */
+			va = next;
+			continue;
+		}
+		pte = walk(pml4, va, false);
+		table_end = (va | ((1ULL << 21) - 1)) + 1;
+		for (; va < table_end && va < end; va += PAGE_SIZE, pte++) {
+			if (!(*pte & PTE_HOLDS))
+				continue;
+			if (*pte & PTE_OWNED)
+				page_free(*pte & PTE_ADDR);
+			*pte = 0;
+			if (live)
+				invlpg(va);
+		}
+	}
+}
+
 /*
- * Free the tables below `table` (at `level`, 4 = the PML4) that map nothing
- * any more and lie in [lo, hi). True if `table` itself maps nothing now.
+ * Free the tables below `table` (at `level`, 4 = the PML4, covering from
+ * `base`) that map nothing any more and lie in [lo, hi). True if `table`
+ * itself maps nothing now. Only the entries over [lo, hi) are visited, and
+ * a table is searched whole only when one of its tables was just freed (an
+ * unmap of one page costs one page table's search, not four tables').
  */
 static bool prune(uint64_t table, int level, uint64_t base, uint64_t lo, uint64_t hi)
 {
 	uint64_t *t = P2V(table), span = 1ULL << (12 + 9 * (level - 1));
-	bool empty = true;
+	int n = level == 4 ? 256 : 512, first, last;
+	bool freed = false, kept = false;
 
-	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
-		uint64_t start = base + (uint64_t)i * span;
-
-		if (level == 1) {
-			empty = empty && !t[i];
-			continue;
-		}
+	if (level == 1) {
+		for (int i = 0; i < 512; i++)
+			if (t[i])
+				return false;
+		return true;
+	}
+	first = lo > base ? (int)((lo - base) / span) : 0;
+	last = hi - base > (uint64_t)n * span ? n - 1 : (int)((hi - 1 - base) / span);
+	for (int i = first; i <= last && i < n; i++) {
 		if (!(t[i] & PTE_P))
 			continue;
-		if (start < hi && start + span > lo && prune(t[i] & PTE_ADDR, level - 1, start, lo, hi)) {
-			page_free(t[i] & PTE_ADDR);
-			t[i] = 0;
+		if (!prune(t[i] & PTE_ADDR, level - 1, base + (uint64_t)i * span, lo, hi)) {
+			kept = true; /* a table in the range still maps something: so does this one */
 			continue;
 		}
-		empty = false;
+		page_free(t[i] & PTE_ADDR);
+		t[i] = 0;
+		freed = true;
 	}
-	return empty;
+	if (kept || !freed)
+		return false; /* nothing emptied here: whatever it held, it holds (an empty table is freed when emptied) */
+	for (int i = 0; i < n; i++)
+		if (t[i] & PTE_P)
+			return false;
+	return true;
 }
 
 /* After an unmap: give back the page tables of [va, va+len) that map nothing now. */

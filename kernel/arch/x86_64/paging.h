@@ -33,6 +33,7 @@ void as_destroy(uint64_t pml4);
 uint64_t as_resident(uint64_t pml4);
 int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
 void as_unmap(uint64_t pml4, uint64_t va);
+void as_unmap_range(uint64_t pml4, uint64_t va, uint64_t end);
 void as_prune(uint64_t pml4, uint64_t va, uint64_t len);
 uint64_t *as_pte(uint64_t pml4, uint64_t va);
 uint64_t as_hole_end(uint64_t pml4, uint64_t va);
