@@ -243,7 +243,8 @@ static bool reply_to_posix(struct proc *server, endpoint_t ep, uint64_t uptr)
 	dst->tf.rax = (uint64_t)value;
 	dst->flags &= ~(PF_POSIX_CALL | PF_REPLY);
 	dst->getfrom = AX_NONE;
-	sched_unblock(dst, BLK_RECEIVING, true);
+	dst->blocked = 0; /* it was BLK_RECEIVING only (checked above): sched_unblock's work, known */
+	sched_ready(dst, true);
 	set_trap_result(server, do_receive(server, (endpoint_t)server->tf.rdx, uptr));
 	return true;
 }
@@ -333,7 +334,7 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 		in->source = caller->ep, in->type = (int32_t)(AX_MSG_POSIX + nr);
 		in->u64[0] = tf->rdi, in->u64[1] = tf->rsi, in->u64[2] = tf->rdx;
 		in->u64[3] = tf->r10, in->u64[4] = tf->r8, in->u64[5] = tf->r9, in->u64[6] = 0;
-		bill_to(dst, caller);
+		dst->bill = caller->ep; /* bill_to: the POSIX trap's caller is never a system process */
 		wake_receiver(dst, true);
 		caller->flags |= PF_POSIX_CALL;
 		await_reply(caller, server, 0);

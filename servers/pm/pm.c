@@ -38,9 +38,10 @@ static struct ax_grant grant[2]; /* 0: copies into processes; PM_INFO_GRANT: pro
  * pm's table is its own, not indexed by kernel slot: a zombie keeps its
  * entry until its parent waits, even after the kernel has reused the slot.
  */
+static struct mproc *by_slot[AX_NR_SLOTS]; /* by_ep's cache: checked on every use */
+
 struct mproc *by_ep(endpoint_t ep)
 {
-	static struct mproc *by_slot[AX_NR_SLOTS]; /* a cache: checked on every use */
 	struct mproc *p = by_slot[ep & (AX_NR_SLOTS - 1)];
 
 	if (p && p->state == ALIVE && p->ep == ep)
@@ -434,9 +435,11 @@ static int64_t (*const posix_calls[NR_ROUTES])(struct mproc *p, const ax_message
 static int64_t dispatch(const ax_message *m, ax_message *r)
 {
 	int64_t nr = (int64_t)m->type - AX_MSG_POSIX;
-	struct mproc *p = caller(m);
+	struct mproc *p = by_slot[m->source & (AX_NR_SLOTS - 1)]; /* by_ep's cache, looked at here: every call */
 
 	(void)r;
+	if (!p || p->state != ALIVE || p->ep != m->source)
+		p = by_ep(m->source);
 	if (nr < 0 || nr >= NR_ROUTES) {
 		ax_printf("pm: message of unknown type %x from %d: refused\n", m->type, m->source);
 		return -ENOSYS;
