@@ -20,6 +20,10 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Ikernel/include -Ilib/sys/include -Ilib
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack
+# Every object records the headers it read (-MMD), each also as a target of
+# its own (-MP: a header removed does not break the build): make reads these
+# .d files at the end, so no rule lists headers by hand.
+DEPFLAGS := -MMD -MP
 HOSTCFLAGS := -std=c11 -O1 -g $(WARN) -Ikernel/include -Ikernel -Ilib/sys -Ilib -Iservers/vm -I$(B)/gen -fsanitize=address,undefined
 
 # ---- kernel ---------------------------------------------------------------
@@ -32,17 +36,17 @@ KLIB := lib/elf/elf.c lib/format/format.c lib/string/string.c
 KOBJ += $(patsubst %,$(B)/klib/%.o,$(KLIB))
 KERNEL := $(B)/kernel/axolotl.elf
 
-$(B)/kernel/%.c.o: kernel/%.c $(wildcard kernel/*.h kernel/arch/x86_64/*.h kernel/include/axolotl/*.h)
+$(B)/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(CC) $(KCFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(B)/klib/%.c.o: %.c $(wildcard lib/*/*.h kernel/include/axolotl/*.h)
+$(B)/klib/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(CC) $(KCFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(B)/kernel/%.S.o: kernel/%.S kernel/arch/x86_64/layout.h
+$(B)/kernel/%.S.o: kernel/%.S
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(CC) $(KCFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
 	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
@@ -53,11 +57,10 @@ $(KERNEL): $(KOBJ) kernel/arch/x86_64/kernel.ld
 LIBSYS_SRC := $(filter-out lib/sys/musl.c,$(wildcard lib/sys/*.c lib/sys/*.S)) lib/format/format.c lib/string/string.c
 LIBSYS_OBJ := $(patsubst %,$(B)/libsys/%.o,$(LIBSYS_SRC))
 LIBSYS := $(B)/libsys/libsys.a
-UHDRS := $(wildcard lib/sys/include/sys/*.h lib/sys/include/proto/*.h kernel/include/axolotl/*.h lib/*/*.h kernel/kernel.h)
 
-$(B)/libsys/%.o: % $(UHDRS)
+$(B)/libsys/%.o: %
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	$(CC) $(UCFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIBSYS): $(LIBSYS_OBJ)
 	rm -f $@
@@ -72,24 +75,29 @@ MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wex
 LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c lib/format/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
 
-$(B)/libsysm/%.o: % $(UHDRS) lib/sys/heap.h
+$(B)/libsysm/%.o: %
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(MCFLAGS) -c $< -o $@
+	$(MUSL_CC) $(MCFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # Libraries the servers share, lib/NAME/NAME.c with its NAME.h (included as
 # <NAME/NAME.h>): one archive, so a program takes only what it calls.
 LIBAX_SRC := lib/cpio/cpio.c lib/elf/elf.c lib/fsserver/fsserver.c lib/sys/sigq.c
 LIBAX_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBAX_SRC))
 LIBAX := $(B)/libsysm/libax.a
-$(LIBAX_OBJ): $(wildcard lib/*/*.h)
 $(LIBAX): $(LIBAX_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# A program's files are compiled one by one (objects under $(B)/mobj,
+# uobj, pobj: musl servers, freestanding programs, POSIX programs), then linked.
+objs_of = $(patsubst %.c,$(B)/$(2)/%.o,$(wildcard $(1)/*.c))
+$(B)/mobj/%.o: %.c | $(LINUX_ABI) $(B)/gen/syscall_names.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MCFLAGS) $(DEPFLAGS) -I$(B)/gen -c $< -o $@
 define musl_program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYSM_OBJ) $(LIBAX) $(UHDRS) $(B)/gen/syscall_names.c $(LINUX_ABI)
+$(B)/bin/$(notdir $(1)): $(call objs_of,$(1),mobj) $(LIBSYSM_OBJ) $(LIBAX)
 	@mkdir -p $$(@D)
-	$(MUSL_CC) $(MCFLAGS) -I$(B)/gen $(wildcard $(1)/*.c) $(LIBSYSM_OBJ) $(LIBAX) -o $$@
+	$(MUSL_CC) $(MCFLAGS) $(call objs_of,$(1),mobj) $(LIBSYSM_OBJ) $(LIBAX) -o $$@
 endef
 
 # Linux's system call names, for pm's "not implemented" log lines: generated
@@ -121,19 +129,19 @@ $(B)/gen/linuxabi/errno.h: $(ERRNO_HEADER) $(dir $(ERRNO_HEADER))errno-base.h
 	    awk '$$1 == "#define" && $$2 ~ /^E[A-Z0-9]+$$/ && NF == 3 { print "#define", $$2, $$3 }' | sort -k3,3n -k2,2; \
 	  echo '#endif'; } > $@
 
-$(B)/bin/rs: $(wildcard servers/rs/*.h)
-RS_TEST_PROGRAMS := $(foreach d,$(wildcard tests/rs/*/),$(B)/bin/$(notdir $(patsubst %/,%,$(d))))
-$(RS_TEST_PROGRAMS): $(wildcard tests/rs/*.h) tests/system/test.h
 
 # A boot program is a folder of C files: servers/NAME, tests/{system,servers,pm,bench}/NAME.
 # Those holding a file named MUSL are built on musl; the others freestanding.
 # A folder is a program when it holds NAME/NAME.c or NAME/main.c (others
 # hold a server's pure parts still growing, or configuration).
 program_dirs = $(foreach d,$(patsubst %/,%,$(1)),$(if $(wildcard $(d)/$(notdir $(d)).c $(d)/main.c),$(d)))
+$(B)/uobj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $(DEPFLAGS) -c $< -o $@
 define program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(LIBSYS) $(UHDRS)
+$(B)/bin/$(notdir $(1)): $(call objs_of,$(1),uobj) $(LIBSYS)
 	@mkdir -p $$(@D)
-	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(wildcard $(1)/*.c) $(LIBSYS) -o $$@
+	$(CC) $(UCFLAGS) $(ULDFLAGS) $(B)/libsys/lib/sys/start.S.o $(call objs_of,$(1),uobj) $(LIBSYS) -o $$@
 endef
 PROGRAM_DIRS := $(call program_dirs,$(wildcard servers/*/ drivers/*/ tests/system/*/ tests/servers/*/ tests/pm/*/ \
 	tests/bench/*/ tests/rs/*/ tests/ramfs/*/ tests/vfs/*/ tests/tty/*/ tests/procfs/*/))
@@ -144,18 +152,21 @@ $(foreach d,$(MUSL_DIRS),$(eval $(call musl_program,$(d))))
 # Ordinary POSIX programs (our commands, the POSIX tests): static Linux
 # executables from Debian's musl-gcc, exactly as a user would build them.
 PCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -static -Wall -Wextra -Werror -idirafter kernel/include -idirafter lib/sys/include
+$(B)/pobj/%.o: %.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(PCFLAGS) $(DEPFLAGS) -c $< -o $@
 define posix_program
-$(B)/bin/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(wildcard tests/posix/*.h)
+$(B)/bin/$(notdir $(1)): $(call objs_of,$(1),pobj)
 	@mkdir -p $$(@D)
-	$(MUSL_CC) $$(PCFLAGS) $(wildcard $(1)/*.c) -o $$@
+	$(MUSL_CC) $$(PCFLAGS) $(call objs_of,$(1),pobj) -o $$@
 endef
 # commands/busybox holds BusyBox's configuration, not our source (see below).
 POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/ tests/procfs/posix/*/ \
 	tests/robust/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
 # the fuzzer names the calls it made as pm does
-$(B)/bin/fuzz: $(B)/gen/syscall_names.c
-$(B)/bin/fuzz: PCFLAGS += -I$(B)/gen
+$(B)/pobj/tests/robust/fuzz/fuzz.o: $(B)/gen/syscall_names.c
+$(B)/pobj/tests/robust/fuzz/fuzz.o: PCFLAGS += -I$(B)/gen
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 
 # ---- BusyBox, from Debian's source package -----------------------------------
@@ -415,3 +426,6 @@ loc:
 
 clean:
 	rm -rf $(B)
+
+# The headers each object was built with (DEPFLAGS).
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)

@@ -76,12 +76,19 @@ static void deliver(struct proc *dst, const ax_message *m, bool front)
 	wake_receiver(dst, front);
 }
 
+/* How do_send sends. */
+enum {
+	SEND_BLOCK = 1 << 0,   /* wait in the receiver's queue if it does not take the message now (else -EAGAIN) */
+	SEND_TRUSTED = 1 << 1, /* the kernel sends on the caller's behalf: no send right is needed */
+	SEND_HANDOFF = 1 << 2, /* the receiver runs next (a sendrec or a reply: the sender will wait for it) */
+};
+
 /*
  * The send half of send, sendnb, sendrec and the POSIX trap. m->source is
  * set here: a process can never forge who it is. Returns 0 (delivered),
  * BLOCKED (queued; caller now waits) or a negative errno (nothing changed).
  */
-static int do_send(struct proc *caller, endpoint_t to, ax_message *m, bool may_block, bool trusted, bool handoff)
+static int do_send(struct proc *caller, endpoint_t to, ax_message *m, unsigned how)
 {
 	struct proc *dst;
 	int r = proc_lookup(to, &dst);
@@ -90,15 +97,15 @@ static int do_send(struct proc *caller, endpoint_t to, ax_message *m, bool may_b
 		return r;
 	if (dst == caller)
 		return -AX_EDEADLK; /* nobody could ever receive it */
-	if (!trusted && !priv_may_send(caller, dst))
+	if (!(how & SEND_TRUSTED) && !priv_may_send(caller, dst))
 		return -AX_EPERM;
 	m->source = caller->ep;
 	if (accepts(dst, caller->ep, false)) {
 		bill_to(dst, caller);
-		deliver(dst, m, handoff);
+		deliver(dst, m, (how & SEND_HANDOFF) != 0);
 		return 0;
 	}
-	if (!may_block)
+	if (!(how & SEND_BLOCK))
 		return -AX_EAGAIN;
 	if (ipc_would_deadlock(caller, dst, resolve))
 		return -AX_EDEADLK;
@@ -279,10 +286,10 @@ void ipc_trap(struct proc *caller, unsigned op)
 	switch (op) {
 	case AX_SEND:
 	case AX_SENDNB:
-		r = do_send(caller, ep, &m, op == AX_SEND, false, false);
+		r = do_send(caller, ep, &m, op == AX_SEND ? SEND_BLOCK : 0);
 		break;
 	case AX_SENDREC:
-		r = do_send(caller, ep, &m, true, false, true);
+		r = do_send(caller, ep, &m, SEND_BLOCK | SEND_HANDOFF);
 		if (r >= 0)
 			await_reply(caller, ep, uptr);
 		break;
@@ -290,7 +297,7 @@ void ipc_trap(struct proc *caller, unsigned op)
 		r = do_receive(caller, ep, uptr);
 		break;
 	case AX_REPLYRECV:
-		r = do_send(caller, ep, &m, false, false, true);
+		r = do_send(caller, ep, &m, SEND_HANDOFF);
 		if (r >= 0)
 			r = do_receive(caller, (endpoint_t)tf->rdx, uptr);
 		break;
@@ -347,7 +354,7 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 	m.u64[3] = tf->r10;
 	m.u64[4] = tf->r8;
 	m.u64[5] = tf->r9;
-	r = do_send(caller, server, &m, true, true, true);
+	r = do_send(caller, server, &m, SEND_BLOCK | SEND_TRUSTED | SEND_HANDOFF);
 	if (r < 0) {
 		tf->rax = (uint64_t)(int64_t)(r == -AX_EDEADEP ? -AX_EIO : r);
 		return;
@@ -384,7 +391,7 @@ static bool divert(struct proc *p, endpoint_t handler, ax_message *m, unsigned w
 	if (handler == AX_NONE || (p->priv.flags & AX_PRIV_SYSTEM) || p->ep == handler)
 		return false;
 	p->blocked &= ~BLK_RECEIVING; /* a verdict just came: p is on no queue */
-	if (do_send(p, handler, m, true, true, true) < 0)
+	if (do_send(p, handler, m, SEND_BLOCK | SEND_TRUSTED | SEND_HANDOFF) < 0)
 		return false;
 	p->flags |= wait;
 	await_reply(p, handler, 0);
