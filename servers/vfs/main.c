@@ -14,7 +14,8 @@
  *   pm.c       processes as pm makes them; execve's program files
  *   pipe.c, poll.c, lock.c, dev.c: pipes, poll and select, locks, drivers
  *
- * beside the pure rules (path.c: lookup; fdtable.c: descriptors), the one
+ * beside the pure rules (path.c: lookup; fdtable.c: descriptors; held.c:
+ * the count of vfs's references to each inode), the one
  * resolver of paths and *at triples (resolve.c), and the requests to file
  * servers (request.c, proto/fs.h). File data never passes through vfs: a
  * magic grant over the user's buffer (vfs has the `magic` privilege) lets
