@@ -321,21 +321,21 @@ static int load_segment(void *ctx, const struct elf_segment *seg)
 
 	if (c && seg->filesz) {
 		uint64_t file_end = page_up(seg->vaddr + seg->filesz);
-		int64_t r = vm_call(VM_SHARE, (uint64_t)ld->ep, start, file_end - start, prot, c->base + (start - c->low));
+		int64_t r = vm_range(VM_SHARE, ld->ep, start, file_end - start, prot, c->base + (start - c->low));
 
 		if (r == 0 && end > file_end) /* the rest of the bss: demand-zero */
-			r = vm_call(VM_REGION, (uint64_t)ld->ep, file_end, end - file_end, prot, 0);
+			r = vm_range(VM_REGION, ld->ep, file_end, end - file_end, prot, 0);
 		return (int)r;
 	}
 	/* Not populated: copying the file's bytes in brings those pages (VM_TOUCH); bss stays demand-zero. */
-	int64_t r = vm_call(VM_REGION, (uint64_t)ld->ep, start, end - start, prot | VM_PROT_WRITE, 0);
+	int64_t r = vm_range(VM_REGION, ld->ep, start, end - start, prot | VM_PROT_WRITE, 0);
 
 	if (r == 0 && seg->filesz)
 		r = ld->pg->handle >= 0 ? read_program(ld->pg, seg->offset, seg->filesz, ld->ep, seg->vaddr)
 					: user_copy(ld->ep, seg->vaddr, (void *)(ld->pg->image + seg->offset), seg->filesz,
 						    AX_COPY_TO);
 	if (r == 0 && !seg->writable)
-		r = vm_call(VM_PROTECT, (uint64_t)ld->ep, start, end - start, prot, 0);
+		r = vm_range(VM_PROTECT, ld->ep, start, end - start, prot, 0);
 	return (int)r;
 }
 
@@ -516,7 +516,8 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	}
 	stack = (st.used + (uint64_t)(st.argc + st.envc + 64) * 8 + PAGE - 1) & ~(PAGE - 1);
 	stack = stack + EXEC_STACK;
-	if (vm_call(VM_SPACE_NEW, (uint64_t)p->ep, AX_STACK_TOP, stack_limit(p), ld.brk, 0) < 0) {
+	if (vm_request(VM_SPACE_NEW, &(struct vm_space_req){p->ep, AX_STACK_TOP, stack_limit(p), ld.brk},
+		       sizeof(struct vm_space_req)) < 0) {
 		close_program(&pg);
 		return -ENOMEM;
 	}
@@ -524,7 +525,7 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	r = elf_load(pg.image, pg.size, AX_STACK_TOP - stack_limit(p), load_segment, &ld, &entry);
 	close_program(&pg);
 	if (r == 0)
-		r = (int)vm_call(VM_REGION, (uint64_t)p->ep, AX_STACK_TOP - stack, stack,
+		r = (int)vm_range(VM_REGION, p->ep, AX_STACK_TOP - stack, stack,
 				 VM_PROT_READ | VM_PROT_WRITE, 0); /* pages come as the frame is written, then on use */
 	sp = r == 0 ? build_stack(p->ep, &st, pg.image, entry) : 0;
 	regs.rip = entry;

@@ -105,9 +105,9 @@ static struct mproc *spawn(struct mproc *parent, uint64_t stack, int exit_signal
 	if (rc == 0)
 		rc = kcall(KC_SET_REGS, (uint64_t)child->ep, (uint64_t)&regs);
 	if (rc == 0)
-		rc = vm_call(VM_FORK, (uint64_t)parent->ep, (uint64_t)child->ep, 0, 0, 0);
+		rc = vm_request(VM_FORK, &(struct vm_fork_req){parent->ep, child->ep}, sizeof(struct vm_fork_req));
 	if (rc == 0 && (rc = vfs_fork(parent, child)) < 0)
-		vm_call(VM_EXIT, (uint64_t)child->ep, 0, 0, 0, 0);
+		vm_proc(VM_EXIT, child->ep, 0);
 	if (rc < 0) {
 		child->state = FREE;
 		kcall(KC_PROC_DESTROY, (uint64_t)child->ep, 0);
@@ -402,7 +402,7 @@ void became_zombie(struct mproc *p, int status)
 	p->status = status;
 	p->report = REPORT_NONE;
 	p->blocked_nr = 0;
-	vm_call(VM_EXIT, (uint64_t)p->ep, 0, 0, 0, 0);
+	vm_proc(VM_EXIT, p->ep, 0);
 	vfs_exit(p);
 	time_forget(p);
 	vfork_release(p);

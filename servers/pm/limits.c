@@ -89,8 +89,7 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 		if (resource == RLIMIT_NOFILE)
 			vfs_nofile(p, nw.cur);
 		if (resource == RLIMIT_STACK) /* growth from now on; exec uses it for the new program too */
-			vm_call(VM_STACK_LIMIT, (uint64_t)p->ep, nw.cur < 4096 ? 4096 : nw.cur > STACK_MAX ? STACK_MAX : nw.cur,
-				0, 0, 0);
+			vm_proc(VM_STACK_LIMIT, p->ep, nw.cur < 4096 ? 4096 : nw.cur > STACK_MAX ? STACK_MAX : nw.cur);
 	}
 	return 0;
 }

@@ -65,12 +65,29 @@ struct mproc *by_pid(int pid)
 
 struct mproc *caller(const ax_message *m) { return by_ep(m->source); }
 
-int64_t vm_call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
+/* A request to vm (proto/vm.h), its struct as the message's payload: vm's answer, or the IPC error. */
+int64_t vm_request(int type, const void *rq, size_t n)
 {
-	ax_message m = {.type = type, .u64 = {a, b, c, d, e}};
-	int r = ax_sendrec(vm, &m);
+	ax_message m = {.type = type};
+	int r;
 
+	memcpy(m.bytes, rq, n);
+	r = ax_sendrec(vm, &m);
 	return r < 0 ? r : m.i64[0];
+}
+
+int64_t vm_range(int type, endpoint_t ep, uint64_t start, uint64_t len, uint64_t prot, uint64_t arg)
+{
+	struct vm_range_req rq = {ep, start, len, prot, arg};
+
+	return vm_request(type, &rq, sizeof(rq));
+}
+
+int64_t vm_proc(int type, endpoint_t ep, uint64_t value)
+{
+	struct vm_proc_req rq = {ep, value};
+
+	return vm_request(type, &rq, sizeof(rq));
 }
 
 int kcall(unsigned call, uint64_t a, uint64_t b)
@@ -112,7 +129,8 @@ int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir)
 {
 	int r = safecopy(ep, va, buf, len, dir);
 
-	if (r == -EFAULT && len && vm_call(VM_TOUCH, (uint64_t)ep, va, len, dir == AX_COPY_TO, 0) == 0)
+	if (r == -EFAULT && len &&
+	    vm_request(VM_TOUCH, &(struct vm_touch_req){ep, va, len, dir == AX_COPY_TO}, sizeof(struct vm_touch_req)) == 0)
 		r = safecopy(ep, va, buf, len, dir);
 	return r;
 }
@@ -331,20 +349,21 @@ static int adopt(endpoint_t ep, int ppid)
 		return -ENOMEM;
 	*p = (struct mproc){.ep = ep, .pid = 0, .ppid = ppid, .exit_signal = SIGCHLD, .start_ns = ax_now_ns()};
 	limits_default(p);
-	rc = vm_call(VM_SPACE_NEW, (uint64_t)ep, AX_STACK_TOP, stack_limit(p), brk, 0);
+	rc = vm_request(VM_SPACE_NEW, &(struct vm_space_req){ep, AX_STACK_TOP, stack_limit(p), brk},
+			sizeof(struct vm_space_req));
 	for (uint64_t i = 0; rc == 0 && i < phnum; i++) {
 		uint64_t start = ph[i].vaddr & ~(PAGE - 1), end = (ph[i].vaddr + ph[i].memsz + PAGE - 1) & ~(PAGE - 1);
 		unsigned prot = ((ph[i].flags & 4) ? VM_PROT_READ : 0) | ((ph[i].flags & 2) ? VM_PROT_WRITE : 0) |
 				((ph[i].flags & 1) ? VM_PROT_EXEC : 0);
 
 		if (ph[i].type == 1 && ph[i].memsz)
-			rc = vm_call(VM_REGION, (uint64_t)ep, start, end - start, prot, 0);
+			rc = vm_range(VM_REGION, ep, start, end - start, prot, 0);
 	}
 	if (rc == 0)
-		rc = vm_call(VM_REGION, (uint64_t)ep, AX_STACK_TOP - AX_BOOT_STACK, AX_BOOT_STACK,
+		rc = vm_range(VM_REGION, ep, AX_STACK_TOP - AX_BOOT_STACK, AX_BOOT_STACK,
 			     VM_PROT_READ | VM_PROT_WRITE, 0);
 	if (rc == 0)
-		rc = vm_call(VM_REGION, (uint64_t)ep, AX_BOOTINFO_ADDR, PAGE, VM_PROT_READ, 0);
+		rc = vm_range(VM_REGION, ep, AX_BOOTINFO_ADDR, PAGE, VM_PROT_READ, 0);
 	if (rc < 0)
 		return (int)rc;
 	p->state = ALIVE;

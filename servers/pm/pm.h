@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include <proto/vm.h>
 #include <sys/server.h>
 
 /* ---- Linux's numbers -------------------------------------------------------- */
@@ -130,7 +131,10 @@ struct mproc *caller(const ax_message *m);
 struct mproc *by_pid(int pid);
 struct mproc *by_ep(endpoint_t ep);
 int user_copy(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int dir);
-int64_t vm_call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e);
+/* vm's calls (proto/vm.h): a request struct as the payload; VM_REGION, VM_SHARE, VM_PROTECT; VM_EXIT, VM_STACK_LIMIT. */
+int64_t vm_request(int type, const void *rq, size_t n);
+int64_t vm_range(int type, endpoint_t ep, uint64_t start, uint64_t len, uint64_t prot, uint64_t arg);
+int64_t vm_proc(int type, endpoint_t ep, uint64_t value);
 int kcall(unsigned call, uint64_t a, uint64_t b);
 uint64_t cpu_time(const struct mproc *p);
 /* Answer a call p is blocked in, in pm. */

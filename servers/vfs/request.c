@@ -26,8 +26,10 @@ int64_t wall_ns(void) { return (int64_t)ax_now_ns() + realtime_offset; }
 
 void touch(endpoint_t ep, uint64_t va, uint64_t len, bool write)
 {
-	ax_message m = {.type = VM_TOUCH, .u64 = {(uint64_t)(int64_t)ep, va, len, write}};
+	struct vm_touch_req rq = {ep, va, len, write};
+	ax_message m = {.type = VM_TOUCH};
 
+	memcpy(m.bytes, &rq, sizeof(rq));
 	if (vm != AX_NONE && len)
 		ax_sendrec(vm, &m);
 }

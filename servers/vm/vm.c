@@ -70,52 +70,55 @@ static int from_pm(const ax_message *m) { return m->source == pm; }
 
 static int64_t do_space_new(const ax_message *m, ax_message *reply)
 {
-	endpoint_t ep = (endpoint_t)m->i64[0];
+	const struct vm_space_req *rq = (const void *)m->bytes;
+	endpoint_t ep = (endpoint_t)rq->ep;
 	int slot = ep & (AX_NR_SLOTS - 1);
 	struct space *old = space_of(ep);
 
 	(void)reply;
 	if (!from_pm(m))
 		return -AX_EPERM;
-	if (ep <= 0 || m->u64[1] % PAGE || m->u64[1] > 0x800000000000ULL || m->u64[2] % PAGE)
+	if (ep <= 0 || rq->ep != ep || rq->stack_top % PAGE || rq->stack_top > 0x800000000000ULL ||
+	    rq->stack_limit % PAGE)
 		return -AX_EINVAL;
 	for (int i = 0; old && i < old->n; i++) /* exec: the old image goes */
 		unmap(ep, old->r[i].start, old->r[i].end);
 	owner[slot] = ep;
-	spaces[slot] = (struct space){.stack_top = m->u64[1], .stack_limit = m->u64[2]};
-	spaces[slot].brk_start = spaces[slot].brk = align_up(m->u64[3]);
+	spaces[slot] = (struct space){.stack_top = rq->stack_top, .stack_limit = rq->stack_limit};
+	spaces[slot].brk_start = spaces[slot].brk = align_up(rq->brk_start);
 	return 0;
 }
 
-/* VM_REGION's and VM_SHARE's common fields (u64[0..3]): from pm, a known space, whole pages, known rights. */
+/* VM_REGION's and VM_SHARE's common fields: from pm, a known space, whole pages, known rights. */
 static int64_t region_request(const ax_message *m, struct space **s)
 {
-	uint64_t start = m->u64[1], len = m->u64[2];
+	const struct vm_range_req *rq = (const void *)m->bytes;
 
 	if (!from_pm(m))
 		return -AX_EPERM;
-	if (!(*s = space_of((endpoint_t)m->i64[0])))
+	if (!(*s = space_of((endpoint_t)rq->ep)))
 		return -AX_ESRCH;
-	if (start % PAGE || len % PAGE || !len || start + len < start || m->u64[3] > PROT_MASK)
+	if (rq->start % PAGE || rq->len % PAGE || !rq->len || rq->start + rq->len < rq->start || rq->prot > PROT_MASK)
 		return -AX_EINVAL;
 	return 0;
 }
 
 static int64_t do_region(const ax_message *m, ax_message *reply)
 {
+	const struct vm_range_req *rq = (const void *)m->bytes;
+	uint64_t start = rq->start, len = rq->len, prot = rq->prot;
 	struct space *s;
-	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3];
 	int64_t r;
 
 	(void)reply;
 	if ((r = region_request(m, &s)) < 0)
 		return r;
-	if (m->u64[4] > VM_POPULATE)
+	if (rq->arg > VM_POPULATE)
 		return -AX_EINVAL;
 	if ((r = region_add(s, start, start + len, (unsigned)prot)) < 0)
 		return r;
-	if (m->u64[4] == VM_POPULATE &&
-	    (r = ax_vmalloc((endpoint_t)m->i64[0], start, len, map_rights((unsigned)prot))) < 0) {
+	if (rq->arg == VM_POPULATE &&
+	    (r = ax_vmalloc((endpoint_t)rq->ep, start, len, map_rights((unsigned)prot))) < 0) {
 		region_remove(s, start, start + len);
 		return r;
 	}
@@ -125,7 +128,8 @@ static int64_t do_region(const ax_message *m, ax_message *reply)
 /* The child gets the parent's regions; its pages are shared copy-on-write. */
 static int64_t do_fork(const ax_message *m, ax_message *reply)
 {
-	endpoint_t parent = (endpoint_t)m->i64[0], child = (endpoint_t)m->i64[1];
+	const struct vm_fork_req *rq = (const void *)m->bytes;
+	endpoint_t parent = (endpoint_t)rq->parent, child = (endpoint_t)rq->child;
 	struct space *p = space_of(parent);
 	int slot = child & (AX_NR_SLOTS - 1), r;
 
@@ -154,27 +158,27 @@ static int64_t do_fork(const ax_message *m, ax_message *reply)
 
 static int64_t do_protect(const ax_message *m, ax_message *reply)
 {
-	struct space *s = space_of((endpoint_t)m->i64[0]);
-	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3];
-	int r;
+	const struct vm_range_req *rq = (const void *)m->bytes;
+	uint64_t start = rq->start, len = rq->len, prot = rq->prot;
+	struct space *s;
+	int64_t r;
 
 	(void)reply;
-	if (!from_pm(m))
-		return -AX_EPERM;
-	if (!s)
-		return -AX_ESRCH;
-	if (start % PAGE || len % PAGE || !len || prot > PROT_MASK)
+	if ((r = region_request(m, &s)) < 0)
+		return r;
+	if (rq->arg)
 		return -AX_EINVAL;
 	if ((r = region_protect(s, start, start + len, (unsigned)prot)) < 0)
 		return r;
-	return kcall6(KC_VPROTECT, (uint64_t)m->i64[0], start, len, protect_rights((unsigned)prot), 0, 0);
+	return kcall6(KC_VPROTECT, (uint64_t)rq->ep, start, len, protect_rights((unsigned)prot), 0, 0);
 }
 
 /* setrlimit(RLIMIT_STACK) in a running process: the stack grows no further than that. */
 static int64_t do_stack_limit(const ax_message *m, ax_message *reply)
 {
-	struct space *s = space_of((endpoint_t)m->i64[0]);
-	uint64_t limit = m->u64[1] & ~(PAGE - 1);
+	const struct vm_proc_req *rq = (const void *)m->bytes;
+	struct space *s = space_of((endpoint_t)rq->ep);
+	uint64_t limit = rq->value & ~(PAGE - 1);
 
 	(void)reply;
 	if (!from_pm(m))
@@ -189,25 +193,27 @@ static int64_t do_stack_limit(const ax_message *m, ax_message *reply)
 
 static int64_t do_exit(const ax_message *m, ax_message *reply)
 {
-	struct space *s = space_of((endpoint_t)m->i64[0]);
+	const struct vm_proc_req *rq = (const void *)m->bytes;
+	struct space *s = space_of((endpoint_t)rq->ep);
 
 	(void)reply;
 	if (!from_pm(m))
 		return -AX_EPERM;
 	if (!s)
 		return -AX_ESRCH;
-	owner[(endpoint_t)m->i64[0] & (AX_NR_SLOTS - 1)] = 0;
+	owner[(endpoint_t)rq->ep & (AX_NR_SLOTS - 1)] = 0;
 	return 0;
 }
 
 static int64_t do_info(const ax_message *m, ax_message *reply)
 {
+	struct vm_info_reply *rp = (void *)reply->bytes;
 	ax_message k = {0};
 	int r = ax_kcall(KC_MEMINFO, &k);
 
 	(void)m;
-	reply->u64[1] = k.u64[0] * k.u64[2];
-	reply->u64[2] = k.u64[1] * k.u64[2];
+	rp->free_bytes = k.u64[0] * k.u64[2];
+	rp->total_bytes = k.u64[1] * k.u64[2];
 	return r;
 }
 
@@ -454,15 +460,16 @@ static int64_t do_mremap(const ax_message *m, ax_message *reply)
  */
 static int64_t do_touch(const ax_message *m, ax_message *reply)
 {
-	endpoint_t ep = (endpoint_t)m->i64[0];
+	const struct vm_touch_req *rq = (const void *)m->bytes;
+	endpoint_t ep = (endpoint_t)rq->ep;
 	struct space *s = space_of(ep);
-	uint64_t start = m->u64[1] & ~(PAGE - 1), end = align_up(m->u64[1] + m->u64[2]);
-	int write = m->u64[3] == 1, r;
+	uint64_t start = rq->addr & ~(PAGE - 1), end = align_up(rq->addr + rq->len);
+	int write = rq->write == 1, r;
 
 	(void)reply;
 	if (!s)
 		return -AX_ESRCH;
-	if (m->u64[3] > 1 || end < start || !m->u64[2])
+	if (rq->write > 1 || end < start || !rq->len)
 		return -AX_EINVAL;
 	for (uint64_t page = start; page < end;) {
 		int i = region_find(s, page);
@@ -488,9 +495,10 @@ static int64_t do_touch(const ax_message *m, ax_message *reply)
 /* A region of a new image backed by pages pm keeps (a program's, read once for many execs). */
 static int64_t do_share(const ax_message *m, ax_message *reply)
 {
-	endpoint_t ep = (endpoint_t)m->i64[0];
+	const struct vm_range_req *rq = (const void *)m->bytes;
+	endpoint_t ep = (endpoint_t)rq->ep;
+	uint64_t start = rq->start, len = rq->len, prot = rq->prot, from = rq->arg;
 	struct space *s;
-	uint64_t start = m->u64[1], len = m->u64[2], prot = m->u64[3], from = m->u64[4];
 	int64_t r;
 
 	(void)reply;
