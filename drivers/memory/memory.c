@@ -27,16 +27,16 @@
 static uint8_t present[RAMDISK_BYTES / PAGE / 8]; /* bit: that disk page is mapped */
 
 /* Copy between the driver and the client's granted buffer (dir: AX_COPY_FROM reads the client). */
-static int grant_copy(const ax_message *m, uint64_t off, void *buf, uint64_t len, int dir)
+static int grant_copy(const struct dev_io_req *rq, uint64_t off, void *buf, uint64_t len, int dir)
 {
-	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {m->u64[4], m->u64[3], off, (uint64_t)buf, len,
+	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)rq->granter, rq->grant, off, (uint64_t)buf, len,
 							    (uint64_t)dir}});
 }
 
-/* The minor a request names: vfs gives the major too (DEV_MKMINOR), other clients may not. */
+/* The minor a request names (every request begins with it): vfs gives the major too (DEV_MKMINOR), other clients may not. */
 static uint64_t minor_of(const ax_message *m)
 {
-	uint64_t u = m->u64[0];
+	uint64_t u = ((const struct dev_minor_req *)(const void *)m->bytes)->minor;
 
 	if (DEV_MAJOR_OF(u) == MEM_MAJOR)
 		u &= ~(uint64_t)(0xfffULL << 20);
@@ -53,12 +53,14 @@ static bool is_ramdisk(uint64_t minor) { return minor == (DEV_MINOR_BLOCK | RAMD
 
 static bool known(uint64_t minor) { return is_char(minor) || is_ramdisk(minor); }
 
-/* The fields every read and write shares: the length bound and the flags (u64[5]'s low half; the id is above). */
+/* The fields every read and write shares: the length bound and the flags. */
 static int64_t check_io(const ax_message *m)
 {
+	const struct dev_io_req *rq = (const void *)m->bytes;
+
 	if (!known(minor_of(m)))
 		return -ENXIO;
-	if (m->u64[2] > DEV_IO_MAX || ((uint32_t)m->u64[5] & ~(uint32_t)DEV_NONBLOCK))
+	if (rq->len > DEV_IO_MAX || (rq->flags & ~(uint32_t)DEV_NONBLOCK))
 		return -AX_EINVAL;
 	return 0;
 }
@@ -73,7 +75,7 @@ static int64_t produce(const ax_message *m, uint64_t off, uint64_t len, void (*f
 		uint64_t n = len - done < PAGE ? len - done : PAGE;
 
 		fill(chunk, n);
-		if (grant_copy(m, off + done, chunk, n, AX_COPY_TO) < 0)
+		if (grant_copy((const struct dev_io_req *)(const void *)m->bytes, off + done, chunk, n, AX_COPY_TO) < 0)
 			return done ? (int64_t)done : -AX_EFAULT;
 		done += n;
 	}
@@ -88,7 +90,8 @@ static bool page_present(uint64_t page) { return present[page / 8] & (1u << (pag
 /* The RAM disk: [pos, pos+len) clamped to its size; pages never written read as zeros. */
 static int64_t ramdisk_io(const ax_message *m, bool write)
 {
-	uint64_t pos = m->u64[1], len = m->u64[2], done = 0;
+	const struct dev_io_req *rq = (const void *)m->bytes;
+	uint64_t pos = rq->pos, len = rq->len, done = 0;
 
 	if (pos >= RAMDISK_BYTES)
 		return write && len ? -ENOSPC : 0;
@@ -106,9 +109,9 @@ static int64_t ramdisk_io(const ax_message *m, bool write)
 			present[page / 8] |= 1u << (page % 8);
 		}
 		if (write)
-			r = grant_copy(m, done, (void *)(RAMDISK_VA + at), n, AX_COPY_FROM);
+			r = grant_copy(rq, done, (void *)(RAMDISK_VA + at), n, AX_COPY_FROM);
 		else if (page_present(page))
-			r = grant_copy(m, done, (void *)(RAMDISK_VA + at), n, AX_COPY_TO);
+			r = grant_copy(rq, done, (void *)(RAMDISK_VA + at), n, AX_COPY_TO);
 		else
 			r = produce(m, done, n, zeros) == (int64_t)n ? 0 : -AX_EFAULT;
 		if (r < 0)
@@ -120,6 +123,7 @@ static int64_t ramdisk_io(const ax_message *m, bool write)
 
 static int64_t do_read(const ax_message *m, ax_message *r)
 {
+	const struct dev_io_req *io = (const void *)m->bytes;
 	int64_t rc = check_io(m);
 
 	(void)r;
@@ -128,26 +132,27 @@ static int64_t do_read(const ax_message *m, ax_message *r)
 	switch (minor_of(m)) {
 	case MEM_MINOR_NULL: return 0; /* end of file, always */
 	case MEM_MINOR_ZERO:
-	case MEM_MINOR_FULL: return produce(m, 0, m->u64[2], zeros);
+	case MEM_MINOR_FULL: return produce(m, 0, io->len, zeros);
 	case MEM_MINOR_RANDOM:
-	case MEM_MINOR_URANDOM: return produce(m, 0, m->u64[2], random_fill);
+	case MEM_MINOR_URANDOM: return produce(m, 0, io->len, random_fill);
 	default: return ramdisk_io(m, false);
 	}
 }
 
 static int64_t do_write(const ax_message *m, ax_message *r)
 {
+	const struct dev_io_req *io = (const void *)m->bytes;
 	int64_t rc = check_io(m);
 
 	(void)r;
 	if (rc < 0)
 		return rc;
 	switch (minor_of(m)) {
-	case MEM_MINOR_FULL: return m->u64[2] ? -ENOSPC : 0;
+	case MEM_MINOR_FULL: return io->len ? -ENOSPC : 0;
 	case MEM_MINOR_NULL:
 	case MEM_MINOR_ZERO:
 	case MEM_MINOR_RANDOM:
-	case MEM_MINOR_URANDOM: return (int64_t)m->u64[2]; /* taken and dropped, as on Linux */
+	case MEM_MINOR_URANDOM: return (int64_t)io->len; /* taken and dropped, as on Linux */
 	default: return ramdisk_io(m, true);
 	}
 }
@@ -168,15 +173,16 @@ static int64_t do_size(const ax_message *m, ax_message *r)
 
 static int64_t do_ioctl(const ax_message *m, ax_message *r)
 {
+	const struct dev_ioctl_req *rq = (const void *)m->bytes;
 	uint64_t size = RAMDISK_BYTES;
 
 	(void)r;
 	if (!known(minor_of(m)))
 		return -ENXIO;
-	if (!is_ramdisk(minor_of(m)) || m->u64[1] != BLKGETSIZE64)
+	if (!is_ramdisk(minor_of(m)) || rq->request != BLKGETSIZE64)
 		return -ENOTTY;
-	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {m->u64[3], m->u64[2], 0, (uint64_t)&size, sizeof(size),
-							    AX_COPY_TO}}) < 0 ? -AX_EFAULT : 0;
+	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)rq->granter, rq->grant, 0, (uint64_t)&size,
+							    sizeof(size), AX_COPY_TO}}) < 0 ? -AX_EFAULT : 0;
 }
 
 static const struct ax_call calls[] = {

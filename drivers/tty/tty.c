@@ -100,7 +100,7 @@ static struct term *of_session(int32_t sid)
 	return 0;
 }
 
-/* The terminal u64[0] names (sid: the caller's, for /dev/tty), or 0: -ENXIO. */
+/* The terminal a request's minor names (sid: the caller's, for /dev/tty), or 0: -ENXIO. */
 static struct term *lookup(uint64_t dev, int32_t sid)
 {
 	uint32_t major = DEV_MAJOR_OF(dev), minor = DEV_MINOR_OF(dev);
@@ -395,18 +395,19 @@ static bool in_background(const struct term *t, int32_t sid, int32_t pgrp)
 
 static int64_t background(ax_message *r, int sig)
 {
-	r->u64[1] = (uint64_t)sig;
+	((struct dev_reply *)(void *)r->bytes)->signal = (uint64_t)sig;
 	return DEV_BACKGROUND;
 }
 
 /* DEV_READ and DEV_WRITE: decode every field, then act. */
 static int64_t do_io(const ax_message *m, ax_message *r, bool write)
 {
-	int32_t pgrp = (int32_t)(uint32_t)m->u64[6], sid = (int32_t)(m->u64[6] >> 32);
-	uint32_t flags = (uint32_t)m->u64[5], id = (uint32_t)(m->u64[5] >> 32);
-	struct term *t = lookup(m->u64[0], sid);
-	struct pending req = {.write = write, .client = m->source, .id = id, .minor = (uint32_t)m->u64[0], .t = t,
-			      .grant = m->u64[3], .granter = m->u64[4], .len = m->u64[2], .flags = flags};
+	const struct dev_io_req *rq = (const void *)m->bytes;
+	int32_t pgrp = rq->pgrp, sid = rq->sid;
+	uint32_t flags = rq->flags, id = rq->id;
+	struct term *t = lookup(rq->minor, sid);
+	struct pending req = {.write = write, .client = m->source, .id = id, .minor = (uint32_t)rq->minor, .t = t,
+			      .grant = rq->grant, .granter = (uint64_t)rq->granter, .len = rq->len, .flags = flags};
 	struct pending *slot = 0;
 	int64_t rc;
 
@@ -441,7 +442,8 @@ static int64_t do_write(const ax_message *m, ax_message *r) { return do_io(m, r,
 
 static int64_t do_cancel(const ax_message *m, ax_message *r)
 {
-	struct pending *p = m->u64[1] >> 32 ? 0 : find_pending(m->source, (uint32_t)m->u64[1]);
+	const struct dev_cancel_req *rq = (const void *)m->bytes;
+	struct pending *p = rq->reserved ? 0 : find_pending(m->source, rq->id);
 	int64_t rc;
 
 	(void)r;
@@ -463,9 +465,8 @@ static int64_t do_status(const ax_message *m, ax_message *r)
 		struct pending *p = &pending[i];
 
 		if (p->used && p->finished && p->client == m->source) {
-			r->u64[1] = p->id;
-			r->u64[2] = p->minor;
-			r->i64[3] = p->result;
+			*(struct dev_status_reply *)(void *)r->bytes =
+				(struct dev_status_reply){.minor = p->minor, .id = p->id, .result = p->result};
 			p->used = false;
 			return DEV_EV_DONE;
 		}
@@ -474,8 +475,8 @@ static int64_t do_status(const ax_message *m, ax_message *r)
 		struct selection *s = &selections[i];
 
 		if (s->used && s->fired && s->client == m->source) {
-			r->u64[1] = s->minor;
-			r->u64[2] = s->ready;
+			*(struct dev_status_reply *)(void *)r->bytes =
+				(struct dev_status_reply){.minor = s->minor, .result = s->ready};
 			s->used = false;
 			return DEV_EV_SELECT;
 		}
@@ -483,30 +484,31 @@ static int64_t do_status(const ax_message *m, ax_message *r)
 	return DEV_EV_NONE;
 }
 
-/* DEV_SELECT (u64[3]: the caller's sid, for /dev/tty): the events ready now; maybe remember the rest. */
+/* DEV_SELECT: the events ready now; maybe remember the rest. */
 static int64_t do_select(const ax_message *m, ax_message *r)
 {
-	struct term *t = lookup(m->u64[0], (int32_t)m->u64[3]);
-	uint32_t want = (uint32_t)m->u64[1], ready;
+	const struct dev_select_req *rq = (const void *)m->bytes;
+	struct term *t = lookup(rq->minor, rq->sid);
+	uint32_t want = rq->events, ready;
 	struct selection *slot = 0;
 
 	(void)r;
 	if (!t)
 		return -ENXIO;
-	if (m->u64[1] >> 32 || m->u64[2] > DEV_SELECT_NOTIFY)
+	if (rq->reserved || rq->notify > DEV_SELECT_NOTIFY)
 		return -AX_EINVAL;
 	ready = ready_events(t) & want;
-	if (ready || !m->u64[2] || !(want & (DEV_POLLIN | DEV_POLLOUT)))
+	if (ready || !rq->notify || !(want & (DEV_POLLIN | DEV_POLLOUT)))
 		return ready;
 	for (unsigned i = 0; i < NR_SELECTS; i++) /* one registration per client and device: the newest */
-		if (selections[i].used && selections[i].client == m->source && selections[i].minor == (uint32_t)m->u64[0])
+		if (selections[i].used && selections[i].client == m->source && selections[i].minor == (uint32_t)rq->minor)
 			slot = &selections[i];
 	for (unsigned i = 0; i < NR_SELECTS && !slot; i++)
 		if (!selections[i].used)
 			slot = &selections[i];
 	if (!slot)
 		return -ENOBUFS;
-	*slot = (struct selection){.used = true, .client = m->source, .minor = (uint32_t)m->u64[0], .events = want,
+	*slot = (struct selection){.used = true, .client = m->source, .minor = (uint32_t)rq->minor, .events = want,
 				   .t = t};
 	return 0;
 }
@@ -521,30 +523,35 @@ static void make_controlling(struct term *t, int32_t sid, int32_t pgrp)
 
 static int64_t do_open(const ax_message *m, ax_message *r)
 {
-	int32_t pid = (int32_t)(uint32_t)m->u64[2], sid = (int32_t)(m->u64[2] >> 32), pgrp = (int32_t)m->u64[3];
-	struct term *t = lookup(m->u64[0], sid);
+	const struct dev_open_req *rq = (const void *)m->bytes;
+	int32_t pid = rq->pid, sid = rq->sid, pgrp = rq->pgrp;
+	struct term *t = lookup(rq->minor, sid);
 
 	(void)r;
 	if (!t)
 		return -ENXIO;
-	if (m->u64[1] >> 32 || m->u64[3] >> 32)
+	if (rq->reserved || rq->reserved2)
 		return -AX_EINVAL;
 	/* A session leader without a terminal opening one nobody has: it becomes its controlling terminal. */
-	if (pid > 0 && pid == sid && pgrp > 0 && !(m->u64[1] & O_NOCTTY) && !t->sid && !of_session(sid))
+	if (pid > 0 && pid == sid && pgrp > 0 && !(rq->flags & O_NOCTTY) && !t->sid && !of_session(sid))
 		make_controlling(t, sid, pgrp);
 	return 0;
 }
 
 static int64_t do_close(const ax_message *m, ax_message *r)
 {
+	uint64_t minor = ((const struct dev_minor_req *)(const void *)m->bytes)->minor;
+
 	(void)r;
-	return lookup(m->u64[0], 0) || DEV_MAJOR_OF(m->u64[0]) == TTYAUX_MAJOR ? 0 : -ENXIO;
+	return lookup(minor, 0) || DEV_MAJOR_OF(minor) == TTYAUX_MAJOR ? 0 : -ENXIO;
 }
 
 static int64_t do_size(const ax_message *m, ax_message *r)
 {
+	uint64_t minor = ((const struct dev_minor_req *)(const void *)m->bytes)->minor;
+
 	(void)r;
-	return lookup(m->u64[0], 0) || DEV_MAJOR_OF(m->u64[0]) == TTYAUX_MAJOR ? -ENOTTY : -ENXIO;
+	return lookup(minor, 0) || DEV_MAJOR_OF(minor) == TTYAUX_MAJOR ? -ENOTTY : -ENXIO;
 }
 
 /* ---- ioctls ------------------------------------------------------------------------- */
@@ -639,10 +646,11 @@ static int64_t drop_ctty(const struct ioctl_req *q)
 /* vfs: the leader of session sid ended. Its terminal is free again; the foreground group hears SIGHUP. */
 static int64_t do_session_end(const ax_message *m, ax_message *r)
 {
-	int32_t sid = (int32_t)m->u64[0];
+	const struct dev_session_end_req *rq = (const void *)m->bytes;
+	int32_t sid = (int32_t)rq->sid;
 
 	(void)r;
-	if (m->u64[0] >> 31 || sid <= 0)
+	if (rq->sid <= 0 || rq->sid > INT32_MAX)
 		return -AX_EINVAL;
 	for (unsigned i = 0; i < NR_TERMS; i++) {
 		struct term *t = &terms[i];
@@ -735,15 +743,15 @@ static int64_t ioctl(const struct ioctl_req *q)
 
 static int64_t do_ioctl(const ax_message *m, ax_message *r)
 {
-	struct ioctl_req q = {.cmd = m->u64[1], .grant = m->u64[2], .granter = m->u64[3], .value = m->u64[4],
-			      .pid = (int32_t)(uint32_t)m->u64[5], .sid = (int32_t)(m->u64[5] >> 32),
-			      .pgrp = (int32_t)m->u64[6]};
+	const struct dev_ioctl_req *rq = (const void *)m->bytes;
+	struct ioctl_req q = {.cmd = rq->request, .grant = rq->grant, .granter = (uint64_t)rq->granter,
+			      .value = rq->value, .pid = rq->pid, .sid = rq->sid, .pgrp = rq->pgrp};
 
-	if (!(q.t = lookup(m->u64[0], q.sid)))
+	if (!(q.t = lookup(rq->minor, q.sid)))
 		return -ENXIO;
-	if (q.cmd >> 32 || (q.grant > 0xffffffffULL) || m->u64[6] >> 32 & ~(uint64_t)DEV_IOCTL_NOSTOP)
+	if (q.cmd >> 32 || (q.grant > 0xffffffffULL) || rq->flags & ~(uint32_t)DEV_IOCTL_NOSTOP)
 		return -AX_EINVAL;
-	if (!(m->u64[6] >> 32 & DEV_IOCTL_NOSTOP) && changes_terminal(q.cmd) && in_background(q.t, q.sid, q.pgrp))
+	if (!(rq->flags & DEV_IOCTL_NOSTOP) && changes_terminal(q.cmd) && in_background(q.t, q.sid, q.pgrp))
 		return background(r, SIGTTOU);
 	return ioctl(&q);
 }

@@ -25,8 +25,8 @@ int64_t ax_sigq_pull(struct ax_sigq *q, endpoint_t pm, const ax_message *m, ax_m
 	if (!q->count)
 		return PM_SIG_NONE;
 	kind = q->q[q->head].kind;
-	r->u64[1] = (uint64_t)q->q[q->head].target;
-	r->u64[2] = q->q[q->head].value;
+	*(struct pm_signal_pull_reply *)(void *)r->bytes =
+		(struct pm_signal_pull_reply){kind, q->q[q->head].target, q->q[q->head].value};
 	q->head = (q->head + 1) % AX_SIGQ_MAX;
 	q->count--;
 	return kind;

@@ -56,9 +56,9 @@ struct program {
 static void close_program(struct program *pg)
 {
 	if (pg->handle >= 0) {
-		ax_message m = {.type = VFS_EXEC_CLOSE, .u64 = {(uint64_t)pg->handle}};
+		struct vfs_exec_close_req rq = {pg->handle};
 
-		ax_sendrec(vfs, &m);
+		vfs_request(VFS_EXEC_CLOSE, &rq, sizeof(rq), 0);
 		pg->handle = -1;
 	}
 }
@@ -68,13 +68,12 @@ static int read_program(const struct program *pg, uint64_t off, uint64_t len, en
 {
 	while (len) {
 		uint64_t n = len < (1u << 24) ? len : (1u << 24);
-		ax_message m = {.type = VFS_EXEC_READ, .u64 = {(uint64_t)pg->handle, off, n, (uint64_t)(int64_t)to, va}};
+		struct vfs_exec_read_req rq = {pg->handle, off, n, to, va};
+		int64_t got = vfs_request(VFS_EXEC_READ, &rq, sizeof(rq), 0);
 
-		if (ax_sendrec(vfs, &m) < 0)
-			return -EIO;
-		if (m.i64[0] <= 0)
-			return m.i64[0] < 0 ? (int)m.i64[0] : -EIO; /* the file shrank */
-		off += (uint64_t)m.i64[0], va += (uint64_t)m.i64[0], len -= (uint64_t)m.i64[0];
+		if (got <= 0)
+			return got < 0 ? (int)got : -EIO; /* -EIO: the file shrank */
+		off += (uint64_t)got, va += (uint64_t)got, len -= (uint64_t)got;
 	}
 	return 0;
 }
@@ -87,21 +86,19 @@ static int open_program(struct mproc *p, const char *path, uint64_t path_va, str
 
 	pg->handle = -1;
 	if (vfs != AX_NONE) {
-		ax_message m = {.type = VFS_EXEC_OPEN, .u64 = {(uint64_t)(int64_t)p->ep, path_va, 0}};
+		/* an interpreter's path is in pm's own memory */
+		struct vfs_exec_open_req rq = {p->ep, path_va ? path_va : (uint64_t)path, !path_va};
+		ax_message m;
+		const struct vfs_exec_open_reply *rp = (const void *)m.bytes;
+		int64_t h = vfs_request(VFS_EXEC_OPEN, &rq, sizeof(rq), &m);
 
-		if (!path_va) { /* an interpreter's path: in pm's own memory */
-			m.u64[1] = (uint64_t)path;
-			m.u64[2] = 1;
-		}
-		if (ax_sendrec(vfs, &m) < 0)
-			return -EIO;
-		if (m.i64[0] < 0)
-			return (int)m.i64[0];
-		pg->handle = (int)m.i64[0];
-		pg->size = m.u64[1];
-		pg->mode = (uint32_t)m.u64[2];
-		pg->uid = (uint32_t)m.u64[3], pg->gid = (uint32_t)(m.u64[3] >> 32);
-		pg->ino = m.u64[4], pg->mtime = m.u64[5], pg->fs = m.u64[6];
+		if (h < 0)
+			return (int)h;
+		pg->handle = (int)h;
+		pg->size = rp->size;
+		pg->mode = (uint32_t)rp->mode;
+		pg->uid = rp->uid, pg->gid = rp->gid;
+		pg->ino = rp->ino, pg->mtime = rp->mtime_ns, pg->fs = rp->fs;
 		pg->cache = 0;
 		pg->head_len = pg->size < HEAD_MAX ? pg->size : HEAD_MAX;
 		if ((r = read_program(pg, 0, pg->head_len, ax_self, (uint64_t)pg->head)) < 0) {
@@ -458,9 +455,9 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	bool script = false;
 	int r;
 
-	if ((r = user_string(p->ep, m->u64[0], path, sizeof(path))) < 0)
+	if ((r = user_string(p->ep, arg_ptr(m, 0), path, sizeof(path))) < 0)
 		return r;
-	if ((r = open_program(p, path, m->u64[0], &pg)) < 0)
+	if ((r = open_program(p, path, arg_ptr(m, 0), &pg)) < 0)
 		return r;
 	if (pg.head_len >= 2 && pg.image[0] == '#' && pg.image[1] == '!') {
 		r = parse_shebang(&pg, interp, sizeof(interp), arg, sizeof(arg));
@@ -484,7 +481,7 @@ int64_t do_execve(struct mproc *p, const ax_message *m)
 	}
 	pg.cache = cache_get(&pg, AX_STACK_TOP - stack_limit(p), &entry);
 	st.used = 0, st.argc = st.envc = 0;
-	if ((r = copy_vector(p->ep, m->u64[1], &st, &st.argc)) < 0 || (r = copy_vector(p->ep, m->u64[2], &st, &st.envc)) < 0) {
+	if ((r = copy_vector(p->ep, arg_ptr(m, 1), &st, &st.argc)) < 0 || (r = copy_vector(p->ep, arg_ptr(m, 2), &st, &st.envc)) < 0) {
 		close_program(&pg);
 		return r;
 	}

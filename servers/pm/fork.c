@@ -186,7 +186,7 @@ int64_t do_clone(struct mproc *parent, const ax_message *m)
 {
 	static int warned;
 	struct mproc *child;
-	uint64_t flags = m->u64[0], stack = m->u64[1], ptid = m->u64[2], ctid = m->u64[3], tls = m->u64[4];
+	uint64_t flags = arg_ulong(m, 0), stack = arg_ptr(m, 1), ptid = arg_ptr(m, 2), ctid = arg_ptr(m, 3), tls = arg_ulong(m, 4);
 	int err = 0, sig = (int)(flags & 0xff);
 
 	if ((flags & ~(uint64_t)CLONE_SUPPORTED) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK))) {
@@ -337,25 +337,25 @@ static int64_t wait_call(struct mproc *p, int nr, const struct waiter *w, uint64
 
 int64_t do_wait4(struct mproc *p, const ax_message *m)
 {
-	int pid = (int)m->i64[0];
-	struct waiter w = {0, 0, (int)m->u64[2] | WEXITED};
+	int pid = arg_int(m, 0);
+	struct waiter w = {0, 0, arg_int(m, 2) | WEXITED};
 
 	wait4_target(pid, &w.idtype, &w.id);
-	if (m->u64[2] & ~(uint64_t)WAIT4_FLAGS || pid == INT32_MIN)
+	if (arg_int(m, 2) & ~WAIT4_FLAGS || pid == INT32_MIN)
 		return -EINVAL;
-	return wait_call(p, NR_WAIT4, &w, m->u64[1], 0, m->u64[3]);
+	return wait_call(p, NR_WAIT4, &w, arg_ptr(m, 1), 0, arg_ptr(m, 3));
 }
 
 int64_t do_waitid(struct mproc *p, const ax_message *m)
 {
-	uint64_t options = m->u64[3];
-	struct waiter w = {(int)m->u64[0], (int)m->i64[1], (int)options};
+	int options = arg_int(m, 3);
+	struct waiter w = {arg_int(m, 0), arg_int(m, 1), options};
 
-	if ((options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | 0xe0000000u)) ||
+	if (((unsigned)options & ~(unsigned)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | 0xe0000000u)) ||
 	    !(options & (WUNTRACED | WEXITED | WCONTINUED)) || w.idtype < P_ALL || w.idtype > P_PGID ||
 	    (w.idtype == P_PID && w.id <= 0) || w.id < 0)
 		return -EINVAL;
-	return wait_call(p, NR_WAITID, &w, 0, m->u64[2], m->u64[4]);
+	return wait_call(p, NR_WAITID, &w, 0, arg_ptr(m, 2), arg_ptr(m, 4));
 }
 
 /* c (a child) has ended, stopped or continued: its parent may be waiting for that. */
@@ -457,7 +457,7 @@ int64_t do_exit(struct mproc *p, const ax_message *m)
 {
 	p->cpu_ns = cpu_time(p);
 	kcall(KC_PROC_DESTROY, (uint64_t)p->ep, 0);
-	became_zombie(p, wstatus_exited((int)m->u64[0]));
+	became_zombie(p, wstatus_exited(arg_int(m, 0)));
 	return AX_NO_REPLY; /* nobody is left to answer */
 }
 
@@ -481,10 +481,10 @@ int64_t do_getrusage(struct mproc *p, const ax_message *m)
 {
 	uint8_t usage[144];
 
-	if (m->i64[0] != 0 && m->i64[0] != -1)
+	if (arg_int(m, 0) != 0 && arg_int(m, 0) != -1)
 		return -EINVAL;
-	fill_rusage(m->i64[0] == 0 ? cpu_time(p) : p->child_cpu_ns, usage);
-	return user_copy(p->ep, m->u64[1], usage, sizeof(usage), AX_COPY_TO);
+	fill_rusage(arg_int(m, 0) == 0 ? cpu_time(p) : p->child_cpu_ns, usage);
+	return user_copy(p->ep, arg_ptr(m, 1), usage, sizeof(usage), AX_COPY_TO);
 }
 
 /* times(): clock ticks at 100 Hz, as Linux's USER_HZ. */
@@ -496,7 +496,7 @@ int64_t do_times(struct mproc *p, const ax_message *m)
 	tms[1] = 0;
 	tms[2] = (int64_t)(p->child_cpu_ns / 10000000);
 	tms[3] = 0;
-	if (m->u64[0] && user_copy(p->ep, m->u64[0], tms, sizeof(tms), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 0) && user_copy(p->ep, arg_ptr(m, 0), tms, sizeof(tms), AX_COPY_TO) < 0)
 		return -EFAULT;
 	return (int64_t)(ax_now_ns() / 10000000);
 }

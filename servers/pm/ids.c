@@ -40,13 +40,11 @@ static int64_t set_triple(struct mproc *p, uint32_t *r, uint32_t *e, uint32_t *s
 	return 0;
 }
 
-static bool bad_id(uint64_t v) { return (uint32_t)v != v && v != (uint64_t)-1; }
-
 int64_t do_setuid(struct mproc *p, const ax_message *m)
 {
-	uint32_t id = (uint32_t)m->u64[0];
+	uint32_t id = arg_uint(m, 0);
 
-	if ((uint32_t)m->u64[0] == ID_KEEP)
+	if (arg_uint(m, 0) == ID_KEEP)
 		return -EINVAL;
 	if (privileged(p)) /* root sets all three */
 		return set_triple(p, &p->ruid, &p->euid, &p->suid, id, id, id);
@@ -57,9 +55,9 @@ int64_t do_setuid(struct mproc *p, const ax_message *m)
 
 int64_t do_setgid(struct mproc *p, const ax_message *m)
 {
-	uint32_t id = (uint32_t)m->u64[0];
+	uint32_t id = arg_uint(m, 0);
 
-	if ((uint32_t)m->u64[0] == ID_KEEP)
+	if (arg_uint(m, 0) == ID_KEEP)
 		return -EINVAL;
 	if (privileged(p))
 		return set_triple(p, &p->rgid, &p->egid, &p->sgid, id, id, id);
@@ -86,30 +84,22 @@ static int64_t set_re(struct mproc *p, uint32_t *r, uint32_t *e, uint32_t *s, ui
 
 int64_t do_setreuid(struct mproc *p, const ax_message *m)
 {
-	if (bad_id(m->u64[0]) || bad_id(m->u64[1]))
-		return -EINVAL;
-	return set_re(p, &p->ruid, &p->euid, &p->suid, (uint32_t)m->u64[0], (uint32_t)m->u64[1]);
+	return set_re(p, &p->ruid, &p->euid, &p->suid, arg_uint(m, 0), arg_uint(m, 1));
 }
 
 int64_t do_setregid(struct mproc *p, const ax_message *m)
 {
-	if (bad_id(m->u64[0]) || bad_id(m->u64[1]))
-		return -EINVAL;
-	return set_re(p, &p->rgid, &p->egid, &p->sgid, (uint32_t)m->u64[0], (uint32_t)m->u64[1]);
+	return set_re(p, &p->rgid, &p->egid, &p->sgid, arg_uint(m, 0), arg_uint(m, 1));
 }
 
 int64_t do_setresuid(struct mproc *p, const ax_message *m)
 {
-	if (bad_id(m->u64[0]) || bad_id(m->u64[1]) || bad_id(m->u64[2]))
-		return -EINVAL;
-	return set_triple(p, &p->ruid, &p->euid, &p->suid, (uint32_t)m->u64[0], (uint32_t)m->u64[1], (uint32_t)m->u64[2]);
+	return set_triple(p, &p->ruid, &p->euid, &p->suid, arg_uint(m, 0), arg_uint(m, 1), arg_uint(m, 2));
 }
 
 int64_t do_setresgid(struct mproc *p, const ax_message *m)
 {
-	if (bad_id(m->u64[0]) || bad_id(m->u64[1]) || bad_id(m->u64[2]))
-		return -EINVAL;
-	return set_triple(p, &p->rgid, &p->egid, &p->sgid, (uint32_t)m->u64[0], (uint32_t)m->u64[1], (uint32_t)m->u64[2]);
+	return set_triple(p, &p->rgid, &p->egid, &p->sgid, arg_uint(m, 0), arg_uint(m, 1), arg_uint(m, 2));
 }
 
 static int64_t put_triple(struct mproc *p, const ax_message *m, const uint32_t v[3])
@@ -136,7 +126,7 @@ int64_t do_getresgid(struct mproc *p, const ax_message *m)
 
 int64_t do_getgroups(struct mproc *p, const ax_message *m)
 {
-	int64_t size = (int32_t)m->u64[0];
+	int64_t size = arg_int(m, 0);
 
 	if (size < 0)
 		return -EINVAL;
@@ -144,14 +134,14 @@ int64_t do_getgroups(struct mproc *p, const ax_message *m)
 		return p->ngroups;
 	if (size < p->ngroups)
 		return -EINVAL;
-	if (p->ngroups && user_copy(p->ep, m->u64[1], p->groups, (uint64_t)p->ngroups * 4, AX_COPY_TO) < 0)
+	if (p->ngroups && user_copy(p->ep, arg_ptr(m, 1), p->groups, (uint64_t)p->ngroups * 4, AX_COPY_TO) < 0)
 		return -EFAULT;
 	return p->ngroups;
 }
 
 int64_t do_setgroups(struct mproc *p, const ax_message *m)
 {
-	int64_t n = (int32_t)m->u64[0];
+	int64_t n = arg_int(m, 0);
 
 	if (!privileged(p))
 		return -EPERM;
@@ -159,7 +149,7 @@ int64_t do_setgroups(struct mproc *p, const ax_message *m)
 		return -EINVAL;
 	if (n > GROUPS_MAX)
 		return -ENOMEM; /* more than pm keeps */
-	if (n && user_copy(p->ep, m->u64[1], p->groups, (uint64_t)n * 4, AX_COPY_FROM) < 0)
+	if (n && user_copy(p->ep, arg_ptr(m, 1), p->groups, (uint64_t)n * 4, AX_COPY_FROM) < 0)
 		return -EFAULT;
 	p->ngroups = (int)n;
 	vfs_setid(p);

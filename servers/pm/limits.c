@@ -96,19 +96,19 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 
 int64_t do_getrlimit(struct mproc *p, const ax_message *m)
 {
-	if (!m->u64[1])
+	if (!arg_ptr(m, 1))
 		return -EFAULT;
-	return limit(p, 0, m->u64[0], 0, m->u64[1]);
+	return limit(p, 0, arg_uint(m, 0), 0, arg_ptr(m, 1));
 }
 
 int64_t do_setrlimit(struct mproc *p, const ax_message *m)
 {
-	if (!m->u64[1])
+	if (!arg_ptr(m, 1))
 		return -EFAULT;
-	return limit(p, 0, m->u64[0], m->u64[1], 0);
+	return limit(p, 0, arg_uint(m, 0), arg_ptr(m, 1), 0);
 }
 
 int64_t do_prlimit64(struct mproc *p, const ax_message *m)
 {
-	return limit(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+	return limit(p, arg_int(m, 0), arg_uint(m, 1), arg_ptr(m, 2), arg_ptr(m, 3));
 }

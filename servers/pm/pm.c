@@ -152,7 +152,7 @@ static int64_t do_sched_yield(struct mproc *p, const ax_message *m)
 }
 static int64_t do_set_tid_address(struct mproc *p, const ax_message *m)
 {
-	p->tid_addr = m->u64[0];
+	p->tid_addr = arg_ptr(m, 0);
 	return p->pid;
 }
 
@@ -160,14 +160,14 @@ static int64_t do_arch_prctl(struct mproc *p, const ax_message *m)
 {
 	int rc;
 
-	if (m->u64[0] == ARCH_SET_FS) {
-		if ((rc = kcall(KC_SET_FS, (uint64_t)p->ep, m->u64[1])) < 0)
+	if (arg_int(m, 0) == ARCH_SET_FS) {
+		if ((rc = kcall(KC_SET_FS, (uint64_t)p->ep, arg_ulong(m, 1))) < 0)
 			return rc == -EINVAL ? -EPERM : rc; /* Linux: EPERM for a non-canonical base */
-		p->fs_base = m->u64[1];
+		p->fs_base = arg_ulong(m, 1);
 		return 0;
 	}
-	if (m->u64[0] == ARCH_GET_FS)
-		return user_copy(p->ep, m->u64[1], &p->fs_base, sizeof(p->fs_base), AX_COPY_TO);
+	if (arg_int(m, 0) == ARCH_GET_FS)
+		return user_copy(p->ep, arg_ptr(m, 1), &p->fs_base, sizeof(p->fs_base), AX_COPY_TO);
 	return -EINVAL;
 }
 
@@ -176,19 +176,19 @@ static char uname_fields[6][65] = {"Axolotl", "axolotl", "0.1", "#1", "x86_64", 
 
 static int64_t do_uname(struct mproc *p, const ax_message *m)
 {
-	return user_copy(p->ep, m->u64[0], (void *)uname_fields, sizeof(uname_fields), AX_COPY_TO);
+	return user_copy(p->ep, arg_ptr(m, 0), (void *)uname_fields, sizeof(uname_fields), AX_COPY_TO);
 }
 
 /* sethostname(2): up to 64 bytes, no NUL needed (everyone is root until users exist). */
 static int64_t do_sethostname(struct mproc *p, const ax_message *m)
 {
 	char name[65] = {0};
-	uint64_t len = m->u64[1];
+	int len = arg_int(m, 1);
 	int64_t r;
 
-	if (len > 64)
+	if (len < 0 || len > 64)
 		return -EINVAL;
-	if (len && (r = user_copy(p->ep, m->u64[0], name, len, AX_COPY_FROM)) < 0)
+	if (len && (r = user_copy(p->ep, arg_ptr(m, 0), name, (uint64_t)len, AX_COPY_FROM)) < 0)
 		return r;
 	memcpy(uname_fields[1], name, sizeof(name));
 	return 0;
@@ -214,14 +214,14 @@ static int64_t do_sysinfo(struct mproc *p, const ax_message *m)
 	info.mem_unit = 1;
 	for (int i = 0; i < AX_NR_SLOTS; i++)
 		info.procs += procs[i].state == ALIVE;
-	return user_copy(p->ep, m->u64[0], &info, sizeof(info), AX_COPY_TO);
+	return user_copy(p->ep, arg_ptr(m, 0), &info, sizeof(info), AX_COPY_TO);
 }
 
 /* Until vfs exists: descriptors 1 and 2 write to the kernel log. */
 static int64_t do_write(struct mproc *p, const ax_message *m)
 {
 	char buf[512];
-	uint64_t fd = m->u64[0], at = m->u64[1], len = m->u64[2], done = 0;
+	uint64_t fd = arg_uint(m, 0), at = arg_ptr(m, 1), len = arg_ulong(m, 2), done = 0;
 
 	if (fd != 1 && fd != 2)
 		return -EBADF;
@@ -241,7 +241,7 @@ static int64_t do_write(struct mproc *p, const ax_message *m)
 static int64_t do_writev(struct mproc *p, const ax_message *m)
 {
 	struct { uint64_t base, len; } iov[16];
-	uint64_t fd = m->u64[0], count = m->u64[2];
+	uint64_t fd = arg_uint(m, 0), count = arg_ulong(m, 2);
 	int64_t done = 0;
 
 	if (fd != 1 && fd != 2)
@@ -251,7 +251,7 @@ static int64_t do_writev(struct mproc *p, const ax_message *m)
 	for (uint64_t i = 0; i < count; i += 16) {
 		uint64_t n = count - i < 16 ? count - i : 16;
 
-		if (user_copy(p->ep, m->u64[1] + i * sizeof(iov[0]), iov, n * sizeof(iov[0]), AX_COPY_FROM) < 0)
+		if (user_copy(p->ep, arg_ptr(m, 1) + i * sizeof(iov[0]), iov, n * sizeof(iov[0]), AX_COPY_FROM) < 0)
 			return done ? done : -EFAULT;
 		for (uint64_t k = 0; k < n; k++) {
 			ax_message w = {.source = m->source, .u64 = {fd, iov[k].base, iov[k].len}};
@@ -298,10 +298,10 @@ static int64_t do_reboot(struct mproc *p, const ax_message *m)
 {
 	if (p->euid != 0)
 		return -EPERM; /* Linux: CAP_SYS_BOOT, asked before the magic numbers */
-	if (m->u64[0] != 0xfee1dead || (m->u64[1] != 672274793 && m->u64[1] != 85072278 &&
-					   m->u64[1] != 369367448 && m->u64[1] != 537993216))
+	if (arg_uint(m, 0) != 0xfee1dead || (arg_uint(m, 1) != 672274793 && arg_uint(m, 1) != 85072278 &&
+					    arg_uint(m, 1) != 369367448 && arg_uint(m, 1) != 537993216))
 		return -EINVAL;
-	if (m->u64[2] == RB_AUTOBOOT) {
+	if (arg_uint(m, 2) == RB_AUTOBOOT) {
 		ax_printf("pm: restart requested by pid %d\n", p->pid);
 		ax_devio(0xcf9, AX_IO_OUT8, 0x02, 0); /* system reset, then the hard reset bit */
 		ax_devio(0xcf9, AX_IO_OUT8, 0x06, 0);
@@ -310,9 +310,9 @@ static int64_t do_reboot(struct mproc *p, const ax_message *m)
 		ax_poweroff(0);
 		return -EIO;
 	}
-	if (m->u64[2] != RB_POWER_OFF && m->u64[2] != RB_HALT_SYSTEM)
+	if (arg_uint(m, 2) != RB_POWER_OFF && arg_uint(m, 2) != RB_HALT_SYSTEM)
 		return -EINVAL; /* the rest (Ctrl-Alt-Del switches, kexec, suspend): not here */
-	ax_printf("pm: %s requested by pid %d\n", m->u64[2] == RB_POWER_OFF ? "power off" : "halt (power off)", p->pid);
+	ax_printf("pm: %s requested by pid %d\n", arg_uint(m, 2) == RB_POWER_OFF ? "power off" : "halt (power off)", p->pid);
 	ax_poweroff(0);
 	return -EIO;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include <proto/vm.h>
+#include <proto/posix.h>
 #include <sys/server.h>
 
 /* ---- Linux's numbers -------------------------------------------------------- */
@@ -163,6 +164,7 @@ void exec_set_ids(struct mproc *p, uint32_t mode, uint32_t uid, uint32_t gid);
 extern endpoint_t vfs;
 void vfs_init(endpoint_t *routes);
 int vfs_fork(const struct mproc *parent, const struct mproc *child);
+int64_t vfs_request(int type, const void *rq, size_t n, ax_message *reply);
 void vfs_exec(const struct mproc *p);
 void vfs_exit(const struct mproc *p);
 void vfs_setpgrp(const struct mproc *p);

@@ -10,7 +10,7 @@
 
 int64_t do_getrandom(struct mproc *p, const ax_message *m)
 {
-	uint64_t va = m->u64[0], len = m->u64[1], flags = m->u64[2], done = 0;
+	uint64_t va = arg_ptr(m, 0), len = arg_ulong(m, 1), flags = arg_uint(m, 2), done = 0;
 	uint8_t chunk[4096];
 
 	if ((flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||

@@ -18,9 +18,10 @@ int64_t do_rsctl(struct mproc *p, const ax_message *m)
 
 	if (rs == AX_NONE)
 		return -ENOSYS;
-	c->op = m->u64[0];
-	memcpy(c->label, &m->u64[1], 8);
-	memcpy(c->label + 8, &m->u64[2], 8);
+	uint64_t label[2] = {arg_ulong(m, 1), arg_ulong(m, 2)}; /* 16 bytes of name, in two registers */
+
+	c->op = arg_ulong(m, 0);
+	memcpy(c->label, label, sizeof(label));
 	c->euid = p->euid;
 	if (ax_sendrec(rs, &rq) < 0)
 		return -EIO;

@@ -10,7 +10,7 @@
 int64_t do_setpgid(struct mproc *self, const ax_message *m)
 {
 	struct mproc *p;
-	int pid = (int)m->i64[0], pgid = (int)m->i64[1];
+	int pid = arg_int(m, 0), pgid = arg_int(m, 1);
 
 	if (pgid < 0)
 		return -EINVAL;
@@ -41,7 +41,7 @@ int64_t do_getpgid(struct mproc *self, const ax_message *m)
 {
 	struct mproc *p;
 
-	p = m->i64[0] == 0 ? self : by_pid((int)m->i64[0]);
+	p = arg_int(m, 0) == 0 ? self : by_pid(arg_int(m, 0));
 	return p && p->state == ALIVE ? p->pgrp : -ESRCH;
 }
 
@@ -67,7 +67,7 @@ int64_t do_getsid(struct mproc *self, const ax_message *m)
 {
 	struct mproc *p;
 
-	p = m->i64[0] == 0 ? self : by_pid((int)m->i64[0]);
+	p = arg_int(m, 0) == 0 ? self : by_pid(arg_int(m, 0));
 	return p && p->state == ALIVE ? p->sid : -ESRCH;
 }
 
@@ -92,7 +92,7 @@ static bool prio_selects(const struct mproc *self, const struct mproc *q, int wh
 /* Linux's raw getpriority: 20 - the lowest nice among the selected, so it is never negative. */
 int64_t do_getpriority(struct mproc *p, const ax_message *m)
 {
-	int which = (int)m->i64[0], who = (int)m->i64[1], best = 20;
+	int which = arg_int(m, 0), who = arg_int(m, 1), best = 20;
 
 	if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
 		return -EINVAL;
@@ -105,7 +105,7 @@ int64_t do_getpriority(struct mproc *p, const ax_message *m)
 int64_t do_setpriority(struct mproc *p, const ax_message *m)
 {
 	static int warned;
-	int which = (int)m->i64[0], who = (int)m->i64[1], nice = (int)m->i64[2], found = 0;
+	int which = arg_int(m, 0), who = arg_int(m, 1), nice = arg_int(m, 2), found = 0;
 
 	if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
 		return -EINVAL;

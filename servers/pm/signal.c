@@ -612,26 +612,26 @@ static int64_t signal_targets(struct mproc *self, int pid, int sig, int code)
 
 int64_t do_kill(struct mproc *p, const ax_message *m)
 {
-	if ((int)m->i64[0] == INT32_MIN)
+	if (arg_int(m, 0) == INT32_MIN)
 		return -ESRCH;
-	return signal_targets(p, (int)m->i64[0], (int)m->i64[1], SI_USER);
+	return signal_targets(p, arg_int(m, 0), arg_int(m, 1), SI_USER);
 }
 
 /* One thread per process: a thread id is the pid. */
 int64_t do_tkill(struct mproc *p, const ax_message *m)
 {
-	if (m->i64[0] <= 0)
+	if (arg_int(m, 0) <= 0)
 		return -EINVAL;
-	return signal_targets(p, (int)m->i64[0], (int)m->i64[1], SI_TKILL);
+	return signal_targets(p, arg_int(m, 0), arg_int(m, 1), SI_TKILL);
 }
 
 int64_t do_tgkill(struct mproc *p, const ax_message *m)
 {
-	if (m->i64[0] <= 0 || m->i64[1] <= 0)
+	if (arg_int(m, 0) <= 0 || arg_int(m, 1) <= 0)
 		return -EINVAL;
-	if (m->i64[0] != m->i64[1])
+	if (arg_int(m, 0) != arg_int(m, 1))
 		return -ESRCH;
-	return signal_targets(p, (int)m->i64[1], (int)m->i64[2], SI_TKILL);
+	return signal_targets(p, arg_int(m, 1), arg_int(m, 2), SI_TKILL);
 }
 
 /* rt_[tg]sigqueueinfo: a signal with the sender's own siginfo (sigqueue's value). */
@@ -657,12 +657,12 @@ static int64_t queue_info(struct mproc *self, int tgid, int pid, int sig, uint64
 
 int64_t do_rt_sigqueueinfo(struct mproc *p, const ax_message *m)
 {
-	return queue_info(p, 0, (int)m->i64[0], (int)m->i64[1], m->u64[2]);
+	return queue_info(p, 0, arg_int(m, 0), arg_int(m, 1), arg_ptr(m, 2));
 }
 
 int64_t do_rt_tgsigqueueinfo(struct mproc *p, const ax_message *m)
 {
-	return queue_info(p, (int)m->i64[0], (int)m->i64[1], (int)m->i64[2], m->u64[3]);
+	return queue_info(p, arg_int(m, 0), arg_int(m, 1), arg_int(m, 2), arg_ptr(m, 3));
 }
 
 /* ppoll/pselect6 (through vfs): the call's mask for its wait (set), or the old one back. */
@@ -695,14 +695,14 @@ static void recheck(struct mproc *p)
 
 int64_t do_rt_sigaction(struct mproc *p, const ax_message *m)
 {
-	int sig = (int)m->i64[0];
+	int sig = arg_int(m, 0);
 	struct k_sigaction act, old;
 
-	if (m->u64[3] != 8 || sig < 1 || sig > NSIG || (m->u64[1] && (sig == SIGKILL || sig == SIGSTOP)))
+	if (arg_ulong(m, 3) != 8 || sig < 1 || sig > NSIG || (arg_ptr(m, 1) && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
 	old = p->act[sig];
-	if (m->u64[1]) {
-		if (user_copy(p->ep, m->u64[1], &act, sizeof(act), AX_COPY_FROM) < 0)
+	if (arg_ptr(m, 1)) {
+		if (user_copy(p->ep, arg_ptr(m, 1), &act, sizeof(act), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		act.mask &= ~UNBLOCKABLE;
 		p->act[sig] = act;
@@ -710,7 +710,7 @@ int64_t do_rt_sigaction(struct mproc *p, const ax_message *m)
 			discard(p, sig);
 		info_update(p);
 	}
-	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 2) && user_copy(p->ep, arg_ptr(m, 2), &old, sizeof(old), AX_COPY_TO) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -718,20 +718,20 @@ int64_t do_rt_sigaction(struct mproc *p, const ax_message *m)
 int64_t do_rt_sigprocmask(struct mproc *p, const ax_message *m)
 {
 	uint64_t set, old;
-	int how = (int)m->i64[0];
+	int how = arg_int(m, 0);
 
-	if (m->u64[3] != 8)
+	if (arg_ulong(m, 3) != 8)
 		return -EINVAL;
 	old = p->sig_mask;
-	if (m->u64[1]) {
+	if (arg_ptr(m, 1)) {
 		if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 			return -EINVAL;
-		if (user_copy(p->ep, m->u64[1], &set, sizeof(set), AX_COPY_FROM) < 0)
+		if (user_copy(p->ep, arg_ptr(m, 1), &set, sizeof(set), AX_COPY_FROM) < 0)
 			return -EFAULT;
 	}
-	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 2) && user_copy(p->ep, arg_ptr(m, 2), &old, sizeof(old), AX_COPY_TO) < 0)
 		return -EFAULT;
-	if (m->u64[1]) {
+	if (arg_ptr(m, 1)) {
 		p->sig_mask = how == SIG_BLOCK ? p->sig_mask | set : how == SIG_UNBLOCK ? p->sig_mask & ~set : set;
 		p->sig_mask &= ~UNBLOCKABLE;
 		info_update(p);
@@ -744,10 +744,10 @@ int64_t do_rt_sigpending(struct mproc *p, const ax_message *m)
 {
 	uint64_t set;
 
-	if (m->u64[1] > 8)
+	if (arg_ulong(m, 1) > 8)
 		return -EINVAL;
 	set = p->sig_pending & p->sig_mask;
-	return user_copy(p->ep, m->u64[0], &set, m->u64[1], AX_COPY_TO);
+	return user_copy(p->ep, arg_ptr(m, 0), &set, arg_ulong(m, 1), AX_COPY_TO);
 }
 
 /* pause and sigsuspend: wait for a signal that runs a handler (or ends or stops the process). */
@@ -767,9 +767,9 @@ int64_t do_rt_sigsuspend(struct mproc *p, const ax_message *m)
 {
 	uint64_t mask;
 
-	if (m->u64[1] != 8)
+	if (arg_ulong(m, 1) != 8)
 		return -EINVAL;
-	if (user_copy(p->ep, m->u64[0], &mask, sizeof(mask), AX_COPY_FROM) < 0)
+	if (user_copy(p->ep, arg_ptr(m, 0), &mask, sizeof(mask), AX_COPY_FROM) < 0)
 		return -EFAULT;
 	p->saved_mask = p->sig_mask;
 	p->has_saved_mask = 1;
@@ -823,9 +823,9 @@ int64_t do_rt_sigtimedwait(struct mproc *p, const ax_message *m)
 	uint64_t set, ready;
 	int sig;
 
-	if (m->u64[3] != 8)
+	if (arg_ulong(m, 3) != 8)
 		return -EINVAL;
-	if (user_copy(p->ep, m->u64[0], &set, sizeof(set), AX_COPY_FROM) < 0)
+	if (user_copy(p->ep, arg_ptr(m, 0), &set, sizeof(set), AX_COPY_FROM) < 0)
 		return -EFAULT;
 	set &= ~UNBLOCKABLE;
 	if ((ready = p->sig_pending & set)) {
@@ -833,13 +833,13 @@ int64_t do_rt_sigtimedwait(struct mproc *p, const ax_message *m)
 
 		sig = __builtin_ctzll(ready) + 1;
 		info = take(p, sig);
-		if (write_siginfo(p, m->u64[1], sig, &info) < 0)
+		if (write_siginfo(p, arg_ptr(m, 1), sig, &info) < 0)
 			return -EFAULT;
 		return sig;
 	}
 	p->wait_set = set;
-	p->wait_status = m->u64[1];
-	return sleep_for(p, NR_RT_SIGTIMEDWAIT, m->u64[2]);
+	p->wait_status = arg_ptr(m, 1);
+	return sleep_for(p, NR_RT_SIGTIMEDWAIT, arg_ptr(m, 2));
 }
 
 int64_t do_sigaltstack(struct mproc *p, const ax_message *m)
@@ -852,10 +852,10 @@ int64_t do_sigaltstack(struct mproc *p, const ax_message *m)
 		return -ESRCH;
 	on = on_alt_stack(p, g.rsp);
 	old = (struct k_stack){p->alt_sp, on ? SS_ONSTACK : p->alt_size ? 0 : SS_DISABLE, 0, p->alt_size};
-	if (m->u64[0]) {
+	if (arg_ptr(m, 0)) {
 		unsigned flags;
 
-		if (user_copy(p->ep, m->u64[0], &ss, sizeof(ss), AX_COPY_FROM) < 0)
+		if (user_copy(p->ep, arg_ptr(m, 0), &ss, sizeof(ss), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		flags = (unsigned)ss.flags & ~SS_AUTODISARM;
 		if (on)
@@ -871,7 +871,7 @@ int64_t do_sigaltstack(struct mproc *p, const ax_message *m)
 			p->alt_sp = ss.sp, p->alt_size = ss.size, p->alt_flags = 0;
 		}
 	}
-	if (m->u64[1] && user_copy(p->ep, m->u64[1], &old, sizeof(old), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 1) && user_copy(p->ep, arg_ptr(m, 1), &old, sizeof(old), AX_COPY_TO) < 0)
 		return -EFAULT;
 	return 0;
 }

@@ -211,9 +211,9 @@ int64_t do_nanosleep(struct mproc *p, const ax_message *m)
 	uint64_t ns;
 	int rc;
 
-	if ((rc = read_timespec(p, m->u64[0], &ns)) < 0)
+	if ((rc = read_timespec(p, arg_ptr(m, 0), &ns)) < 0)
 		return rc;
-	return sleep_until(p, NR_NANOSLEEP, ax_now_ns() + ns, m->u64[1], 0);
+	return sleep_until(p, NR_NANOSLEEP, ax_now_ns() + ns, arg_ptr(m, 1), 0);
 }
 
 /* A clock's time now, in ns; negative errno for clocks that cannot be read here. */
@@ -241,7 +241,7 @@ static int clock_now(struct mproc *p, int64_t clk, uint64_t *ns)
 
 int64_t do_clock_nanosleep(struct mproc *p, const ax_message *m)
 {
-	int64_t clk = m->i64[0];
+	int64_t clk = arg_int(m, 0);
 	uint64_t ns, now;
 	int rc;
 
@@ -249,13 +249,13 @@ int64_t do_clock_nanosleep(struct mproc *p, const ax_message *m)
 		return clk == CLOCK_THREAD_CPUTIME_ID ? -EINVAL : -EOPNOTSUPP;
 	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME)
 		return -EINVAL;
-	if (m->u64[1] & ~(uint64_t)TIMER_ABSTIME)
+	if (arg_int(m, 1) & ~TIMER_ABSTIME)
 		return -EINVAL;
-	if ((rc = read_timespec(p, m->u64[2], &ns)) < 0)
+	if ((rc = read_timespec(p, arg_ptr(m, 2), &ns)) < 0)
 		return rc;
 	now = ax_now_ns();
-	if (!(m->u64[1] & TIMER_ABSTIME))
-		return sleep_until(p, NR_CLOCK_NANOSLEEP, now + ns, m->u64[3], 0);
+	if (!(arg_int(m, 1) & TIMER_ABSTIME))
+		return sleep_until(p, NR_CLOCK_NANOSLEEP, now + ns, arg_ptr(m, 3), 0);
 	if (clk == CLOCK_REALTIME) /* a wall-clock deadline, on the monotonic clock */
 		ns = (int64_t)ns - realtime_offset < 0 ? 0 : (uint64_t)((int64_t)ns - realtime_offset);
 	return sleep_until(p, NR_CLOCK_NANOSLEEP, ns, 0, 1);
@@ -278,23 +278,23 @@ int64_t do_clock_gettime(struct mproc *p, const ax_message *m)
 	uint64_t ns;
 	int rc;
 
-	if ((rc = clock_now(p, m->i64[0], &ns)) < 0)
+	if ((rc = clock_now(p, arg_int(m, 0), &ns)) < 0)
 		return rc;
-	return write_timespec(p, m->u64[1], ns);
+	return write_timespec(p, arg_ptr(m, 1), ns);
 }
 
 int64_t do_clock_getres(struct mproc *p, const ax_message *m)
 {
-	int64_t clk = m->i64[0];
+	int64_t clk = arg_int(m, 0);
 	uint64_t ns;
 	int rc;
 
 	if ((rc = clock_now(p, clk, &ns)) < 0)
 		return rc;
-	if (!m->u64[1])
+	if (!arg_ptr(m, 1))
 		return 0;
 	/* The TSC gives nanoseconds; CPU time and the coarse clocks count 1 ms ticks. */
-	return write_timespec(p, m->u64[1], clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID ||
+	return write_timespec(p, arg_ptr(m, 1), clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID ||
 							  clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE
 						  ? 1000000
 						  : 1);
@@ -315,9 +315,9 @@ int64_t do_clock_settime(struct mproc *p, const ax_message *m)
 	uint64_t ns;
 	int rc;
 
-	if (m->i64[0] != CLOCK_REALTIME)
+	if (arg_int(m, 0) != CLOCK_REALTIME)
 		return -EINVAL;
-	if ((rc = read_timespec(p, m->u64[1], &ns)) < 0)
+	if ((rc = read_timespec(p, arg_ptr(m, 1), &ns)) < 0)
 		return rc;
 	return set_realtime((int64_t)ns);
 }
@@ -327,9 +327,9 @@ int64_t do_gettimeofday(struct mproc *p, const ax_message *m)
 	int64_t ns = (int64_t)ax_now_ns() + realtime_offset, tv[2] = {ns / (int64_t)NS, ns % (int64_t)NS / 1000};
 	static const int32_t no_zone[2];
 
-	if (m->u64[0] && user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 0) && user_copy(p->ep, arg_ptr(m, 0), tv, sizeof(tv), AX_COPY_TO) < 0)
 		return -EFAULT;
-	if (m->u64[1] && user_copy(p->ep, m->u64[1], (void *)no_zone, sizeof(no_zone), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 1) && user_copy(p->ep, arg_ptr(m, 1), (void *)no_zone, sizeof(no_zone), AX_COPY_TO) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -338,9 +338,9 @@ int64_t do_settimeofday(struct mproc *p, const ax_message *m)
 {
 	int64_t tv[2];
 
-	if (!m->u64[0])
+	if (!arg_ptr(m, 0))
 		return 0; /* only a time zone: the kernel keeps none */
-	if (user_copy(p->ep, m->u64[0], tv, sizeof(tv), AX_COPY_FROM) < 0)
+	if (user_copy(p->ep, arg_ptr(m, 0), tv, sizeof(tv), AX_COPY_FROM) < 0)
 		return -EFAULT;
 	if (tv[1] < 0 || tv[1] >= 1000000)
 		return -EINVAL;
@@ -351,7 +351,7 @@ int64_t do_time(struct mproc *p, const ax_message *m)
 {
 	int64_t t = ((int64_t)ax_now_ns() + realtime_offset) / (int64_t)NS;
 
-	if (m->u64[0] && user_copy(p->ep, m->u64[0], &t, sizeof(t), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 0) && user_copy(p->ep, arg_ptr(m, 0), &t, sizeof(t), AX_COPY_TO) < 0)
 		return -EFAULT;
 	return t;
 }
@@ -387,7 +387,7 @@ int64_t do_alarm(struct mproc *p, const ax_message *m)
 	left = old.value_sec + (old.value_usec >= 500000);
 	if (!left && p->alarm_at)
 		left = 1;
-	itimer_set(p, (m->u64[0] & 0xffffffff) * NS, 0);
+	itimer_set(p, (uint64_t)arg_uint(m, 0) * NS, 0);
 	return left;
 }
 
@@ -396,16 +396,16 @@ int64_t do_setitimer(struct mproc *p, const ax_message *m)
 	static int warned;
 	struct itimerval64 v, old;
 
-	if (m->i64[0] != ITIMER_REAL) {
-		if (m->i64[0] == 1 || m->i64[0] == 2) {
+	if (arg_int(m, 0) != ITIMER_REAL) {
+		if (arg_int(m, 0) == 1 || arg_int(m, 0) == 2) {
 			if (!warned++)
 				ax_printf("pm: pid %d asked for ITIMER_VIRTUAL/PROF, not implemented: EINVAL\n", p->pid);
 		}
 		return -EINVAL;
 	}
 	old = itimer_now(p);
-	if (m->u64[1]) {
-		if (user_copy(p->ep, m->u64[1], &v, sizeof(v), AX_COPY_FROM) < 0)
+	if (arg_ptr(m, 1)) {
+		if (user_copy(p->ep, arg_ptr(m, 1), &v, sizeof(v), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		if (v.interval_sec < 0 || v.value_sec < 0 || v.interval_usec < 0 || v.value_usec < 0 ||
 		    v.interval_usec >= 1000000 || v.value_usec >= 1000000)
@@ -413,7 +413,7 @@ int64_t do_setitimer(struct mproc *p, const ax_message *m)
 		itimer_set(p, (uint64_t)v.value_sec * NS + (uint64_t)v.value_usec * 1000,
 			   (uint64_t)v.interval_sec * NS + (uint64_t)v.interval_usec * 1000);
 	}
-	if (m->u64[2] && user_copy(p->ep, m->u64[2], &old, sizeof(old), AX_COPY_TO) < 0)
+	if (arg_ptr(m, 2) && user_copy(p->ep, arg_ptr(m, 2), &old, sizeof(old), AX_COPY_TO) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -422,8 +422,8 @@ int64_t do_getitimer(struct mproc *p, const ax_message *m)
 {
 	struct itimerval64 now;
 
-	if (m->i64[0] != ITIMER_REAL)
+	if (arg_int(m, 0) != ITIMER_REAL)
 		return -EINVAL;
 	now = itimer_now(p);
-	return user_copy(p->ep, m->u64[1], &now, sizeof(now), AX_COPY_TO);
+	return user_copy(p->ep, arg_ptr(m, 1), &now, sizeof(now), AX_COPY_TO);
 }

@@ -27,25 +27,40 @@ void vfs_init(endpoint_t *routes)
 		routes[vfs_calls[i]] = vfs;
 }
 
-static int64_t tell(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+/*
+ * Send vfs one request of proto/vfs.h (its struct, n bytes) and wait for the
+ * answer, which comes back in *reply if given: i64[0], or -EIO when vfs
+ * does not answer (logged). Without vfs: 0.
+ */
+int64_t vfs_request(int type, const void *rq, size_t n, ax_message *reply)
 {
-	ax_message m = {.type = type, .u64 = {a, b, c, d}};
+	ax_message m = {.type = type};
 	int r;
 
 	if (vfs == AX_NONE)
 		return 0;
+	memcpy(m.bytes, rq, n);
 	if ((r = ax_sendrec(vfs, &m)) < 0) {
-		ax_printf("pm: vfs does not answer (%d)\n", r);
-		return r;
+		ax_printf("pm: vfs does not answer request %#x (%d)\n", type, r);
+		return -EIO;
 	}
+	if (reply)
+		*reply = m;
 	return m.i64[0];
 }
 
-static uint64_t ep_of(const struct mproc *p) { return (uint64_t)(int64_t)p->ep; }
+/* A request about one process (struct vfs_proc_req). */
+static int64_t tell(int type, const struct mproc *p, uint64_t value)
+{
+	struct vfs_proc_req rq = {p->ep, value};
+
+	return vfs_request(type, &rq, sizeof(rq), 0);
+}
 
 int vfs_fork(const struct mproc *parent, const struct mproc *child)
 {
-	int64_t r = tell(VFS_FORK, parent ? ep_of(parent) : (uint64_t)(int64_t)AX_NONE, ep_of(child), 0, 0);
+	struct vfs_fork_req rq = {parent ? parent->ep : AX_NONE, child->ep};
+	int64_t r = vfs_request(VFS_FORK, &rq, sizeof(rq), 0);
 
 	if (r == 0) {
 		vfs_setpgrp(child);
@@ -55,34 +70,39 @@ int vfs_fork(const struct mproc *parent, const struct mproc *child)
 }
 
 /* p's RLIMIT_NOFILE changed: vfs enforces it. */
-void vfs_nofile(const struct mproc *p, uint64_t limit) { tell(VFS_NOFILE, ep_of(p), limit, 0, 0); }
+void vfs_nofile(const struct mproc *p, uint64_t limit) { tell(VFS_NOFILE, p, limit); }
 
 /* The wall clock moved (boot, settimeofday): files are stamped with it. */
-void vfs_clock(int64_t realtime_offset) { tell(VFS_CLOCK, (uint64_t)realtime_offset, 0, 0, 0); }
+void vfs_clock(int64_t realtime_offset)
+{
+	struct vfs_clock_req rq = {realtime_offset};
+
+	vfs_request(VFS_CLOCK, &rq, sizeof(rq), 0);
+}
 
 /* p's ids and supplementary groups (vfs copies those from pm's memory). */
 void vfs_setid(const struct mproc *p)
 {
-	ax_message m = {.type = VFS_SETID,
-			.u64 = {ep_of(p), p->ruid | (uint64_t)p->rgid << 32, p->euid | (uint64_t)p->egid << 32,
-				(uint64_t)p->ngroups, (uint64_t)(uintptr_t)p->groups}};
+	struct vfs_setid_req rq = {p->ep, p->ruid, p->rgid, p->euid, p->egid, (uint64_t)p->ngroups,
+				   (uint64_t)(uintptr_t)p->groups};
 
-	if (vfs != AX_NONE && ax_sendrec(vfs, &m) < 0)
-		ax_printf("pm: vfs does not answer VFS_SETID\n");
+	vfs_request(VFS_SETID, &rq, sizeof(rq), 0);
 }
 
-void vfs_exec(const struct mproc *p) { tell(VFS_EXEC, ep_of(p), 0, 0, 0); }
-void vfs_exit(const struct mproc *p) { tell(VFS_EXIT, ep_of(p), 0, 0, 0); }
+void vfs_exec(const struct mproc *p) { tell(VFS_EXEC, p, 0); }
+void vfs_exit(const struct mproc *p) { tell(VFS_EXIT, p, 0); }
 
 void vfs_setpgrp(const struct mproc *p)
 {
-	tell(VFS_SETPGRP, ep_of(p), (uint64_t)p->pid, (uint64_t)p->pgrp, (uint64_t)p->sid);
+	struct vfs_setpgrp_req rq = {p->ep, p->pid, p->pgrp, p->sid};
+
+	vfs_request(VFS_SETPGRP, &rq, sizeof(rq), 0);
 }
 
 /* A signal must take effect in p: the number of the vfs call it interrupted, or -1: none. */
 int vfs_interrupt(const struct mproc *p)
 {
-	int64_t r = tell(VFS_INTERRUPT, ep_of(p), 0, 0, 0);
+	int64_t r = tell(VFS_INTERRUPT, p, 0);
 
 	return r > 0 ? (int)r - 1 : -1;
 }
@@ -96,42 +116,43 @@ void signals_from(endpoint_t server)
 {
 	for (int n = 0; n < 256; n++) {
 		ax_message m = {.type = PM_SIGNAL_PULL};
+		const struct pm_signal_pull_reply *rp = (const void *)m.bytes;
 		struct sig_info info = {.code = 0x80 /* SI_KERNEL */};
 		struct mproc *p;
 		int sig;
 
-		if (ax_sendrec(server, &m) < 0 || m.u64[0] == PM_SIG_NONE)
+		if (ax_sendrec(server, &m) < 0 || rp->kind == PM_SIG_NONE)
 			return;
-		if (m.u64[0] == PM_SIG_MASK || m.u64[0] == PM_SIG_UNMASK) { /* ppoll, pselect6: only vfs asks */
-			if (server != vfs || !(p = by_ep((endpoint_t)m.i64[1]))) {
-				ax_printf("pm: %d asked for a signal mask change of %ld: refused\n", server, m.i64[1]);
+		if (rp->kind == PM_SIG_MASK || rp->kind == PM_SIG_UNMASK) { /* ppoll, pselect6: only vfs asks */
+			if (server != vfs || !(p = by_ep((endpoint_t)rp->target))) {
+				ax_printf("pm: %d asked for a signal mask change of %ld: refused\n", server, rp->target);
 				continue;
 			}
-			signal_call_mask(p, m.u64[0] == PM_SIG_MASK, m.u64[2]);
-			tell(VFS_MASK_DONE, ep_of(p), 0, 0, 0);
+			signal_call_mask(p, rp->kind == PM_SIG_MASK, rp->value);
+			tell(VFS_MASK_DONE, p, 0);
 			signal_recheck(p);
 			continue;
 		}
-		sig = (int)m.u64[2];
-		if (sig <= 0 || sig > NSIG) {
-			ax_printf("pm: %d asked for signal %d: refused\n", server, sig);
+		sig = rp->value <= NSIG ? (int)rp->value : 0;
+		if (sig <= 0) {
+			ax_printf("pm: %d asked for signal %lu: refused\n", server, rp->value);
 			continue;
 		}
-		switch (m.u64[0]) {
+		switch (rp->kind) {
 		case PM_SIG_PGRP:
 			for (int i = 0; i < AX_NR_SLOTS; i++)
-				if (procs[i].state == ALIVE && procs[i].pgrp == (int)m.u64[1])
+				if (procs[i].state == ALIVE && (int64_t)procs[i].pgrp == rp->target)
 					post_signal(&procs[i], sig, &info);
 			break;
 		case PM_SIG_PROC:
-			if ((p = by_ep((endpoint_t)m.i64[1])))
+			if ((p = by_ep((endpoint_t)rp->target)))
 				post_signal(p, sig, &info);
 			break;
 		case PM_SIG_JOBCTL:
-			if (!(p = by_ep((endpoint_t)m.i64[1])))
+			if (!(p = by_ep((endpoint_t)rp->target)))
 				break;
 			if (signal_refused(p, sig)) {
-				tell(VFS_JOBCTL_REFUSED, ep_of(p), 0, 0, 0);
+				tell(VFS_JOBCTL_REFUSED, p, 0);
 				break;
 			}
 			for (int i = 0; i < AX_NR_SLOTS; i++)
@@ -139,7 +160,7 @@ void signals_from(endpoint_t server)
 					post_signal(&procs[i], sig, &info);
 			break;
 		default:
-			ax_printf("pm: %d answered PM_SIGNAL_PULL with kind %lu: refused\n", server, m.u64[0]);
+			ax_printf("pm: %d answered PM_SIGNAL_PULL with kind %ld: refused\n", server, rp->kind);
 			return;
 		}
 	}

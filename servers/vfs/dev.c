@@ -110,12 +110,21 @@ endpoint_t dev_driver(uint32_t major)
 	}
 }
 
-static uint64_t ids(const struct vproc *p) { return (uint64_t)(uint32_t)p->pid | (uint64_t)(uint32_t)p->sid << 32; }
+/* A request of proto/dev.h (its struct, n bytes) in a message of that type. */
+static ax_message dev_message(int type, const void *rq, size_t n)
+{
+	ax_message m = {.type = type};
+
+	memcpy(m.bytes, rq, n);
+	return m;
+}
 
 int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags)
 {
 	endpoint_t ep = dev_driver(major);
-	ax_message m = {.type = DEV_OPEN, .u64 = {DEV_MKMINOR(major, minor), flags, ids(p), (uint32_t)p->pgrp}};
+	struct dev_open_req rq = {.minor = DEV_MKMINOR(major, minor), .flags = flags, .pid = p->pid, .sid = p->sid,
+				  .pgrp = p->pgrp};
+	ax_message m = dev_message(DEV_OPEN, &rq, sizeof(rq));
 
 	if (ep == AX_NONE)
 		return -ENXIO;
@@ -127,7 +136,8 @@ int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags
 void dev_close(uint32_t major, uint32_t minor)
 {
 	endpoint_t ep = dev_driver(major);
-	ax_message m = {.type = DEV_CLOSE, .u64 = {DEV_MKMINOR(major, minor)}};
+	struct dev_minor_req rq = {DEV_MKMINOR(major, minor)};
+	ax_message m = dev_message(DEV_CLOSE, &rq, sizeof(rq));
 
 	if (ep != AX_NONE)
 		ax_sendrec(ep, &m);
@@ -141,10 +151,18 @@ void dev_close(uint32_t major, uint32_t minor)
  * (VFS_JOBCTL_REFUSED: -EIO, as Linux answers a process that ignores or
  * blocks the signal).
  */
-static int64_t background(struct vproc *p, const ax_message *m)
+static int64_t background(struct vproc *p, endpoint_t ep, const ax_message *m)
 {
-	p->jobsig = (int)m->u64[1];
-	queue_signal(PM_SIG_JOBCTL, p->ep, (int)m->u64[1]);
+	const struct dev_reply *rp = (const void *)m->bytes;
+
+	if (rp->signal != 21 /* SIGTTIN */ && rp->signal != 22 /* SIGTTOU */) {
+		ax_printf("vfs: driver %d asked for job-control signal %lu: EIO; asking rs to restart it\n", ep,
+			  rp->signal);
+		complain(ep, RS_WHY_BAD_REPLY);
+		return -EIO;
+	}
+	p->jobsig = (int)rp->signal;
+	queue_signal(PM_SIG_JOBCTL, p->ep, p->jobsig);
 	p->wait = W_JOBCTL;
 	return DEV_WOULD_WAIT;
 }
@@ -162,10 +180,12 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 	if (len > DEV_IO_MAX)
 		len = DEV_IO_MAX;
 	set_grant(g, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, io_ep(p), (void *)va, len);
-	m = (ax_message){.type = write ? DEV_WRITE : DEV_READ,
-			 .u64 = {DEV_MKMINOR(major, extra[file].minor), pos, len, (uint64_t)g, (uint64_t)(int64_t)ax_self,
-				 (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0) | (uint64_t)(p - procs) << 32,
-				 (uint64_t)(uint32_t)p->pgrp | (uint64_t)(uint32_t)p->sid << 32}};
+	m = dev_message(write ? DEV_WRITE : DEV_READ,
+			&(struct dev_io_req){.minor = DEV_MKMINOR(major, extra[file].minor), .pos = pos, .len = len,
+					     .grant = (uint64_t)g, .granter = ax_self,
+					     .flags = (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0),
+					     .id = (uint32_t)(p - procs), .pgrp = p->pgrp, .sid = p->sid},
+			sizeof(struct dev_io_req));
 	if (ax_sendrec(ep, &m) < 0) {
 		revoke(g);
 		return -EIO;
@@ -179,7 +199,7 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 	}
 	revoke(g);
 	if (m.i64[0] == DEV_BACKGROUND)
-		return background(p, &m);
+		return background(p, ep, &m);
 	if (m.i64[0] > (int64_t)len || m.i64[0] < -4095) {
 		ax_printf("vfs: driver %d answered a %s of %lu bytes with %ld: EIO; asking rs to restart it\n", ep,
 			  write ? "write" : "read", len, m.i64[0]);
@@ -227,17 +247,19 @@ int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 		touch(p->ep, arg, (uint64_t)size, out);
 		set_grant(g, (out ? AX_GRANT_WRITE : AX_GRANT_READ) | AX_GRANT_MAGIC, ep, p->ep, (void *)arg, (uint64_t)size);
 	}
-	m = (ax_message){.type = DEV_IOCTL,
-			 .u64 = {DEV_MKMINOR(major, extra[file].minor), cmd, size ? (uint64_t)g : DEV_NO_GRANT,
-				 (uint64_t)(int64_t)ax_self, arg, ids(p),
-				 (uint32_t)p->pgrp | (p->nostop ? (uint64_t)DEV_IOCTL_NOSTOP << 32 : 0)}};
+	m = dev_message(DEV_IOCTL,
+			&(struct dev_ioctl_req){.minor = DEV_MKMINOR(major, extra[file].minor), .request = cmd,
+						.grant = size ? (uint64_t)g : DEV_NO_GRANT, .granter = ax_self, .value = arg,
+						.pid = p->pid, .sid = p->sid, .pgrp = p->pgrp,
+						.flags = p->nostop ? DEV_IOCTL_NOSTOP : 0},
+			sizeof(struct dev_ioctl_req));
 	if (ax_sendrec(ep, &m) < 0) {
 		revoke(g);
 		return -EIO;
 	}
 	revoke(g);
 	if (m.i64[0] == DEV_BACKGROUND)
-		return background(p, &m);
+		return background(p, ep, &m);
 	return m.i64[0];
 }
 
@@ -246,9 +268,9 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 {
 	uint32_t major = extra[file].major;
 	endpoint_t ep = dev_driver(major);
-	ax_message m = {.type = DEV_SELECT,
-			.u64 = {DEV_MKMINOR(major, extra[file].minor), events, notify ? DEV_SELECT_NOTIFY : 0,
-				(uint32_t)p->sid}};
+	struct dev_select_req rq = {.minor = DEV_MKMINOR(major, extra[file].minor), .events = events,
+				    .notify = notify ? DEV_SELECT_NOTIFY : 0, .sid = p->sid};
+	ax_message m = dev_message(DEV_SELECT, &rq, sizeof(rq));
 
 	if (ep == AX_NONE)
 		return DEV_POLLERR;
@@ -262,7 +284,8 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 /* The leader of session sid ended: the terminal driver gives up the terminal it controlled. */
 void dev_session_end(int sid)
 {
-	ax_message m = {.type = DEV_SESSION_END, .u64 = {(uint64_t)(uint32_t)sid}};
+	struct dev_session_end_req rq = {sid};
+	ax_message m = dev_message(DEV_SESSION_END, &rq, sizeof(rq));
 
 	if (ttydrv != AX_NONE)
 		ax_sendrec(ttydrv, &m);
@@ -271,8 +294,8 @@ void dev_session_end(int sid)
 /* The waiting call of p is given up (a signal, or p's end): take the request back. */
 void dev_cancel(struct vproc *p)
 {
-	ax_message m = {.type = DEV_CANCEL,
-			.u64 = {DEV_MKMINOR(extra[p->obj].major, extra[p->obj].minor), (uint64_t)(p - procs)}};
+	struct dev_cancel_req rq = {DEV_MKMINOR(extra[p->obj].major, extra[p->obj].minor), (uint32_t)(p - procs), 0};
+	ax_message m = dev_message(DEV_CANCEL, &rq, sizeof(rq));
 	int64_t r = -EINTR;
 
 	if (ax_sendrec(p->driver, &m) == 0)
@@ -315,26 +338,27 @@ void dev_events(endpoint_t driver)
 
 	for (int n = 0; n < 4 * PROC_MAX; n++) {
 		ax_message m = {.type = DEV_STATUS};
+		const struct dev_status_reply *ev = (const void *)m.bytes;
 		struct vproc *p;
 
-		if (ax_sendrec(driver, &m) < 0 || m.u64[0] == DEV_EV_NONE)
+		if (ax_sendrec(driver, &m) < 0 || ev->event == DEV_EV_NONE)
 			break;
-		if (m.u64[0] == DEV_EV_SELECT) {
+		if (ev->event == DEV_EV_SELECT) {
 			selects = true;
 			continue;
 		}
-		if (m.u64[0] != DEV_EV_DONE || m.u64[1] >= PROC_MAX) {
-			ax_printf("vfs: driver %d reported event %lu (id %lu): impossible; asking rs to restart it\n", driver,
-				  m.u64[0], m.u64[1]);
+		if (ev->event != DEV_EV_DONE || ev->id >= PROC_MAX) {
+			ax_printf("vfs: driver %d reported event %ld (id %u): impossible; asking rs to restart it\n", driver,
+				  ev->event, ev->id);
 			complain(driver, RS_WHY_BAD_EVENT);
 			break;
 		}
-		p = &procs[m.u64[1]];
+		p = &procs[ev->id];
 		if (!p->used || !p->blocked || p->wait != W_DEV || p->driver != driver) {
-			ax_printf("vfs: driver %d finished request %lu nobody waits for: ignored\n", driver, m.u64[1]);
+			ax_printf("vfs: driver %d finished request %u nobody waits for: ignored\n", driver, ev->id);
 			continue;
 		}
-		finished(p, m.i64[3]);
+		finished(p, ev->result);
 	}
 	if (selects)
 		wake_pollers();

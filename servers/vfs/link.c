@@ -87,13 +87,13 @@ static int64_t remove_common(struct vproc *p, int dirfd, uint64_t path_va, bool 
 	return name_call(dir ? FS_RMDIR : FS_UNLINK, &res.dir, res.name, strlen(res.name), 0, 0);
 }
 
-int64_t do_unlink(struct vproc *p, const ax_message *m) { return remove_common(p, AT_FDCWD, m->u64[0], false); }
-int64_t do_rmdir(struct vproc *p, const ax_message *m) { return remove_common(p, AT_FDCWD, m->u64[0], true); }
+int64_t do_unlink(struct vproc *p, const ax_message *m) { return remove_common(p, AT_FDCWD, arg_ptr(m, 0), false); }
+int64_t do_rmdir(struct vproc *p, const ax_message *m) { return remove_common(p, AT_FDCWD, arg_ptr(m, 0), true); }
 int64_t do_unlinkat(struct vproc *p, const ax_message *m)
 {
-	if (m->u64[2] & ~(uint64_t)AT_REMOVEDIR)
+	if (arg_int(m, 2) & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
-	return remove_common(p, (int)m->i64[0], m->u64[1], (m->u64[2] & AT_REMOVEDIR) != 0);
+	return remove_common(p, arg_int(m, 0), arg_ptr(m, 1), (arg_int(m, 2) & AT_REMOVEDIR) != 0);
 }
 
 static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int newdir, uint64_t new_va, uint64_t flags)
@@ -132,15 +132,15 @@ static int64_t rename_common(struct vproc *p, int olddir, uint64_t old_va, int n
 
 int64_t do_rename(struct vproc *p, const ax_message *m)
 {
-	return rename_common(p, AT_FDCWD, m->u64[0], AT_FDCWD, m->u64[1], 0);
+	return rename_common(p, AT_FDCWD, arg_ptr(m, 0), AT_FDCWD, arg_ptr(m, 1), 0);
 }
 int64_t do_renameat(struct vproc *p, const ax_message *m)
 {
-	return rename_common(p, (int)m->i64[0], m->u64[1], (int)m->i64[2], m->u64[3], 0);
+	return rename_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_int(m, 2), arg_ptr(m, 3), 0);
 }
 int64_t do_renameat2(struct vproc *p, const ax_message *m)
 {
-	return rename_common(p, (int)m->i64[0], m->u64[1], (int)m->i64[2], m->u64[3], m->u64[4]);
+	return rename_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_int(m, 2), arg_ptr(m, 3), arg_uint(m, 4));
 }
 
 static int64_t symlink_common(struct vproc *p, uint64_t target_va, int dirfd, uint64_t path_va)
@@ -158,10 +158,10 @@ static int64_t symlink_common(struct vproc *p, uint64_t target_va, int dirfd, ui
 	return fs_create_as(p, &res.dir, res.name, S_IFLNK | 0777, target, 0, 0, 0);
 }
 
-int64_t do_symlink(struct vproc *p, const ax_message *m) { return symlink_common(p, m->u64[0], AT_FDCWD, m->u64[1]); }
+int64_t do_symlink(struct vproc *p, const ax_message *m) { return symlink_common(p, arg_ptr(m, 0), AT_FDCWD, arg_ptr(m, 1)); }
 int64_t do_symlinkat(struct vproc *p, const ax_message *m)
 {
-	return symlink_common(p, m->u64[0], (int)m->i64[1], m->u64[2]);
+	return symlink_common(p, arg_ptr(m, 0), arg_int(m, 1), arg_ptr(m, 2));
 }
 
 static int64_t link_common(struct vproc *p, int olddir, uint64_t old_va, int newdir, uint64_t new_va, uint64_t flags)
@@ -185,10 +185,10 @@ static int64_t link_common(struct vproc *p, int olddir, uint64_t old_va, int new
 	return name_call(FS_LINK, &res.dir, res.name, strlen(res.name), target.ino, &rp);
 }
 
-int64_t do_link(struct vproc *p, const ax_message *m) { return link_common(p, AT_FDCWD, m->u64[0], AT_FDCWD, m->u64[1], 0); }
+int64_t do_link(struct vproc *p, const ax_message *m) { return link_common(p, AT_FDCWD, arg_ptr(m, 0), AT_FDCWD, arg_ptr(m, 1), 0); }
 int64_t do_linkat(struct vproc *p, const ax_message *m)
 {
-	return link_common(p, (int)m->i64[0], m->u64[1], (int)m->i64[2], m->u64[3], m->u64[4]);
+	return link_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_int(m, 2), arg_ptr(m, 3), arg_int(m, 4));
 }
 
 static int64_t readlink_common(struct vproc *p, int dirfd, uint64_t path_va, uint64_t va, int64_t size)
@@ -210,10 +210,10 @@ static int64_t readlink_common(struct vproc *p, int dirfd, uint64_t path_va, uin
 	return user_copy(p->ep, va, target, (uint64_t)r, AX_COPY_TO) < 0 ? -EFAULT : r;
 }
 
-int64_t do_readlink(struct vproc *p, const ax_message *m) { return readlink_common(p, AT_FDCWD, m->u64[0], m->u64[1], m->i64[2]); }
+int64_t do_readlink(struct vproc *p, const ax_message *m) { return readlink_common(p, AT_FDCWD, arg_ptr(m, 0), arg_ptr(m, 1), arg_int(m, 2)); }
 int64_t do_readlinkat(struct vproc *p, const ax_message *m)
 {
-	return readlink_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->i64[3]);
+	return readlink_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_ptr(m, 2), arg_int(m, 3));
 }
 
 static int64_t truncate_node(struct vproc *p, const struct vnode *v, int64_t len, bool check_write)
@@ -232,18 +232,18 @@ static int64_t truncate_node(struct vproc *p, const struct vnode *v, int64_t len
 int64_t do_truncate(struct vproc *p, const ax_message *m)
 {
 	struct path_result res;
-	int r = resolve_user(p, AT_FDCWD, m->u64[0], PATH_FOLLOW, &res);
+	int r = resolve_user(p, AT_FDCWD, arg_ptr(m, 0), PATH_FOLLOW, &res);
 
-	return r < 0 ? r : truncate_node(p, &res.node, m->i64[1], true);
+	return r < 0 ? r : truncate_node(p, &res.node, arg_long(m, 1), true);
 }
 
 int64_t do_ftruncate(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL; /* Linux: not open for writing */
-	return truncate_node(p, &f->node, m->i64[1], false);
+	return truncate_node(p, &f->node, arg_long(m, 1), false);
 }

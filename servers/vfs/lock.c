@@ -200,7 +200,7 @@ int64_t lock_fcntl(struct vproc *p, int fd, int cmd, uint64_t arg, uint64_t size
 /* flock(2): the open file's lock on the whole file. */
 int64_t do_flock(struct vproc *p, const ax_message *m)
 {
-	int fd = (int)m->i64[0], op = (int)m->u64[1], type, file;
+	int fd = arg_int(m, 0), op = arg_int(m, 1), type, file;
 	struct open_file *f = fd_file(&files, p->fds, fd);
 
 	if (!f || (f->flags & O_PATH))

@@ -94,7 +94,7 @@ int64_t do_mount(struct vproc *p, const ax_message *m)
 {
 	static char source[PATH_MAX], type[PATH_MAX], target[PATH_MAX];
 	struct path_result res;
-	uint64_t flags = m->u64[3];
+	uint64_t flags = arg_ulong(m, 3);
 	struct fs_mounted rq = {0};
 	struct fs_node_reply rp;
 	struct vnode root;
@@ -105,7 +105,7 @@ int64_t do_mount(struct vproc *p, const ax_message *m)
 
 	if (p->cred.uid != 0)
 		return -EPERM;
-	if ((r = copy_path(p->ep, m->u64[1], target)) < 0)
+	if ((r = copy_path(p->ep, arg_ptr(m, 1), target)) < 0)
 		return r;
 	if ((r = resolve(p, AT_FDCWD, target, PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
 		return r;
@@ -121,11 +121,11 @@ int64_t do_mount(struct vproc *p, const ax_message *m)
 	if (flags & MS_BIND)
 		return -EINVAL; /* bind mounts: not yet */
 	source[0] = type[0] = 0;
-	if (m->u64[0] && (r = copy_path(p->ep, m->u64[0], source)) < 0)
+	if (arg_ptr(m, 0) && (r = copy_path(p->ep, arg_ptr(m, 0), source)) < 0)
 		return r;
-	if (!m->u64[2])
+	if (!arg_ptr(m, 2))
 		return -EINVAL;
-	if ((r = copy_path(p->ep, m->u64[2], type)) < 0)
+	if ((r = copy_path(p->ep, arg_ptr(m, 2), type)) < 0)
 		return r;
 	if ((ep = server_of(type)) == AX_NONE)
 		return -ENODEV;
@@ -168,9 +168,9 @@ int64_t do_umount2(struct vproc *p, const ax_message *m)
 
 	if (p->cred.uid != 0)
 		return -EPERM;
-	if (m->u64[1] & ~(uint64_t)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+	if (arg_int(m, 1) & ~(uint64_t)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
-	if ((r = resolve_user(p, AT_FDCWD, m->u64[0], (m->u64[1] & UMOUNT_NOFOLLOW) ? 0 : PATH_FOLLOW, &res)) < 0)
+	if ((r = resolve_user(p, AT_FDCWD, arg_ptr(m, 0), (arg_int(m, 1) & UMOUNT_NOFOLLOW) ? 0 : PATH_FOLLOW, &res)) < 0)
 		return r;
 	id = res.node.fs;
 	if (!(mt = mount_find(&mounts, id)) || !vnode_same(&mt->root, &res.node))
@@ -254,7 +254,7 @@ int64_t do_sync(struct vproc *p, const ax_message *m)
 
 int64_t do_syncfs(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 	struct vnode all;
 
 	if (!f)
@@ -267,12 +267,12 @@ int64_t do_syncfs(struct vproc *p, const ax_message *m)
 
 int64_t do_fsync(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 	int idx;
 
 	if (!f)
 		return -EBADF;
-	idx = fd_index(p->fds, (int)m->i64[0]);
+	idx = fd_index(p->fds, arg_int(m, 0));
 	if (f->node.fs == PIPE_FS || extra[idx].dev)
 		return -EINVAL; /* as Linux for pipes and terminals */
 	return fs_attr(FS_SYNC, &f->node, 0);

@@ -82,25 +82,25 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 
 int64_t do_open(struct vproc *p, const ax_message *m)
 {
-	return open_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1], (uint32_t)m->u64[2]);
+	return open_common(p, AT_FDCWD, arg_ptr(m, 0), arg_uint(m, 1), arg_uint(m, 2));
 }
 
 int64_t do_openat(struct vproc *p, const ax_message *m)
 {
-	return open_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2], (uint32_t)m->u64[3]);
+	return open_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_uint(m, 2), arg_uint(m, 3));
 }
 
 int64_t do_creat(struct vproc *p, const ax_message *m)
 {
-	return open_common(p, AT_FDCWD, m->u64[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)m->u64[1]);
+	return open_common(p, AT_FDCWD, arg_ptr(m, 0), O_CREAT | O_WRONLY | O_TRUNC, arg_uint(m, 1));
 }
 
 /* close: and as POSIX wants, the process's record locks on the file go with any of its descriptors. */
 int64_t do_close(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 	struct vnode node = f ? f->node : (struct vnode){0};
-	int r = fd_close(&files, p->fds, (int)m->i64[0]);
+	int r = fd_close(&files, p->fds, arg_int(m, 0));
 
 	if (r == 0)
 		lock_release_process(p->pid, &node);
@@ -127,10 +127,10 @@ static int64_t mknod_common(struct vproc *p, int dirfd, uint64_t path_va, uint64
 			    (uint32_t)(dev & 0xff) | (uint32_t)((dev >> 12) & ~0xffULL), 0);
 }
 
-int64_t do_mknod(struct vproc *p, const ax_message *m) { return mknod_common(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2]); }
+int64_t do_mknod(struct vproc *p, const ax_message *m) { return mknod_common(p, AT_FDCWD, arg_ptr(m, 0), arg_uint(m, 1), arg_uint(m, 2)); }
 int64_t do_mknodat(struct vproc *p, const ax_message *m)
 {
-	return mknod_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+	return mknod_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_uint(m, 2), arg_uint(m, 3));
 }
 
 static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t mode)
@@ -143,17 +143,17 @@ static int64_t mkdir_common(struct vproc *p, int dirfd, uint64_t path_va, uint32
 	return fs_create(p, &res.dir, res.name, S_IFDIR | (mode & 07777 & ~p->umask), 0);
 }
 
-int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_common(p, AT_FDCWD, m->u64[0], (uint32_t)m->u64[1]); }
+int64_t do_mkdir(struct vproc *p, const ax_message *m) { return mkdir_common(p, AT_FDCWD, arg_ptr(m, 0), arg_uint(m, 1)); }
 int64_t do_mkdirat(struct vproc *p, const ax_message *m)
 {
-	return mkdir_common(p, (int)m->i64[0], m->u64[1], (uint32_t)m->u64[2]);
+	return mkdir_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_uint(m, 2));
 }
 
 int64_t do_lseek(struct vproc *p, const ax_message *m)
 {
-	int fd = (int)m->i64[0];
+	int fd = arg_int(m, 0);
 	struct open_file *f = fd_file(&files, p->fds, fd);
-	int64_t off = m->i64[1], base;
+	int64_t off = arg_long(m, 1), base;
 	struct fs_stat fst;
 
 	if (!f || (f->flags & O_PATH))
@@ -162,7 +162,7 @@ int64_t do_lseek(struct vproc *p, const ax_message *m)
 		return -ESPIPE;
 	if (extra[fd_index(p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
 		return extra[fd_index(p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
-	switch (m->u64[2]) {
+	switch (arg_uint(m, 2)) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->offset; break;
 	case SEEK_END: {
@@ -175,7 +175,7 @@ int64_t do_lseek(struct vproc *p, const ax_message *m)
 	}
 	default: return -EINVAL;
 	}
-	if (vnode_is_dir(&f->node) && !(m->u64[2] == SEEK_SET || (m->u64[2] == SEEK_CUR && off == 0)))
+	if (vnode_is_dir(&f->node) && !(arg_uint(m, 2) == SEEK_SET || (arg_uint(m, 2) == SEEK_CUR && off == 0)))
 		return -EINVAL; /* a directory's offset is its server's cookie */
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return -EINVAL;

@@ -253,7 +253,7 @@ int64_t fifo_open(struct vproc *p, const struct vnode *node, uint32_t flags)
 
 int64_t do_pipe2(struct vproc *p, const ax_message *m)
 {
-	uint32_t flags = (uint32_t)m->u64[1];
+	uint32_t flags = arg_uint(m, 1);
 	int idx = -1, fd[2];
 	struct vnode node;
 
@@ -280,7 +280,7 @@ int64_t do_pipe2(struct vproc *p, const ax_message *m)
 		fd_setfd(p->fds, fd[0], FD_CLOEXEC);
 		fd_setfd(p->fds, fd[1], FD_CLOEXEC);
 	}
-	if (user_copy(p->ep, m->u64[0], fd, sizeof(fd), AX_COPY_TO) < 0) {
+	if (user_copy(p->ep, arg_ptr(m, 0), fd, sizeof(fd), AX_COPY_TO) < 0) {
 		fd_close(&files, p->fds, fd[0]);
 		fd_close(&files, p->fds, fd[1]);
 		return -EFAULT;
@@ -290,5 +290,5 @@ int64_t do_pipe2(struct vproc *p, const ax_message *m)
 
 int64_t do_pipe(struct vproc *p, const ax_message *m)
 {
-	return do_pipe2(p, &(ax_message){.u64 = {m->u64[0], 0}});
+	return do_pipe2(p, &(ax_message){.u64 = {arg_ptr(m, 0), 0}});
 }

@@ -71,11 +71,20 @@ void queue_mask(int kind, endpoint_t target, uint64_t mask) { ax_sigq_push(&sigq
 
 int64_t do_signal_pull(const ax_message *m, ax_message *r) { return ax_sigq_pull(&sigq, pm, m, r); }
 
-/* The process a message from pm is about (u64[0]): 0 when the message is not pm's or the process unknown. */
+/*
+ * The process a message from pm is about (the ep every request of
+ * proto/vfs.h but VFS_FORK and VFS_CLOCK begins with): 0 when the message is
+ * not pm's or the process unknown.
+ */
 static struct vproc *pm_subject(const ax_message *m)
 {
-	return m->source == pm ? find_proc((endpoint_t)m->i64[0]) : 0;
+	const struct vfs_proc_req *rq = (const void *)m->bytes;
+
+	return m->source == pm && rq->ep >= 0 && rq->ep <= INT32_MAX ? find_proc((endpoint_t)rq->ep) : 0;
 }
+
+/* The endpoint in a request from pm, or AX_NONE when it is no endpoint. */
+static endpoint_t pm_endpoint(int64_t ep) { return ep > 0 && ep <= INT32_MAX ? (endpoint_t)ep : AX_NONE; }
 
 /* Why pm_subject gave 0. */
 static int64_t pm_refusal(const ax_message *m) { return m->source != pm ? -EPERM : -ESRCH; }
@@ -111,18 +120,22 @@ static void open_console(struct vproc *p)
 
 int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 {
+	const struct vfs_fork_req *rq = (const void *)m->bytes;
+	endpoint_t child_ep = pm_endpoint(rq->child);
 	struct vproc *parent, *child;
 
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	if ((child = find_proc((endpoint_t)m->i64[1])))
+	if (child_ep == AX_NONE || (rq->parent != AX_NONE && pm_endpoint(rq->parent) == AX_NONE))
+		return -EINVAL;
+	if ((child = find_proc(child_ep)))
 		free_proc(child);
-	if (!(child = new_proc((endpoint_t)m->i64[1])))
+	if (!(child = new_proc(child_ep)))
 		return -ENOMEM;
-	if ((endpoint_t)m->i64[0] == AX_NONE) {
+	if (rq->parent == AX_NONE) {
 		open_console(child);
-	} else if ((parent = find_proc((endpoint_t)m->i64[0]))) {
+	} else if ((parent = find_proc((endpoint_t)rq->parent))) {
 		fd_fork(&files, parent->fds, child->fds);
 		set_dir(&child->cwd, &parent->cwd);
 		set_dir(&child->root, &parent->root);
@@ -136,35 +149,37 @@ int64_t do_vfs_fork(const ax_message *m, ax_message *r)
 
 int64_t do_vfs_setpgrp(const ax_message *m, ax_message *r)
 {
+	const struct vfs_setpgrp_req *rq = (const void *)m->bytes;
 	struct vproc *p;
 
 	(void)r;
 	if (!(p = pm_subject(m)))
 		return pm_refusal(m);
-	if (m->i64[1] <= 0 || m->i64[2] <= 0 || m->i64[3] <= 0 || m->i64[1] > INT32_MAX || m->i64[2] > INT32_MAX ||
-	    m->i64[3] > INT32_MAX)
+	if (rq->pid <= 0 || rq->pgrp <= 0 || rq->sid <= 0 || rq->pid > INT32_MAX || rq->pgrp > INT32_MAX ||
+	    rq->sid > INT32_MAX)
 		return -EINVAL;
-	p->pid = (int)m->i64[1], p->pgrp = (int)m->i64[2], p->sid = (int)m->i64[3];
+	p->pid = (int)rq->pid, p->pgrp = (int)rq->pgrp, p->sid = (int)rq->sid;
 	return 0;
 }
 
 int64_t do_vfs_setid(const ax_message *m, ax_message *r)
 {
+	const struct vfs_setid_req *rq = (const void *)m->bytes;
 	struct vproc *p;
 
 	(void)r;
 	if (!(p = pm_subject(m)))
 		return pm_refusal(m);
-	p->ruid = (uint32_t)m->u64[1], p->rgid = (uint32_t)(m->u64[1] >> 32);
-	p->cred.uid = (uint32_t)m->u64[2], p->cred.gid = (uint32_t)(m->u64[2] >> 32);
+	p->ruid = rq->uid, p->rgid = rq->gid;
+	p->cred.uid = rq->euid, p->cred.gid = rq->egid;
 	p->cred.ngroups = 0;
-	if (m->u64[3] > CRED_GROUPS_MAX ||
-	    (m->u64[3] && user_copy(pm, m->u64[4], p->cred.groups, m->u64[3] * 4, AX_COPY_FROM) < 0)) {
-		ax_printf("vfs: %lu supplementary groups for %d not taken: the process has none here\n", m->u64[3],
+	if (rq->ngroups > CRED_GROUPS_MAX ||
+	    (rq->ngroups && user_copy(pm, rq->groups, p->cred.groups, rq->ngroups * 4, AX_COPY_FROM) < 0)) {
+		ax_printf("vfs: %lu supplementary groups for %d not taken: the process has none here\n", rq->ngroups,
 			  p->ep);
 		return -EINVAL;
 	}
-	p->cred.ngroups = (int)m->u64[3];
+	p->cred.ngroups = (int)rq->ngroups;
 	return 0;
 }
 
@@ -220,12 +235,13 @@ int64_t do_vfs_jobctl_refused(const ax_message *m, ax_message *r)
 /* RLIMIT_NOFILE changed: lowering it closes nothing (fd_set_nofile), as on Linux. */
 int64_t do_vfs_nofile(const ax_message *m, ax_message *r)
 {
+	const struct vfs_proc_req *rq = (const void *)m->bytes;
 	struct vproc *p;
 
 	(void)r;
 	if (!(p = pm_subject(m)))
 		return pm_refusal(m);
-	fd_set_nofile(p->fds, m->u64[1] > UINT32_MAX ? UINT32_MAX : (uint32_t)m->u64[1]);
+	fd_set_nofile(p->fds, rq->value > UINT32_MAX ? UINT32_MAX : (uint32_t)rq->value);
 	return 0;
 }
 
@@ -255,7 +271,7 @@ int64_t do_vfs_clock(const ax_message *m, ax_message *r)
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	realtime_offset = m->i64[0];
+	realtime_offset = ((const struct vfs_clock_req *)(const void *)m->bytes)->realtime_offset_ns;
 	return 0;
 }
 
@@ -266,7 +282,7 @@ int64_t do_vfs_exec(const ax_message *m, ax_message *r)
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	if ((p = find_proc((endpoint_t)m->i64[0])))
+	if ((p = pm_subject(m)))
 		fd_exec(&files, p->fds);
 	return 0;
 }
@@ -278,7 +294,7 @@ int64_t do_vfs_exit(const ax_message *m, ax_message *r)
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	if ((p = find_proc((endpoint_t)m->i64[0]))) {
+	if ((p = pm_subject(m))) {
 		if (p->blocked && p->wait == W_DEV)
 			dev_cancel(p);
 		set_blocked(p, false);
@@ -302,6 +318,7 @@ static struct {
 /* The program at path, as the process would open it: a regular file it may execute. */
 int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
 {
+	const struct vfs_exec_open_req *rq = (const void *)m->bytes;
 	char path[PATH_MAX];
 	struct path_result res;
 	struct fs_stat fst;
@@ -312,7 +329,7 @@ int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
 		return pm_refusal(m);
 	caller_pid = p->pid;
 	fs_lookups_forget();
-	if ((rc = copy_path(m->u64[2] ? pm : p->ep, m->u64[1], path)) < 0)
+	if ((rc = copy_path(rq->in_pm ? pm : p->ep, rq->path, path)) < 0)
 		return rc;
 	if ((rc = resolve(p, AT_FDCWD, path, PATH_FOLLOW, &res)) < 0)
 		return rc;
@@ -331,44 +348,41 @@ int64_t do_vfs_exec_open(const ax_message *m, ax_message *r)
 	execs[h].node = res.node;
 	execs[h].size = fst.size;
 	vnode_hold(&res.node);
-	r->u64[1] = fst.size;
-	r->u64[2] = fst.mode;
-	r->u64[3] = fst.uid | (uint64_t)fst.gid << 32;
-	r->u64[4] = res.node.ino;
-	r->u64[5] = (uint64_t)fst.mtime.sec * 1000000000 + (uint64_t)fst.mtime.nsec;
-	r->u64[6] = res.node.fs;
+	*(struct vfs_exec_open_reply *)(void *)r->bytes = (struct vfs_exec_open_reply){
+		.handle = h, .size = fst.size, .mode = fst.mode, .uid = fst.uid, .gid = fst.gid, .ino = res.node.ino,
+		.mtime_ns = (uint64_t)fst.mtime.sec * 1000000000 + (uint64_t)fst.mtime.nsec, .fs = res.node.fs};
 	return h;
 }
 
 /* Bytes of an opened program straight into any process's memory (pm's own, or the new image's). */
 int64_t do_vfs_exec_read(const ax_message *m, ax_message *r)
 {
-	uint64_t h = m->u64[0], off = m->u64[1], len = m->u64[2];
-	endpoint_t to = (endpoint_t)m->i64[3];
+	const struct vfs_exec_read_req *rq = (const void *)m->bytes;
+	uint64_t h = (uint64_t)rq->handle, off = rq->offset, len = rq->len;
+	endpoint_t to = pm_endpoint(rq->to);
+	struct fs_io_req io;
+	endpoint_t ep;
 	ax_message fm;
 	int64_t rc;
 
 	(void)r;
 	if (m->source != pm)
 		return -EPERM;
-	if (h >= EXEC_MAX || !execs[h].used || len > (1u << 24) || off > execs[h].size)
+	if (h >= EXEC_MAX || !execs[h].used || len > (1u << 24) || off > execs[h].size || to == AX_NONE)
 		return -EINVAL;
-	{
-		endpoint_t ep = fs_ep[execs[h].node.fs];
-		struct fs_io_req rq = {.ino = execs[h].node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self};
-
-		rq.now = wall_ns();
-		touch(to, m->u64[4], len, true);
-		set_grant(G_USER, AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, to, (void *)m->u64[4], len);
-		rc = fs_call(ep, FS_READ, &rq, sizeof(rq), &fm);
-		revoke(G_USER);
-	}
+	ep = fs_ep[execs[h].node.fs];
+	io = (struct fs_io_req){.ino = execs[h].node.ino, .offset = off, .len = len, .grant = G_USER, .granter = ax_self,
+				.now = wall_ns()};
+	touch(to, rq->addr, len, true);
+	set_grant(G_USER, AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, to, (void *)rq->addr, len);
+	rc = fs_call(ep, FS_READ, &io, sizeof(io), &fm);
+	revoke(G_USER);
 	return rc;
 }
 
 int64_t do_vfs_exec_close(const ax_message *m, ax_message *r)
 {
-	uint64_t h = m->u64[0];
+	uint64_t h = (uint64_t)((const struct vfs_exec_close_req *)(const void *)m->bytes)->handle;
 
 	(void)r;
 	if (m->source != pm)

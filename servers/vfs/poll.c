@@ -95,9 +95,9 @@ static int64_t poll_common(struct vproc *p, uint64_t va, uint64_t nfds, int64_t 
 
 int64_t do_poll(struct vproc *p, const ax_message *m)
 {
-	int64_t ms = (int32_t)m->u64[2];
+	int64_t ms = arg_int(m, 2);
 
-	return poll_common(p, m->u64[0], m->u64[1], ms < 0 ? -1 : ms * 1000000);
+	return poll_common(p, arg_ptr(m, 0), arg_uint(m, 1), ms < 0 ? -1 : ms * 1000000);
 }
 
 /* A timespec timeout: its ns (-1: none given), or -EINVAL. */
@@ -152,11 +152,11 @@ int64_t do_ppoll(struct vproc *p, const ax_message *m)
 {
 	int64_t ns, r;
 
-	if ((r = timespec_ns(p, m->u64[2], &ns)) < 0)
+	if ((r = timespec_ns(p, arg_ptr(m, 2), &ns)) < 0)
 		return r;
-	if ((r = mask_before(p, m->u64[3], m->u64[4])) != 1)
+	if ((r = mask_before(p, arg_ptr(m, 3), arg_ulong(m, 4))) != 1)
 		return r;
-	return mask_after(p, poll_common(p, m->u64[0], m->u64[1], ns));
+	return mask_after(p, poll_common(p, arg_ptr(m, 0), arg_uint(m, 1), ns));
 }
 
 /* select's sets, as the kernel sees them: bit n of the words is descriptor n. */
@@ -212,42 +212,42 @@ static uint64_t left_ns(const struct vproc *p)
 
 int64_t do_select(struct vproc *p, const ax_message *m)
 {
-	const uint64_t sets[3] = {m->u64[1], m->u64[2], m->u64[3]};
+	const uint64_t sets[3] = {arg_ptr(m, 1), arg_ptr(m, 2), arg_ptr(m, 3)};
 	struct { int64_t sec, usec; } tv;
 	int64_t ns = -1, r;
 
-	if (m->u64[4]) {
-		if (user_copy(p->ep, m->u64[4], &tv, sizeof(tv), AX_COPY_FROM) < 0)
+	if (arg_ptr(m, 4)) {
+		if (user_copy(p->ep, arg_ptr(m, 4), &tv, sizeof(tv), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		if (tv.sec < 0 || tv.usec < 0)
 			return -EINVAL;
 		ns = tv.sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX / 2 : tv.sec * 1000000000 + (tv.usec % 1000000) * 1000;
 	}
-	r = select_common(p, m->i64[0], sets, ns);
-	if (r >= 0 && m->u64[4] && ns > 0) {
+	r = select_common(p, arg_int(m, 0), sets, ns);
+	if (r >= 0 && arg_ptr(m, 4) && ns > 0) {
 		uint64_t left = left_ns(p);
 
 		if (!p->deadline_set) /* answered on the first run: nothing of the time was spent waiting */
 			left = (uint64_t)ns;
 		tv.sec = (int64_t)(left / 1000000000), tv.usec = (int64_t)(left % 1000000000) / 1000;
-		user_copy(p->ep, m->u64[4], &tv, sizeof(tv), AX_COPY_TO);
+		user_copy(p->ep, arg_ptr(m, 4), &tv, sizeof(tv), AX_COPY_TO);
 	}
 	return r;
 }
 
 int64_t do_pselect6(struct vproc *p, const ax_message *m)
 {
-	const uint64_t sets[3] = {m->u64[1], m->u64[2], m->u64[3]};
+	const uint64_t sets[3] = {arg_ptr(m, 1), arg_ptr(m, 2), arg_ptr(m, 3)};
 	uint64_t sig[2] = {0, 0};
 	int64_t ns, r;
 
-	if (m->u64[5] && user_copy(p->ep, m->u64[5], sig, sizeof(sig), AX_COPY_FROM) < 0)
+	if (arg_ptr(m, 5) && user_copy(p->ep, arg_ptr(m, 5), sig, sizeof(sig), AX_COPY_FROM) < 0)
 		return -EFAULT;
-	if ((r = timespec_ns(p, m->u64[4], &ns)) < 0)
+	if ((r = timespec_ns(p, arg_ptr(m, 4), &ns)) < 0)
 		return r;
 	if ((r = mask_before(p, sig[0], sig[1])) != 1)
 		return r;
-	return mask_after(p, select_common(p, m->i64[0], sets, ns));
+	return mask_after(p, select_common(p, arg_int(m, 0), sets, ns));
 }
 
 /* A pipe changed or a driver's selection fired: every waiting poll and select looks again. */

@@ -28,14 +28,14 @@ static int64_t access_common(struct vproc *p, int dirfd, uint64_t path_va, uint6
 	return vnode_permission(&c, &res.node, (int)mode);
 }
 
-int64_t do_access(struct vproc *p, const ax_message *m) { return access_common(p, AT_FDCWD, m->u64[0], m->u64[1], 0); }
+int64_t do_access(struct vproc *p, const ax_message *m) { return access_common(p, AT_FDCWD, arg_ptr(m, 0), arg_int(m, 1), 0); }
 int64_t do_faccessat(struct vproc *p, const ax_message *m)
 {
-	return access_common(p, (int)m->i64[0], m->u64[1], m->u64[2], 0);
+	return access_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_int(m, 2), 0);
 }
 int64_t do_faccessat2(struct vproc *p, const ax_message *m)
 {
-	return access_common(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+	return access_common(p, arg_int(m, 0), arg_ptr(m, 1), arg_int(m, 2), arg_int(m, 3));
 }
 
 /* May p change the inode's attributes (mode, times to a given value)? Only its owner and root. */
@@ -66,22 +66,22 @@ static int64_t chmod_node(struct vproc *p, const struct vnode *v, uint64_t mode)
 int64_t do_chmod(struct vproc *p, const ax_message *m)
 {
 	struct path_result res;
-	int r = resolve_user(p, AT_FDCWD, m->u64[0], PATH_FOLLOW, &res);
+	int r = resolve_user(p, AT_FDCWD, arg_ptr(m, 0), PATH_FOLLOW, &res);
 
-	return r < 0 ? r : chmod_node(p, &res.node, m->u64[1]);
+	return r < 0 ? r : chmod_node(p, &res.node, arg_uint(m, 1));
 }
 int64_t do_fchmod(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
-	return f ? chmod_node(p, &f->node, m->u64[1]) : -EBADF;
+	return f ? chmod_node(p, &f->node, arg_uint(m, 1)) : -EBADF;
 }
 int64_t do_fchmodat(struct vproc *p, const ax_message *m)
 {
 	struct path_result res;
-	int r = resolve_user(p, (int)m->i64[0], m->u64[1], PATH_FOLLOW, &res);
+	int r = resolve_user(p, arg_int(m, 0), arg_ptr(m, 1), PATH_FOLLOW, &res);
 
-	return r < 0 ? r : chmod_node(p, &res.node, m->u64[2]);
+	return r < 0 ? r : chmod_node(p, &res.node, arg_uint(m, 2));
 }
 
 static int64_t chown_node(struct vproc *p, const struct vnode *v, uint32_t uid, uint32_t gid)
@@ -116,17 +116,17 @@ static int64_t chown_path(struct vproc *p, int dirfd, uint64_t path_va, uint64_t
 	return chown_node(p, &res.node, (uint32_t)uid, (uint32_t)gid);
 }
 
-int64_t do_chown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2], 0, true); }
-int64_t do_lchown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, m->u64[0], m->u64[1], m->u64[2], 0, false); }
+int64_t do_chown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, arg_ptr(m, 0), arg_uint(m, 1), arg_uint(m, 2), 0, true); }
+int64_t do_lchown(struct vproc *p, const ax_message *m) { return chown_path(p, AT_FDCWD, arg_ptr(m, 0), arg_uint(m, 1), arg_uint(m, 2), 0, false); }
 int64_t do_fchownat(struct vproc *p, const ax_message *m)
 {
-	return chown_path(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3], m->u64[4], true);
+	return chown_path(p, arg_int(m, 0), arg_ptr(m, 1), arg_uint(m, 2), arg_uint(m, 3), arg_int(m, 4), true);
 }
 int64_t do_fchown(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
-	return f ? chown_node(p, &f->node, (uint32_t)m->u64[1], (uint32_t)m->u64[2]) : -EBADF;
+	return f ? chown_node(p, &f->node, arg_uint(m, 1), arg_uint(m, 2)) : -EBADF;
 }
 
 /* utimensat (and futimens: a NULL path with a descriptor). UTIME_NOW 0x3fffffff, UTIME_OMIT 0x3ffffffe. */
@@ -139,22 +139,22 @@ int64_t do_utimensat(struct vproc *p, const ax_message *m)
 	struct vnode v;
 	int r;
 
-	if (m->u64[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (arg_int(m, 3) & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if (!m->u64[1]) { /* futimens */
-		struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	if (!arg_ptr(m, 1)) { /* futimens */
+		struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
 		if (!f)
 			return -EBADF;
 		v = f->node;
 	} else {
-		if ((r = resolve_user(p, (int)m->i64[0], m->u64[1], at_flags(m->u64[3], true), &res)) < 0)
+		if ((r = resolve_user(p, arg_int(m, 0), arg_ptr(m, 1), at_flags(arg_int(m, 3), true), &res)) < 0)
 			return r;
 		v = res.node;
 	}
 	now = wall_ns();
-	if (m->u64[2]) {
-		if (user_copy(p->ep, m->u64[2], ts, sizeof(ts), AX_COPY_FROM) < 0)
+	if (arg_ptr(m, 2)) {
+		if (user_copy(p->ep, arg_ptr(m, 2), ts, sizeof(ts), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		for (int i = 0; i < 2; i++) {
 			if (ts[i].nsec == 0x3fffffff) {
@@ -188,6 +188,6 @@ int64_t do_umask(struct vproc *p, const ax_message *m)
 {
 	uint32_t old = p->umask;
 
-	p->umask = (uint32_t)m->u64[0] & 0777;
+	p->umask = arg_uint(m, 0) & 0777;
 	return old;
 }

@@ -182,11 +182,11 @@ static int64_t transfer(struct vproc *p, int fd, const struct iovec64 *v, int n,
 
 static int64_t rw(struct vproc *p, const ax_message *m, int64_t at, bool write)
 {
-	struct iovec64 one = {m->u64[1], m->u64[2]};
+	struct iovec64 one = {arg_ptr(m, 1), arg_ulong(m, 2)};
 
 	if (one.len == 0) /* a read or write of nothing still checks the descriptor */
-		return fd_file(&files, p->fds, (int)m->i64[0]) ? 0 : -EBADF;
-	return transfer(p, (int)m->i64[0], &one, 1, at, write);
+		return fd_file(&files, p->fds, arg_int(m, 0)) ? 0 : -EBADF;
+	return transfer(p, arg_int(m, 0), &one, 1, at, write);
 }
 
 int64_t do_read(struct vproc *p, const ax_message *m) { return rw(p, m, -1, false); }
@@ -194,19 +194,19 @@ int64_t do_write(struct vproc *p, const ax_message *m) { return rw(p, m, -1, tru
 
 static int64_t rwv(struct vproc *p, const ax_message *m, bool write)
 {
-	uint64_t n = m->u64[2], sum = 0;
+	uint64_t n = arg_ulong(m, 2), sum = 0;
 
 	if (n > IOV_MAX)
 		return -EINVAL;
-	if (n && user_copy(p->ep, m->u64[1], iovs, n * sizeof(iovs[0]), AX_COPY_FROM) < 0)
+	if (n && user_copy(p->ep, arg_ptr(m, 1), iovs, n * sizeof(iovs[0]), AX_COPY_FROM) < 0)
 		return -EFAULT;
 	for (uint64_t i = 0; i < n; i++) {
 		if ((int64_t)iovs[i].len < 0 || (sum += iovs[i].len) > (uint64_t)INT64_MAX)
 			return -EINVAL;
 	}
 	if (sum == 0)
-		return fd_file(&files, p->fds, (int)m->i64[0]) ? 0 : -EBADF;
-	return transfer(p, (int)m->i64[0], iovs, (int)n, -1, write);
+		return fd_file(&files, p->fds, arg_int(m, 0)) ? 0 : -EBADF;
+	return transfer(p, arg_int(m, 0), iovs, (int)n, -1, write);
 }
 
 int64_t do_readv(struct vproc *p, const ax_message *m) { return rwv(p, m, false); }
@@ -214,16 +214,16 @@ int64_t do_writev(struct vproc *p, const ax_message *m) { return rwv(p, m, true)
 
 static int64_t prw(struct vproc *p, const ax_message *m, bool write)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
 	if (!f)
 		return -EBADF;
-	if (file_is_pipe(fd_index(p->fds, (int)m->i64[0])) || (extra[fd_index(p->fds, (int)m->i64[0])].dev &&
-				  extra[fd_index(p->fds, (int)m->i64[0])].major != MEM_MAJOR))
+	if (file_is_pipe(fd_index(p->fds, arg_int(m, 0))) || (extra[fd_index(p->fds, arg_int(m, 0))].dev &&
+				  extra[fd_index(p->fds, arg_int(m, 0))].major != MEM_MAJOR))
 		return -ESPIPE;
-	if (m->i64[3] < 0)
+	if (arg_long(m, 3) < 0)
 		return -EINVAL;
-	return rw(p, m, m->i64[3], write);
+	return rw(p, m, arg_long(m, 3), write);
 }
 
 int64_t do_pread64(struct vproc *p, const ax_message *m) { return prw(p, m, false); }
@@ -238,9 +238,9 @@ int64_t do_pwrite64(struct vproc *p, const ax_message *m) { return prw(p, m, tru
 #define SENDFILE_CHUNK 65536
 int64_t do_sendfile(struct vproc *p, const ax_message *m)
 {
-	int out = (int)m->i64[0], in = (int)m->i64[1];
+	int out = arg_int(m, 0), in = arg_int(m, 1);
 	struct open_file *fi = fd_file(&files, p->fds, in), *fo = fd_file(&files, p->fds, out);
-	uint64_t count = m->u64[3], want;
+	uint64_t count = arg_ulong(m, 3), want;
 	int64_t pos, got, r;
 	int ii;
 
@@ -251,8 +251,8 @@ int64_t do_sendfile(struct vproc *p, const ax_message *m)
 	ii = fd_index(p->fds, in);
 	if ((fi->node.mode & S_IFMT) != S_IFREG || file_is_pipe(ii) || extra[ii].dev || (fo->flags & O_APPEND))
 		return -EINVAL;
-	if (m->u64[2]) {
-		if (user_copy(p->ep, m->u64[2], &pos, sizeof(pos), AX_COPY_FROM) < 0)
+	if (arg_ptr(m, 2)) {
+		if (user_copy(p->ep, arg_ptr(m, 2), &pos, sizeof(pos), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		if (pos < 0)
 			return -EINVAL;
@@ -287,9 +287,9 @@ int64_t do_sendfile(struct vproc *p, const ax_message *m)
 	if (r == WOULD_WAIT || r <= 0)
 		return r;
 moved:
-	if (m->u64[2]) {
+	if (arg_ptr(m, 2)) {
 		pos += r;
-		if (user_copy(p->ep, m->u64[2], &pos, sizeof(pos), AX_COPY_TO) < 0)
+		if (user_copy(p->ep, arg_ptr(m, 2), &pos, sizeof(pos), AX_COPY_TO) < 0)
 			return -EFAULT;
 	} else {
 		fi->offset += (uint64_t)r;
@@ -299,8 +299,8 @@ moved:
 
 int64_t do_getdents64(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
-	uint64_t va = m->u64[1], len = m->u64[2];
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
+	uint64_t va = arg_ptr(m, 1), len = arg_uint(m, 2);
 	struct fs_getdents_reply rp;
 	ax_message r;
 	int64_t n;

@@ -62,9 +62,9 @@ static int64_t stat_to(struct vproc *p, const struct vnode *v, uint64_t va)
 
 int64_t do_fstat(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
-	return f ? stat_to(p, &f->node, m->u64[1]) : -EBADF;
+	return f ? stat_to(p, &f->node, arg_ptr(m, 1)) : -EBADF;
 }
 
 static int64_t stat_path(struct vproc *p, int dirfd, uint64_t path_va, uint64_t va, uint64_t flags)
@@ -79,14 +79,14 @@ static int64_t stat_path(struct vproc *p, int dirfd, uint64_t path_va, uint64_t 
 	return stat_to(p, &res.node, va);
 }
 
-int64_t do_stat(struct vproc *p, const ax_message *m) { return stat_path(p, AT_FDCWD, m->u64[0], m->u64[1], 0); }
+int64_t do_stat(struct vproc *p, const ax_message *m) { return stat_path(p, AT_FDCWD, arg_ptr(m, 0), arg_ptr(m, 1), 0); }
 int64_t do_lstat(struct vproc *p, const ax_message *m)
 {
-	return stat_path(p, AT_FDCWD, m->u64[0], m->u64[1], AT_SYMLINK_NOFOLLOW);
+	return stat_path(p, AT_FDCWD, arg_ptr(m, 0), arg_ptr(m, 1), AT_SYMLINK_NOFOLLOW);
 }
 int64_t do_newfstatat(struct vproc *p, const ax_message *m)
 {
-	return stat_path(p, (int)m->i64[0], m->u64[1], m->u64[2], m->u64[3]);
+	return stat_path(p, arg_int(m, 0), arg_ptr(m, 1), arg_ptr(m, 2), arg_int(m, 3));
 }
 
 /* statx: the fields struct stat has, in statx's layout (Linux's struct statx, 256 bytes). */
@@ -105,14 +105,14 @@ _Static_assert(sizeof(struct linux_statx) == 256, "Linux's struct statx");
 int64_t do_statx(struct vproc *p, const ax_message *m)
 {
 	struct linux_statx sx = {0};
-	uint64_t flags = m->u64[2];
+	uint32_t flags = arg_uint(m, 2);
 	struct path_result res;
 	struct fs_stat fst;
 	int r;
 
 	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* AT_STATX_SYNC_TYPE */))
 		return -EINVAL;
-	if ((r = resolve_user(p, (int)m->i64[0], m->u64[1], at_flags(flags, true), &res)) < 0)
+	if ((r = resolve_user(p, arg_int(m, 0), arg_ptr(m, 1), at_flags(flags, true), &res)) < 0)
 		return r;
 	if (res.node.fs == PIPE_FS) {
 		sx.stx_mode = (uint16_t)res.node.mode, sx.stx_nlink = 1, sx.stx_ino = res.node.ino;
@@ -130,7 +130,7 @@ int64_t do_statx(struct vproc *p, const ax_message *m)
 		sx.stx_dev_major = 0, sx.stx_dev_minor = res.node.fs;
 	}
 	sx.stx_mask = 0x7ff; /* STATX_BASIC_STATS */
-	return user_copy(p->ep, m->u64[4], &sx, sizeof(sx), AX_COPY_TO);
+	return user_copy(p->ep, arg_ptr(m, 4), &sx, sizeof(sx), AX_COPY_TO);
 }
 
 /* Linux's struct statfs (x86_64). */
@@ -167,15 +167,15 @@ static int64_t statfs_node(struct vproc *p, const struct vnode *v, uint64_t va)
 int64_t do_statfs(struct vproc *p, const ax_message *m)
 {
 	struct path_result res;
-	int r = resolve_user(p, AT_FDCWD, m->u64[0], PATH_FOLLOW, &res);
+	int r = resolve_user(p, AT_FDCWD, arg_ptr(m, 0), PATH_FOLLOW, &res);
 
-	return r < 0 ? r : statfs_node(p, &res.node, m->u64[1]);
+	return r < 0 ? r : statfs_node(p, &res.node, arg_ptr(m, 1));
 }
 int64_t do_fstatfs(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
-	return f ? statfs_node(p, &f->node, m->u64[1]) : -EBADF;
+	return f ? statfs_node(p, &f->node, arg_ptr(m, 1)) : -EBADF;
 }
 
 /* ---- the current directory ---------------------------------------------------------- */
@@ -185,7 +185,7 @@ int64_t do_chdir(struct vproc *p, const ax_message *m)
 	struct path_result res;
 	int r;
 
-	if ((r = resolve_user(p, AT_FDCWD, m->u64[0], PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
+	if ((r = resolve_user(p, AT_FDCWD, arg_ptr(m, 0), PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
 		return r;
 	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;
@@ -195,7 +195,7 @@ int64_t do_chdir(struct vproc *p, const ax_message *m)
 
 int64_t do_fchdir(struct vproc *p, const ax_message *m)
 {
-	struct open_file *f = fd_file(&files, p->fds, (int)m->i64[0]);
+	struct open_file *f = fd_file(&files, p->fds, arg_int(m, 0));
 
 	if (!f)
 		return -EBADF;
@@ -279,9 +279,9 @@ int64_t do_getcwd(struct vproc *p, const ax_message *m)
 	if (at == PATH_MAX - 1)
 		path[--at] = '/';
 	len = PATH_MAX - at; /* with the NUL */
-	if (m->u64[1] < len)
+	if (arg_ulong(m, 1) < len)
 		return -ERANGE;
-	if (user_copy(p->ep, m->u64[0], path + at, len, AX_COPY_TO) < 0)
+	if (user_copy(p->ep, arg_ptr(m, 0), path + at, len, AX_COPY_TO) < 0)
 		return -EFAULT;
 	return (int64_t)len;
 }
@@ -293,7 +293,7 @@ int64_t do_chroot(struct vproc *p, const ax_message *m)
 
 	if (p->cred.uid != 0)
 		return -EPERM;
-	if ((r = resolve_user(p, AT_FDCWD, m->u64[0], PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
+	if ((r = resolve_user(p, AT_FDCWD, arg_ptr(m, 0), PATH_FOLLOW | PATH_DIRECTORY, &res)) < 0)
 		return r;
 	if (vnode_permission(&p->cred, &res.node, MAY_EXEC) < 0)
 		return -EACCES;

@@ -14,6 +14,7 @@
 #ifndef VFS_VFS_H
 #define VFS_VFS_H
 
+#include <proto/posix.h>
 #include <sys/server.h>
 
 #include <linuxabi/syscalls.h>

@@ -6,6 +6,7 @@
  * kernel; vm decides, the kernel's memory calls act.
  */
 #include <proto/vm.h>
+#include <proto/posix.h>
 #include <sys/server.h>
 
 #include "region.h"
@@ -266,7 +267,7 @@ static int64_t do_fault(const ax_message *m, ax_message *reply)
 static int64_t do_brk(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of(m->source);
-	uint64_t want = m->u64[0], old_end, new_end;
+	uint64_t want = arg_ptr(m, 0), old_end, new_end;
 	int i;
 
 	(void)reply;
@@ -316,14 +317,14 @@ static int64_t map_shared(endpoint_t ep, struct space *s, uint64_t addr, uint64_
 static int64_t do_mmap(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of(m->source);
-	uint64_t addr = m->u64[0], len = align_up(m->u64[1]), prot = m->u64[2], flags = m->u64[3];
-	int64_t fd = m->i64[4];
+	uint64_t addr = arg_ptr(m, 0), len = align_up(arg_ulong(m, 1)), prot = arg_ulong(m, 2), flags = arg_ulong(m, 3);
+	int fd = arg_int(m, 4);
 	int r;
 
 	(void)reply;
 	if (!s)
 		return -AX_ENOMEM;
-	if (!m->u64[1] || len < m->u64[1] || prot & ~(uint64_t)PROT_MASK || (flags & ~(uint64_t)MAP_KNOWN) ||
+	if (!arg_ulong(m, 1) || len < arg_ulong(m, 1) || prot & ~(uint64_t)PROT_MASK || (flags & ~(uint64_t)MAP_KNOWN) ||
 	    !(flags & (MAP_SHARED | MAP_PRIVATE)) || (flags & MAP_SHARED && flags & MAP_PRIVATE))
 		return -AX_EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
@@ -352,13 +353,13 @@ static int64_t do_mmap(const ax_message *m, ax_message *reply)
 static int64_t do_munmap(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of(m->source);
-	uint64_t addr = m->u64[0], len = align_up(m->u64[1]);
+	uint64_t addr = arg_ptr(m, 0), len = align_up(arg_ulong(m, 1));
 	int r;
 
 	(void)reply;
 	if (!s)
 		return -AX_ENOMEM;
-	if (addr % PAGE || !m->u64[1] || addr + len < addr)
+	if (addr % PAGE || !arg_ulong(m, 1) || addr + len < addr)
 		return -AX_EINVAL;
 	if ((r = region_remove(s, addr, addr + len)) < 0)
 		return r;
@@ -368,7 +369,7 @@ static int64_t do_munmap(const ax_message *m, ax_message *reply)
 static int64_t do_mprotect(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of(m->source);
-	uint64_t addr = m->u64[0], len = align_up(m->u64[1]), prot = m->u64[2];
+	uint64_t addr = arg_ptr(m, 0), len = align_up(arg_ulong(m, 1)), prot = arg_ulong(m, 2);
 	int r;
 
 	(void)reply;
@@ -414,7 +415,7 @@ static int64_t move_fixed(endpoint_t ep, struct space *s, int i, uint64_t old, u
 static int64_t do_mremap(const ax_message *m, ax_message *reply)
 {
 	struct space *s = space_of(m->source);
-	uint64_t old = m->u64[0], old_len = align_up(m->u64[1]), new_len = align_up(m->u64[2]), flags = m->u64[3];
+	uint64_t old = arg_ptr(m, 0), old_len = align_up(arg_ulong(m, 1)), new_len = align_up(arg_ulong(m, 2)), flags = arg_ulong(m, 3);
 	uint64_t to;
 	int i, r;
 
@@ -428,7 +429,7 @@ static int64_t do_mremap(const ax_message *m, ax_message *reply)
 	if (i < 0 || s->r[i].end < old + old_len)
 		return -14; /* EFAULT: not one mapping */
 	if (flags & MREMAP_FIXED)
-		return move_fixed(m->source, s, i, old, old_len, new_len, m->u64[4]);
+		return move_fixed(m->source, s, i, old, old_len, new_len, arg_ptr(m, 4));
 	if (new_len <= old_len) {
 		region_remove(s, old + new_len, old + old_len);
 		unmap(m->source, old + new_len, old + old_len);

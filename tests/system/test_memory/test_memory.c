@@ -21,16 +21,41 @@ static void grant(uint64_t n)
 				      sizeof(other)};
 }
 
-static int64_t req(int type, uint64_t minor, uint64_t a, uint64_t b, uint64_t c, uint64_t flags)
+/* One request of proto/dev.h (its struct, n bytes): the driver's answer, or -9999 if it gave none. */
+static int64_t req(int type, const void *rq, size_t n)
 {
-	ax_message m = {.type = type, .u64 = {minor, a, b, c, (uint64_t)(int64_t)ax_self, flags}};
+	ax_message m = {.type = type};
 
+	memcpy(m.bytes, rq, n);
 	return ax_sendrec(drv, &m) < 0 ? -9999 : m.i64[0];
+}
+
+static int64_t minor_req(int type, uint64_t minor) { return req(type, &(struct dev_minor_req){minor}, 8); }
+
+static int64_t open_dev(uint64_t minor)
+{
+	struct dev_open_req rq = {.minor = minor};
+
+	return req(DEV_OPEN, &rq, sizeof(rq));
+}
+
+static int64_t io_flags(int type, uint64_t minor, uint64_t pos, uint64_t len, uint64_t gid, uint32_t flags)
+{
+	struct dev_io_req rq = {.minor = minor, .pos = pos, .len = len, .grant = gid, .granter = ax_self, .flags = flags};
+
+	return req(type, &rq, sizeof(rq));
 }
 
 static int64_t io(int type, uint64_t minor, uint64_t pos, uint64_t len, uint64_t gid)
 {
-	return req(type, minor, pos, len, gid, 0);
+	return io_flags(type, minor, pos, len, gid, 0);
+}
+
+static int64_t ioctl_req(uint64_t minor, uint64_t request, uint64_t gid)
+{
+	struct dev_ioctl_req rq = {.minor = minor, .request = request, .grant = gid, .granter = ax_self};
+
+	return req(DEV_IOCTL, &rq, sizeof(rq));
 }
 
 static int all(const uint8_t *p, size_t n, uint8_t v)
@@ -51,11 +76,11 @@ int main(void)
 	drv = ax_boot_endpoint("memory");
 	ax_kcall(KC_GRANT_TABLE, &(ax_message){.u64 = {(uint64_t)grants, 2}});
 	grant(sizeof(buf));
-	test_eq("memory_open_null", req(DEV_OPEN, MEM_MINOR_NULL, 0, 0, 0, 0), 0);
-	test_eq("memory_open_urandom", req(DEV_OPEN, MEM_MINOR_URANDOM, 0, 0, 0, 0), 0);
-	test_eq("memory_open_ramdisk", req(DEV_OPEN, disk, 0, 0, 0, 0), 0);
-	test_eq("memory_open_unknown_minor_enxio", req(DEV_OPEN, 4, 0, 0, 0, 0), -ENXIO);
-	test_eq("memory_open_unknown_block_minor_enxio", req(DEV_OPEN, DEV_MINOR_BLOCK | 3, 0, 0, 0, 0), -ENXIO);
+	test_eq("memory_open_null", open_dev(MEM_MINOR_NULL), 0);
+	test_eq("memory_open_urandom", open_dev(MEM_MINOR_URANDOM), 0);
+	test_eq("memory_open_ramdisk", open_dev(disk), 0);
+	test_eq("memory_open_unknown_minor_enxio", open_dev(4), -ENXIO);
+	test_eq("memory_open_unknown_block_minor_enxio", open_dev(DEV_MINOR_BLOCK | 3), -ENXIO);
 	test_eq("memory_null_read_is_eof", io(DEV_READ, MEM_MINOR_NULL, 0, 100, 0), 0);
 	test_eq("memory_null_write_takes_all", io(DEV_WRITE, MEM_MINOR_NULL, 0, 100, 0), 100);
 	memset(buf, 0xaa, sizeof(buf));
@@ -68,13 +93,13 @@ int main(void)
 	io(DEV_READ, MEM_MINOR_RANDOM, 0, 64, 1);
 	test_eq("memory_random_reads_differ", memcmp(buf, other, 64) != 0 && !all(buf, 64, 0), 1);
 	test_eq("memory_read_longer_than_max_einval", io(DEV_READ, MEM_MINOR_ZERO, 0, DEV_IO_MAX + 1, 0), -AX_EINVAL);
-	test_eq("memory_bad_flags_einval", req(DEV_READ, MEM_MINOR_ZERO, 0, 10, 0, 1), -AX_EINVAL);
+	test_eq("memory_bad_flags_einval", io_flags(DEV_READ, MEM_MINOR_ZERO, 0, 10, 0, 1), -AX_EINVAL);
 	/* Like Linux: what fits is done; an error only when nothing was. */
 	test_eq("memory_read_past_grant_partial", io(DEV_READ, MEM_MINOR_ZERO, 0, sizeof(buf) + 1, 0), sizeof(buf));
 	test_eq("memory_unknown_grant_efault", io(DEV_READ, MEM_MINOR_ZERO, 0, 10, 7), -AX_EFAULT);
 
-	test_eq("memory_ramdisk_size", req(DEV_SIZE, disk, 0, 0, 0, 0), 8 << 20);
-	test_eq("memory_char_size_enotty", req(DEV_SIZE, MEM_MINOR_ZERO, 0, 0, 0, 0), -ENOTTY);
+	test_eq("memory_ramdisk_size", minor_req(DEV_SIZE, disk), 8 << 20);
+	test_eq("memory_char_size_enotty", minor_req(DEV_SIZE, MEM_MINOR_ZERO), -ENOTTY);
 	memset(buf, 0xaa, 9000);
 	test_eq("memory_ramdisk_unwritten_reads_zeros", io(DEV_READ, disk, 123456, 9000, 0) == 9000 && all(buf, 9000, 0),
 		1);
@@ -92,9 +117,8 @@ int main(void)
 	test_eq("memory_ramdisk_write_at_end_enospc", io(DEV_WRITE, disk, 8 << 20, 100, 1), -ENOSPC);
 	grants[0] = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_READ | AX_GRANT_WRITE, drv, 0, 0, (uint64_t)&size,
 				      sizeof(size)};
-	test_eq("memory_blkgetsize64", req(DEV_IOCTL, disk, BLKGETSIZE64, 0, (uint64_t)(int64_t)ax_self, 0) == 0 &&
-					     size == 8 << 20, 1);
-	test_eq("memory_ioctl_on_char_enotty", req(DEV_IOCTL, MEM_MINOR_NULL, BLKGETSIZE64, 0, 0, 0), -ENOTTY);
+	test_eq("memory_blkgetsize64", ioctl_req(disk, BLKGETSIZE64, 0) == 0 && size == 8 << 20, 1);
+	test_eq("memory_ioctl_on_char_enotty", ioctl_req(MEM_MINOR_NULL, BLKGETSIZE64, 0), -ENOTTY);
 	m = (ax_message){.type = 0x7ff};
 	test_eq("memory_unknown_request_enosys", ax_sendrec(drv, &m) == 0 ? m.i64[0] : -1, -AX_ENOSYS);
 	test_done();

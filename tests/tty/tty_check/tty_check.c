@@ -54,22 +54,57 @@ static uint8_t buf[4096];
 static ax_message last; /* the last reply */
 static const uint64_t S0 = DEV_MKMINOR(TTY_MAJOR, TTY_MINOR_SERIAL);
 
-static int64_t call(int type, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f, uint64_t g)
+/* The last reply, as the answers of proto/dev.h and proto/pm.h lay it out. */
+static const struct dev_reply *const answer = (const void *)last.bytes;
+static const struct dev_status_reply *const event = (const void *)last.bytes;
+static const struct pm_signal_pull_reply *const pulled = (const void *)last.bytes;
+
+/* One request (its struct, n bytes; none: 0): the driver's answer, or -9999 if it gave none. */
+static int64_t call(int type, const void *rq, size_t n)
 {
-	last = (ax_message){.type = type, .u64 = {a, b, c, d, e, f, g}};
+	last = (ax_message){.type = type};
+	if (n)
+		memcpy(last.bytes, rq, n);
 	return ax_sendrec(tty, &last) < 0 ? -9999 : last.i64[0];
 }
 
-static uint64_t who(int32_t pid, int32_t sid) { return (uint32_t)pid | (uint64_t)(uint32_t)sid << 32; }
+static int64_t minor_req(int type, uint64_t minor) { return call(type, &(struct dev_minor_req){minor}, 8); }
+
+static int64_t open_as(uint64_t minor, int32_t pid, int32_t sid, int32_t pgrp)
+{
+	struct dev_open_req rq = {.minor = minor, .pid = pid, .sid = sid, .pgrp = pgrp};
+
+	return call(DEV_OPEN, &rq, sizeof(rq));
+}
 
 static int64_t io(int type, uint64_t minor, uint64_t len, uint32_t flags, uint32_t id, int32_t pgrp)
 {
-	return call(type, minor, 0, len, 0, (uint64_t)ax_self, flags | (uint64_t)id << 32, who(pgrp, ME));
+	struct dev_io_req rq = {.minor = minor, .len = len, .grant = 0, .granter = ax_self, .flags = flags, .id = id,
+				.pgrp = pgrp, .sid = ME};
+
+	return call(type, &rq, sizeof(rq));
+}
+
+static int64_t ioctl_who(uint64_t minor, uint64_t cmd, uint64_t value, int32_t pid, int32_t pgrp, int32_t sid)
+{
+	struct dev_ioctl_req rq = {.minor = minor, .request = cmd, .grant = 0, .granter = ax_self, .value = value,
+				   .pid = pid, .sid = sid, .pgrp = pgrp};
+
+	return call(DEV_IOCTL, &rq, sizeof(rq));
 }
 
 static int64_t ioctl_as(uint64_t minor, uint64_t cmd, uint64_t value, int32_t pid, int32_t pgrp)
 {
-	return call(DEV_IOCTL, minor, cmd, 0, (uint64_t)ax_self, value, who(pid, ME), (uint32_t)pgrp);
+	return ioctl_who(minor, cmd, value, pid, pgrp, ME);
+}
+
+static int64_t cancel(uint64_t minor, uint32_t id) { return call(DEV_CANCEL, &(struct dev_cancel_req){minor, id, 0}, 16); }
+
+static int64_t select_req(uint64_t minor, uint32_t events, uint32_t notify)
+{
+	struct dev_select_req rq = {.minor = minor, .events = events, .notify = notify};
+
+	return call(DEV_SELECT, &rq, sizeof(rq));
 }
 
 static int64_t ioctl(uint64_t cmd, uint64_t value) { return ioctl_as(S0, cmd, value, ME, ME); }
@@ -110,7 +145,7 @@ static int64_t next_of(int type, int64_t none)
 	uint64_t deadline = now_ms() + 10000;
 
 	for (;;) {
-		int64_t got = call(type, 0, 0, 0, 0, 0, 0, 0);
+		int64_t got = call(type, 0, 0);
 		uint64_t now = now_ms();
 
 		if (got != none)
@@ -139,8 +174,8 @@ static int64_t completion(uint32_t id)
 
 		if (ev == DEV_EV_NONE)
 			return -9998;
-		if (ev == DEV_EV_DONE && last.u64[1] == id)
-			return last.i64[3];
+		if (ev == DEV_EV_DONE && event->id == id)
+			return event->result;
 	}
 }
 
@@ -168,22 +203,22 @@ static void open_and_identity(void)
 {
 	int32_t v;
 
-	test_eq("tty_open_unknown_minor_enxio", call(DEV_OPEN, DEV_MKMINOR(TTY_MAJOR, 70), 0, who(ME, ME), ME, 0, 0, 0),
+	test_eq("tty_open_unknown_minor_enxio", open_as(DEV_MKMINOR(TTY_MAJOR, 70), ME, ME, ME),
 		-ENXIO);
-	test_eq("tty_open_block_minor_enxio", call(DEV_OPEN, DEV_MINOR_BLOCK | S0, 0, who(ME, ME), ME, 0, 0, 0), -ENXIO);
+	test_eq("tty_open_block_minor_enxio", open_as(DEV_MINOR_BLOCK | S0, ME, ME, ME), -ENXIO);
 	test_eq("tty_absent_port_enxio",
-		call(DEV_OPEN, DEV_MKMINOR(TTY_MAJOR, TTY_MINOR_SERIAL + 1), 0, who(ME, ME), ME, 0, 0, 0), -ENXIO);
+		open_as(DEV_MKMINOR(TTY_MAJOR, TTY_MINOR_SERIAL + 1), ME, ME, ME), -ENXIO);
 	test_eq("tty_dev_tty_without_ctty_enxio",
-		call(DEV_OPEN, DEV_MKMINOR(TTYAUX_MAJOR, TTYAUX_MINOR_TTY), 0, who(ME, ME), ME, 0, 0, 0), -ENXIO);
-	test_eq("tty_open_ttyS0_session_leader", call(DEV_OPEN, S0, 0, who(ME, ME), ME, 0, 0, 0), 0);
+		open_as(DEV_MKMINOR(TTYAUX_MAJOR, TTYAUX_MINOR_TTY), ME, ME, ME), -ENXIO);
+	test_eq("tty_open_ttyS0_session_leader", open_as(S0, ME, ME, ME), 0);
 	test_eq("tty_dev_tty_is_controlling_terminal",
-		call(DEV_OPEN, DEV_MKMINOR(TTYAUX_MAJOR, TTYAUX_MINOR_TTY), 0, who(ME, ME), ME, 0, 0, 0), 0);
+		open_as(DEV_MKMINOR(TTYAUX_MAJOR, TTYAUX_MINOR_TTY), ME, ME, ME), 0);
 	test_eq("tty_dev_tty_other_session_enxio",
-		call(DEV_OPEN, DEV_MKMINOR(TTYAUX_MAJOR, TTYAUX_MINOR_TTY), 0, who(300, 300), 300, 0, 0, 0), -ENXIO);
+		open_as(DEV_MKMINOR(TTYAUX_MAJOR, TTYAUX_MINOR_TTY), 300, 300, 300), -ENXIO);
 	test_result("tty_tiocgsid", ioctl(TIOCGSID, 0) == 0 && memcpy(&v, buf, 4) && v == ME, "not our session");
 	test_result("tty_tiocgpgrp", ioctl(TIOCGPGRP, 0) == 0 && memcpy(&v, buf, 4) && v == ME, "not our group");
 	test_eq("tty_tiocsctty_other_session_eperm",
-		call(DEV_IOCTL, S0, TIOCSCTTY, 0, (uint64_t)ax_self, 0, who(300, 300), 300), -EPERM);
+		ioctl_who(S0, TIOCSCTTY, 0, 300, 300, 300), -EPERM);
 }
 
 static void canonical(void)
@@ -204,7 +239,7 @@ static void canonical(void)
 	type("abc\x7f" "d\r");
 	test_eq("tty_status_done_canonical_line", completion(3), 4);
 	test_result("tty_canonical_erase_and_icrnl", memcmp(buf, "abd\n", 4) == 0, "not abd\\n");
-	test_eq("tty_status_none_after", call(DEV_STATUS, 0, 0, 0, 0, 0, 0, 0), DEV_EV_NONE);
+	test_eq("tty_status_none_after", call(DEV_STATUS, 0, 0), DEV_EV_NONE);
 
 	/* ^S stops output: the echo waits in the queue, a write waits; ^Q lets both go. */
 	type("\x13xy\r");
@@ -224,12 +259,12 @@ static void signals_and_cancel(void)
 	type("\x03");
 	kind = next_signal();
 	test_result("tty_ctrl_c_notifies_pm", kind != PM_SIG_NONE, "no signal queued for pm");
-	test_result("tty_ctrl_c_sigint_to_foreground_group", kind == PM_SIG_PGRP && last.u64[1] == ME && last.u64[2] == 2,
+	test_result("tty_ctrl_c_sigint_to_foreground_group", kind == PM_SIG_PGRP && pulled->target == ME && pulled->value == 2,
 		    "not SIGINT for group 100");
-	test_eq("tty_signal_queue_drained", call(PM_SIGNAL_PULL, 0, 0, 0, 0, 0, 0, 0), PM_SIG_NONE);
+	test_eq("tty_signal_queue_drained", call(PM_SIGNAL_PULL, 0, 0), PM_SIG_NONE);
 	test_eq("tty_read_to_cancel_suspends", io(DEV_READ, S0, 100, 0, 6, ME), DEV_SUSPENDED);
-	test_eq("tty_cancel_eintr", call(DEV_CANCEL, S0, 6, 0, 0, 0, 0, 0), -EINTR);
-	test_eq("tty_cancel_unknown_einval", call(DEV_CANCEL, S0, 6, 0, 0, 0, 0, 0), -AX_EINVAL);
+	test_eq("tty_cancel_eintr", cancel(S0, 6), -EINTR);
+	test_eq("tty_cancel_unknown_einval", cancel(S0, 6), -AX_EINVAL);
 }
 
 static void raw_modes(void)
@@ -266,13 +301,13 @@ static void raw_modes(void)
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	set_termios(&t, ME);
-	test_eq("tty_select_pollout_ready", call(DEV_SELECT, S0, DEV_POLLOUT, 0, 0, 0, 0, 0), DEV_POLLOUT);
-	test_eq("tty_select_registers", call(DEV_SELECT, S0, DEV_POLLIN, DEV_SELECT_NOTIFY, 0, 0, 0, 0), 0);
+	test_eq("tty_select_pollout_ready", select_req(S0, DEV_POLLOUT, 0), DEV_POLLOUT);
+	test_eq("tty_select_registers", select_req(S0, DEV_POLLIN, DEV_SELECT_NOTIFY), 0);
 	type("s");
 	test_result("tty_select_reports_pollin",
-		    next_event() == DEV_EV_SELECT && last.u64[1] == S0 && last.u64[2] == DEV_POLLIN,
+		    next_event() == DEV_EV_SELECT && event->minor == S0 && event->result == DEV_POLLIN,
 		    "no DEV_EV_SELECT with POLLIN");
-	test_eq("tty_select_reported_once", call(DEV_STATUS, 0, 0, 0, 0, 0, 0, 0), DEV_EV_NONE);
+	test_eq("tty_select_reported_once", call(DEV_STATUS, 0, 0), DEV_EV_NONE);
 	test_result("tty_fionread", ioctl(FIONREAD, 0) == 0 && buf[0] == 1, "not 1 byte");
 	test_result("tty_tcflsh_input", ioctl(TCFLSH, 0) == 0 && ioctl(FIONREAD, 0) == 0 && buf[0] == 0, "input kept");
 	test_eq("tty_tcflsh_bad_arg_einval", ioctl(TCFLSH, 7), -AX_EINVAL);
@@ -289,13 +324,13 @@ static void job_control(void)
 		    "not 25x80");
 	memcpy(buf, ws, sizeof(ws));
 	test_eq("tty_tiocswinsz", ioctl(TIOCSWINSZ, 0), 0);
-	test_result("tty_tiocswinsz_sigwinch", next_signal() == PM_SIG_PGRP && last.u64[1] == ME && last.u64[2] == 28,
+	test_result("tty_tiocswinsz_sigwinch", next_signal() == PM_SIG_PGRP && pulled->target == ME && pulled->value == 28,
 		    "not SIGWINCH for group 100");
-	test_result("tty_background_read_sigttin", io(DEV_READ, S0, 10, 0, 10, OTHER) == DEV_BACKGROUND && last.u64[1] == 21,
+	test_result("tty_background_read_sigttin", io(DEV_READ, S0, 10, 0, 10, OTHER) == DEV_BACKGROUND && answer->signal == 21,
 		    "not DEV_BACKGROUND SIGTTIN");
 	ioctl(TCGETS, 0);
 	memcpy(&t, buf, sizeof(t));
-	test_result("tty_background_tcsets_sigttou", set_termios(&t, OTHER) == DEV_BACKGROUND && last.u64[1] == 22,
+	test_result("tty_background_tcsets_sigttou", set_termios(&t, OTHER) == DEV_BACKGROUND && answer->signal == 22,
 		    "not DEV_BACKGROUND SIGTTOU");
 	memcpy(buf, "bg\n", 3);
 	test_eq("tty_background_write_allowed", io(DEV_WRITE, S0, 3, 0, 11, OTHER), 3);
@@ -303,7 +338,7 @@ static void job_control(void)
 	set_termios(&t, ME);
 	memcpy(buf, "bg\n", 3);
 	test_result("tty_background_write_tostop_sigttou",
-		    io(DEV_WRITE, S0, 3, 0, 12, OTHER) == DEV_BACKGROUND && last.u64[1] == 22, "not DEV_BACKGROUND SIGTTOU");
+		    io(DEV_WRITE, S0, 3, 0, 12, OTHER) == DEV_BACKGROUND && answer->signal == 22, "not DEV_BACKGROUND SIGTTOU");
 	t.c_lflag &= ~(uint32_t)TOSTOP;
 	set_termios(&t, ME);
 	v = OTHER;
@@ -327,8 +362,8 @@ static void ioctls_and_bad_requests(void)
 		    ioctl_as(DEV_MKMINOR(TTY_MAJOR, 1), KDGKBTYPE, 0, ME, ME) == 0 && buf[0] == 2, "not KB_101");
 	test_eq("tty_read_too_long_einval", io(DEV_READ, S0, DEV_IO_MAX + 1, 0, 20, ME), -AX_EINVAL);
 	test_eq("tty_read_bad_flags_einval", io(DEV_READ, S0, 10, 0x4, 21, ME), -AX_EINVAL);
-	test_eq("tty_unknown_request_enosys", call(0x7ff, S0, 0, 0, 0, 0, 0, 0), -AX_ENOSYS);
-	test_eq("tty_size_enotty", call(DEV_SIZE, S0, 0, 0, 0, 0, 0, 0), -ENOTTY);
+	test_eq("tty_unknown_request_enosys", minor_req(0x7ff, S0), -AX_ENOSYS);
+	test_eq("tty_size_enotty", minor_req(DEV_SIZE, S0), -ENOTTY);
 	test_eq("tty_console_write", (memcpy(buf, "\x1b[2J\x1b[1;1Hconsole\n", 19), io(DEV_WRITE, DEV_MKMINOR(TTY_MAJOR, 1), 19, 0, 22, ME)), 19);
 	strcpy((char *)m.bytes, "tty");
 	test_result("tty_published_in_ds",

@@ -16,8 +16,8 @@
  * (granter, grant id, offset). Lengths are at most DEV_IO_MAX per request.
  *
  * Replies: i64[0] = bytes done (>= 0) or a negative Linux errno; a driver
- * answers every request, malformed ones with -EINVAL (bad fields), -ENXIO
- * (no such minor), -ENOSYS (unknown request).
+ * answers every request, malformed ones with -EINVAL (bad fields, a
+ * reserved field not 0), -ENXIO (no such minor), -ENOSYS (unknown request).
  *
  * Requests that must wait (a terminal read with no line typed yet, a write
  * to a terminal whose output is stopped) are never left unanswered: the
@@ -33,10 +33,10 @@
  * Terminal job control: a read or write (or a tcsetattr-like ioctl) from a
  * process group that is not the terminal's foreground group, on the
  * caller's controlling terminal, is answered DEV_BACKGROUND with the signal
- * the caller's group must get (SIGTTIN, SIGTTOU) in u64[1]; vfs has pm send
- * it. When pm refuses (the process ignores or blocks the signal), a read
+ * the caller's group must get (SIGTTIN, SIGTTOU) in struct dev_reply's signal;
+ * vfs has pm send it. When pm refuses (the process ignores or blocks the signal), a read
  * gets -EIO, as on Linux, and a write or ioctl is sent again with
- * DEV_NOSTOP (DEV_IOCTL: DEV_IOCTL_NOSTOP in u64[6]'s high half): Linux
+ * DEV_NOSTOP (DEV_IOCTL: DEV_IOCTL_NOSTOP): Linux
  * lets those proceed.
  * Keyboard signals (^C, ^Z, ^\) and SIGWINCH the driver asks pm for itself:
  * it notifies pm, which pulls them with PM_SIGNAL_PULL (proto/pm.h).
@@ -47,32 +47,115 @@
 #include <stdint.h>
 
 enum {
-	DEV_OPEN = 0x700, /* u64[0]=minor u64[1]=open flags (O_*) u64[2]=caller pid|sid<<32 u64[3]=caller pgrp -> 0 */
-	DEV_CLOSE,        /* u64[0]=minor -> 0 (the last close of the device by any process) */
-	DEV_READ,         /* u64[0]=minor u64[1]=position u64[2]=length u64[3]=grant u64[4]=granter
-			     u64[5]=flags | id<<32 u64[6]=caller pgrp | sid<<32 -> bytes, DEV_SUSPENDED, DEV_BACKGROUND */
-	DEV_WRITE,        /* as DEV_READ, from the grant -> bytes */
-	DEV_IOCTL,        /* u64[0]=minor u64[1]=request u64[2]=grant (DEV_NO_GRANT: none) u64[3]=granter
-			     u64[4]=the argument's value (for ioctls that pass a number) u64[5]=caller pid|sid<<32
-			     u64[6]=caller pgrp | DEV_IOCTL_NOSTOP<<32 -> value, DEV_BACKGROUND */
-	DEV_SIZE,         /* u64[0]=minor -> bytes (block devices; character devices: -ENOTTY) */
-	DEV_CANCEL,       /* u64[0]=minor u64[1]=id -> bytes already done (> 0), or -EINTR; the id is then gone */
-	DEV_SELECT,       /* u64[0]=minor u64[1]=events (DEV_POLL*) u64[2]=DEV_SELECT_NOTIFY or 0 -> events ready now */
-	DEV_STATUS,       /* -> u64[0]=DEV_EV_* ... (one event; ask again until DEV_EV_NONE) */
-	DEV_SESSION_END,  /* u64[0]=sid: the session's leader ended (terminals: the one it controls is
-			     given up, its foreground group hung up, as Linux does) -> 0 */
+	DEV_OPEN = 0x700, /* struct dev_open_req -> 0 */
+	DEV_CLOSE,        /* struct dev_minor_req -> 0 (the last close of the device by any process) */
+	DEV_READ,         /* struct dev_io_req -> bytes, DEV_SUSPENDED, DEV_BACKGROUND */
+	DEV_WRITE,        /* struct dev_io_req, from the grant -> bytes, DEV_SUSPENDED, DEV_BACKGROUND */
+	DEV_IOCTL,        /* struct dev_ioctl_req -> value, DEV_BACKGROUND */
+	DEV_SIZE,         /* struct dev_minor_req -> bytes (block devices; character devices: -ENOTTY) */
+	DEV_CANCEL,       /* struct dev_cancel_req -> bytes already done (> 0), or -EINTR; the id is then gone */
+	DEV_SELECT,       /* struct dev_select_req -> events ready now */
+	DEV_STATUS,       /* (nothing) -> struct dev_status_reply: one event; ask again until DEV_EV_NONE */
+	DEV_SESSION_END,  /* struct dev_session_end_req: the session's leader ended (terminals: the one it
+			     controls is given up, its foreground group hung up, as Linux does) -> 0 */
 };
 
+/* ---- Requests and replies: each is the payload of one message (ax_message.bytes) ---- */
+
+/*
+ * Every request names its device first: minor = DEV_MKMINOR(major, minor)
+ * from vfs (other clients may give the bare minor), | DEV_MINOR_BLOCK for a
+ * block device. The caller's ids (pid, sid, pgrp) are the process's for whom
+ * vfs asks: a terminal decides job control and /dev/tty by them.
+ */
+struct dev_minor_req { /* DEV_CLOSE, DEV_SIZE */
+	uint64_t minor;
+};
+
+struct dev_open_req {
+	uint64_t minor;
+	uint32_t flags;    /* open flags (O_*) */
+	uint32_t reserved; /* 0 */
+	int32_t pid, sid;
+	int32_t pgrp;
+	uint32_t reserved2; /* 0 */
+};
+
+struct dev_io_req { /* DEV_READ, DEV_WRITE */
+	uint64_t minor;
+	uint64_t pos;     /* block devices: the byte position; character devices: ignored */
+	uint64_t len;     /* at most DEV_IO_MAX */
+	uint64_t grant;   /* the client's grant over its buffer (a grant id: 32 bits) */
+	int64_t granter;  /* the client */
+	uint32_t flags;   /* DEV_NONBLOCK, DEV_NOSTOP */
+	uint32_t id;      /* the client's name for the request, unique among its pending ones */
+	int32_t pgrp, sid;
+};
+
+struct dev_ioctl_req {
+	uint64_t minor;
+	uint64_t request; /* the ioctl's number (32 bits) */
+	uint64_t grant;   /* over the argument's bytes, or DEV_NO_GRANT */
+	int64_t granter;
+	uint64_t value;   /* the argument itself, for ioctls that pass a number */
+	int32_t pid, sid;
+	int32_t pgrp;
+	uint32_t flags;   /* DEV_IOCTL_NOSTOP */
+};
+
+struct dev_cancel_req {
+	uint64_t minor;
+	uint32_t id;       /* a DEV_SUSPENDED request's */
+	uint32_t reserved; /* 0 */
+};
+
+struct dev_select_req {
+	uint64_t minor;
+	uint32_t events;   /* DEV_POLL* */
+	uint32_t notify;   /* DEV_SELECT_NOTIFY or 0 */
+	int32_t sid;       /* the caller's (for /dev/tty) */
+	uint32_t reserved; /* 0 */
+};
+
+struct dev_session_end_req {
+	int64_t sid; /* 1 .. INT32_MAX */
+};
+
+/* The answer to every request but DEV_STATUS. */
+struct dev_reply {
+	int64_t result;  /* bytes, a value, 0, a negative errno, DEV_SUSPENDED or DEV_BACKGROUND */
+	uint64_t signal; /* DEV_BACKGROUND: the signal for the caller's group */
+};
+
+/* DEV_STATUS's answer. */
+struct dev_status_reply {
+	int64_t event;  /* DEV_EV_*: the reply's i64[0] */
+	uint64_t minor; /* the device the event is about */
+	uint32_t id;    /* DEV_EV_DONE: the request that ended */
+	uint32_t reserved;
+	int64_t result; /* DEV_EV_DONE: bytes or -errno; DEV_EV_SELECT: the events now ready */
+};
+
+_Static_assert(sizeof(struct dev_minor_req) == 8, "dev_minor_req layout");
+_Static_assert(sizeof(struct dev_open_req) == 32, "dev_open_req layout");
+_Static_assert(sizeof(struct dev_io_req) == 56, "dev_io_req layout");
+_Static_assert(sizeof(struct dev_ioctl_req) == 56, "dev_ioctl_req layout");
+_Static_assert(sizeof(struct dev_cancel_req) == 16, "dev_cancel_req layout");
+_Static_assert(sizeof(struct dev_select_req) == 24, "dev_select_req layout");
+_Static_assert(sizeof(struct dev_session_end_req) == 8, "dev_session_end_req layout");
+_Static_assert(sizeof(struct dev_reply) == 16, "dev_reply layout");
+_Static_assert(sizeof(struct dev_status_reply) == 32, "dev_status_reply layout");
+
 #define DEV_IO_MAX (1u << 20) /* bytes per read or write request */
-#define DEV_MINOR_BLOCK (1ULL << 32) /* in u64[0]: the minor is a block device's (else a character device's) */
-#define DEV_NONBLOCK 0x800    /* DEV_READ/DEV_WRITE flags (u64[5]'s low 32 bits): O_NONBLOCK, as Linux numbers it */
+#define DEV_MINOR_BLOCK (1ULL << 32) /* in minor: the minor is a block device's (else a character device's) */
+#define DEV_NONBLOCK 0x800    /* DEV_READ/DEV_WRITE flags: O_NONBLOCK, as Linux numbers it */
 #define DEV_NOSTOP 0x1        /* DEV_WRITE flag: no SIGTTOU stop (the caller ignores or blocks it) */
-#define DEV_IOCTL_NOSTOP 0x1  /* DEV_IOCTL, u64[6] >> 32: the same for an ioctl that changes the terminal */
+#define DEV_IOCTL_NOSTOP 0x1  /* DEV_IOCTL flag: the same for an ioctl that changes the terminal */
 #define DEV_NO_GRANT 0xffffffffu
 
-/* Answers (i64[0]) that are not a count or an errno: outside Linux's errno range. */
+/* Answers (result) that are not a count or an errno: outside Linux's errno range. */
 #define DEV_SUSPENDED (-5000)  /* kept by its id; completion comes through DEV_STATUS */
-#define DEV_BACKGROUND (-5001) /* job control: u64[1] = the signal for the caller's group */
+#define DEV_BACKGROUND (-5001) /* job control: struct dev_reply's signal is for the caller's group */
 
 /* poll(2)'s events, as Linux numbers them */
 #define DEV_POLLIN 0x001
@@ -82,11 +165,11 @@ enum {
 #define DEV_POLLHUP 0x010
 #define DEV_SELECT_NOTIFY 1 /* none ready: remember, and report through DEV_STATUS when one is (once) */
 
-/* DEV_STATUS answers: u64[0] = the event */
+/* DEV_STATUS events */
 enum {
 	DEV_EV_NONE = 0,
-	DEV_EV_DONE,   /* u64[1]=id u64[2]=minor i64[3]=result (bytes or -errno): a DEV_SUSPENDED request ended */
-	DEV_EV_SELECT, /* u64[1]=minor u64[2]=events now ready: a DEV_SELECT_NOTIFY registration fired */
+	DEV_EV_DONE,   /* a DEV_SUSPENDED request ended: id, minor, result (bytes or -errno) */
+	DEV_EV_SELECT, /* a DEV_SELECT_NOTIFY registration fired: minor, result = the events now ready */
 };
 
 /* Linux's numbers for the devices of the memory driver (character major 1, block major 1). */
@@ -96,7 +179,7 @@ enum {
 #define MEM_MINOR_FULL 7
 #define MEM_MINOR_RANDOM 8
 #define MEM_MINOR_URANDOM 9
-#define RAMDISK_MINOR 0 /* block 1:0, /dev/ram0: u64[0] = DEV_MINOR_BLOCK | RAMDISK_MINOR */
+#define RAMDISK_MINOR 0 /* block 1:0, /dev/ram0: minor = DEV_MINOR_BLOCK | RAMDISK_MINOR */
 #define BLKGETSIZE64 0x80081272 /* DEV_IOCTL on a block device: its size in bytes, a u64 into the grant */
 
 /*
@@ -111,7 +194,7 @@ enum {
 #define TTY_MINOR_SERIAL 64
 #define TTYAUX_MINOR_TTY 0
 #define TTYAUX_MINOR_CONSOLE 1
-/* In DEV_* minors from vfs the major is given too: minor | major << 20 (low 32 bits of u64[0]). */
+/* In DEV_* minors from vfs the major is given too: minor | major << 20 (the low 32 bits). */
 #define DEV_MKMINOR(major, minor) ((uint64_t)(minor) | (uint64_t)(major) << 20)
 #define DEV_MAJOR_OF(m) ((uint32_t)(((m) >> 20) & 0xfff))
 #define DEV_MINOR_OF(m) ((uint32_t)((m) & 0xfffff))

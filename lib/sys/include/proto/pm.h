@@ -38,20 +38,29 @@
 #include <axolotl/abi.h>
 
 enum pm_call {
-	PM_SIGNAL_PULL = 0xb00, /* pm -> server: -> u64[0]=PM_SIG_* u64[1]=target u64[2]=signal */
+	PM_SIGNAL_PULL = 0xb00, /* pm -> server: (nothing) -> struct pm_signal_pull_reply */
 };
 
-/* PM_SIGNAL_PULL answers */
+/* PM_SIGNAL_PULL's answer: what the server wants pm to do (the kind is the reply's i64[0]). */
+struct pm_signal_pull_reply {
+	int64_t kind;   /* PM_SIG_*, or a negative errno (-EPERM: not asked by pm) */
+	int64_t target; /* a process group (PM_SIG_PGRP) or an endpoint (the others) */
+	uint64_t value; /* the signal; PM_SIG_MASK: the signal mask */
+};
+
+_Static_assert(sizeof(struct pm_signal_pull_reply) == 24, "pm_signal_pull_reply layout");
+
+/* PM_SIGNAL_PULL kinds */
 enum {
 	PM_SIG_NONE = 0,
-	PM_SIG_PGRP,    /* u64[1] = process group: every member gets the signal (the keyboard's ^C) */
-	PM_SIG_PROC,    /* u64[1] = endpoint: that process (vfs: SIGPIPE) */
-	PM_SIG_JOBCTL,  /* u64[1] = endpoint: its group gets the signal (SIGTTIN/SIGTTOU) unless the
+	PM_SIG_PGRP,    /* target = process group: every member gets the signal (the keyboard's ^C) */
+	PM_SIG_PROC,    /* target = endpoint: that process (vfs: SIGPIPE) */
+	PM_SIG_JOBCTL,  /* target = endpoint: its group gets the signal (SIGTTIN/SIGTTOU) unless the
 			   process ignores or blocks it or its group is orphaned: pm then tells vfs
 			   VFS_JOBCTL_REFUSED and vfs answers the call -EIO */
-	PM_SIG_MASK,    /* u64[1] = endpoint u64[2] = signal mask: ppoll/pselect6's mask for its wait (vfs); pm
+	PM_SIG_MASK,    /* target = endpoint, value = signal mask: ppoll/pselect6's mask for its wait (vfs); pm
 			   sets it (keeping the old, as sigsuspend), tells vfs VFS_MASK_DONE, then delivers */
-	PM_SIG_UNMASK,  /* u64[1] = endpoint: the call ended: the old mask back, then VFS_MASK_DONE */
+	PM_SIG_UNMASK,  /* target = endpoint: the call ended: the old mask back, then VFS_MASK_DONE */
 };
 
 #define PM_INFO_GRANT 1          /* pm's grant over its process information */

@@ -36,24 +36,87 @@
 #include <stdint.h>
 
 enum vfs_call {
-	VFS_FORK = 0xa00,   /* u64[0]=parent endpoint u64[1]=child endpoint -> 0 */
-	VFS_EXEC,           /* u64[0]=endpoint -> 0 */
-	VFS_EXIT,           /* u64[0]=endpoint -> 0 */
-	VFS_SETID,          /* u64[0]=endpoint u64[1]=uid|gid<<32 (real) u64[2]=euid|egid<<32
-			       u64[3]=number of supplementary groups u64[4]=their address in pm (uint32_t each) -> 0 */
-	VFS_SETPGRP,        /* u64[0]=endpoint u64[1]=pid u64[2]=pgrp u64[3]=sid -> 0 */
-	VFS_INTERRUPT,      /* u64[0]=endpoint -> the interrupted call's number + 1, 0: none */
-	VFS_JOBCTL_REFUSED, /* u64[0]=endpoint -> 0 */
-	VFS_EXEC_OPEN,      /* u64[0]=endpoint u64[1]=path (in that process; in pm's memory if u64[2] != 0)
-			       -> handle, u64[1]=size u64[2]=mode u64[3]=uid|gid<<32 u64[4]=inode
-			       u64[5]=mtime (ns) u64[6]=file system id */
-	VFS_EXEC_READ,      /* u64[0]=handle u64[1]=offset u64[2]=length u64[3]=destination endpoint
-			       u64[4]=destination address -> bytes */
-	VFS_EXEC_CLOSE,     /* u64[0]=handle -> 0 */
-	VFS_CLOCK,          /* i64[0]=wall-clock time less monotonic time, ns (file times are wall-clock) -> 0 */
-	VFS_NOFILE,         /* u64[0]=endpoint u64[1]=RLIMIT_NOFILE's soft limit -> 0 */
-	VFS_MASK_DONE,      /* u64[0]=endpoint: pm set or restored the mask a PM_SIG_MASK/UNMASK asked for -> 0 */
+	VFS_FORK = 0xa00,   /* struct vfs_fork_req -> 0 */
+	VFS_EXEC,           /* struct vfs_proc_req -> 0 */
+	VFS_EXIT,           /* struct vfs_proc_req -> 0 */
+	VFS_SETID,          /* struct vfs_setid_req -> 0 */
+	VFS_SETPGRP,        /* struct vfs_setpgrp_req -> 0 */
+	VFS_INTERRUPT,      /* struct vfs_proc_req -> the interrupted call's number + 1, 0: none */
+	VFS_JOBCTL_REFUSED, /* struct vfs_proc_req -> 0 */
+	VFS_EXEC_OPEN,      /* struct vfs_exec_open_req -> struct vfs_exec_open_reply */
+	VFS_EXEC_READ,      /* struct vfs_exec_read_req -> bytes */
+	VFS_EXEC_CLOSE,     /* struct vfs_exec_close_req -> 0 */
+	VFS_CLOCK,          /* struct vfs_clock_req -> 0 */
+	VFS_NOFILE,         /* struct vfs_proc_req (value: RLIMIT_NOFILE's soft limit) -> 0 */
+	VFS_MASK_DONE,      /* struct vfs_proc_req: pm set or restored the mask a PM_SIG_MASK/UNMASK asked for -> 0 */
 };
+
+/* ---- Requests and replies: each is the payload of one message (ax_message.bytes) ---- */
+
+/* VFS_EXEC, VFS_EXIT, VFS_INTERRUPT, VFS_JOBCTL_REFUSED, VFS_MASK_DONE, VFS_NOFILE */
+struct vfs_proc_req {
+	int64_t ep;     /* the process (every one of these is about one; vfs knows it by endpoint) */
+	uint64_t value; /* VFS_NOFILE: the soft limit; others: 0 */
+};
+
+struct vfs_fork_req {
+	int64_t parent; /* AX_NONE: a boot process (it starts with /dev/console open as 0, 1, 2) */
+	int64_t child;
+};
+
+struct vfs_setid_req {
+	int64_t ep;
+	uint32_t uid, gid;   /* real */
+	uint32_t euid, egid; /* effective */
+	uint64_t ngroups;    /* supplementary groups, at most CRED_GROUPS_MAX (vfs's) */
+	uint64_t groups;     /* their address in pm's memory (uint32_t each) */
+};
+
+struct vfs_setpgrp_req {
+	int64_t ep;
+	int64_t pid, pgrp, sid; /* each 1 .. INT32_MAX */
+};
+
+struct vfs_clock_req {
+	int64_t realtime_offset_ns; /* wall-clock time less monotonic time (file times are wall-clock) */
+};
+
+struct vfs_exec_open_req {
+	int64_t ep;    /* the process whose cwd, root and credentials resolve the path */
+	uint64_t path; /* the path's address: in that process, or in pm's memory if in_pm != 0 */
+	uint64_t in_pm;
+};
+
+struct vfs_exec_open_reply {
+	int64_t handle; /* >= 0, or a negative errno */
+	uint64_t size;
+	uint64_t mode;
+	uint32_t uid, gid;
+	uint64_t ino;
+	uint64_t mtime_ns;
+	uint64_t fs; /* file system id: (fs, ino) names the file */
+};
+
+struct vfs_exec_read_req {
+	int64_t handle;
+	uint64_t offset, len;
+	int64_t to;    /* the destination process (pm itself, or the new image) */
+	uint64_t addr; /* where in it */
+};
+
+struct vfs_exec_close_req {
+	int64_t handle;
+};
+
+_Static_assert(sizeof(struct vfs_proc_req) == 16, "vfs_proc_req layout");
+_Static_assert(sizeof(struct vfs_fork_req) == 16, "vfs_fork_req layout");
+_Static_assert(sizeof(struct vfs_setid_req) == 40, "vfs_setid_req layout");
+_Static_assert(sizeof(struct vfs_setpgrp_req) == 32, "vfs_setpgrp_req layout");
+_Static_assert(sizeof(struct vfs_clock_req) == 8, "vfs_clock_req layout");
+_Static_assert(sizeof(struct vfs_exec_open_req) == 24, "vfs_exec_open_req layout");
+_Static_assert(sizeof(struct vfs_exec_open_reply) == 56, "vfs_exec_open_reply layout");
+_Static_assert(sizeof(struct vfs_exec_read_req) == 40, "vfs_exec_read_req layout");
+_Static_assert(sizeof(struct vfs_exec_close_req) == 8, "vfs_exec_close_req layout");
 
 /*
  * The Linux calls vfs serves: pm routes exactly these to vfs when the image

@@ -31,8 +31,9 @@ bool ax_sigq_push(struct ax_sigq *q, endpoint_t pm, const char *who, int kind, i
 
 /*
  * Answer PM_SIGNAL_PULL (m, from pm only: -EPERM otherwise): the oldest
- * request into r (u64[1] the target, u64[2] the value) and its kind as the
- * result, or PM_SIG_NONE when nothing is queued.
+ * request into r and its kind as the
+ * result (a struct pm_signal_pull_reply), or PM_SIG_NONE when nothing is
+ * queued.
  */
 int64_t ax_sigq_pull(struct ax_sigq *q, endpoint_t pm, const ax_message *m, ax_message *r);
 
