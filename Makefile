@@ -336,7 +336,7 @@ $(LINUX_INITRD): $(B)/bin/posixbench $(B)/bin/nothing release/mkcpio
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # The kernel's pure logic, compiled for the host.
-UNIT_KERNEL := kernel/frame.c lib/elf/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c lib/format/format.c lib/sys/heap.c servers/vm/region.c lib/cpio/cpio.c servers/rs/table.c
+UNIT_KERNEL := kernel/frame.c lib/elf/elf.c kernel/grant.c kernel/bootspec.c kernel/ipcq.c kernel/ipc.c lib/format/format.c lib/sys/heap.c servers/vm/region.c lib/cpio/cpio.c servers/rs/table.c
 UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c servers/vfs/held.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c

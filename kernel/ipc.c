@@ -132,10 +132,6 @@ static void take_now(struct proc *caller, const ax_message *m)
 	caller->flags |= PF_MSG_PENDING;
 }
 
-/*
- * The receive half: pending kernel notifications first, then process
- * notifications, then queued senders; otherwise block.
- */
 /* Nothing for caller yet: it waits for a message from `from`. */
 static inline int wait_for_message(struct proc *caller, endpoint_t from)
 {
@@ -143,6 +139,11 @@ static inline int wait_for_message(struct proc *caller, endpoint_t from)
 	sched_block(caller, BLK_RECEIVING);
 	return 0;
 }
+
+/*
+ * The receive half: pending kernel notifications first, then process
+ * notifications, then queued senders; otherwise block.
+ */
 
 static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 {
@@ -231,21 +232,61 @@ void ipc_notify_kernel(struct proc *dst, endpoint_t src)
 }
 
 /*
- * A server answers a POSIX call (the common case of replyrecv): the caller
- * needs only the value for rax, so take just those 8 bytes, then receive.
- * False if ep is not a POSIX caller waiting for this server.
+ * ---- The fast path ----
+ * A POSIX call's two halves in the usual case, as seL4 does it: each
+ * checks its preconditions one after another and, if any fails, returns
+ * false so that the one general path (do_send, do_receive) does the work
+ * instead, with the same result. Nothing is changed before the last check.
+ *
+ * The call: the server waits in a plain receive that takes the caller. The
+ * arguments go straight from the trap frame into the server's slot.
  */
-static bool reply_to_posix(struct proc *server, endpoint_t ep, uint64_t uptr)
+static bool fastpath_posix_call(struct proc *caller, endpoint_t server, uint64_t nr)
+{
+	struct trapframe *tf = &caller->tf;
+	struct proc *dst;
+	ax_message *in;
+
+	if (proc_lookup(server, &dst) < 0)
+		return false; /* dead or gone: the general path says why */
+	if (dst == caller)
+		return false;
+	if (!accepts(dst, caller->ep, false))
+		return false; /* busy: the caller queues */
+	if (dst->flags & PF_HANDLER_WAIT)
+		return false; /* it waits for a verdict on its own fault, not for a request */
+	in = &dst->msg;
+	in->source = caller->ep, in->type = (int32_t)(AX_MSG_POSIX + nr);
+	in->u64[0] = tf->rdi, in->u64[1] = tf->rsi, in->u64[2] = tf->rdx;
+	in->u64[3] = tf->r10, in->u64[4] = tf->r8, in->u64[5] = tf->r9, in->u64[6] = 0;
+	dst->bill = caller->ep; /* bill_to: the POSIX trap's caller is never a system process */
+	wake_receiver(dst, true);
+	caller->flags |= PF_POSIX_CALL;
+	await_reply(caller, server, 0);
+	return true;
+}
+
+/*
+ * The answer: a server's replyrecv to a POSIX caller that waits for it.
+ * The caller needs only the value for rax, so only those 8 bytes are read;
+ * then the server's receive.
+ */
+static bool fastpath_posix_reply(struct proc *server, endpoint_t ep, uint64_t uptr)
 {
 	struct proc *dst;
 	int64_t value;
 
-	if (proc_lookup(ep, &dst) < 0 || dst->blocked != BLK_RECEIVING || dst->getfrom != server->ep ||
-	    (dst->flags & (PF_POSIX_CALL | PF_REPLY | PF_HANDLER_WAIT)) != (PF_POSIX_CALL | PF_REPLY))
+	if (proc_lookup(ep, &dst) < 0)
 		return false;
+	if (dst->blocked != BLK_RECEIVING)
+		return false; /* not (only) waiting for an answer */
+	if (dst->getfrom != server->ep)
+		return false; /* not from this server */
+	if ((dst->flags & (PF_POSIX_CALL | PF_REPLY | PF_HANDLER_WAIT)) != (PF_POSIX_CALL | PF_REPLY))
+		return false; /* not a POSIX call's answer: a system process's sendrec, or a verdict */
 	if (get_user64(&value, (void *)(uptr + offsetof(ax_message, i64))) < 0) {
 		server->tf.rax = (uint64_t)-AX_EFAULT;
-		return true;
+		return true; /* as the general path: a reply that cannot be read is refused, nothing changed */
 	}
 	dst->tf.rax = (uint64_t)value;
 	dst->flags &= ~(PF_POSIX_CALL | PF_REPLY);
@@ -255,6 +296,8 @@ static bool reply_to_posix(struct proc *server, endpoint_t ep, uint64_t uptr)
 	set_trap_result(server, do_receive(server, (endpoint_t)server->tf.rdx, uptr));
 	return true;
 }
+
+/* ---- The traps: the fast path when it applies, else the general path (do_send, do_receive) ---- */
 
 /* Native IPC trap of a system process. Sets caller->tf.rax unless blocked. */
 void ipc_trap(struct proc *caller, unsigned op)
@@ -277,7 +320,7 @@ void ipc_trap(struct proc *caller, unsigned op)
 		tf->rax = (uint64_t)-AX_EFAULT;
 		return;
 	}
-	if (op == AX_REPLYRECV && reply_to_posix(caller, ep, uptr))
+	if (op == AX_REPLYRECV && fastpath_posix_reply(caller, ep, uptr))
 		return;
 	if (op != AX_RECEIVE && copy_user(&m, (void *)uptr, sizeof(m)) < 0) {
 		tf->rax = (uint64_t)-AX_EFAULT;
@@ -321,7 +364,6 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 	struct trapframe *tf = &caller->tf;
 	ax_message m;
 	endpoint_t server;
-	struct proc *dst;
 	int r;
 
 	if (nr >= AX_MSG_POSIX_MAX || posix_routes[nr] == AX_NONE) {
@@ -333,20 +375,8 @@ void ipc_posix_call(struct proc *caller, uint64_t nr)
 		return;
 	}
 	server = posix_routes[nr];
-	if (proc_lookup(server, &dst) == 0 && dst != caller && accepts(dst, caller->ep, false) &&
-	    !(dst->flags & PF_HANDLER_WAIT)) {
-		/* The common case, the server waiting: stage the call in its slot straight away. */
-		ax_message *in = &dst->msg;
-
-		in->source = caller->ep, in->type = (int32_t)(AX_MSG_POSIX + nr);
-		in->u64[0] = tf->rdi, in->u64[1] = tf->rsi, in->u64[2] = tf->rdx;
-		in->u64[3] = tf->r10, in->u64[4] = tf->r8, in->u64[5] = tf->r9, in->u64[6] = 0;
-		dst->bill = caller->ep; /* bill_to: the POSIX trap's caller is never a system process */
-		wake_receiver(dst, true);
-		caller->flags |= PF_POSIX_CALL;
-		await_reply(caller, server, 0);
+	if (fastpath_posix_call(caller, server, nr))
 		return;
-	}
 	m = (ax_message){.type = (int32_t)(AX_MSG_POSIX + nr)};
 	m.u64[0] = tf->rdi;
 	m.u64[1] = tf->rsi;
