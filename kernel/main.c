@@ -106,16 +106,17 @@ struct loader {
 static int load_segment(void *ctx, const struct elf_segment *seg)
 {
 	struct loader *ld = ctx;
-	uint64_t flags = PTE_OWNED | (seg->writable ? PTE_W : 0) | (seg->executable ? 0 : PTE_NX);
+	unsigned rights = (seg->writable ? AX_MAP_WRITE : 0) | (seg->executable ? AX_MAP_EXEC : 0);
 
 	for (uint64_t va = ALIGN_DOWN(seg->vaddr, PAGE_SIZE); va < seg->vaddr + seg->memsz; va += PAGE_SIZE) {
-		uint64_t *pte = as_pte(ld->p->pml4, va);
+		struct as_page pg;
 		uint64_t pa, from = va > seg->vaddr ? va : seg->vaddr, to = va + PAGE_SIZE;
 
-		if (pte && (*pte & PTE_P)) { /* shared with the previous segment */
-			pa = *pte & PTE_ADDR;
-			*pte = (*pte | (flags & PTE_W)) & (flags & PTE_NX ? ~0ULL : ~PTE_NX);
-		} else if (!(pa = page_alloc()) || as_map(ld->p->pml4, va, pa, flags) < 0) {
+		if (as_lookup(ld->p->pml4, va, &pg)) { /* shared with the previous segment: both segments' rights */
+			pa = pg.pa;
+			as_set_rights(ld->p->pml4, va,
+				      rights | (pg.writable ? AX_MAP_WRITE : 0) | (pg.executable ? AX_MAP_EXEC : 0));
+		} else if (!(pa = page_alloc()) || as_map(ld->p->pml4, va, pa, rights | AS_OWNED) < 0) {
 			return -AX_ENOMEM;
 		}
 		if (to > seg->vaddr + seg->filesz)
@@ -126,12 +127,12 @@ static int load_segment(void *ctx, const struct elf_segment *seg)
 	return 0;
 }
 
-static int map_fresh(struct proc *p, uint64_t va, uint64_t len, uint64_t flags, const void *src)
+static int map_fresh(struct proc *p, uint64_t va, uint64_t len, unsigned rights, const void *src)
 {
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t pa = page_alloc();
 
-		if (!pa || as_map(p->pml4, va + off, pa, flags | PTE_OWNED | PTE_NX) < 0)
+		if (!pa || as_map(p->pml4, va + off, pa, (rights & AX_MAP_WRITE) | AS_OWNED) < 0)
 			return -AX_ENOMEM;
 		if (src)
 			memcpy(P2V(pa), (const uint8_t *)src + off, PAGE_SIZE);
@@ -170,7 +171,7 @@ static void load_boot_process(int i, const struct bootspec *spec)
 		panic("boot module %s: not a loadable static ELF64 executable (%d)", spec->name, err);
 	((struct ax_bootinfo *)bootinfo_page)->self = ld.p->ep;
 	make_start_frame(start_frame, ld.image);
-	if (map_fresh(ld.p, AX_STACK_TOP - AX_BOOT_STACK, AX_BOOT_STACK, PTE_W, 0) < 0 ||
+	if (map_fresh(ld.p, AX_STACK_TOP - AX_BOOT_STACK, AX_BOOT_STACK, AX_MAP_WRITE, 0) < 0 ||
 	    map_fresh(ld.p, AX_BOOTINFO_ADDR, PAGE_SIZE, 0, bootinfo_page) < 0 ||
 	    as_rw(ld.p->pml4, AX_STACK_TOP - sizeof(start_frame), (void *)start_frame, sizeof(start_frame), true) < 0)
 		panic("boot module %s: out of memory", spec->name);
@@ -217,7 +218,7 @@ static void load_data(int i, const struct bootspec *spec)
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
 		uint64_t pa = page_alloc(), n = size - off < PAGE_SIZE ? size - off : PAGE_SIZE;
 
-		if (!pa || as_map(p->pml4, data_addr[i] + off, pa, PTE_OWNED | PTE_NX) < 0)
+		if (!pa || as_map(p->pml4, data_addr[i] + off, pa, AS_OWNED) < 0)
 			panic("data module %s: out of memory", spec->name);
 		memcpy(P2V(pa), (const uint8_t *)P2V(modules[i].start) + off, n);
 	}

@@ -144,7 +144,7 @@ void ipc_wake_all_of(struct proc *dead);
 bool ipc_exception(struct proc *p, uint64_t vector, uint64_t addr, uint64_t error, int64_t vm_verdict);
 bool ipc_signal_stop(struct proc *p);
 
-/* kcall.c */
+/* kcall.c, kcall_proc.c */
 int kcall_dispatch(struct proc *caller, unsigned call, ax_message *m);
 extern endpoint_t posix_routes[AX_MSG_POSIX_MAX];
 extern endpoint_t vm_handler, exc_handler;

@@ -25,6 +25,20 @@ static inline uint32_t inl(uint16_t port)
 	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
+/* An access to an I/O port of width 1, 2 or 4 bytes (the kernel's port calls, checked before). */
+static inline uint32_t port_in(uint16_t port, unsigned width)
+{
+	return width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);
+}
+static inline void port_out(uint16_t port, unsigned width, uint32_t v)
+{
+	if (width == 1)
+		outb(port, (uint8_t)v);
+	else if (width == 2)
+		outw(port, (uint16_t)v);
+	else
+		outl(port, v);
+}
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

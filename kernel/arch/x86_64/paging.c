@@ -164,13 +164,35 @@ uint64_t as_hole_end(uint64_t pml4, uint64_t va)
 	return va;
 }
 
-uint64_t *as_pte(uint64_t pml4, uint64_t va)
+/* The entry of va's frame (present or hidden), or 0. */
+static uint64_t *frame_pte(uint64_t pml4, uint64_t va)
 {
-	return va < USER_TOP ? walk(pml4, va, false) : 0;
+	uint64_t *pte = va < USER_TOP ? walk(pml4, va, false) : 0;
+
+	return pte && (*pte & PTE_HOLDS) ? pte : 0;
+}
+
+/* The page-table bits of rights (AX_MAP_*, AS_OWNED). */
+static uint64_t rights_bits(unsigned rights)
+{
+	return ((rights & AX_MAP_WRITE) ? PTE_W : 0) | ((rights & AX_MAP_EXEC) ? 0 : PTE_NX) |
+	       ((rights & AX_MAP_UNCACHED) ? PTE_PCD | PTE_PWT : 0) | ((rights & AS_OWNED) ? PTE_OWNED : 0);
+}
+
+void as_flush_page(uint64_t pml4, uint64_t va)
+{
+	if (read_cr3() == pml4)
+		invlpg(va);
+}
+
+void as_flush(uint64_t pml4)
+{
+	if (read_cr3() == pml4)
+		write_cr3(pml4);
 }
 
 /* Map one user page; an old mapping there is replaced (and freed if owned). */
-int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags)
+int as_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights)
 {
 	uint64_t *pte = walk(pml4, va, true);
 
@@ -178,10 +200,56 @@ int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags)
 		return -AX_ENOMEM;
 	if ((*pte & PTE_P) && (*pte & PTE_OWNED))
 		page_free(*pte & PTE_ADDR);
-	*pte = pa | pte_flags | PTE_P | PTE_U;
-	if (read_cr3() == pml4)
-		invlpg(va);
+	*pte = pa | rights_bits(rights) | PTE_P | PTE_U;
+	as_flush_page(pml4, va);
 	return 0;
+}
+
+bool as_lookup(uint64_t pml4, uint64_t va, struct as_page *out)
+{
+	uint64_t *pte = frame_pte(pml4, va);
+
+	if (!pte)
+		return false;
+	if (out)
+		*out = (struct as_page){.pa = *pte & PTE_ADDR, .hidden = !(*pte & PTE_P), .owned = (*pte & PTE_OWNED) != 0,
+					.writable = (*pte & PTE_W) != 0, .executable = !(*pte & PTE_NX)};
+	return true;
+}
+
+/* The rights change in the entry only; callers flush (as_flush) once after a range. */
+void as_set_rights(uint64_t pml4, uint64_t va, unsigned rights)
+{
+	uint64_t *pte = frame_pte(pml4, va);
+
+	if (pte)
+		*pte = (*pte & ~(PTE_W | PTE_NX | PTE_HIDDEN)) | PTE_P | rights_bits(rights & (AX_MAP_WRITE | AX_MAP_EXEC));
+}
+
+void as_hide(uint64_t pml4, uint64_t va)
+{
+	uint64_t *pte = frame_pte(pml4, va);
+
+	if (pte)
+		*pte = (*pte & ~PTE_P) | PTE_HIDDEN;
+}
+
+void as_deny_write(uint64_t pml4, uint64_t va)
+{
+	uint64_t *pte = frame_pte(pml4, va);
+
+	if (pte)
+		*pte &= ~PTE_W;
+}
+
+/* The page's frame is replaced (copy-on-write's copy), its rights kept; its translation flushed at once. */
+void as_set_frame(uint64_t pml4, uint64_t va, uint64_t pa)
+{
+	uint64_t *pte = frame_pte(pml4, va);
+
+	if (pte)
+		*pte = (*pte & ~PTE_ADDR) | pa;
+	as_flush_page(pml4, va);
 }
 
 void as_unmap(uint64_t pml4, uint64_t va)
@@ -267,14 +335,13 @@ static bool prune(uint64_t table, int level, uint64_t base, uint64_t lo, uint64_
 void as_prune(uint64_t pml4, uint64_t va, uint64_t len)
 {
 	prune(pml4, 4, 0, va, va + len);
-	if (read_cr3() == pml4)
-		write_cr3(pml4); /* no cached walk may reach a freed table */
+	as_flush(pml4); /* no cached walk may reach a freed table */
 }
 
 /* Kernel address of user va in space as, if mapped (and writable if asked). */
 static uint8_t *user_ptr(uint64_t as, uint64_t va, bool write)
 {
-	uint64_t *pte = as_pte(as, va);
+	uint64_t *pte = frame_pte(as, va);
 
 	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W)))
 		return 0;

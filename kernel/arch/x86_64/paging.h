@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <axolotl/abi.h>
+
 #include "layout.h"
 
 #define PTE_P 0x1ULL
@@ -31,11 +33,34 @@ unsigned page_refs(uint64_t pa);
 uint64_t as_create(void);
 void as_destroy(uint64_t pml4);
 uint64_t as_resident(uint64_t pml4);
-int as_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
+
+/*
+ * A user page's rights are the ABI's words (AX_MAP_WRITE, AX_MAP_EXEC,
+ * AX_MAP_UNCACHED, with AS_OWNED: the frame is the kernel's, freed with its
+ * last mapping); only this file and paging.c know the page-table bits.
+ */
+#define AS_RIGHTS (AX_MAP_WRITE | AX_MAP_EXEC | AX_MAP_UNCACHED)
+#define AS_OWNED 0x1000
+
+/* What a user page holds: a frame, accessible or kept hidden (PROT_NONE). */
+struct as_page {
+	uint64_t pa;
+	bool hidden;   /* the frame stays, the page has no access */
+	bool owned;    /* AS_OWNED */
+	bool writable, executable;
+};
+
+int as_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);
 void as_unmap(uint64_t pml4, uint64_t va);
 void as_unmap_range(uint64_t pml4, uint64_t va, uint64_t end);
 void as_prune(uint64_t pml4, uint64_t va, uint64_t len);
-uint64_t *as_pte(uint64_t pml4, uint64_t va);
+bool as_lookup(uint64_t pml4, uint64_t va, struct as_page *out); /* false: no frame there (out may be 0) */
+void as_set_rights(uint64_t pml4, uint64_t va, unsigned rights); /* accessible again, with these rights */
+void as_hide(uint64_t pml4, uint64_t va);                        /* no access; the frame stays */
+void as_deny_write(uint64_t pml4, uint64_t va);
+void as_set_frame(uint64_t pml4, uint64_t va, uint64_t pa);      /* another frame, same rights */
+void as_flush(uint64_t pml4);                                    /* if loaded: forget every cached translation */
+void as_flush_page(uint64_t pml4, uint64_t va);                  /* if loaded: forget va's */
 uint64_t as_hole_end(uint64_t pml4, uint64_t va);
 int as_rw(uint64_t as, uint64_t va, void *kbuf, uint64_t len, bool to_user);
 int as_copy(uint64_t dst_as, uint64_t dst_va, uint64_t src_as, uint64_t src_va, uint64_t len);

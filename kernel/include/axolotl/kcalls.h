@@ -2,7 +2,7 @@
  * Every kernel call, once: X(NAME, number, word, handler). NAME makes
  * KC_NAME (abi.h); word is the call's name in boot lines and in
  * etc/services, the privilege vocabulary (kernel/bootspec.c, rs's table);
- * handler is its function in kernel/kcall.c. A call's arguments and
+ * handler is its function in kernel/kcall*.c. A call's arguments and
  * results travel in the message's u64[i], as its line says.
  */
 #ifndef AXOLOTL_KCALLS_H
