@@ -91,7 +91,7 @@ $(LIBAX): $(LIBAX_OBJ)
 # A program's files are compiled one by one (objects under $(B)/mobj,
 # uobj, pobj: musl servers, freestanding programs, POSIX programs), then linked.
 objs_of = $(patsubst %.c,$(B)/$(2)/%.o,$(wildcard $(1)/*.c))
-$(B)/mobj/%.o: %.c | $(LINUX_ABI) $(B)/gen/syscall_names.c
+$(B)/mobj/%.o: %.c | $(LINUX_ABI) $(B)/gen/syscall_names.inc
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(MCFLAGS) $(DEPFLAGS) -I$(B)/gen -c $< -o $@
 define musl_program
@@ -103,7 +103,7 @@ endef
 # Linux's system call names, for pm's "not implemented" log lines: generated
 # from the installed kernel headers (linux-libc-dev), not kept in the tree.
 SYSCALL_HEADER := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
-$(B)/gen/syscall_names.c: $(SYSCALL_HEADER)
+$(B)/gen/syscall_names.inc: $(SYSCALL_HEADER)
 	@mkdir -p $(@D)
 	awk 'BEGIN { print "/* Generated from $(SYSCALL_HEADER). */" } \
 	     $$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); \
@@ -165,7 +165,7 @@ POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/po
 	tests/robust/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
 # the fuzzer names the calls it made as pm does
-$(B)/pobj/tests/robust/fuzz/fuzz.o: $(B)/gen/syscall_names.c
+$(B)/pobj/tests/robust/fuzz/fuzz.o: $(B)/gen/syscall_names.inc
 $(B)/pobj/tests/robust/fuzz/fuzz.o: PCFLAGS += -I$(B)/gen
 PROGRAMS := $(foreach d,$(PROGRAM_DIRS) $(POSIX_DIRS),$(B)/bin/$(notdir $(d)))
 
@@ -224,14 +224,9 @@ $(B)/bin/busybox: $(B)/src/busybox.fetched $(BUSYBOX_OUT)/include/.made $(BUSYBO
 # ---- boot images ------------------------------------------------------------
 
 ISO := $(B)/axolotl.iso
-TEST_ISO := $(B)/test.iso
-SERVERS_ISO := $(B)/servers.iso
-PM_ISO := $(B)/pm.iso
-RS_ISO := $(B)/rs.iso
 BENCH_ISO := $(B)/bench.iso
 POSIXBENCH_ISO := $(B)/posixbench.iso
-POSIX_ISO := $(B)/posix.iso
-BUSYBOX_ISO := $(B)/busybox.iso
+RS_ISO := $(B)/rs.iso # the rs suite's image, which make bench's recovery figures use too
 
 $(B)/%.iso: $(KERNEL) $(PROGRAMS) release/mkiso
 	release/mkiso $@ $(LIST) $(B)/bin $(KERNEL)
@@ -253,37 +248,38 @@ endef
 
 $(eval $(call archive,system-services.cpio,release/images/services.list))
 $(eval $(call image,$(ISO),release/images/default.list,$(B)/bin/system-services.cpio $(B)/bin/root.cpio))
-$(eval $(call image,$(TEST_ISO),tests/system/image.list))
-$(eval $(call image,$(SERVERS_ISO),tests/servers/image.list))
-$(eval $(call archive,pm-programs.cpio,tests/pm/programs.list))
-$(eval $(call image,$(PM_ISO),tests/pm/image.list,$(B)/bin/pm-programs.cpio))
-$(eval $(call archive,rs-services.cpio,tests/rs/programs.list))
-$(eval $(call image,$(RS_ISO),tests/rs/image.list,$(B)/bin/rs-services.cpio))
 $(eval $(call image,$(BENCH_ISO),tests/bench/image.list))
 $(eval $(call archive,posixbench-programs.cpio,tests/posixbench/programs.list))
 $(eval $(call image,$(POSIXBENCH_ISO),tests/posixbench/image.list,$(B)/bin/posixbench-programs.cpio))
 # The device nodes of a POSIX test image's root (numbers as Linux's: docs/tty.md, proto/dev.h).
 DEV_NODES := --chardev dev/console=5:1 --chardev dev/tty=5:0 --chardev dev/ttyS0=4:64 --chardev dev/ttyS1=4:65 \
 	--chardev dev/null=1:3 --chardev dev/zero=1:5 --chardev dev/full=1:7 --chardev dev/random=1:8 --chardev dev/urandom=1:9
-$(eval $(call archive,posix-programs.cpio,tests/posix/programs.list,$(DEV_NODES)))
-$(eval $(call image,$(POSIX_ISO),tests/posix/image.list,$(B)/bin/posix-programs.cpio))
-$(eval $(call archive,busybox-programs.cpio,tests/busybox/programs.list))
-$(B)/bin/busybox-programs.cpio: $(B)/bin/busybox
-$(eval $(call image,$(BUSYBOX_ISO),tests/busybox/image.list,$(B)/bin/busybox-programs.cpio))
-$(eval $(call archive,ramfs-root.cpio,tests/ramfs/programs.list))
-$(eval $(call image,$(B)/ramfs.iso,tests/ramfs/image.list,$(B)/bin/ramfs-root.cpio))
-# ... and the extra archive the ramfs_extra suite hands it by fw_cfg
-$(B)/ramfs-extra.cpio: tests/ramfs/extra.spec $(wildcard tests/ramfs/extra/*) tests/ramfs/big.txt release/mkcpio
-	release/mkcpio $@ --no-parents --spec tests/ramfs/extra.spec
-$(eval $(call archive,vfs-root.cpio,tests/vfs/programs.list,--chardev dev/null=1:3 --chardev dev/zero=1:5))
-$(eval $(call image,$(B)/vfs.iso,tests/vfs/image.list,$(B)/bin/vfs-root.cpio))
-$(eval $(call image,$(B)/tty.iso,tests/tty/image.list))
-$(eval $(call archive,procfs-services.cpio,tests/procfs/services.list))
-$(eval $(call archive,procfs-programs.cpio,tests/procfs/programs.list))
-$(eval $(call image,$(B)/procfs.iso,tests/procfs/image.list,$(B)/bin/procfs-services.cpio $(B)/bin/procfs-programs.cpio))
-$(eval $(call archive,procfs-bb-root.cpio,tests/procfs/busybox-root.list,$(DEV_NODES)))
-$(B)/bin/procfs-bb-root.cpio: $(B)/bin/busybox
-$(eval $(call image,$(B)/procfs-busybox.iso,tests/procfs/busybox.list,$(B)/bin/procfs-bb-root.cpio))
+
+# ---- system test suites ------------------------------------------------------
+#
+# Each suite describes itself in a tests/*/suite.mk, read here in name order,
+# so adding one touches no line of this file (README.md, "Tests"). It says:
+#   SUITES += NAME                 the suite, as make test names it (one file may add several)
+#   NAME.image := LIST             its boot image, built as $(B)/NAME.iso from LIST (release/mkiso)
+#   NAME.archives := FILE=LIST ..  program archives the image loads, built as $(B)/bin/FILE from LIST
+#   NAME.cpio.FILE := ARGS         more release/mkcpio arguments for one archive (device nodes)
+#   NAME.needs := FILES            what else its archives or its run need built first
+#   NAME.iso := ISO                instead of an image of its own: one built already (another suite's)
+#   NAME.run := ARGS               tests/harness/systest.py's arguments besides --iso: --expected FILE,
+#                                  --expect-line RE, --typing, --uefi, --qemu 'ARGS', timeouts
+# and it may hold rules of its own for what it needs.
+SUITES :=
+include $(sort $(wildcard tests/*/suite.mk))
+archive_file = $(firstword $(subst =, ,$(1)))
+archive_list = $(word 2,$(subst =, ,$(1)))
+suite_iso = $(or $($(1).iso),$(B)/$(1).iso)
+$(foreach s,$(SUITES),$(foreach a,$($(s).archives),\
+	$(eval $(call archive,$(call archive_file,$(a)),$(call archive_list,$(a)),$($(s).cpio.$(call archive_file,$(a)))))\
+	$(eval $(B)/bin/$(call archive_file,$(a)): $($(s).needs))))
+$(foreach s,$(SUITES),$(if $($(s).image),\
+	$(eval $(call image,$(B)/$(s).iso,$($(s).image),$(foreach a,$($(s).archives),$(B)/bin/$(call archive_file,$(a))) $($(s).needs)))))
+SUITE_DEPS := $(sort $(foreach s,$(SUITES),$(call suite_iso,$(s)) $($(s).needs)))
+SUITE_ARGS := $(foreach s,$(SUITES),--suite "$(s):--iso $(call suite_iso,$(s)) $($(s).run)")
 
 # ---- the root file system ------------------------------------------------------
 
@@ -375,29 +371,10 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(B)/bin/fuzz $(B)/bin/stress $(TEST_ISO) $(SERVERS_ISO) $(PM_ISO) $(RS_ISO) $(POSIX_ISO) $(BUSYBOX_ISO) $(B)/ramfs.iso $(B)/ramfs-extra.cpio $(B)/vfs.iso $(B)/tty.iso $(B)/procfs.iso $(B)/procfs-busybox.iso
+test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(B)/bin/fuzz $(B)/bin/stress $(SUITE_DEPS)
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/service/run --script tests/robust/run --script tests/harness/test_terminal.py \
-		--suite "kernel:--iso $(TEST_ISO) --expected tests/system/expected.txt" \
-		--suite "servers:--iso $(SERVERS_ISO) --expected tests/servers/expected.txt" \
-		--suite "pm:--iso $(PM_ISO) --expected tests/pm/expected.txt" \
-		--suite "posix:--iso $(POSIX_ISO) --expected tests/posix/expected.txt --step-timeout 60 --total-timeout 240" \
-		--suite "rs:--iso $(RS_ISO) --expected tests/rs/expected.txt" \
-		--suite "ramfs:--iso $(B)/ramfs.iso --expected tests/ramfs/expected.txt" \
-		--suite "ramfs_extra:--iso $(B)/ramfs.iso --expected tests/ramfs/expected-extra.txt \
-			--qemu '-fw_cfg name=opt/axolotl/extra.cpio,file=$(B)/ramfs-extra.cpio'" \
-		--suite "vfs:--iso $(B)/vfs.iso --expected tests/vfs/expected.txt" \
-		--suite "tty:--iso $(B)/tty.iso --expected tests/tty/expected.txt --typing" \
-		--suite "procfs:--iso $(B)/procfs.iso --expected tests/procfs/expected.txt" \
-		--suite "procfs_busybox:--iso $(B)/procfs-busybox.iso --expected tests/procfs/busybox-expected.txt" \
-		--suite "busybox:--iso $(BUSYBOX_ISO) --expected tests/busybox/expected.txt" \
-		--suite "busybox_output_on_console:--iso $(BUSYBOX_ISO) --expect-line '^busybox echo: hello from Debian.s BusyBox' \
-			--expect-line '^busybox sh: hello from ash' --expect-line '^997 998 999$$' --expect-line '^Axolotl x86_64$$' \
-			--expect-line 'TESTS DONE'" \
-		--suite "pm_enosys_logged_once_by_name:--iso $(PM_ISO) --expect-line 'pm: pid 1 called acct \(163\), not implemented: ENOSYS' --expect-line 'TESTS DONE'" \
-		--suite "boot_bios:--iso $(ISO) --expect-line 'rs: .*ds' --expect-line '^vfs: up' --expect-line '^procfs: up' \
-			--expect-line '^Welcome to Axolotl' --expect-line '^Type poweroff'" \
-		--suite "boot_uefi:--iso $(ISO) --uefi --expect-line '^vfs: up' --expect-line '^Welcome to Axolotl' --expect-line '^Type poweroff'"
+		$(SUITE_ARGS)
 
 # Not in make test yet: the shell suite needs the default image to boot to BusyBox
 # with terminals and exec through vfs. tests/shell/run --host runs it on Linux.

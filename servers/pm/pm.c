@@ -25,7 +25,7 @@
 
 /* Linux's call names, generated at build time from the kernel headers. */
 static const char *const syscall_names[NR_ROUTES] = {
-#include "syscall_names.c"
+#include "syscall_names.inc" /* generated: the table's lines, "[number] = \"name\"," */
 };
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

@@ -56,7 +56,7 @@
 #define POOL 16
 
 static const char *const names[MAX_NR] = {
-#include "syscall_names.c"
+#include "syscall_names.inc" /* generated: the table's lines, "[number] = \"name\"," */
 };
 
 /* What a worker reports (MAP_SHARED | MAP_ANONYMOUS): anything may be written here by a random call. */
