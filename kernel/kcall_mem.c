@@ -111,7 +111,7 @@ int do_meminfo(struct proc *c, ax_message *m)
 /* Is a kernel-allocated frame mapped at va in p (present or hidden)? Its page in *pg. */
 static bool owned_page(const struct proc *p, uint64_t va, struct as_page *pg)
 {
-	return as_lookup(p->pml4, va, pg) && pg->owned;
+	return as_lookup(p->pml4, va, pg) && as_page_owned(pg);
 }
 
 /*
@@ -168,13 +168,17 @@ int do_vshare(struct proc *c, ax_message *m)
 				as_unmap(dst->pml4, to + (off -= PAGE_SIZE));
 			return r;
 		}
-		if (pg.hidden) /* a PROT_NONE page stays one */
-			as_hide(dst->pml4, to + off);
+		if (as_page_hidden(&pg)) { /* a PROT_NONE page stays one */
+			struct as_page shared;
+
+			if (as_lookup(dst->pml4, to + off, &shared))
+				as_hide(&shared);
+		}
 	}
 	if (fl & AX_SHARE_COW)
 		for (uint64_t off = 0; (off = present_from(src, from, off)) < len; off += PAGE_SIZE)
 			if (owned_page(src, from + off, &pg))
-				as_deny_write(src->pml4, from + off);
+				as_deny_write(&pg);
 	as_flush(src->pml4); /* no stale writable translation may survive */
 	as_flush(dst->pml4);
 	return 0;
@@ -199,10 +203,10 @@ int do_vcow(struct proc *c, ax_message *m)
 			return -AX_ENOMEM;
 		memcpy(P2V(copy), P2V(pg.pa), PAGE_SIZE);
 		page_free(pg.pa);
-		as_set_frame(p->pml4, va, copy);
+		as_set_frame(&pg, copy);
 	}
-	if (!pg.hidden) /* a hidden (PROT_NONE) page stays hidden: mprotect gives it rights again */
-		as_set_rights(p->pml4, va, AX_MAP_WRITE | (pg.executable ? AX_MAP_EXEC : 0));
+	if (!as_page_hidden(&pg)) /* a hidden (PROT_NONE) page stays hidden: mprotect gives it rights again */
+		as_set_rights(&pg, AX_MAP_WRITE | (as_page_executable(&pg) ? AX_MAP_EXEC : 0));
 	as_flush_page(p->pml4, va);
 	return 0;
 }
@@ -226,12 +230,12 @@ int do_vprotect(struct proc *c, ax_message *m)
 		if (!as_lookup(p->pml4, va + off, &pg))
 			continue;
 		if (fl & AX_MAP_NONE) { /* not present, but the frame stays for a later mprotect */
-			as_hide(p->pml4, va + off);
+			as_hide(&pg);
 			continue;
 		}
-		if (pg.owned && page_refs(pg.pa) > 1)
+		if (as_page_owned(&pg) && page_refs(pg.pa) > 1)
 			rights &= ~(unsigned)AX_MAP_WRITE; /* shared: its first write faults, and vm copies it */
-		as_set_rights(p->pml4, va + off, rights);
+		as_set_rights(&pg, rights);
 	}
 	as_flush(p->pml4);
 	return 0;

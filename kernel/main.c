@@ -114,8 +114,8 @@ static int load_segment(void *ctx, const struct elf_segment *seg)
 
 		if (as_lookup(ld->p->pml4, va, &pg)) { /* shared with the previous segment: both segments' rights */
 			pa = pg.pa;
-			as_set_rights(ld->p->pml4, va,
-				      rights | (pg.writable ? AX_MAP_WRITE : 0) | (pg.executable ? AX_MAP_EXEC : 0));
+			as_set_rights(&pg, rights | (as_page_writable(&pg) ? AX_MAP_WRITE : 0) |
+					   (as_page_executable(&pg) ? AX_MAP_EXEC : 0));
 		} else if (!(pa = page_alloc()) || as_map(ld->p->pml4, va, pa, rights | AS_OWNED) < 0) {
 			return -AX_ENOMEM;
 		}

@@ -175,8 +175,14 @@ static uint64_t *frame_pte(uint64_t pml4, uint64_t va)
 /* The page-table bits of rights (AX_MAP_*, AS_OWNED). */
 static uint64_t rights_bits(unsigned rights)
 {
-	return ((rights & AX_MAP_WRITE) ? PTE_W : 0) | ((rights & AX_MAP_EXEC) ? 0 : PTE_NX) |
-	       ((rights & AX_MAP_UNCACHED) ? PTE_PCD | PTE_PWT : 0) | ((rights & AS_OWNED) ? PTE_OWNED : 0);
+	/* by AX_MAP_WRITE (1), AX_MAP_EXEC (2), AX_MAP_UNCACHED (4): a look-up, as every page of a fork maps here */
+	static const uint64_t bits[8] = {
+		PTE_NX, PTE_NX | PTE_W, 0, PTE_W,
+		PTE_NX | PTE_PCD | PTE_PWT, PTE_NX | PTE_W | PTE_PCD | PTE_PWT, PTE_PCD | PTE_PWT, PTE_W | PTE_PCD | PTE_PWT,
+	};
+	_Static_assert(AX_MAP_WRITE == 1 && AX_MAP_EXEC == 2 && AX_MAP_UNCACHED == 4, "the table's order");
+
+	return bits[rights & 7] | ((rights & AS_OWNED) ? PTE_OWNED : 0);
 }
 
 void as_flush_page(uint64_t pml4, uint64_t va)
@@ -212,44 +218,24 @@ bool as_lookup(uint64_t pml4, uint64_t va, struct as_page *out)
 	if (!pte)
 		return false;
 	if (out)
-		*out = (struct as_page){.pa = *pte & PTE_ADDR, .hidden = !(*pte & PTE_P), .owned = (*pte & PTE_OWNED) != 0,
-					.writable = (*pte & PTE_W) != 0, .executable = !(*pte & PTE_NX)};
+		*out = (struct as_page){*pte & PTE_ADDR, pte};
 	return true;
 }
 
-/* The rights change in the entry only; callers flush (as_flush) once after a range. */
-void as_set_rights(uint64_t pml4, uint64_t va, unsigned rights)
+void as_set_rights(struct as_page *pg, unsigned rights)
 {
-	uint64_t *pte = frame_pte(pml4, va);
-
-	if (pte)
-		*pte = (*pte & ~(PTE_W | PTE_NX | PTE_HIDDEN)) | PTE_P | rights_bits(rights & (AX_MAP_WRITE | AX_MAP_EXEC));
+	*pg->entry = (*pg->entry & ~(PTE_W | PTE_NX | PTE_HIDDEN)) | PTE_P |
+		     rights_bits(rights & (AX_MAP_WRITE | AX_MAP_EXEC));
 }
 
-void as_hide(uint64_t pml4, uint64_t va)
+void as_hide(struct as_page *pg) { *pg->entry = (*pg->entry & ~PTE_P) | PTE_HIDDEN; }
+
+void as_deny_write(struct as_page *pg) { *pg->entry &= ~PTE_W; }
+
+void as_set_frame(struct as_page *pg, uint64_t pa)
 {
-	uint64_t *pte = frame_pte(pml4, va);
-
-	if (pte)
-		*pte = (*pte & ~PTE_P) | PTE_HIDDEN;
-}
-
-void as_deny_write(uint64_t pml4, uint64_t va)
-{
-	uint64_t *pte = frame_pte(pml4, va);
-
-	if (pte)
-		*pte &= ~PTE_W;
-}
-
-/* The page's frame is replaced (copy-on-write's copy), its rights kept; its translation flushed at once. */
-void as_set_frame(uint64_t pml4, uint64_t va, uint64_t pa)
-{
-	uint64_t *pte = frame_pte(pml4, va);
-
-	if (pte)
-		*pte = (*pte & ~PTE_ADDR) | pa;
-	as_flush_page(pml4, va);
+	*pg->entry = (*pg->entry & ~PTE_ADDR) | pa;
+	pg->pa = pa;
 }
 
 void as_unmap(uint64_t pml4, uint64_t va)

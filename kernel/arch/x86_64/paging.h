@@ -42,25 +42,29 @@ uint64_t as_resident(uint64_t pml4);
 #define AS_RIGHTS (AX_MAP_WRITE | AX_MAP_EXEC | AX_MAP_UNCACHED)
 #define AS_OWNED 0x1000
 
-/* What a user page holds: a frame, accessible or kept hidden (PROT_NONE). */
+/* A user page that holds a frame (as_lookup): the frame, and where the page is described (so a change needs no second walk). */
 struct as_page {
 	uint64_t pa;
-	bool hidden;   /* the frame stays, the page has no access */
-	bool owned;    /* AS_OWNED */
-	bool writable, executable;
+	uint64_t *entry;
 };
+
+static inline bool as_page_hidden(const struct as_page *pg) { return !(*pg->entry & PTE_P); } /* no access, frame kept */
+static inline bool as_page_owned(const struct as_page *pg) { return (*pg->entry & PTE_OWNED) != 0; }
+static inline bool as_page_writable(const struct as_page *pg) { return (*pg->entry & PTE_W) != 0; }
+static inline bool as_page_executable(const struct as_page *pg) { return !(*pg->entry & PTE_NX); }
 
 int as_map(uint64_t pml4, uint64_t va, uint64_t pa, unsigned rights);
 void as_unmap(uint64_t pml4, uint64_t va);
 void as_unmap_range(uint64_t pml4, uint64_t va, uint64_t end);
 void as_prune(uint64_t pml4, uint64_t va, uint64_t len);
 bool as_lookup(uint64_t pml4, uint64_t va, struct as_page *out); /* false: no frame there (out may be 0) */
-void as_set_rights(uint64_t pml4, uint64_t va, unsigned rights); /* accessible again, with these rights */
-void as_hide(uint64_t pml4, uint64_t va);                        /* no access; the frame stays */
-void as_deny_write(uint64_t pml4, uint64_t va);
-void as_set_frame(uint64_t pml4, uint64_t va, uint64_t pa);      /* another frame, same rights */
-void as_flush(uint64_t pml4);                                    /* if loaded: forget every cached translation */
-void as_flush_page(uint64_t pml4, uint64_t va);                  /* if loaded: forget va's */
+/* Changes to a page as_lookup found (until the space changes otherwise); callers flush after. */
+void as_set_rights(struct as_page *pg, unsigned rights); /* accessible (again), with these rights */
+void as_hide(struct as_page *pg);                        /* no access; the frame stays */
+void as_deny_write(struct as_page *pg);
+void as_set_frame(struct as_page *pg, uint64_t pa);      /* another frame, the same rights */
+void as_flush(uint64_t pml4);                            /* if loaded: forget every cached translation */
+void as_flush_page(uint64_t pml4, uint64_t va);          /* if loaded: forget va's */
 uint64_t as_hole_end(uint64_t pml4, uint64_t va);
 int as_rw(uint64_t as, uint64_t va, void *kbuf, uint64_t len, bool to_user);
 int as_copy(uint64_t dst_as, uint64_t dst_va, uint64_t src_as, uint64_t src_va, uint64_t len);
