@@ -387,24 +387,16 @@ static void install_routes(void)
 		ax_printf("pm: could not install the POSIX routes\n");
 }
 
-/*
- * Is a the process in b's slot? rs keeps a restartable driver's slot for it
- * alone (AX_REAP_RESERVE), so whoever is in the tty's boot slot is the tty,
- * whichever incarnation.
- */
-static bool same_slot(endpoint_t a, endpoint_t b)
-{
-	return a > 0 && b > 0 && (a & (AX_NR_SLOTS - 1)) == (b & (AX_NR_SLOTS - 1));
-}
-
-/* Notifications: from the kernel (deaths) and the clock (timers). */
+/* Notifications: from the kernel (deaths), the clock (timers), ds (a driver moved), servers that may signal. */
 static void on_notify(const ax_message *m)
 {
 	if (m->source == AX_KERNEL)
 		on_deaths();
 	else if (m->source == AX_CLOCK)
 		time_expired();
-	else if (m->source == vfs || same_slot(m->source, ax_boot_endpoint("tty")))
+	else if (from_ds(m->source))
+		drivers_changed();
+	else if (m->source == vfs || from_tty(m->source))
 		signals_from(m->source); /* servers that may signal: they queue, pm pulls */
 }
 
@@ -485,6 +477,7 @@ int main(void)
 	ax_random_init();
 	install_routes();
 	time_init(); /* after the routes: vfs hears of the wall clock */
+	drivers_init();
 	if (kcall(KC_EXC_HANDLER, (uint64_t)(int64_t)AX_SELF, 0) < 0)
 		ax_printf("pm: cannot take POSIX processes' exceptions: faults will end them, signals cannot be caught\n");
 	/* The first POSIX boot process is pid 1; the others are its children. */

@@ -163,6 +163,12 @@ void exec_set_ids(struct mproc *p, uint32_t mode, uint32_t uid, uint32_t gid);
 /* vfs.c */
 extern endpoint_t vfs;
 void vfs_init(endpoint_t *routes);
+/* drivers.c: the tty driver's endpoint, followed in ds */
+void drivers_init(void);
+void drivers_changed(void);
+bool from_ds(endpoint_t src);
+bool from_tty(endpoint_t src);
+
 int vfs_fork(const struct mproc *parent, const struct mproc *child);
 int64_t vfs_request(int type, const void *rq, size_t n, ax_message *reply);
 void vfs_exec(const struct mproc *p);

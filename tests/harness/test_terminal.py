@@ -164,6 +164,18 @@ def main():
         report("job_stopped_writer_continues_in_front", m is not None, "no output after fg")
         sh.prompt()
 
+        # the terminal driver restarted under the shell: pm hears ^C from its new endpoint (through ds)
+        m = sh.run("service restart tty; echo restarted=$?", r"restarted=(\d+)\r?\n", 30)
+        report("terminal_tty_restarted_under_the_shell", m is not None and m.group(1) == "0",
+               "service said %r" % (m and m.group(1)))
+        sh.prompt()
+        sh.run("echo go; sleep 100", r"\ngo\r?\n")
+        sh.key_until(b"\x03", r"(?s).*?" + PROMPT)
+        m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
+        report("terminal_ctrl_c_after_a_tty_restart", m is not None and m.group(1) == "130",
+               "status %r" % (m and m.group(1)))
+        sh.prompt()
+
         console.type(b"poweroff\r")
         deadline = time.monotonic() + 30
         while console.proc.poll() is None and time.monotonic() < deadline:
