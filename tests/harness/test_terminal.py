@@ -57,6 +57,14 @@ class Shell:
                 return m
         return None
 
+    def status_after_key(self, key):
+        """A sleep in the front ended by key: the shell's $? after it, as a string (None if none came)."""
+        self.run("echo go; sleep 100", r"\ngo\r?\n")
+        self.key_until(key, r"(?s).*?" + PROMPT)
+        m = self.run("echo st=$?", r"st=(\d+)\r?\n")
+        self.prompt()
+        return m and m.group(1)
+
     def until(self, line, pattern, good, tries=10, each=1.0):
         """Run line until good(match) holds: a state that comes in its own time (a background job's stop)."""
         m = None
@@ -114,18 +122,10 @@ def main():
         report("terminal_window_size", m is not None and m.group(1) == "30 100", "stty size said %r" % (m and m.group(1)))
         sh.prompt()
 
-        sh.run("echo go; sleep 100", r"\ngo\r?\n")
-        sh.key_until(b"\x03", r"(?s).*?" + PROMPT)
-        m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
-        report("terminal_ctrl_c_ends_the_foreground_job", m is not None and m.group(1) == "130",
-               "status %r" % (m and m.group(1)))
-        sh.prompt()
-
-        sh.run("echo go; sleep 100", r"\ngo\r?\n")
-        sh.key_until(b"\x1c", r"(?s).*?" + PROMPT)
-        m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
-        report("terminal_ctrl_backslash_quits", m is not None and m.group(1) == "131", "status %r" % (m and m.group(1)))
-        sh.prompt()
+        st = sh.status_after_key(b"\x03")
+        report("terminal_ctrl_c_ends_the_foreground_job", st == "130", "status %r" % st)
+        st = sh.status_after_key(b"\x1c")
+        report("terminal_ctrl_backslash_quits", st == "131", "status %r" % st)
 
         # job control: a sleep in the background, to the front, stopped, continued, killed
         sh.run("sleep 100 &", PROMPT)
@@ -169,12 +169,8 @@ def main():
         report("terminal_tty_restarted_under_the_shell", m is not None and m.group(1) == "0",
                "service said %r" % (m and m.group(1)))
         sh.prompt()
-        sh.run("echo go; sleep 100", r"\ngo\r?\n")
-        sh.key_until(b"\x03", r"(?s).*?" + PROMPT)
-        m = sh.run("echo st=$?", r"st=(\d+)\r?\n")
-        report("terminal_ctrl_c_after_a_tty_restart", m is not None and m.group(1) == "130",
-               "status %r" % (m and m.group(1)))
-        sh.prompt()
+        st = sh.status_after_key(b"\x03")
+        report("terminal_ctrl_c_after_a_tty_restart", st == "130", "status %r" % st)
 
         console.type(b"poweroff\r")
         deadline = time.monotonic() + 30
