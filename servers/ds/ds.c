@@ -132,7 +132,7 @@ static int64_t do_publish(const ax_message *m, ax_message *reply)
 	struct entry *e;
 
 	(void)reply;
-	if (!label_ok(rq->label) || state < DS_UP || state > DS_FAILED)
+	if (!label_ok(rq->label) || state < DS_UP || state > DS_STOPPED || state == DS_GONE)
 		return -AX_EINVAL;
 	if (!is_rs(m->source) && (state != DS_UP || rq->endpoint != m->source))
 		return -AX_EPERM; /* only rs publishes others, or a state */

@@ -93,6 +93,14 @@ static void tell_ds(const char *label, endpoint_t ep, int state)
 		ax_printf("rs: ds refused to publish %s (%d): clients will not find its endpoint there\n", label, r);
 }
 
+/* s stays down: nothing restarts it until 'service up' (ds says so, so clients stop waiting for it). */
+static void stay_down(struct service *s)
+{
+	s->state = SVC_DOWN;
+	if (!is_ds(s))
+		tell_ds(s->spec->label, AX_NONE, DS_STOPPED);
+}
+
 void announce_start(const struct service *s, endpoint_t ep)
 {
 	if (!is_ds(s)) /* ds itself does not run yet: rs publishes it once it does (start_one) */
@@ -255,12 +263,12 @@ static void recover(struct service *s, endpoint_t ep, const char *how)
 	uint64_t now = ax_now_ns(), delay_ms;
 
 	if (s->spec->recovery == SVC_RECOVER_NONE) {
-		s->state = SVC_DOWN;
+		stay_down(s);
 		ax_printf("rs: service %s (endpoint %d) %s; recovery none: left down\n", label, ep, how);
 		return;
 	}
 	if (!s->image) {
-		s->state = SVC_DOWN;
+		stay_down(s);
 		ax_printf("rs: service %s (endpoint %d) %s; no binary to restart it from: left down\n", label, ep, how);
 		return;
 	}
@@ -294,7 +302,7 @@ static void on_demand(struct service *s, endpoint_t ep, const char *how)
 
 	s->demand = 0;
 	if (op == RS_CTL_DOWN) {
-		s->state = SVC_DOWN;
+		stay_down(s);
 		ax_printf("rs: service %s (endpoint %d) %s; left down until 'service up'\n", s->spec->label, ep, how);
 		return;
 	}
@@ -582,11 +590,29 @@ static int64_t end_on_demand(struct service *s, int op)
 	return s->state == SVC_RUNNING ? 0 : s->last_error;
 }
 
+/*
+ * Fault injection: s's next instruction is at address 0, where nothing is
+ * mapped. It is waiting for a message (a driver between requests), so it
+ * faults as it takes the next one, in the middle of serving it: a crash
+ * its clients meet, which the kernel reports and rs recovers as any other.
+ */
+static int64_t inject_crash(struct service *s)
+{
+	static const struct ax_regs nowhere; /* rip 0, rsp 0 */
+	int r = ax_kcall(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep, (uint64_t)&nowhere}});
+
+	if (r < 0)
+		return r;
+	ax_printf("rs: service %s (endpoint %d): a crash injected: it faults at its next instruction\n", s->spec->label,
+		  s->ep);
+	return 0;
+}
+
 /* Take s down without a process to end: it waits out a back-off or has failed. */
 static int64_t leave_down(struct service *s)
 {
 	if (s->state == SVC_RESTARTING || s->state == SVC_FAILED) {
-		s->state = SVC_DOWN;
+		stay_down(s);
 		ax_printf("rs: service %s: left down by 'service down'\n", s->spec->label);
 		publish(s);
 		arm_alarm();
@@ -607,7 +633,7 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 	(void)reply;
 	if (m->source != ax_boot_endpoint("pm"))
 		return -AX_EPERM; /* only pm, which vouches for the uid */
-	if (c->op < RS_CTL_UP || c->op > RS_CTL_REFRESH || c->reserved[0] || c->reserved[1] || c->reserved[2])
+	if (c->op < RS_CTL_UP || c->op > RS_CTL_CRASH || c->reserved[0] || c->reserved[1] || c->reserved[2])
 		return -AX_EINVAL;
 	memcpy(label, c->label, sizeof(label));
 	if (!label[0] || strnlen(label, sizeof(label)) == sizeof(label))
@@ -623,6 +649,8 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 		return s->state == SVC_RUNNING ? -AX_EBUSY : bring_up(s, 0);
 	case RS_CTL_DOWN:
 		return s->state == SVC_RUNNING ? end_on_demand(s, RS_CTL_DOWN) : leave_down(s);
+	case RS_CTL_CRASH:
+		return s->state == SVC_RUNNING ? inject_crash(s) : -AX_EAGAIN;
 	default: /* restart, refresh */
 		if (s->state == SVC_RUNNING)
 			return end_on_demand(s, (int)c->op);

@@ -11,9 +11,14 @@
  *
  * The drivers are services rs restarts: vfs learns their endpoints from
  * the boot information, then follows them in ds (subscribed to their
- * labels, and procfs's, whose mount vfs re-opens: fs_server_moved): when
- * one ends, the requests it kept end with EIO, and vfs sends to its next
- * incarnation as soon as rs publishes it.
+ * labels, and procfs's, whose mount vfs re-opens: fs_server_moved). A call
+ * that meets a driver that is not there (it died under the request, or ds
+ * says it is down) is parked, not failed (W_DRIVER), with what it moved so
+ * far, and runs again, with fresh grants, when ds names the next
+ * incarnation; so do the requests the dead driver kept (W_DEV), and pollers
+ * register again. A parked call ends with EIO only when rs marks the driver
+ * failed, after PARK_TRIES re-issues, or PARK_NS without a new incarnation;
+ * without ds nothing restarts a driver, and calls fail at once as before.
  */
 #include <string.h>
 
@@ -25,7 +30,17 @@
 
 #include "vfs.h"
 
-static endpoint_t memdrv = AX_NONE, ttydrv = AX_NONE, dsep = AX_NONE;
+#define PARK_TRIES 8                     /* re-issues of one call to a restarted driver, at most */
+#define PARK_NS (20 * 1000000000ULL)     /* how long a parked call waits for the next incarnation, at most */
+
+/* A driver as ds says it is. */
+static struct driver {
+	const char *label;
+	endpoint_t ep;  /* AX_NONE: not running */
+	int state;      /* DS_UP; DS_DOWN (rs restarts it: calls park); DS_FAILED, DS_STOPPED (or none at all: calls fail) */
+} drivers[] = {[DRV_MEMORY] = {"memory", AX_NONE, DS_STOPPED}, [DRV_TTY] = {"tty", AX_NONE, DS_STOPPED}};
+
+static endpoint_t dsep = AX_NONE;
 
 static void finished(struct vproc *p, int64_t r);
 
@@ -34,14 +49,59 @@ void dev_init(void)
 	static const char *const labels[] = {"memory", "tty", "procfs"};
 	struct ds_reply rp;
 
-	memdrv = ax_boot_endpoint("memory");
-	ttydrv = ax_boot_endpoint("tty");
+	for (int d = 0; d < DRV_COUNT; d++)
+		if ((drivers[d].ep = ax_boot_endpoint(drivers[d].label)) != AX_NONE)
+			drivers[d].state = DS_UP;
 	dsep = ax_boot_endpoint("ds");
-	if (memdrv == AX_NONE)
+	if (drivers[DRV_MEMORY].ep == AX_NONE)
 		ax_printf("vfs: no memory driver: /dev/null and the rest give ENXIO\n");
 	for (unsigned i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		if (dsep != AX_NONE && ds_call(dsep, DS_SUBSCRIBE, labels[i], 0, 0, &rp) < 0)
 			ax_printf("vfs: cannot follow %s in ds: a restarted %s will not be found\n", labels[i], labels[i]);
+}
+
+/* The driver of a major, or -1. */
+static int driver_of(uint32_t major)
+{
+	switch (major) {
+	case MEM_MAJOR: return DRV_MEMORY;
+	case TTY_MAJOR:
+	case TTYAUX_MAJOR: return DRV_TTY;
+	default: return -1;
+	}
+}
+
+/* Will driver d be there again by itself? (rs restarts it, and ds will say when: calls may wait for it) */
+static bool coming_back(int d)
+{
+	return dsep != AX_NONE && (drivers[d].state == DS_DOWN || drivers[d].state == DS_UP);
+}
+
+/*
+ * p's call met driver d not there: it waits for the next incarnation
+ * (W_DRIVER), or ends with EIO when none will come (failed, no ds to say
+ * so, tried too often).
+ */
+static int64_t park(struct vproc *p, int d)
+{
+	if (!coming_back(d) || p->reissues >= PARK_TRIES)
+		return -EIO;
+	p->reissues++;
+	p->wait = W_DRIVER;
+	p->parked_on = d;
+	if (!p->deadline) {
+		p->deadline = ax_now_ns() + PARK_NS;
+		poll_waiting = true; /* vfs's alarm looks at parked calls' deadlines too */
+	}
+	return DEV_WOULD_WAIT;
+}
+
+/* A parked call's deadline passed: the driver did not come back in time. */
+void dev_park_expired(struct vproc *p)
+{
+	ax_printf("vfs: the %s driver did not come back in %llu s: a call of pid %d ends with EIO\n",
+		  drivers[p->parked_on].label, PARK_NS / 1000000000ULL, p->pid);
+	reply_later(p, p->done ? (int64_t)p->done : -EIO);
 }
 
 endpoint_t dev_ds(void)
@@ -63,24 +123,42 @@ static void complain(endpoint_t drv, uint64_t why)
 }
 
 /*
- * The driver *drv is now ep (AX_NONE: it ended, and is not back yet).
- * Whatever it kept ended with it: those calls end with EIO.
+ * ds says driver d is now ep in state (DS_UP, DS_DOWN, DS_FAILED). What
+ * the old incarnation kept (W_DEV) is issued again, from what it had moved,
+ * once there is a new one; parked calls run again then; pollers register
+ * again. When rs gives up, all of them end with EIO.
  */
-static void rebind(const char *label, endpoint_t *drv, endpoint_t ep)
+static void rebind(int d, endpoint_t ep, int state)
 {
-	endpoint_t old = *drv;
-
-	if (ep == old)
-		return;
+	struct driver *drv = &drivers[d];
+	endpoint_t old = drv->ep;
 	struct vproc *p;
 
-	for_each_blocked(n, p)
-		if (p->wait == W_DEV && p->driver == old)
-			finished(p, -EIO);
-	if (ep != AX_NONE) {
-		*drv = ep;
-		ax_printf("vfs: the %s driver is endpoint %d now\n", label, ep);
+	if (state == DS_UP && ep == old && drv->state == DS_UP)
+		return;
+	drv->ep = state == DS_UP ? ep : AX_NONE;
+	drv->state = state == DS_GONE ? DS_STOPPED : state;
+	for_each_blocked(n, p) {
+		if (p->wait == W_DEV && p->driver == old && old != AX_NONE && old != drv->ep) {
+			revoke(G_PROC(p)); /* the grant was for the dead one; the next request makes its own */
+			if (park(p, d) != DEV_WOULD_WAIT) {
+				finished(p, -EIO);
+				continue;
+			}
+		}
+		if (p->wait != W_DRIVER || p->parked_on != d)
+			continue;
+		if (drv->state == DS_UP)
+			retry(p);
+		else if (!coming_back(d))
+			reply_later(p, p->done ? (int64_t)p->done : -EIO);
 	}
+	if (drv->state == DS_UP)
+		ax_printf("vfs: the %s driver is endpoint %d now\n", drv->label, ep);
+	else if (!coming_back(d))
+		ax_printf("vfs: the %s driver is %s: its calls end with an error\n", drv->label,
+			  drv->state == DS_FAILED ? "failed" : "stopped");
+	wake_pollers(); /* selects it held are gone: they ask the new one (or see POLLERR) */
 }
 
 /* ds says a driver changed: follow it. */
@@ -90,24 +168,23 @@ void dev_rebind(void)
 
 	for (int n = 0; dsep != AX_NONE && n < 16 && ds_call(dsep, DS_CHECK, "-", 0, 0, &rp) == 0; n++) {
 		endpoint_t ep = rp.state == DS_UP ? (endpoint_t)rp.endpoint : AX_NONE;
+		bool found = false;
 
-		if (strcmp(rp.label, "memory") == 0)
-			rebind("memory", &memdrv, ep);
-		else if (strcmp(rp.label, "tty") == 0)
-			rebind("tty", &ttydrv, ep);
-		else
+		for (int d = 0; d < DRV_COUNT; d++)
+			if (strcmp(rp.label, drivers[d].label) == 0) {
+				rebind(d, ep, (int)rp.state);
+				found = true;
+			}
+		if (!found)
 			fs_server_moved(rp.label, ep);
 	}
 }
 
 endpoint_t dev_driver(uint32_t major)
 {
-	switch (major) {
-	case MEM_MAJOR: return memdrv;
-	case TTY_MAJOR:
-	case TTYAUX_MAJOR: return ttydrv;
-	default: return AX_NONE;
-	}
+	int d = driver_of(major);
+
+	return d < 0 ? AX_NONE : drivers[d].ep;
 }
 
 /* A request of proto/dev.h (its struct, n bytes) in a message of that type. */
@@ -119,17 +196,39 @@ static ax_message dev_message(int type, const void *rq, size_t n)
 	return m;
 }
 
+/*
+ * Where a request for major goes: 0 and *ep, or what the call answers
+ * instead: -ENXIO (no such driver), or park()'s (it is being restarted).
+ */
+static int64_t reach(struct vproc *p, uint32_t major, endpoint_t *ep)
+{
+	int d = driver_of(major);
+
+	if (d < 0 || (drivers[d].ep == AX_NONE && !coming_back(d) && !p->reissues))
+		return -ENXIO; /* not there, and not coming back (stopped, failed, never was) */
+	if ((*ep = drivers[d].ep) == AX_NONE)
+		return park(p, d);
+	return 0;
+}
+
+/* A sendrec to ep (major's driver) failed: it died under the request. */
+static int64_t died(struct vproc *p, uint32_t major)
+{
+	return park(p, driver_of(major));
+}
+
 int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags)
 {
-	endpoint_t ep = dev_driver(major);
+	endpoint_t ep;
+	int64_t r = reach(p, major, &ep);
 	struct dev_open_req rq = {.minor = DEV_MKMINOR(major, minor), .flags = flags, .pid = p->pid, .sid = p->sid,
 				  .pgrp = p->pgrp};
 	ax_message m = dev_message(DEV_OPEN, &rq, sizeof(rq));
 
-	if (ep == AX_NONE)
-		return -ENXIO;
+	if (r < 0)
+		return r;
 	if (ax_sendrec(ep, &m) < 0)
-		return -EIO;
+		return died(p, major);
 	return m.i64[0];
 }
 
@@ -171,12 +270,13 @@ static int64_t background(struct vproc *p, endpoint_t ep, const ax_message *m)
 int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t pos, bool write, bool nonblock)
 {
 	uint32_t major = extra[file].major;
-	endpoint_t ep = dev_driver(major);
+	endpoint_t ep;
 	int g = G_PROC(p);
+	int64_t r = reach(p, major, &ep);
 	ax_message m;
 
-	if (ep == AX_NONE)
-		return -ENXIO;
+	if (r < 0)
+		return r;
 	if (len > DEV_IO_MAX)
 		len = DEV_IO_MAX;
 	set_grant(g, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, io_ep(p), (void *)va, len);
@@ -188,7 +288,7 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 			sizeof(struct dev_io_req));
 	if (ax_sendrec(ep, &m) < 0) {
 		revoke(g);
-		return -EIO;
+		return died(p, major); /* the piece is asked again of the next incarnation: positional, idempotent */
 	}
 	if (m.i64[0] == DEV_SUSPENDED) {
 		p->wait = W_DEV;
@@ -234,13 +334,14 @@ static int ioctl_size(uint64_t cmd, bool *out)
 int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 {
 	uint32_t major = extra[file].major;
-	endpoint_t ep = dev_driver(major);
+	endpoint_t ep;
 	bool out;
 	int size = ioctl_size(cmd, &out), g = G_PROC(p);
+	int64_t r = reach(p, major, &ep);
 	ax_message m;
 
-	if (ep == AX_NONE)
-		return -ENXIO;
+	if (r < 0)
+		return r;
 	if (size) {
 		if (!arg)
 			return -EFAULT;
@@ -255,7 +356,7 @@ int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 			sizeof(struct dev_ioctl_req));
 	if (ax_sendrec(ep, &m) < 0) {
 		revoke(g);
-		return -EIO;
+		return died(p, major); /* the terminal ioctls set or read state: asking again is harmless */
 	}
 	revoke(g);
 	if (m.i64[0] == DEV_BACKGROUND)
@@ -263,19 +364,24 @@ int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 	return m.i64[0];
 }
 
-/* Events ready now on the device (DEV_POLL*); with notify, the driver remembers and tells when one is. */
+/*
+ * Events ready now on the device (DEV_POLL*); with notify, the driver
+ * remembers and tells when one is. A driver being restarted has nothing
+ * ready yet: the poller is woken when ds names the next incarnation, and
+ * asks it.
+ */
 int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 {
 	uint32_t major = extra[file].major;
+	int d = driver_of(major);
 	endpoint_t ep = dev_driver(major);
 	struct dev_select_req rq = {.minor = DEV_MKMINOR(major, extra[file].minor), .events = events,
 				    .notify = notify ? DEV_SELECT_NOTIFY : 0, .sid = p->sid};
 	ax_message m = dev_message(DEV_SELECT, &rq, sizeof(rq));
+	bool restarting = d >= 0 && coming_back(d);
 
-	if (ep == AX_NONE)
-		return DEV_POLLERR;
-	if (ax_sendrec(ep, &m) < 0)
-		return DEV_POLLERR;
+	if (ep == AX_NONE || ax_sendrec(ep, &m) < 0)
+		return restarting ? 0 : DEV_POLLERR;
 	if (m.i64[0] < 0)
 		return major == MEM_MAJOR ? (events & (DEV_POLLIN | DEV_POLLOUT)) : DEV_POLLERR;
 	return m.i64[0];
@@ -287,8 +393,8 @@ void dev_session_end(int sid)
 	struct dev_session_end_req rq = {sid};
 	ax_message m = dev_message(DEV_SESSION_END, &rq, sizeof(rq));
 
-	if (ttydrv != AX_NONE)
-		ax_sendrec(ttydrv, &m);
+	if (drivers[DRV_TTY].ep != AX_NONE)
+		ax_sendrec(drivers[DRV_TTY].ep, &m);
 }
 
 /* The waiting call of p is given up (a signal, or p's end): take the request back. */

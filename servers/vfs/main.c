@@ -104,8 +104,8 @@ void run_again(struct vproc *p)
 		reply_later(p, r);
 }
 
-/* The earliest deadline of a waiting poll or select sets vfs's one alarm. */
-bool poll_waiting; /* a poll or select may wait with a deadline (poll.c sets it; a scan that finds none clears it) */
+/* The earliest deadline of a waiting poll or select, or of a parked call, sets vfs's one alarm. */
+bool poll_waiting; /* a call may wait with a deadline (poll.c, dev.c set it; a scan that finds none clears it) */
 
 static void arm_alarm(void)
 {
@@ -115,7 +115,7 @@ static void arm_alarm(void)
 	if (!poll_waiting)
 		return;
 	for_each_blocked(i, p)
-		if (p->wait == W_POLL && p->deadline && (!first || p->deadline < first))
+		if ((p->wait == W_POLL || p->wait == W_DRIVER) && p->deadline && (!first || p->deadline < first))
 			first = p->deadline;
 	if (!first) {
 		poll_waiting = false;
@@ -208,6 +208,7 @@ static int64_t dispatch(const ax_message *m, ax_message *r)
 	}
 	p->retrying = false;
 	p->done = 0;
+	p->reissues = 0;
 	p->deadline = 0;
 	p->deadline_set = false;
 	p->mask_state = MASK_NONE;

@@ -266,7 +266,10 @@ void poll_timers(void)
 	uint64_t now = ax_now_ns();
 	struct vproc *p;
 
-	for_each_blocked(i, p)
+	for_each_blocked(i, p) {
 		if (p->wait == W_POLL && p->deadline && p->deadline <= now)
 			retry(p);
+		else if (p->wait == W_DRIVER && p->deadline && p->deadline <= now)
+			dev_park_expired(p);
+	}
 }

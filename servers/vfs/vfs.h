@@ -52,6 +52,7 @@ enum wait_kind {
 	W_MASK,   /* ppoll, pselect6: pm is asked to set the call's signal mask, or to restore it */
 	W_LOCK,   /* F_SETLKW, flock: another owner's lock is in the way */
 	W_FIFO,   /* open of a named pipe: for the other end (`obj` the pipe, `fifo_fd` the descriptor) */
+	W_DRIVER, /* the device's driver is being restarted: run again when ds names the next one (`parked_on`) */
 };
 
 struct vproc {
@@ -71,7 +72,9 @@ struct vproc {
 	bool runnable;               /* retry() asked for a run */
 	ax_message req;
 	uint64_t done;               /* bytes the call has moved so far */
-	uint64_t deadline;           /* W_POLL: monotonic ns, 0: none */
+	uint64_t deadline;           /* W_POLL, W_DRIVER: monotonic ns, 0: none */
+	int parked_on;               /* W_DRIVER: which (DRV_*) */
+	int reissues;                /* times the call was parked for a driver's restart */
 	int obj;                     /* W_PIPE: the pipe; W_DEV: the open file */
 	endpoint_t driver;           /* W_DEV: who holds the request */
 	uint64_t dev_len;            /* W_DEV: bytes asked of the driver */
@@ -208,7 +211,9 @@ POSIX_CALL(do_fchmodat); POSIX_CALL(do_chown); POSIX_CALL(do_lchown); POSIX_CALL
 POSIX_CALL(do_utimensat); POSIX_CALL(do_umask);
 
 /* dev.c: character devices by major */
+enum { DRV_MEMORY, DRV_TTY, DRV_COUNT }; /* the drivers vfs follows */
 endpoint_t dev_driver(uint32_t major);
+void dev_park_expired(struct vproc *p);
 int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags);
 void dev_close(uint32_t major, uint32_t minor);
 int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t pos, bool write, bool nonblock);

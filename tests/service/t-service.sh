@@ -25,6 +25,20 @@ check restart_memory_new_endpoint yes "$([ "$(field memory 2)" != "$ep" ] && [ -
 status restart_memory_dev_null_works 0 sh -c 'echo x > /dev/null'
 check restart_memory_dev_zero_works 00000000 "$(zeros)"
 
+# calls in flight while the memory driver restarts are parked and issued again: no error, no byte lost
+# (restarts go on, up to 100, until dd is done; it must have seen at least five)
+(dd if=/dev/urandom bs=64k count=256 2>"$T/dd.err" | wc -c > "$T/dd.n"; echo $? > "$T/dd.st") &
+n=0
+while [ ! -s "$T/dd.st" ] && [ $n -lt 100 ]; do
+	service restart memory > /dev/null 2>&1 && n=$((n + 1))
+done
+wait
+check urandom_across_memory_restarts 16777216 "$(cat "$T/dd.n")"
+check urandom_across_memory_restarts_whole_reads "256+0 records in" "$(head -n 1 "$T/dd.err")"
+check urandom_across_memory_restarts_no_error 0 "$(grep -c 'dd:' "$T/dd.err")"
+check urandom_across_at_least_five_restarts yes "$([ $n -ge 5 ] && echo yes)"
+memory_restarts=$((n + 1))
+
 # restart tty: the terminal's settings and window size come back
 stty -F /dev/ttyS0 cols 91 rows 33 -echo
 before=$(stty -F /dev/ttyS0 -g)
@@ -44,7 +58,7 @@ check up_memory_state running "$(field memory 3)"
 status up_memory_dev_null_works 0 sh -c 'echo x > /dev/null'
 status up_running_service_refused 1 service up memory
 check up_running_service_message "service: memory is already running" "$(service up memory 2>&1)"
-check list_shows_restart_counts "memory 2 tty 1" "$(service list | awk '$1 == "memory" || $1 == "tty" { printf "%s%s %s", sep, $1, $4; sep = " " }')"
+check list_shows_restart_counts "memory $((memory_restarts + 1)) tty 1" "$(service list | awk '$1 == "memory" || $1 == "tty" { printf "%s%s %s", sep, $1, $4; sep = " " }')"
 
 # the services the system cannot do without are refused, and nothing changes
 was=$(core)
@@ -91,3 +105,25 @@ check restart_procfs_counted 1 "$(field procfs 4)"
 check restart_procfs_proc_readable yes "$(grep -q '^MemTotal:' /proc/meminfo && echo yes)"
 check restart_procfs_process_files init "$(cat /proc/1/comm)"
 check restart_procfs_services_listed running "$(field procfs 3)"
+
+# faults in the middle of requests: the memory driver crashes five times (each time once it serves again:
+# rs's back-off grows, 0, 0.2, 0.4, 0.8 s) while a program reads /dev/urandom: no error, no byte lost
+(dd if=/dev/urandom bs=64k count=512 2>"$T/dd2.err" | wc -c > "$T/dd2.n"; echo done > "$T/dd2.st") &
+n=0 polls=0
+while [ ! -s "$T/dd2.st" ] && [ $n -lt 5 ] && [ $polls -lt 400 ]; do
+	polls=$((polls + 1))
+	if [ "$(field memory 3)" = running ] && fault crash memory > "$T/fault.out" 2>&1; then
+		n=$((n + 1))
+		sleep 0.1 # the crash happens at its next request: let it come
+	fi
+done
+wait
+check crash_memory_five_injected 5 "$n"
+check crash_urandom_all_bytes 33554432 "$(cat "$T/dd2.n")"
+check crash_urandom_whole_reads "512+0 records in" "$(head -n 1 "$T/dd2.err")"
+check crash_memory_serving_again running "$(field memory 3)"
+check crash_fault_says_what "fault: crash injected into memory: it faults at its next instruction (service status memory: its restarts)" "$(cat "$T/fault.out")"
+status crash_vm_refused 1 fault crash vm
+status crash_unknown_refused 1 fault crash nosuch
+status crash_usage 2 fault crash
+status crash_unprivileged_refused 1 su -s /bin/sh nobody -c 'fault crash memory'

@@ -404,9 +404,9 @@ static void publication_checks(void)
 	test_result("rs_ds_failed_state", ds_call(DS_LOOKUP, "svc_loop", 0, &rp) == 0 && rp.state == DS_FAILED &&
 						  rp.endpoint == AX_NONE,
 		    "svc_loop is not failed in ds");
-	test_result("rs_ds_down_state",
-		    ds_call(DS_LOOKUP, "svc_exit", 0, &rp) == 0 && rp.state == DS_DOWN && rp.endpoint == AX_NONE,
-		    "svc_exit is not down in ds");
+	test_result("rs_ds_stopped_state",
+		    ds_call(DS_LOOKUP, "svc_exit", 0, &rp) == 0 && rp.state == DS_STOPPED && rp.endpoint == AX_NONE,
+		    "svc_exit (recovery none) is not stopped in ds");
 	test_eq("rs_ds_down_label_kept_from_others", ds_call(DS_PUBLISH, "svc_exit", ax_self, &rp), -AX_EPERM);
 	while (ds_call(DS_CHECK, "x", 0, &rp) == 0 && changes++ < 100) {
 		if (strcmp(rp.label, "svc_hang") == 0) {

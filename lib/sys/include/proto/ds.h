@@ -35,9 +35,11 @@ enum ds_call {
 /* What a label's entry says of its service. */
 enum ds_state {
 	DS_UP = 1, /* endpoint is its live incarnation */
-	DS_DOWN,   /* it ended and is not (yet) restarted: endpoint is AX_NONE; rs may bring it back */
-	DS_FAILED, /* rs gave up on it: endpoint is AX_NONE until someone starts it again */
-	DS_GONE,   /* deleted: only a subscriber's DS_CHECK sees this, once */
+	DS_DOWN,    /* it ended and rs is bringing it back: endpoint is AX_NONE until DS_UP names the next one */
+	DS_FAILED,  /* rs gave up on it: endpoint is AX_NONE until someone starts it again */
+	DS_GONE,    /* deleted: only a subscriber's DS_CHECK sees this, once */
+	DS_STOPPED, /* it ended and nothing restarts it (recovery none, no binary, 'service down'): AX_NONE until
+		       someone starts it. A client waits for a DS_DOWN service, and fails at once for the others */
 };
 
 struct ds_request {

@@ -46,6 +46,9 @@ enum rs_ctl_op {
 	RS_CTL_DOWN,    /* end it and leave it down */
 	RS_CTL_RESTART, /* end it and start it again now: it takes back its state */
 	RS_CTL_REFRESH, /* end it and start it again as at boot: its restart count seen as 0, its state dropped */
+	RS_CTL_CRASH,   /* fault injection (the fault command): it takes a CPU exception at its next instruction,
+			   in the middle of whatever it is asked next, and is recovered as after any crash;
+			   -EAGAIN if it is not running */
 };
 
 enum {

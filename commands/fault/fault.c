@@ -1,0 +1,59 @@
+/*
+ * fault: inject a fault into a running driver, to watch the system heal
+ * (docs/fault.md). For now one kind:
+ *
+ *   fault crash LABEL   the driver takes a CPU exception at its next
+ *                       instruction, in the middle of the next request it
+ *                       is asked; rs restarts it, and its clients carry on
+ *
+ * It goes through rs (AX_SYS_RSCTL, RS_CTL_CRASH, forwarded by pm with the
+ * caller's effective uid): root only; the services the system cannot run
+ * without (vm, pm, ds, rs, vfs) are refused.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <proto/rs.h>
+
+#define LABEL_MAX 15
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: fault crash LABEL\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t w[2] = {0, 0};
+	const char *label;
+
+	if (argc != 3 || strcmp(argv[1], "crash") != 0)
+		return usage();
+	label = argv[2];
+	if (!label[0] || strlen(label) > LABEL_MAX) {
+		fprintf(stderr, "fault: '%s' is not a service label (1 to %d characters)\n", label, LABEL_MAX);
+		return 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "fault: only root may inject faults\n");
+		return 1;
+	}
+	memcpy(w, label, strlen(label));
+	if (syscall(AX_SYS_RSCTL, (long)RS_CTL_CRASH, (long)w[0], (long)w[1]) == 0) {
+		printf("fault: crash injected into %s: it faults at its next instruction (service status %s: its restarts)\n",
+		       label, label);
+		return 0;
+	}
+	switch (errno) {
+	case ESRCH: fprintf(stderr, "fault: no service named '%s' (service list shows them)\n", label); break;
+	case EPERM: fprintf(stderr, "fault: %s may not be faulted: the system cannot run without it\n", label); break;
+	case EAGAIN: fprintf(stderr, "fault: %s is not running\n", label); break;
+	case ENOSYS: fprintf(stderr, "fault: this system has no rs to ask\n"); break;
+	default: fprintf(stderr, "fault: crash %s failed: %s\n", label, strerror(errno));
+	}
+	return 1;
+}
