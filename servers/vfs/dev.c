@@ -198,16 +198,18 @@ static ax_message dev_message(int type, const void *rq, size_t n)
 
 /*
  * Where a request for major goes: 0 and *ep, or what the call answers
- * instead: -ENXIO (no such driver), or park()'s (it is being restarted).
+ * instead: gone (an open: -ENXIO; a file already open: -EIO) when there is
+ * no such driver and none is coming back (stopped, failed, never was), or
+ * park()'s when it is being restarted.
  */
-static int64_t reach(struct vproc *p, uint32_t major, endpoint_t *ep)
+static int64_t reach(struct vproc *p, uint32_t major, endpoint_t *ep, int64_t gone)
 {
 	int d = driver_of(major);
 
-	if (d < 0 || (drivers[d].ep == AX_NONE && !coming_back(d) && !p->reissues))
-		return -ENXIO; /* not there, and not coming back (stopped, failed, never was) */
+	if (d < 0)
+		return gone;
 	if ((*ep = drivers[d].ep) == AX_NONE)
-		return park(p, d);
+		return coming_back(d) ? park(p, d) : gone;
 	return 0;
 }
 
@@ -220,7 +222,7 @@ static int64_t died(struct vproc *p, uint32_t major)
 int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags)
 {
 	endpoint_t ep;
-	int64_t r = reach(p, major, &ep);
+	int64_t r = reach(p, major, &ep, -ENXIO);
 	struct dev_open_req rq = {.minor = DEV_MKMINOR(major, minor), .flags = flags, .pid = p->pid, .sid = p->sid,
 				  .pgrp = p->pgrp};
 	ax_message m = dev_message(DEV_OPEN, &rq, sizeof(rq));
@@ -272,7 +274,7 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 	uint32_t major = extra[file].major;
 	endpoint_t ep;
 	int g = G_PROC(p);
-	int64_t r = reach(p, major, &ep);
+	int64_t r = reach(p, major, &ep, -EIO);
 	ax_message m;
 
 	if (r < 0)
@@ -337,7 +339,7 @@ int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 	endpoint_t ep;
 	bool out;
 	int size = ioctl_size(cmd, &out), g = G_PROC(p);
-	int64_t r = reach(p, major, &ep);
+	int64_t r = reach(p, major, &ep, -EIO);
 	ax_message m;
 
 	if (r < 0)

@@ -127,3 +127,24 @@ status crash_vm_refused 1 fault crash vm
 status crash_unknown_refused 1 fault crash nosuch
 status crash_usage 2 fault crash
 status crash_unprivileged_refused 1 su -s /bin/sh nobody -c 'fault crash memory'
+
+# a driver rs gives up on (crashes in a row, each once it serves again, until rs marks it failed: with the
+# five above, one more): the reader parked on it gets EIO and ends (none hangs); a new open gets ENXIO;
+# 'service up' brings it back (its output to a file: /dev/null is the memory driver's)
+(dd if=/dev/urandom of=/dev/null bs=64k count=100000 2>"$T/dd3.err"; echo $? > "$T/dd3.st") &
+n=0 polls=0
+while [ "$(field memory 3)" != failed ] && [ $polls -lt 600 ]; do
+	polls=$((polls + 1))
+	if [ "$(field memory 3)" = running ] && fault crash memory > /dev/null 2>&1; then
+		n=$((n + 1))
+		sleep 0.1
+	fi
+done
+wait
+check failed_memory_state failed "$(field memory 3)"
+check failed_memory_after_crashes yes "$([ $n -ge 1 ] && echo yes)"
+check failed_reader_ended_with_an_error 1 "$(cat "$T/dd3.st")"
+check failed_reader_saw_eio 1 "$(grep -c 'I/O error' "$T/dd3.err")"
+check failed_new_open_enxio 1 "$(head -c 1 /dev/zero 2>&1 | grep -c 'No such device or address')"
+status_quiet failed_memory_up_again 0 service up memory
+check failed_memory_serving_again 00000000 "$(zeros)"
