@@ -148,3 +148,16 @@ check failed_reader_saw_eio 1 "$(grep -c 'I/O error' "$T/dd3.err")"
 check failed_new_open_enxio 1 "$(head -c 1 /dev/zero 2>&1 | grep -c 'No such device or address')"
 status_quiet failed_memory_up_again 0 service up memory
 check failed_memory_serving_again 00000000 "$(zeros)"
+
+# every memory minor, each asked right after a crash of its driver: as if nothing had happened
+crash_then() {
+	polls=0
+	while [ "$(field memory 3)" != running ] && [ $polls -lt 100 ]; do polls=$((polls + 1)); sleep 0.1; done
+	fault crash memory > "$T/fault.out" 2>&1
+	"$@"
+}
+check crash_then_zero_reads_zeros 00000000 "$(crash_then zeros)"
+check crash_then_null_reads_nothing 0 "$(crash_then head -c 10 /dev/null | wc -c)"
+check crash_then_full_write_enospc 1 "$(crash_then sh -c 'echo x > /dev/full' 2>&1 | grep -c 'No space left on device')"
+check crash_then_random_reads 16 "$(crash_then head -c 16 /dev/random | wc -c)"
+check crash_then_null_opens yes "$(crash_then sh -c ': < /dev/null' && echo yes)"
