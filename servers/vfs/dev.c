@@ -219,11 +219,19 @@ static int64_t died(struct vproc *p, uint32_t major)
 	return park(p, driver_of(major));
 }
 
-int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags)
+/* The minor a request names: major and minor, and whether it is a block device's. */
+static uint64_t request_minor(uint32_t major, uint32_t minor, bool block)
+{
+	return DEV_MKMINOR(major, minor) | (block ? DEV_MINOR_BLOCK : 0);
+}
+
+static uint64_t file_minor(int file) { return request_minor(extra[file].major, extra[file].minor, extra[file].block); }
+
+int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, bool block, uint32_t flags)
 {
 	endpoint_t ep;
 	int64_t r = reach(p, major, &ep, -ENXIO);
-	struct dev_open_req rq = {.minor = DEV_MKMINOR(major, minor), .flags = flags, .pid = p->pid, .sid = p->sid,
+	struct dev_open_req rq = {.minor = request_minor(major, minor, block), .flags = flags, .pid = p->pid, .sid = p->sid,
 				  .pgrp = p->pgrp};
 	ax_message m = dev_message(DEV_OPEN, &rq, sizeof(rq));
 
@@ -234,10 +242,10 @@ int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags
 	return m.i64[0];
 }
 
-void dev_close(uint32_t major, uint32_t minor)
+void dev_close(uint32_t major, uint32_t minor, bool block)
 {
 	endpoint_t ep = dev_driver(major);
-	struct dev_minor_req rq = {DEV_MKMINOR(major, minor)};
+	struct dev_minor_req rq = {request_minor(major, minor, block)};
 	ax_message m = dev_message(DEV_CLOSE, &rq, sizeof(rq));
 
 	if (ep != AX_NONE)
@@ -283,7 +291,7 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 		len = DEV_IO_MAX;
 	set_grant(g, AX_GRANT_READ | AX_GRANT_WRITE | AX_GRANT_MAGIC, ep, io_ep(p), (void *)va, len);
 	m = dev_message(write ? DEV_WRITE : DEV_READ,
-			&(struct dev_io_req){.minor = DEV_MKMINOR(major, extra[file].minor), .pos = pos, .len = len,
+			&(struct dev_io_req){.minor = file_minor(file), .pos = pos, .len = len,
 					     .grant = (uint64_t)g, .granter = ax_self,
 					     .flags = (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0),
 					     .id = (uint32_t)(p - procs), .pgrp = p->pgrp, .sid = p->sid},
@@ -329,6 +337,7 @@ static int ioctl_size(uint64_t cmd, bool *out)
 	case 0x5411: return 4;                  /* TIOCOUTQ */
 	case 0x4b33: return 1;                  /* KDGKBTYPE */
 	case 0x80045430: return 4;              /* TIOCGPTN */
+	case BLKGETSIZE64: return 8;            /* a block device's size in bytes */
 	default: return 0;                      /* TCSBRK, TCXONC, TCFLSH, TIOCSCTTY, TIOCNOTTY: a number */
 	}
 }
@@ -351,7 +360,7 @@ int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 		set_grant(g, (out ? AX_GRANT_WRITE : AX_GRANT_READ) | AX_GRANT_MAGIC, ep, p->ep, (void *)arg, (uint64_t)size);
 	}
 	m = dev_message(DEV_IOCTL,
-			&(struct dev_ioctl_req){.minor = DEV_MKMINOR(major, extra[file].minor), .request = cmd,
+			&(struct dev_ioctl_req){.minor = file_minor(file), .request = cmd,
 						.grant = size ? (uint64_t)g : DEV_NO_GRANT, .granter = ax_self, .value = arg,
 						.pid = p->pid, .sid = p->sid, .pgrp = p->pgrp,
 						.flags = p->nostop ? DEV_IOCTL_NOSTOP : 0},
@@ -377,7 +386,7 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 	uint32_t major = extra[file].major;
 	int d = driver_of(major);
 	endpoint_t ep = dev_driver(major);
-	struct dev_select_req rq = {.minor = DEV_MKMINOR(major, extra[file].minor), .events = events,
+	struct dev_select_req rq = {.minor = file_minor(file), .events = events,
 				    .notify = notify ? DEV_SELECT_NOTIFY : 0, .sid = p->sid};
 	ax_message m = dev_message(DEV_SELECT, &rq, sizeof(rq));
 	bool restarting = d >= 0 && coming_back(d);
@@ -386,6 +395,21 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 		return restarting ? 0 : DEV_POLLERR;
 	if (m.i64[0] < 0)
 		return major == MEM_MAJOR ? (events & (DEV_POLLIN | DEV_POLLOUT)) : DEV_POLLERR;
+	return m.i64[0];
+}
+
+/* A block device's size in bytes (lseek's SEEK_END), or -errno, or DEV_WOULD_WAIT (its driver restarts). */
+int64_t dev_size(struct vproc *p, int file)
+{
+	endpoint_t ep;
+	int64_t r = reach(p, extra[file].major, &ep, -EIO);
+	struct dev_minor_req rq = {file_minor(file)};
+	ax_message m = dev_message(DEV_SIZE, &rq, sizeof(rq));
+
+	if (r < 0)
+		return r;
+	if (ax_sendrec(ep, &m) < 0)
+		return died(p, extra[file].major);
 	return m.i64[0];
 }
 
@@ -402,7 +426,7 @@ void dev_session_end(int sid)
 /* The waiting call of p is given up (a signal, or p's end): take the request back. */
 void dev_cancel(struct vproc *p)
 {
-	struct dev_cancel_req rq = {DEV_MKMINOR(extra[p->obj].major, extra[p->obj].minor), (uint32_t)(p - procs), 0};
+	struct dev_cancel_req rq = {file_minor(p->obj), (uint32_t)(p - procs), 0};
 	ax_message m = dev_message(DEV_CANCEL, &rq, sizeof(rq));
 	int64_t r = -EINTR;
 

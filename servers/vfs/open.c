@@ -15,7 +15,7 @@
 static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_t flags, uint32_t mode)
 {
 	int acc = flags & O_ACCMODE, lflags = 0, r, fd, idx;
-	bool created = false, dev = false;
+	bool created = false, dev = false, block = false;
 	uint32_t major = 0, minor = 0;
 	struct path_result res;
 	struct fs_stat fst;
@@ -51,13 +51,14 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 					 (acc != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0)) < 0)
 			return -EACCES; /* O_TRUNC needs write permission whatever the access mode, as on Linux */
 	}
-	if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFCHR) {
+	if (!(flags & O_PATH) && ((node.mode & S_IFMT) == S_IFCHR || (node.mode & S_IFMT) == S_IFBLK)) {
 		int64_t d;
 
 		if ((r = (int)fs_stat(&node, &fst)) < 0)
 			return r;
 		major = fst.rdev_major, minor = fst.rdev_minor;
-		if ((d = dev_open(p, major, minor, flags)) < 0)
+		block = (node.mode & S_IFMT) == S_IFBLK;
+		if ((d = dev_open(p, major, minor, block, flags)) < 0)
 			return (int)d;
 		dev = true;
 	} else if (!(flags & O_PATH) && (node.mode & S_IFMT) == S_IFIFO) {
@@ -69,11 +70,12 @@ static int64_t open_common(struct vproc *p, int dirfd, uint64_t path_va, uint32_
 	fd = fd_open(&files, p->fds, &node, flags, p->cred.uid == 0);
 	if (fd < 0) {
 		if (dev)
-			dev_close(major, minor);
+			dev_close(major, minor, block);
 		return fd;
 	}
 	idx = fd_index(p->fds, fd);
 	extra[idx].dev = dev;
+	extra[idx].block = block;
 	extra[idx].major = major;
 	extra[idx].minor = minor;
 	vnode_hold(&node);
@@ -154,23 +156,26 @@ int64_t do_lseek(struct vproc *p, const ax_message *m)
 	int fd = arg_int(m, 0);
 	struct open_file *f = fd_file(&files, p->fds, fd);
 	int64_t off = arg_long(m, 1), base;
+	const struct file_extra *x;
 	struct fs_stat fst;
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	if (file_is_pipe(fd_index(p->fds, fd)))
 		return -ESPIPE;
-	if (extra[fd_index(p->fds, fd)].dev) /* the memory devices: every position is the same, as on Linux */
-		return extra[fd_index(p->fds, fd)].major == MEM_MAJOR ? 0 : -ESPIPE;
+	x = &extra[fd_index(p->fds, fd)];
+	if (x->dev && !x->block) /* the memory devices: every position is the same, as on Linux */
+		return x->major == MEM_MAJOR ? 0 : -ESPIPE;
 	switch (arg_uint(m, 2)) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->offset; break;
 	case SEEK_END: {
-		int64_t r = fs_stat(&f->node, &fst);
+		/* a block device's end is its size (the driver's; WOULD_WAIT while it restarts: lseek runs again) */
+		int64_t r = x->block ? dev_size(p, fd_index(p->fds, fd)) : fs_stat(&f->node, &fst);
 
 		if (r < 0)
 			return r;
-		base = (int64_t)fst.size;
+		base = x->block ? r : (int64_t)fst.size;
 		break;
 	}
 	default: return -EINVAL;
@@ -255,8 +260,8 @@ void release(void *arg, int file, const struct open_file *f)
 		extra[file].fifo = 0;
 	}
 	if (extra[file].dev) {
-		dev_close(extra[file].major, extra[file].minor);
-		extra[file].dev = false;
+		dev_close(extra[file].major, extra[file].minor, extra[file].block);
+		extra[file].dev = extra[file].block = false;
 	}
 	vnode_release(&f->node);
 }

@@ -54,7 +54,7 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 		 */
 		uint64_t pos = at < 0 ? f->offset : (uint64_t)at;
 
-		if (write && extra[idx].minor == MEM_MINOR_NULL)
+		if (write && !extra[idx].block && extra[idx].minor == MEM_MINOR_NULL)
 			return (int64_t)len; /* /dev/null takes every write and keeps nothing: vfs answers at once, as
 						Linux's never leaves its kernel (opens and reads still go to the driver) */
 		r = dev_io(p, idx, va, len, pos, write, nonblock);
@@ -66,6 +66,8 @@ static int64_t io_piece(struct vproc *p, int fd, struct open_file *f, uint64_t v
 			more = dev_io(p, idx, va + (uint64_t)done, len - (uint64_t)done, pos + (uint64_t)done, write, nonblock);
 			r = more < 0 ? (done ? done : more) : done + more;
 		}
+		if (extra[idx].block && r > 0 && at < 0) /* a block device's offset moves as a file's */
+			f->offset = pos + (uint64_t)r;
 		return r;
 	}
 	if (extra[idx].dev) {

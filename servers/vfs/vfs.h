@@ -91,6 +91,7 @@ extern struct vproc procs[PROC_MAX];
 /* What an open file is besides its vnode: a device's numbers, or a pipe end. */
 struct file_extra {
 	bool dev;
+	bool block; /* a block device: requests at the file's offset, which moves */
 	uint32_t major, minor;
 	int fifo; /* a named pipe's open file: its pipe's number + 1 (0: none) */
 };
@@ -214,8 +215,9 @@ POSIX_CALL(do_utimensat); POSIX_CALL(do_umask);
 enum { DRV_MEMORY, DRV_TTY, DRV_COUNT }; /* the drivers vfs follows */
 endpoint_t dev_driver(uint32_t major);
 void dev_park_expired(struct vproc *p);
-int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, uint32_t flags);
-void dev_close(uint32_t major, uint32_t minor);
+int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, bool block, uint32_t flags);
+void dev_close(uint32_t major, uint32_t minor, bool block);
+int64_t dev_size(struct vproc *p, int file);
 int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t pos, bool write, bool nonblock);
 int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg);
 int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify);
