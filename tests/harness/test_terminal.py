@@ -172,6 +172,22 @@ def main():
         st = sh.status_after_key(b"\x03")
         report("terminal_ctrl_c_after_a_tty_restart", st == "130", "status %r" % st)
 
+        # waiting for a line while the driver restarts (done when "restarted" shows): ash's read polls first, and
+        # registers again with the next driver; head reads, and its read is issued again to the next driver
+        sh.run("(sleep 1; service restart tty >/dev/null; echo restarted; sleep 4) & read v; echo got:$v", r"restarted\r?\n", 30)
+        console.type(b"after\r")
+        m = sh.wait(r"got:(\w*)\r?\n", 15)
+        report("terminal_poll_across_a_tty_restart", m is not None and m.group(1) == "after",
+               "saw %r" % (m and m.group(0)))
+        sh.prompt()
+        sh.run("(sleep 1; service restart tty >/dev/null; echo restarted) & head -n 1 | sed s/^/got:/",
+               r"restarted\r?\n", 30)
+        console.type(b"again\r")
+        m = sh.wait(r"got:(\w*)\r?\n", 15)
+        report("terminal_read_across_a_tty_restart", m is not None and m.group(1) == "again",
+               "saw %r" % (m and m.group(0)))
+        sh.prompt()
+
         console.type(b"poweroff\r")
         deadline = time.monotonic() + 30
         while console.proc.poll() is None and time.monotonic() < deadline:
