@@ -72,7 +72,7 @@ $(LIBSYS): $(LIBSYS_OBJ)
 MUSL_CC := musl-gcc
 MCFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -static -fno-pie -no-pie -Wall -Wextra -Werror -Ikernel/include -Ilib/sys/include -Ilib \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none
-LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c lib/format/format.c
+LIBSYSM_SRC := lib/sys/ax.c lib/sys/print.c lib/sys/heap.c lib/sys/malloc.c lib/sys/musl.c lib/sys/server.c lib/sys/random.c lib/sys/info.c lib/sys/mounts.c lib/sys/kept.c lib/format/format.c
 LIBSYSM_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBSYSM_SRC))
 
 $(B)/libsysm/%.o: %

@@ -15,6 +15,7 @@
 
 #include <proto/dev.h>
 #include <sys/random.h>
+#include <sys/kept.h>
 #include <sys/server.h>
 
 #define PAGE 4096ULL
@@ -25,6 +26,19 @@
 #define ENOTTY 25
 
 static uint8_t present[RAMDISK_BYTES / PAGE / 8]; /* bit: that disk page is mapped */
+
+/*
+ * Where the disk's bytes are: in the kept state rs gives the driver
+ * (sys/kept.h), so that they outlive a restart, every page there already;
+ * or, without one (no rs, an image whose table keeps nothing), pages of
+ * the driver's own mapped at RAMDISK_VA as they are first written.
+ */
+static uint8_t *disk = (uint8_t *)RAMDISK_VA;
+
+#define KEPT_MAGIC 0x4d454d31 /* "MEM1" */
+struct kept_state {
+	uint64_t disk_bytes; /* the disk's size when it was kept: another size is another disk */
+};
 
 /* Copy between the driver and the client's granted buffer (dir: AX_COPY_FROM reads the client). */
 static int grant_copy(const struct dev_io_req *rq, uint64_t off, void *buf, uint64_t len, int dir)
@@ -104,14 +118,14 @@ static int64_t ramdisk_io(const ax_message *m, bool write)
 		if (n > len - done)
 			n = len - done;
 		if (write && !page_present(page)) {
-			if (ax_vmalloc(AX_SELF, RAMDISK_VA + page * PAGE, PAGE, AX_MAP_WRITE) < 0)
+			if (ax_vmalloc(AX_SELF, (uint64_t)disk + page * PAGE, PAGE, AX_MAP_WRITE) < 0)
 				return done ? (int64_t)done : -AX_ENOMEM;
 			present[page / 8] |= 1u << (page % 8);
 		}
 		if (write)
-			r = grant_copy(rq, done, (void *)(RAMDISK_VA + at), n, AX_COPY_FROM);
+			r = grant_copy(rq, done, (void *)(disk + at), n, AX_COPY_FROM);
 		else if (page_present(page))
-			r = grant_copy(rq, done, (void *)(RAMDISK_VA + at), n, AX_COPY_TO);
+			r = grant_copy(rq, done, (void *)(disk + at), n, AX_COPY_TO);
 		else
 			r = produce(m, done, n, zeros) == (int64_t)n ? 0 : -AX_EFAULT;
 		if (r < 0)
@@ -190,9 +204,31 @@ static const struct ax_call calls[] = {
 	{DEV_WRITE, do_write}, {DEV_IOCTL, do_ioctl}, {DEV_SIZE, do_size},
 };
 
+/* The disk in kept state if rs keeps some for the driver: the previous incarnation's, or cleared. */
+static void take_kept_disk(void)
+{
+	bool before;
+	struct kept_state *st = ax_kept_take(KEPT_MAGIC, 1, sizeof(*st), &before);
+	size_t size;
+	uint8_t *extra = st ? ax_kept_extra(&size) : 0;
+
+	if (!extra || size < RAMDISK_BYTES)
+		return; /* the disk in the driver's own memory: a restart empties it */
+	if (!before || st->disk_bytes != RAMDISK_BYTES) {
+		memset(extra, 0, RAMDISK_BYTES);
+		st->disk_bytes = RAMDISK_BYTES;
+		ax_kept_seal();
+		before = false;
+	}
+	disk = extra;
+	memset(present, 0xff, sizeof(present));
+	ax_printf("memory: the RAM disk is in kept state (%s)\n", before ? "its contents as they were" : "empty");
+}
+
 int main(void)
 {
 	ax_random_init();
+	take_kept_disk();
 	ax_printf("memory: null, zero, full, random, urandom and an %lu MiB RAM disk, at endpoint %d\n",
 		  (unsigned long)(RAMDISK_BYTES >> 20), ax_self);
 	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), 0);

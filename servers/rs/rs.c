@@ -273,6 +273,8 @@ static void recover(struct service *s, endpoint_t ep, const char *how)
 		return;
 	}
 	s->streak = policy_streak(s->streak, now - s->started_ns);
+	if (s->streak >= 2 && !s->injected)
+		s->kept_wipe = 1; /* it died again soon after starting, maybe from its kept state: defaults next time */
 	if (policy_give_up(s->streak, s->spec->max_restarts)) {
 		s->state = SVC_FAILED;
 		tell_ds(label, AX_NONE, DS_FAILED);
@@ -307,6 +309,7 @@ static void on_demand(struct service *s, endpoint_t ep, const char *how)
 		return;
 	}
 	s->fresh = op == RS_CTL_REFRESH;
+	s->kept_wipe |= s->fresh; /* as at boot: its kept state too */
 	ax_printf("rs: service %s (endpoint %d) %s; restart now%s\n", s->spec->label, ep, how,
 		  s->fresh ? ", as at boot" : "");
 	restart(s);
@@ -355,6 +358,7 @@ static void service_ended(const struct ax_death *d)
 		on_demand(s, d->ep, how);
 	else
 		recover(s, d->ep, how);
+	s->injected = 0;
 	publish(s);
 }
 
@@ -603,6 +607,7 @@ static int64_t inject_crash(struct service *s)
 
 	if (r < 0)
 		return r;
+	s->injected = 1; /* not its own fault: its kept state stays trusted */
 	ax_printf("rs: service %s (endpoint %d): a crash injected: it faults at its next instruction\n", s->spec->label,
 		  s->ep);
 	return 0;
@@ -658,6 +663,44 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 	}
 }
 
+/*
+ * RS_KEPT: a running service asks for its kept state (proto/rs.h). rs makes
+ * it the first time (fresh pages, in rs's memory, where it stays while the
+ * service is down) and maps the same pages into every incarnation.
+ */
+#define KEPT_AREA 0x400000000000ULL /* in rs: service i's kept state at KEPT_AREA + i * SVC_KEPT_MAX */
+
+static int64_t do_kept(const ax_message *m, ax_message *reply)
+{
+	struct service *s = by_endpoint(m->source);
+	struct rs_kept_reply *rp = (struct rs_kept_reply *)(void *)reply->bytes;
+	int r;
+
+	if (!s || s->state != SVC_RUNNING)
+		return -AX_ESRCH;
+	if (!s->spec->kept)
+		return -2; /* ENOENT: its table entry keeps nothing */
+	if (!s->kept_va) {
+		uint64_t va = KEPT_AREA + (uint64_t)(s - services) * SVC_KEPT_MAX;
+
+		if ((r = ax_vmalloc(AX_SELF, va, s->spec->kept, AX_MAP_WRITE)) < 0) {
+			ax_printf("rs: no memory for the kept state of %s (%llu bytes): it keeps none\n", s->spec->label,
+				  (unsigned long long)s->spec->kept);
+			return r;
+		}
+		s->kept_va = va;
+		s->kept_wipe = 1;
+	}
+	if ((r = ax_kcall(KC_VSHARE, &(ax_message){.u64 = {(uint64_t)(int64_t)AX_SELF, s->kept_va, (uint64_t)(int64_t)s->ep,
+							    RS_KEPT_ADDR, s->spec->kept, AX_MAP_WRITE}})) < 0)
+		return r;
+	*rp = (struct rs_kept_reply){0, RS_KEPT_ADDR, s->spec->kept, (uint64_t)s->kept_wipe};
+	if (s->kept_wipe)
+		ax_printf("rs: service %s starts from a fresh kept state\n", s->spec->label);
+	s->kept_wipe = 0;
+	return 0;
+}
+
 /* Is ep a system process rs knows: a boot process, or a running service of the table? */
 static int known_server(endpoint_t ep)
 {
@@ -701,6 +744,7 @@ static int64_t do_complain(const ax_message *m, ax_message *reply)
 static const struct ax_call calls[] = {
 	{RS_CTL, do_ctl},
 	{RS_COMPLAIN, do_complain},
+	{RS_KEPT, do_kept},
 };
 
 int main(void)

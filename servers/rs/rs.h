@@ -44,6 +44,9 @@ struct service {
 	endpoint_t complainer;      /* rs ended it on this server's complaint (RS_COMPLAIN); 0 if not */
 	int demand;                 /* rs ended it for `service down|restart|refresh` (enum rs_ctl_op): 0 if not */
 	int fresh;                  /* its next start is as at boot: restart count 0 (`service refresh`) */
+	uint64_t kept_va;           /* its kept state (a `kept` entry), in rs's own memory; 0 until first asked for */
+	int kept_wipe;              /* its next incarnation starts from defaults: RS_KEPT answers fresh */
+	int injected;               /* the current incarnation was given a crash by the fault command */
 	uint64_t recovery_ns;       /* the last restart: from the end of the one before to the first answer */
 	struct ax_death last_death; /* how the last incarnation ended; cause 0 while none has */
 	int last_error;             /* why the last start failed: a negative errno */

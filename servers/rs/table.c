@@ -349,6 +349,18 @@ static void key_restarts(struct parser *ps, struct line *l)
 		ps->cur->max_restarts = (unsigned)v;
 }
 
+static void key_kept(struct parser *ps, struct line *l)
+{
+	uint64_t v;
+
+	if (one_number(ps, l, "kept", 4096, SVC_KEPT_MAX, &v) < 0)
+		return;
+	if (v % 4096)
+		fail(ps, l, "kept %llu is not a whole number of pages (4096 bytes)", (unsigned long long)v);
+	else
+		ps->cur->kept = v;
+}
+
 static void key_boot(struct parser *ps, struct line *l)
 {
 	if (next_word(l).n)
@@ -367,7 +379,7 @@ static const struct key {
 	{"ipc", key_ipc, 0},         {"kc", key_kc, 0},           {"io", key_io, 0},
 	{"irq", key_irq, 0},         {"mem", key_mem, 0},         {"prio", key_prio, 1},
 	{"quantum", key_quantum, 1}, {"heartbeat", key_heartbeat, 1}, {"recovery", key_recovery, 1},
-	{"restarts", key_restarts, 1}, {"boot", key_boot, 1},
+	{"restarts", key_restarts, 1}, {"boot", key_boot, 1},   {"kept", key_kept, 1},
 };
 
 /* ---- entries and lines ------------------------------------------------------------ */

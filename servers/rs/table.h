@@ -31,6 +31,7 @@
 #define SVC_QUANTUM_MAX 1000      /* ms, as KC_SCHEDULE takes */
 #define SVC_HEARTBEAT_MAX 3600000 /* ms */
 #define SVC_RESTARTS_MAX 1000
+#define SVC_KEPT_MAX (16ULL << 20) /* bytes of kept state, at most */
 
 /* Defaults of a service that does not say. */
 #define SVC_DEFAULT_PRIO 8
@@ -58,6 +59,7 @@ struct svc_spec {
 	unsigned heartbeat_ms; /* ping period; 0: not pinged */
 	int recovery;          /* enum svc_recovery */
 	unsigned max_restarts; /* restarts before it is marked failed */
+	uint64_t kept;         /* bytes of memory rs keeps for it across its restarts (whole pages; 0: none) */
 	int boot;              /* started by the kernel (its boot line says super=rs): rs adopts it */
 	int slot;              /* the process-table slot it lives in, every incarnation; 0 if none */
 	int line;              /* of its `service` line */

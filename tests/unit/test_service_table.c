@@ -61,7 +61,8 @@ static void parses_every_key(void)
 		    "\tquantum 20\n"
 		    "\theartbeat 500\n"
 		    "\trecovery none\n"
-		    "\trestarts 7\n");
+		    "\trestarts 7\n"
+		    "\tkept 8192\n");
 
 	CHECK(errors == 0);
 	CHECK(t.count == 1);
@@ -76,7 +77,7 @@ static void parses_every_key(void)
 	CHECK(s->priv.irqs == ((1U << 14) | (1U << 15)));
 	CHECK(s->priv.mem[0].base == 0xb8000 && s->priv.mem[0].size == 0x1000 && s->priv.mem[1].size == 0);
 	CHECK(s->prio == 2 && s->quantum_ms == 20 && s->heartbeat_ms == 500);
-	CHECK(s->recovery == SVC_RECOVER_NONE && s->max_restarts == 7);
+	CHECK(s->recovery == SVC_RECOVER_NONE && s->max_restarts == 7 && s->kept == 8192);
 	CHECK(s->valid && !s->boot && s->line == 1);
 }
 
@@ -136,6 +137,8 @@ REFUSED(refuses_quantum_0, " quantum 0\n", 5, "for quantum (1 to 1000)")
 REFUSED(refuses_heartbeat_too_long, " heartbeat 3600001\n", 5, "for heartbeat")
 REFUSED(refuses_restarts_too_many, " restarts 1001\n", 5, "for restarts")
 REFUSED(refuses_two_values, " prio 1 2\n", 5, "prio takes one value")
+REFUSED(refuses_kept_part_of_a_page, " kept 5000\n", 5, "kept 5000 is not a whole number of pages")
+REFUSED(refuses_kept_too_big, " kept 17000000\n", 5, "for kept (4096 to 16777216)")
 REFUSED(refuses_missing_value, " prio\n", 5, "prio takes one value")
 REFUSED(refuses_unknown_kernel_call, " kc print fly\n", 5, "unknown kernel call 'fly'")
 REFUSED(refuses_empty_kernel_call_list, " kc\n", 5, "kc needs at least one")
@@ -396,6 +399,8 @@ int main(void)
 	RUN(refuses_heartbeat_too_long);
 	RUN(refuses_restarts_too_many);
 	RUN(refuses_two_values);
+	RUN(refuses_kept_part_of_a_page);
+	RUN(refuses_kept_too_big);
 	RUN(refuses_missing_value);
 	RUN(refuses_unknown_kernel_call);
 	RUN(refuses_empty_kernel_call_list);

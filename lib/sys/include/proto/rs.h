@@ -54,6 +54,7 @@ enum rs_ctl_op {
 enum {
 	RS_CTL = 0x600, /* pm -> rs: struct rs_ctl_request; the reply's i64[0] is the result */
 	RS_COMPLAIN,    /* a server -> rs: struct rs_complaint; 0, or -ESRCH (no such running service), -EINVAL, -EPERM */
+	RS_KEPT,        /* a service -> rs: (nothing) -> struct rs_kept_reply: its kept state, mapped at RS_KEPT_ADDR */
 };
 
 /*
@@ -128,5 +129,27 @@ struct rs_service_info {
 
 _Static_assert(sizeof(struct rs_info_header) == 16, "rs_info_header layout");
 _Static_assert(sizeof(struct rs_service_info) == 80, "rs_service_info layout");
+
+/*
+ * Kept state (DESIGN.md, "State that must outlive a driver lives outside
+ * it"): a service whose table entry says `kept BYTES` asks rs for it with
+ * RS_KEPT once it runs; rs maps the same pages into every incarnation at
+ * RS_KEPT_ADDR, read and write, and keeps them while the service is down.
+ * `fresh` says the service must start from defaults: its first start, a
+ * `service refresh`, or an incarnation that died soon after it had started
+ * from this state (a crash rs did not inject: the state may be what kills
+ * it). Its contents are the service's: lib/sys's sys/kept.h checks them by
+ * magic, version and checksum. -ENOENT: the table gives it none.
+ */
+#define RS_KEPT_ADDR 0x500000000000ULL
+
+struct rs_kept_reply {
+	int64_t status; /* 0 or a negative errno */
+	uint64_t addr;  /* RS_KEPT_ADDR */
+	uint64_t size;  /* bytes */
+	uint64_t fresh; /* 1: start from defaults (clear it); 0: the previous incarnation's */
+};
+
+_Static_assert(sizeof(struct rs_kept_reply) == 32, "rs_kept_reply layout");
 
 #endif
