@@ -14,8 +14,8 @@
 /* svc_hang -> rs_check: u64[0] = when its next incarnation started, u64[1] = its restart count. */
 #define T_HANG_STARTED 0x182
 
-/* The services that report TEST lines and then T_DONE to rsctl: rs_start, rs_args, rs_priv, rs_check. */
-#define RS_REPORTERS 4
+/* The services that report TEST lines and then T_DONE to rsctl: rs_start, rs_args, rs_priv, rs_check, svc_kept. */
+#define RS_REPORTERS 5
 
 static inline const char *find_text(const char *s, size_t n, const char *needle)
 {
