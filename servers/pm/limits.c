@@ -65,7 +65,23 @@ uint64_t stack_limit(const struct mproc *p)
 	return lim < (128ULL << 10) ? 128ULL << 10 : lim > STACK_MAX ? STACK_MAX : lim & ~4095ULL;
 }
 
-/* prlimit64's core: read the old limit, then set the new one. Everyone is root: raising is allowed. */
+/*
+ * May self read and set p's limits? Its own, or root's view of anyone's;
+ * another process's only with the same ids all round (Linux's
+ * check_prlimit_permission: self's real uid is p's real, effective and
+ * saved uid, and the same for the gids).
+ */
+static bool may_touch_limits(const struct mproc *self, const struct mproc *p)
+{
+	if (self == p || self->euid == 0)
+		return true;
+	return self->ruid == p->ruid && self->ruid == p->euid && self->ruid == p->suid && self->rgid == p->rgid &&
+	       self->rgid == p->egid && self->rgid == p->sgid;
+}
+
+#define NR_OPEN_MAX 1048576 /* Linux's fs.nr_open: RLIMIT_NOFILE's hard limit may not pass it */
+
+/* prlimit64's core: read the old limit, then set the new one. Raising a hard limit is root's alone. */
 static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t new_ptr, uint64_t old_ptr)
 {
 	struct mproc *p = pid == 0 ? self : by_pid(pid);
@@ -75,12 +91,16 @@ static int64_t limit(struct mproc *self, int pid, uint64_t resource, uint64_t ne
 		return -ESRCH;
 	if (resource >= NR_RLIMITS)
 		return -EINVAL;
+	if (!may_touch_limits(self, p))
+		return -EPERM;
 	old = p->rlim[resource];
 	if (new_ptr) {
 		if (user_copy(self->ep, new_ptr, &nw, sizeof(nw), AX_COPY_FROM) < 0)
 			return -EFAULT;
 		if (nw.cur > nw.max)
 			return -EINVAL;
+		if ((nw.max > old.max && self->euid != 0) || (resource == RLIMIT_NOFILE && nw.max > NR_OPEN_MAX))
+			return -EPERM;
 	}
 	if (old_ptr && user_copy(self->ep, old_ptr, &old, sizeof(old), AX_COPY_TO) < 0)
 		return -EFAULT;

@@ -255,6 +255,52 @@ static int fork_until_refused(void)
 }
 
 /*
+ * As nobody: another user's limits may be neither read nor set, nor its own
+ * hard limit raised (EPERM); a process of its own, with the same ids, may be
+ * given a lower one. 0, or the number of the step that went wrong.
+ */
+static int nobody_limits(pid_t root_pid)
+{
+	struct rlimit lim, low = {16, 16};
+	pid_t kid;
+
+	if (setgid(NOBODY) != 0 || setuid(NOBODY) != 0)
+		return 100;
+	if (prlimit(root_pid, RLIMIT_NOFILE, 0, &lim) != -1 || errno != EPERM)
+		return 1;
+	if (prlimit(root_pid, RLIMIT_NOFILE, &low, 0) != -1 || errno != EPERM)
+		return 2;
+	if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_max == RLIM_INFINITY)
+		return 3;
+	lim.rlim_max++;
+	if (setrlimit(RLIMIT_NOFILE, &lim) != -1 || errno != EPERM)
+		return 4;
+	if ((kid = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	if (kid < 0 || prlimit(kid, RLIMIT_NOFILE, &low, 0) != 0 || prlimit(kid, RLIMIT_NOFILE, 0, &lim) != 0 ||
+	    lim.rlim_cur != 16)
+		return 5;
+	kill(kid, SIGKILL);
+	waitpid(kid, 0, 0);
+	return 0;
+}
+
+static void test_others_limits(void)
+{
+	pid_t self = getpid(), pid = fork();
+	int st = 0;
+
+	if (pid == 0)
+		_exit(nobody_limits(self));
+	pt_wait(pid, &st, 0);
+	report("posix_prlimit_of_another_user_eperm", WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "child %s (1, 2: reading, setting root's limits; 4: raising its hard limit; 5: its own child's)",
+	       pt_status(st));
+}
+
+/*
  * A fork bomb stops at RLIMIT_NPROC: a user other than root may own only
  * that many processes (itself included), and the next fork gets EAGAIN;
  * root is not held to it.
@@ -279,5 +325,6 @@ int main(void)
 	test_errors();
 	test_stack_limit();
 	test_nproc();
+	test_others_limits();
 	return 0;
 }
