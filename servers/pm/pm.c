@@ -179,13 +179,15 @@ static int64_t do_uname(struct mproc *p, const ax_message *m)
 	return user_copy(p->ep, arg_ptr(m, 0), (void *)uname_fields, sizeof(uname_fields), AX_COPY_TO);
 }
 
-/* sethostname(2): up to 64 bytes, no NUL needed (everyone is root until users exist). */
+/* sethostname(2): up to 64 bytes, no NUL needed; root's alone (Linux: CAP_SYS_ADMIN, asked first). */
 static int64_t do_sethostname(struct mproc *p, const ax_message *m)
 {
 	char name[65] = {0};
 	int len = arg_int(m, 1);
 	int64_t r;
 
+	if (p->euid != 0)
+		return -EPERM;
 	if (len < 0 || len > 64)
 		return -EINVAL;
 	if (len && (r = user_copy(p->ep, arg_ptr(m, 0), name, (uint64_t)len, AX_COPY_FROM)) < 0)

@@ -105,17 +105,27 @@ int64_t do_getpriority(struct mproc *p, const ax_message *m)
 int64_t do_setpriority(struct mproc *p, const ax_message *m)
 {
 	static int warned;
-	int which = arg_int(m, 0), who = arg_int(m, 1), nice = arg_int(m, 2), found = 0;
+	int which = arg_int(m, 0), who = arg_int(m, 1), nice = arg_int(m, 2), error = -ESRCH;
 
 	if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
 		return -EINVAL;
-	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice; /* Linux clamps; root may lower it */
+	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice; /* Linux clamps */
 	for (int i = 0; i < AX_NR_SLOTS; i++) {
 		struct mproc *q = &procs[i];
 
 		if (!prio_selects(p, q, which, who))
 			continue;
-		found = 1;
+		/* as Linux's set_one_prio: another user's process only as root (EPERM); a lower nice only as root (EACCES) */
+		if (p->euid != 0 && q->ruid != p->euid && q->euid != p->euid) {
+			error = -EPERM;
+			continue;
+		}
+		if (p->euid != 0 && nice < q->nice) {
+			error = -EACCES;
+			continue;
+		}
+		if (error == -ESRCH)
+			error = 0;
 		q->nice = nice;
 		info_update(q);
 		/* nice -20..19 spans kernel priorities 6..11 around the base 9 (0 is the most urgent) */
@@ -123,5 +133,5 @@ int64_t do_setpriority(struct mproc *p, const ax_message *m)
 			    (uint64_t)(BASE_PRIORITY + nice * 3 / 20), QUANTUM_MS}}) < 0 && !warned++)
 			ax_printf("pm: cannot set scheduling priorities (no KC_SCHEDULE right): nice is kept, not applied\n");
 	}
-	return found ? 0 : -ESRCH;
+	return error;
 }

@@ -319,6 +319,8 @@ int64_t do_clock_settime(struct mproc *p, const ax_message *m)
 		return -EINVAL;
 	if ((rc = read_timespec(p, arg_ptr(m, 1), &ns)) < 0)
 		return rc;
+	if (p->euid != 0)
+		return -EPERM; /* Linux: CAP_SYS_TIME, asked once the time is known to be valid */
 	return set_realtime((int64_t)ns);
 }
 
@@ -339,11 +341,13 @@ int64_t do_settimeofday(struct mproc *p, const ax_message *m)
 	int64_t tv[2];
 
 	if (!arg_ptr(m, 0))
-		return 0; /* only a time zone: the kernel keeps none */
+		return p->euid == 0 ? 0 : -EPERM; /* only a time zone: the kernel keeps none, but asks all the same */
 	if (user_copy(p->ep, arg_ptr(m, 0), tv, sizeof(tv), AX_COPY_FROM) < 0)
 		return -EFAULT;
 	if (tv[1] < 0 || tv[1] >= 1000000)
 		return -EINVAL;
+	if (p->euid != 0)
+		return -EPERM; /* Linux: CAP_SYS_TIME */
 	return set_realtime(tv[0] * (int64_t)NS + tv[1] * 1000);
 }
 

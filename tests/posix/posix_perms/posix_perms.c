@@ -13,7 +13,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <sys/syscall.h>
 
@@ -134,6 +136,36 @@ static void as(const char *what, uid_t uid, gid_t gid, int ngroups, const gid_t 
 	}
 	if (!pt_expect_exit(pid, 0, why, sizeof(why)))
 		pt_note("posix_perms: the child for %s: %s", what, why);
+}
+
+/* What only root may do (Linux: CAP_SYS_TIME, CAP_SYS_ADMIN, CAP_SYS_NICE), tried as an unprivileged user. */
+static void root_only_checks(void)
+{
+	struct timespec now;
+	struct timeval tv;
+	int r;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	errno = 0;
+	r = clock_settime(CLOCK_REALTIME, &now);
+	report("posix_perms_clock_settime_needs_root_eperm", r == -1 && errno == EPERM, "gave %d %s", r, en(errno));
+	gettimeofday(&tv, 0);
+	errno = 0;
+	r = settimeofday(&tv, 0);
+	report("posix_perms_settimeofday_needs_root_eperm", r == -1 && errno == EPERM, "gave %d %s", r, en(errno));
+	errno = 0;
+	r = sethostname("intruder", 8);
+	report("posix_perms_sethostname_needs_root_eperm", r == -1 && errno == EPERM, "gave %d %s", r, en(errno));
+	errno = 0;
+	r = setpriority(PRIO_PROCESS, 1, 5);
+	report("posix_perms_renice_another_users_process_eperm", r == -1 && errno == EPERM, "pid 1: gave %d %s", r,
+	       en(errno));
+	errno = 0;
+	r = setpriority(PRIO_PROCESS, 0, -5);
+	report("posix_perms_lower_own_nice_eacces", r == -1 && errno == EACCES, "gave %d %s", r, en(errno));
+	r = setpriority(PRIO_PROCESS, 0, 3);
+	report("posix_perms_raise_own_nice", r == 0 && getpriority(PRIO_PROCESS, 0) == 3, "gave %d, nice now %d", r,
+	       getpriority(PRIO_PROCESS, 0));
 }
 
 static void user_checks(void)
@@ -307,6 +339,7 @@ static void user_checks(void)
 	}
 	report("posix_write_by_non_root_clears_setuid", e == 0 && r == 0 && !(st.st_mode & S_ISUID),
 	       "open: %s; mode after a write %o", en(e), (unsigned)(st.st_mode & 07777));
+	root_only_checks();
 }
 
 static void other_checks(void)
