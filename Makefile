@@ -81,7 +81,7 @@ $(B)/libsysm/%.o: %
 
 # Libraries the servers share, lib/NAME/NAME.c with its NAME.h (included as
 # <NAME/NAME.h>): one archive, so a program takes only what it calls.
-LIBAX_SRC := lib/cpio/cpio.c lib/elf/elf.c lib/fsserver/fsserver.c lib/sys/sigq.c
+LIBAX_SRC := lib/cpio/cpio.c lib/elf/elf.c lib/fsserver/fsserver.c lib/sys/sigq.c $(wildcard lib/driver/*.c)
 LIBAX_OBJ := $(patsubst %,$(B)/libsysm/%.o,$(LIBAX_SRC))
 LIBAX := $(B)/libsysm/libax.a
 $(LIBAX): $(LIBAX_OBJ)
@@ -337,10 +337,10 @@ UNIT_KERNEL += servers/ramfs/fs.c servers/ramfs/cpio.c
 UNIT_KERNEL += servers/vfs/path.c servers/vfs/fdtable.c servers/vfs/held.c
 UNIT_KERNEL += drivers/tty/line.c drivers/tty/vt.c drivers/tty/kbd.c
 UNIT_KERNEL += commands/init/inittab.c
-UNIT_KERNEL += servers/procfs/text.c lib/sys/mounts.c
+UNIT_KERNEL += servers/procfs/text.c lib/sys/mounts.c lib/driver/pending.c
 
 # Compiled once into an archive; each test takes the objects it needs.
-UNIT_HEADERS := $(wildcard kernel/*.h kernel/include/axolotl/*.h servers/*/*.h drivers/*/*.h lib/sys/*.h lib/sys/include/*/*.h commands/*/*.h)
+UNIT_HEADERS := $(wildcard kernel/*.h kernel/include/axolotl/*.h servers/*/*.h drivers/*/*.h lib/sys/*.h lib/sys/include/*/*.h lib/driver/*.h commands/*/*.h)
 UNIT_OBJ := $(patsubst %.c,$(B)/unitobj/%.o,$(UNIT_KERNEL))
 UNIT_LIB := $(B)/unitobj/libunit.a
 $(B)/unitobj/%.o: %.c $(UNIT_HEADERS) $(LINUX_ABI)

@@ -19,7 +19,7 @@
 #include <proto/ds.h>
 #include <proto/pm.h>
 #include <sys/info.h>
-#include <sys/server.h>
+#include <driver/driver.h>
 #include <sys/sigq.h>
 
 #include "tty.h"
@@ -56,36 +56,10 @@
 #define KDGKBTYPE 0x4b33
 #define KB_101 0x02
 
-#define NR_PENDING 64
-#define NR_SELECTS 32
-
 struct term terms[NR_TERMS]; /* 0..5 the consoles tty1..tty6, then ttyS0, ttyS1 */
 
-/* A read or write answered DEV_SUSPENDED: kept until it completes or is cancelled. */
-struct pending {
-	bool used, write, finished;
-	endpoint_t client;
-	uint32_t id, minor;        /* the id and the minor as the client gave them */
-	struct term *t;
-	uint64_t grant, granter, len, done;
-	uint32_t flags;
-	uint64_t started_ns;
-	int64_t result;            /* finished: what DEV_STATUS reports */
-};
-
-/* A DEV_SELECT_NOTIFY registration: reported once when one of its events is ready. */
-struct selection {
-	bool used, fired;
-	endpoint_t client;
-	uint32_t minor, events, ready;
-	struct term *t;
-};
-
-static struct pending pending[NR_PENDING];
-static struct selection selections[NR_SELECTS];
 static struct ax_sigq signals; /* for the foreground groups, until pm pulls them */
 static endpoint_t pm_ep = AX_NONE, ds_ep = AX_NONE;
-static uint64_t alarm_at; /* when the kernel's alarm rings for us, 0: not set */
 
 /* ---- finding the terminal of a request ---------------------------------------------- */
 
@@ -184,11 +158,6 @@ static int64_t do_signal_pull(const ax_message *m, ax_message *r) { return ax_si
 
 /* ---- moving bytes ------------------------------------------------------------------- */
 
-static int copy(uint64_t granter, uint64_t grant, uint64_t off, void *buf, uint64_t len, int dir)
-{
-	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {granter, grant, off, (uint64_t)buf, len, (uint64_t)dir}});
-}
-
 static void drain(struct term *t)
 {
 	if (t->kind == TERM_CONSOLE)
@@ -197,25 +166,32 @@ static void drain(struct term *t)
 		serial_start_output(t);
 }
 
+static void flush_unit(int unit)
+{
+	if (terms[unit].present)
+		drain(&terms[unit]);
+}
+
 /* A read, now if it can: bytes or -errno, or DEV_SUSPENDED when it must wait. */
-static int64_t try_read(struct pending *p, bool timed_out)
+static int64_t try_read(struct drv_io *p, bool timed_out)
 {
 	static uint8_t buf[LINE_INPUT_MAX];
+	struct term *t = &terms[p->unit];
 	size_t n;
 
-	if (line_read_check(&p->t->line, p->len, timed_out) != LINE_READ_NOW)
+	if (line_read_check(&t->line, p->len, timed_out) != LINE_READ_NOW)
 		return DEV_SUSPENDED;
-	n = line_take(&p->t->line, buf, p->len < sizeof(buf) ? p->len : sizeof(buf));
-	if (n && copy(p->granter, p->grant, 0, buf, n, AX_COPY_TO) < 0)
+	n = line_take(&t->line, buf, p->len < sizeof(buf) ? p->len : sizeof(buf));
+	if (n && driver_copy((uint64_t)p->granter, p->grant, 0, buf, n, AX_COPY_TO) < 0)
 		return -AX_EFAULT;
 	return (int64_t)n;
 }
 
 /* A write: as much as the output queue takes; all of it or DEV_SUSPENDED (or the part done, non-blocking). */
-static int64_t try_write(struct pending *p)
+static int64_t try_write(struct drv_io *p)
 {
 	static uint8_t buf[LINE_OUTPUT_MAX / 2];
-	struct term *t = p->t;
+	struct term *t = &terms[p->unit];
 
 	while (p->done < p->len && !t->line.stopped) {
 		size_t n = line_out_room(&t->line) / 2; /* each byte may become two (ONLCR) */
@@ -226,7 +202,7 @@ static int64_t try_write(struct pending *p)
 			n = sizeof(buf);
 		if (!n)
 			break;
-		if (copy(p->granter, p->grant, p->done, buf, n, AX_COPY_FROM) < 0)
+		if (driver_copy((uint64_t)p->granter, p->grant, p->done, buf, n, AX_COPY_FROM) < 0)
 			return p->done ? (int64_t)p->done : -AX_EFAULT;
 		p->done += line_write(&t->line, buf, n);
 		drain(t);
@@ -238,48 +214,21 @@ static int64_t try_write(struct pending *p)
 	return DEV_SUSPENDED;
 }
 
-/* ---- completing what waits ---------------------------------------------------------- */
-
-static void finish(struct pending *p, int64_t result)
-{
-	p->finished = true;
-	p->result = result;
-	ax_notify(p->client);
-}
-
 /* When a waiting read's VTIME timer runs out (0: it has none now). */
-static uint64_t deadline(const struct pending *p)
+static uint64_t deadline(const struct drv_io *p)
 {
+	const struct term *t = &terms[p->unit];
 	bool from_last;
 	uint64_t ns;
 
-	if (p->write || line_read_check(&p->t->line, p->len, false) != LINE_READ_TIMED ||
-	    !line_read_timer(&p->t->line, &from_last, &ns))
+	if (line_read_check(&t->line, p->len, false) != LINE_READ_TIMED || !line_read_timer(&t->line, &from_last, &ns))
 		return 0;
-	return (from_last ? p->t->last_input_ns : p->started_ns) + ns;
+	return (from_last ? t->last_input_ns : p->started_ns) + ns;
 }
 
-/* Keep the kernel's one alarm at the earliest deadline of any waiting read. */
-static void set_alarm(void)
+static uint32_t ready_events(int unit)
 {
-	uint64_t first = 0, now;
-
-	for (unsigned i = 0; i < NR_PENDING; i++) {
-		uint64_t d = pending[i].used && !pending[i].finished ? deadline(&pending[i]) : 0;
-
-		if (d && (!first || d < first))
-			first = d;
-	}
-	if (first == alarm_at)
-		return;
-	alarm_at = first;
-	now = ax_now_ns();
-	ax_alarm(first ? (first > now ? first - now : 1) : 0);
-}
-
-static uint32_t ready_events(struct term *t)
-{
-	struct line *l = &t->line;
+	struct line *l = &terms[unit].line;
 	uint32_t ev = 0;
 
 	if (line_poll_readable(l))
@@ -289,71 +238,7 @@ static uint32_t ready_events(struct term *t)
 	return ev;
 }
 
-/*
- * Progress on t: waiting requests, output, selections. Draining a console
- * can feed input back (its answer to CSI 6 n), which kicks again: such a
- * nested kick only marks the terminal, and the outer one goes round again.
- */
-static void kick_once(struct term *t);
-
-void term_kick(struct term *t)
-{
-	static bool busy;
-	static bool again[NR_TERMS];
-	bool more = true;
-
-	again[term_index(t)] = true;
-	if (busy)
-		return;
-	busy = true;
-	while (more) {
-		more = false;
-		for (unsigned i = 0; i < NR_TERMS; i++) {
-			if (again[i]) {
-				again[i] = false;
-				kick_once(&terms[i]);
-				more = true;
-			}
-		}
-	}
-	busy = false;
-}
-
-static void kick_once(struct term *t)
-{
-	uint64_t now = 0;
-
-	for (unsigned i = 0; i < NR_PENDING; i++) {
-		struct pending *p = &pending[i];
-		int64_t r;
-
-		if (!p->used || p->finished || p->t != t)
-			continue;
-		if (!p->write) {
-			uint64_t d = deadline(p);
-
-			if (d && !now)
-				now = ax_now_ns();
-			r = try_read(p, d && d <= now);
-		} else {
-			r = try_write(p);
-		}
-		if (r != DEV_SUSPENDED)
-			finish(p, r);
-	}
-	drain(t);
-	for (unsigned i = 0; i < NR_SELECTS; i++) {
-		struct selection *s = &selections[i];
-		uint32_t ev;
-
-		if (s->used && !s->fired && s->t == t && (ev = ready_events(t) & s->events)) {
-			s->fired = true;
-			s->ready = ev;
-			ax_notify(s->client);
-		}
-	}
-	set_alarm();
-}
+void term_kick(struct term *t) { driver_kick((int)term_index(t)); }
 
 void term_input(struct term *t, const uint8_t *bytes, size_t n)
 {
@@ -369,23 +254,7 @@ void term_input(struct term *t, const uint8_t *bytes, size_t n)
 	term_kick(t);
 }
 
-static void on_alarm(void)
-{
-	alarm_at = 0;
-	for (unsigned i = 0; i < NR_TERMS; i++)
-		if (terms[i].present)
-			term_kick(&terms[i]);
-}
-
 /* ---- requests ----------------------------------------------------------------------- */
-
-static struct pending *find_pending(endpoint_t client, uint32_t id)
-{
-	for (unsigned i = 0; i < NR_PENDING; i++)
-		if (pending[i].used && pending[i].client == client && pending[i].id == id)
-			return &pending[i];
-	return 0;
-}
 
 /* A caller of the terminal's session outside its foreground group: job control applies. */
 static bool in_background(const struct term *t, int32_t sid, int32_t pgrp)
@@ -393,123 +262,15 @@ static bool in_background(const struct term *t, int32_t sid, int32_t pgrp)
 	return t->sid > 0 && sid == t->sid && pgrp != t->pgrp;
 }
 
-static int64_t background(ax_message *r, int sig)
+/* Reads from the background are stopped with SIGTTIN; writes with SIGTTOU when TOSTOP asks for it. */
+static int job_control(int unit, const struct dev_io_req *rq, bool write)
 {
-	((struct dev_reply *)(void *)r->bytes)->signal = (uint64_t)sig;
-	return DEV_BACKGROUND;
-}
+	const struct term *t = &terms[unit];
 
-/* DEV_READ and DEV_WRITE: decode every field, then act. */
-static int64_t do_io(const ax_message *m, ax_message *r, bool write)
-{
-	const struct dev_io_req *rq = (const void *)m->bytes;
-	int32_t pgrp = rq->pgrp, sid = rq->sid;
-	uint32_t flags = rq->flags, id = rq->id;
-	struct term *t = lookup(rq->minor, sid);
-	struct pending req = {.write = write, .client = m->source, .id = id, .minor = (uint32_t)rq->minor, .t = t,
-			      .grant = rq->grant, .granter = (uint64_t)rq->granter, .len = rq->len, .flags = flags};
-	struct pending *slot = 0;
-	int64_t rc;
-
-	if (!t)
-		return -ENXIO;
-	if (req.len > DEV_IO_MAX || flags & ~(uint32_t)(DEV_NONBLOCK | DEV_NOSTOP) || req.grant > 0xffffffffULL ||
-	    find_pending(m->source, id))
-		return -AX_EINVAL;
-	if (!write && in_background(t, sid, pgrp))
-		return background(r, SIGTTIN);
-	if (write && !(flags & DEV_NOSTOP) && in_background(t, sid, pgrp) && (t->line.tio.c_lflag & TOSTOP))
-		return background(r, SIGTTOU);
-	req.started_ns = ax_now_ns();
-	rc = write ? try_write(&req) : try_read(&req, false);
-	if (rc != DEV_SUSPENDED)
-		return rc;
-	if (!write && (flags & DEV_NONBLOCK))
-		return -AX_EAGAIN;
-	for (unsigned i = 0; i < NR_PENDING && !slot; i++)
-		if (!pending[i].used)
-			slot = &pending[i];
-	if (!slot)
-		return req.done ? (int64_t)req.done : -ENOBUFS;
-	*slot = req;
-	slot->used = true;
-	set_alarm();
-	return DEV_SUSPENDED;
-}
-
-static int64_t do_read(const ax_message *m, ax_message *r) { return do_io(m, r, false); }
-static int64_t do_write(const ax_message *m, ax_message *r) { return do_io(m, r, true); }
-
-static int64_t do_cancel(const ax_message *m, ax_message *r)
-{
-	const struct dev_cancel_req *rq = (const void *)m->bytes;
-	struct pending *p = rq->reserved ? 0 : find_pending(m->source, rq->id);
-	int64_t rc;
-
-	(void)r;
-	if (!p)
-		return -AX_EINVAL;
-	if (p->finished)
-		rc = p->result; /* it completed before the cancel came: the client still gets its bytes */
-	else
-		rc = p->write && p->done ? (int64_t)p->done : -EINTR;
-	p->used = false;
-	set_alarm();
-	return rc;
-}
-
-/* DEV_STATUS: the next event for this client: a finished request, a fired selection, or none. */
-static int64_t do_status(const ax_message *m, ax_message *r)
-{
-	for (unsigned i = 0; i < NR_PENDING; i++) {
-		struct pending *p = &pending[i];
-
-		if (p->used && p->finished && p->client == m->source) {
-			*(struct dev_status_reply *)(void *)r->bytes =
-				(struct dev_status_reply){.minor = p->minor, .id = p->id, .result = p->result};
-			p->used = false;
-			return DEV_EV_DONE;
-		}
-	}
-	for (unsigned i = 0; i < NR_SELECTS; i++) {
-		struct selection *s = &selections[i];
-
-		if (s->used && s->fired && s->client == m->source) {
-			*(struct dev_status_reply *)(void *)r->bytes =
-				(struct dev_status_reply){.minor = s->minor, .result = s->ready};
-			s->used = false;
-			return DEV_EV_SELECT;
-		}
-	}
-	return DEV_EV_NONE;
-}
-
-/* DEV_SELECT: the events ready now; maybe remember the rest. */
-static int64_t do_select(const ax_message *m, ax_message *r)
-{
-	const struct dev_select_req *rq = (const void *)m->bytes;
-	struct term *t = lookup(rq->minor, rq->sid);
-	uint32_t want = rq->events, ready;
-	struct selection *slot = 0;
-
-	(void)r;
-	if (!t)
-		return -ENXIO;
-	if (rq->reserved || rq->notify > DEV_SELECT_NOTIFY)
-		return -AX_EINVAL;
-	ready = ready_events(t) & want;
-	if (ready || !rq->notify || !(want & (DEV_POLLIN | DEV_POLLOUT)))
-		return ready;
-	for (unsigned i = 0; i < NR_SELECTS; i++) /* one registration per client and device: the newest */
-		if (selections[i].used && selections[i].client == m->source && selections[i].minor == (uint32_t)rq->minor)
-			slot = &selections[i];
-	for (unsigned i = 0; i < NR_SELECTS && !slot; i++)
-		if (!selections[i].used)
-			slot = &selections[i];
-	if (!slot)
-		return -ENOBUFS;
-	*slot = (struct selection){.used = true, .client = m->source, .minor = (uint32_t)rq->minor, .events = want,
-				   .t = t};
+	if (!write && in_background(t, rq->sid, rq->pgrp))
+		return SIGTTIN;
+	if (write && !(rq->flags & DEV_NOSTOP) && in_background(t, rq->sid, rq->pgrp) && (t->line.tio.c_lflag & TOSTOP))
+		return SIGTTOU;
 	return 0;
 }
 
@@ -521,37 +282,25 @@ static void make_controlling(struct term *t, int32_t sid, int32_t pgrp)
 	save_state(t);
 }
 
-static int64_t do_open(const ax_message *m, ax_message *r)
+static int64_t open_term(int unit, const struct dev_open_req *rq)
 {
-	const struct dev_open_req *rq = (const void *)m->bytes;
+	struct term *t = &terms[unit];
 	int32_t pid = rq->pid, sid = rq->sid, pgrp = rq->pgrp;
-	struct term *t = lookup(rq->minor, sid);
 
-	(void)r;
-	if (!t)
-		return -ENXIO;
-	if (rq->reserved || rq->reserved2)
-		return -AX_EINVAL;
 	/* A session leader without a terminal opening one nobody has: it becomes its controlling terminal. */
 	if (pid > 0 && pid == sid && pgrp > 0 && !(rq->flags & O_NOCTTY) && !t->sid && !of_session(sid))
 		make_controlling(t, sid, pgrp);
 	return 0;
 }
 
-static int64_t do_close(const ax_message *m, ax_message *r)
+/* One of ours, whoever asks: /dev/tty is, even for a caller without a terminal. */
+static bool names(uint64_t minor) { return lookup(minor, 0) || DEV_MAJOR_OF(minor) == TTYAUX_MAJOR; }
+
+static int term_unit(uint64_t minor, int32_t sid)
 {
-	uint64_t minor = ((const struct dev_minor_req *)(const void *)m->bytes)->minor;
+	struct term *t = lookup(minor, sid);
 
-	(void)r;
-	return lookup(minor, 0) || DEV_MAJOR_OF(minor) == TTYAUX_MAJOR ? 0 : -ENXIO;
-}
-
-static int64_t do_size(const ax_message *m, ax_message *r)
-{
-	uint64_t minor = ((const struct dev_minor_req *)(const void *)m->bytes)->minor;
-
-	(void)r;
-	return lookup(minor, 0) || DEV_MAJOR_OF(minor) == TTYAUX_MAJOR ? -ENOTTY : -ENXIO;
+	return t ? (int)term_index(t) : -1;
 }
 
 /* ---- ioctls ------------------------------------------------------------------------- */
@@ -566,14 +315,14 @@ static int64_t arg_out(const struct ioctl_req *q, const void *v, size_t n)
 {
 	if (q->grant == DEV_NO_GRANT)
 		return -AX_EFAULT;
-	return copy(q->granter, q->grant, 0, (void *)v, n, AX_COPY_TO) < 0 ? -AX_EFAULT : 0;
+	return driver_copy(q->granter, q->grant, 0, (void *)v, n, AX_COPY_TO) < 0 ? -AX_EFAULT : 0;
 }
 
 static int64_t arg_in(const struct ioctl_req *q, void *v, size_t n)
 {
 	if (q->grant == DEV_NO_GRANT)
 		return -AX_EFAULT;
-	return copy(q->granter, q->grant, 0, v, n, AX_COPY_FROM) < 0 ? -AX_EFAULT : 0;
+	return driver_copy(q->granter, q->grant, 0, v, n, AX_COPY_FROM) < 0 ? -AX_EFAULT : 0;
 }
 
 static int64_t set_termios(const struct ioctl_req *q)
@@ -741,43 +490,54 @@ static int64_t ioctl(const struct ioctl_req *q)
 	}
 }
 
-static int64_t do_ioctl(const ax_message *m, ax_message *r)
+static int64_t ioctl_term(int unit, const struct dev_ioctl_req *rq, ax_message *r)
 {
-	const struct dev_ioctl_req *rq = (const void *)m->bytes;
-	struct ioctl_req q = {.cmd = rq->request, .grant = rq->grant, .granter = (uint64_t)rq->granter,
+	struct ioctl_req q = {.t = &terms[unit], .cmd = rq->request, .grant = rq->grant, .granter = (uint64_t)rq->granter,
 			      .value = rq->value, .pid = rq->pid, .sid = rq->sid, .pgrp = rq->pgrp};
 
-	if (!(q.t = lookup(rq->minor, q.sid)))
-		return -ENXIO;
-	if (q.cmd >> 32 || (q.grant > 0xffffffffULL) || rq->flags & ~(uint32_t)DEV_IOCTL_NOSTOP)
-		return -AX_EINVAL;
 	if (!(rq->flags & DEV_IOCTL_NOSTOP) && changes_terminal(q.cmd) && in_background(q.t, q.sid, q.pgrp))
-		return background(r, SIGTTOU);
+		return driver_background(r, SIGTTOU);
 	return ioctl(&q);
 }
 
 /* ---- start ----------------------------------------------------------------------------- */
 
-static void on_notify(const ax_message *m)
+static void interrupt(uint64_t irqs)
 {
-	if (m->source == AX_CLOCK) {
-		on_alarm();
-		return;
-	}
-	if (m->source != AX_HARDWARE)
-		return;
-	if (m->u64[0] & (1u << IRQ_KEYBOARD))
+	if (irqs & (1u << IRQ_KEYBOARD))
 		keyboard_interrupt();
 	for (unsigned i = NR_CONSOLES; i < NR_TERMS; i++)
-		if (terms[i].present && m->u64[0] & (1u << terms[i].irq))
+		if (terms[i].present && irqs & (1u << terms[i].irq))
 			serial_interrupt(&terms[i]);
 }
 
+static const struct chardrv terminals = {
+	.units = NR_TERMS,
+	.io_flags = DEV_NOSTOP,
+	.unit = term_unit,
+	.names = names,
+	.open = open_term,
+	.job_control = job_control,
+	.read = try_read,
+	.write = try_write,
+	.deadline = deadline,
+	.ioctl = ioctl_term,
+	.ready = ready_events,
+	.flush = flush_unit,
+};
+
 static const struct ax_call calls[] = {
-	{DEV_OPEN, do_open},     {DEV_CLOSE, do_close},   {DEV_READ, do_read},
-	{DEV_WRITE, do_write},   {DEV_IOCTL, do_ioctl},   {DEV_SIZE, do_size},
-	{DEV_CANCEL, do_cancel}, {DEV_SELECT, do_select}, {DEV_STATUS, do_status},
-	{DEV_SESSION_END, do_session_end}, {PM_SIGNAL_PULL, do_signal_pull},
+	{DEV_SESSION_END, do_session_end},
+	{PM_SIGNAL_PULL, do_signal_pull},
+};
+
+static const struct driver tty = {
+	.name = "tty",
+	.label = "tty",
+	.chr = &terminals,
+	.calls = calls,
+	.ncalls = (int)(sizeof(calls) / sizeof(calls[0])),
+	.interrupt = interrupt,
 };
 
 static void init_terms(void)
@@ -795,27 +555,16 @@ static void init_terms(void)
 	console_init();
 }
 
-static void publish(void)
-{
-	ax_message m = {.type = DS_PUBLISH};
-	struct ds_request *rq = (struct ds_request *)m.bytes;
-
-	if (ds_ep == AX_NONE)
-		return;
-	strcpy(rq->label, "tty");
-	rq->endpoint = ax_self;
-	if (ax_sendrec(ds_ep, &m) < 0 || m.i64[0] < 0)
-		ax_printf("tty: could not publish in ds (%ld); restarts will not find the saved state\n", m.i64[0]);
-}
-
 int main(void)
 {
 	unsigned up = 0;
+	void *kept;
+	bool kept_before;
 
 	pm_ep = ax_boot_endpoint("pm");
 	ds_ep = ax_boot_endpoint("ds");
 	init_terms();
-	publish();
+	driver_start(&tty, &kept, &kept_before);
 	for (unsigned i = 0; i < NR_TERMS; i++) {
 		if (!terms[i].present)
 			continue;
@@ -826,5 +575,5 @@ int main(void)
 	ax_printf("tty: %u terminals (%s, %s, %s), restart %u, at endpoint %d\n", up,
 		  terms[0].present ? "6 consoles" : "no VGA", terms[NR_CONSOLES].present ? "ttyS0" : "no ttyS0",
 		  terms[NR_CONSOLES + 1].present ? "ttyS1" : "no ttyS1", ax_restarts(), ax_self);
-	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), on_notify);
+	driver_run(&tty);
 }

@@ -293,7 +293,8 @@ int64_t dev_io(struct vproc *p, int file, uint64_t va, uint64_t len, uint64_t po
 	m = dev_message(write ? DEV_WRITE : DEV_READ,
 			&(struct dev_io_req){.minor = file_minor(file), .pos = pos, .len = len,
 					     .grant = (uint64_t)g, .granter = ax_self,
-					     .flags = (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0),
+					     .flags = (nonblock ? DEV_NONBLOCK : 0) | (p->nostop ? DEV_NOSTOP : 0) |
+						      (p->reissues ? DEV_REISSUE : 0),
 					     .id = (uint32_t)(p - procs), .pgrp = p->pgrp, .sid = p->sid},
 			sizeof(struct dev_io_req));
 	if (ax_sendrec(ep, &m) < 0) {
@@ -393,9 +394,7 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 
 	if (ep == AX_NONE || ax_sendrec(ep, &m) < 0)
 		return restarting ? 0 : DEV_POLLERR;
-	if (m.i64[0] < 0)
-		return major == MEM_MAJOR ? (events & (DEV_POLLIN | DEV_POLLOUT)) : DEV_POLLERR;
-	return m.i64[0];
+	return m.i64[0] < 0 ? DEV_POLLERR : m.i64[0];
 }
 
 /* A block device's size in bytes (lseek's SEEK_END), or -errno, or DEV_WOULD_WAIT (its driver restarts). */

@@ -5,10 +5,11 @@
  * position (block devices) and the client's buffer by grant, and a driver
  * keeps no per-client state a request depends on. So when a driver dies
  * and rs starts a fresh copy under a new endpoint, vfs simply sends the
- * requests that were pending to the new endpoint again: reads and writes
- * at an explicit position are idempotent, and an open of a character
- * device is only a check. (A terminal's line discipline is the exception
- * that keeps state; its driver saves that state in ds.)
+ * requests that were pending to the new endpoint again (DEV_REISSUE):
+ * reads and writes at an explicit position are idempotent, and an open of
+ * a character device is only a check. A stream's requests that waited
+ * (a terminal's) the driver keeps with their progress in kept state, so
+ * the next incarnation goes on with them (lib/driver, docs/drivers.md).
  *
  * Bulk data never travels in messages: the client makes a grant for its
  * buffer (vfs makes a magic grant over the user's own buffer, so the
@@ -87,7 +88,7 @@ struct dev_io_req { /* DEV_READ, DEV_WRITE */
 	uint64_t len;     /* at most DEV_IO_MAX */
 	uint64_t grant;   /* the client's grant over its buffer (a grant id: 32 bits) */
 	int64_t granter;  /* the client */
-	uint32_t flags;   /* DEV_NONBLOCK, DEV_NOSTOP */
+	uint32_t flags;   /* DEV_NONBLOCK, DEV_NOSTOP, DEV_REISSUE */
 	uint32_t id;      /* the client's name for the request, unique among its pending ones */
 	int32_t pgrp, sid;
 };
@@ -150,6 +151,8 @@ _Static_assert(sizeof(struct dev_status_reply) == 32, "dev_status_reply layout")
 #define DEV_MINOR_BLOCK (1ULL << 32) /* in minor: the minor is a block device's (else a character device's) */
 #define DEV_NONBLOCK 0x800    /* DEV_READ/DEV_WRITE flags: O_NONBLOCK, as Linux numbers it */
 #define DEV_NOSTOP 0x1        /* DEV_WRITE flag: no SIGTTOU stop (the caller ignores or blocks it) */
+#define DEV_REISSUE 0x2       /* DEV_READ/DEV_WRITE flag: sent before, under this id, to a former incarnation of
+				 the driver: if it kept the request, go on with it (docs/drivers.md) */
 #define DEV_IOCTL_NOSTOP 0x1  /* DEV_IOCTL flag: the same for an ioctl that changes the terminal */
 #define DEV_NO_GRANT 0xffffffffu
 

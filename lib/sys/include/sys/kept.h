@@ -31,13 +31,23 @@ struct ax_kept_header {
  */
 void *ax_kept_take(uint32_t magic, uint32_t version, size_t len, bool *kept_before);
 
+/*
+ * The same, for a state that is mostly room (queues, tables): sum(state)
+ * is its checksum over what is live in it, which is cheap enough to seal
+ * after every request. It must depend on every byte the service would
+ * use, and on nothing else.
+ */
+typedef uint64_t (*ax_kept_summer)(const void *state, size_t len);
+void *ax_kept_take_summed(uint32_t magic, uint32_t version, size_t len, ax_kept_summer sum, bool *kept_before);
+
 /* After a change of the checked state: its checksum again. */
 void ax_kept_seal(void);
 
 /* The region after the checked state, page-aligned, and its size: 0 if none. */
 void *ax_kept_extra(size_t *size);
 
-/* FNV-1a, 64 bits: the checksum (for tests). */
+/* FNV-1a, 64 bits: the checksum of the whole state (for tests); ax_kept_sum_more goes on from h. */
 uint64_t ax_kept_sum(const void *p, size_t n);
+uint64_t ax_kept_sum_more(uint64_t h, const void *p, size_t n);
 
 #endif
