@@ -162,7 +162,7 @@ $(B)/bin/$(notdir $(1)): $(call objs_of,$(1),pobj)
 endef
 # commands/busybox holds BusyBox's configuration, not our source (see below).
 POSIX_DIRS := $(call program_dirs,$(wildcard commands/*/ tests/posix/*/ tests/posixbench/*/ tests/busybox/*/ tests/procfs/posix/*/ \
-	tests/robust/*/))
+	tests/robust/*/ tests/service/*/))
 $(foreach d,$(POSIX_DIRS),$(eval $(call posix_program,$(d))))
 # the fuzzer names the calls it made as pm does
 $(B)/pobj/tests/robust/fuzz/fuzz.o: $(B)/gen/syscall_names.inc
@@ -371,7 +371,7 @@ run: all
 
 unit: setup $(UNIT_BIN)
 
-test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(B)/bin/fuzz $(B)/bin/stress $(SUITE_DEPS)
+test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(B)/bin/fuzz $(B)/bin/stress $(B)/bin/ttystate $(SUITE_DEPS)
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
 		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/service/run --script tests/robust/run --script tests/harness/test_terminal.py \
 		$(SUITE_ARGS)

@@ -142,7 +142,10 @@ static inline int wait_for_message(struct proc *caller, endpoint_t from)
 
 /*
  * The receive half: pending kernel notifications first, then process
- * notifications, then queued senders; otherwise block.
+ * notifications, then queued senders; otherwise block. But never kernel
+ * notifications twice running while a process waits: a device that
+ * interrupts as fast as its driver serves it (a UART sending) would
+ * otherwise keep rs's heartbeat and every request from the driver.
  */
 
 static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
@@ -150,6 +153,7 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 	ax_message m; /* a notification; built only when there is one (the usual receive blocks) */
 	struct proc *sender;
 	int slot;
+	bool kernel_turn;
 
 	if (from != AX_ANY && from != AX_HARDWARE && from != AX_CLOCK && from != AX_KERNEL) {
 		int r = proc_lookup(from, &sender);
@@ -163,15 +167,22 @@ static int do_receive(struct proc *caller, endpoint_t from, uint64_t uptr)
 	    !caller->senders &&
 	    !(caller->notify_bits[0] | caller->notify_bits[1] | caller->notify_bits[2] | caller->notify_bits[3]))
 		return wait_for_message(caller, from);
-	if ((from == AX_ANY || from == AX_HARDWARE) && caller->irq_pending) {
+	kernel_turn = !(from == AX_ANY && caller->kernel_served &&
+			(caller->senders || caller->notify_bits[0] | caller->notify_bits[1] | caller->notify_bits[2] |
+						    caller->notify_bits[3]));
+	caller->kernel_served = false;
+	if (kernel_turn && (from == AX_ANY || from == AX_HARDWARE) && caller->irq_pending) {
+		caller->kernel_served = true;
 		m = (ax_message){.source = AX_HARDWARE, .type = AX_MSG_NOTIFY, .u64 = {caller->irq_pending}};
 		caller->irq_pending = 0;
 		take_now(caller, &m);
-	} else if ((from == AX_ANY || from == AX_CLOCK) && caller->alarm_pending) {
+	} else if (kernel_turn && (from == AX_ANY || from == AX_CLOCK) && caller->alarm_pending) {
+		caller->kernel_served = true;
 		m = (ax_message){.source = AX_CLOCK, .type = AX_MSG_NOTIFY, .u64 = {clock_now_ns()}};
 		caller->alarm_pending = false;
 		take_now(caller, &m);
-	} else if ((from == AX_ANY || from == AX_KERNEL) && caller->deaths_pending) {
+	} else if (kernel_turn && (from == AX_ANY || from == AX_KERNEL) && caller->deaths_pending) {
+		caller->kernel_served = true;
 		m = (ax_message){.source = AX_KERNEL, .type = AX_MSG_NOTIFY};
 		caller->deaths_pending = false;
 		take_now(caller, &m);

@@ -51,6 +51,7 @@ struct proc {
 	uint32_t irq_pending;
 	bool alarm_pending;
 	bool deaths_pending; /* a process it supervises has ended */
+	bool kernel_served;  /* its last receive took a kernel notification: processes go first next */
 
 	endpoint_t supervisor; /* who hears of its death: its creator */
 	struct ax_death death;

@@ -27,9 +27,9 @@ static uint8_t *disk = (uint8_t *)RAMDISK_VA;
 static uint8_t present[RAMDISK_BYTES / PAGE / 8]; /* bit: that disk page is mapped */
 
 #define KEPT_MAGIC 0x4d454d31 /* "MEM1" */
-struct kept_state {
+static struct {
 	uint64_t disk_bytes; /* the disk's size when it was kept: another size is another disk */
-};
+} state;
 
 /* ---- the character devices: units are the minors ------------------------------------------- */
 
@@ -154,25 +154,29 @@ static const struct driver memory = {
 	.name = "memory",
 	.chr = &chars,
 	.blk = &disks,
+	.state = &state,
+	.kept_len = sizeof(state),
 	.kept_magic = KEPT_MAGIC,
 	.kept_version = 1,
-	.kept_len = sizeof(struct kept_state),
 };
 
-/* The disk in kept state if rs keeps some for the driver: the previous incarnation's, or cleared. */
-static void take_kept_disk(struct kept_state *st, bool before)
+/*
+ * The disk in the kept region's bulk part if rs keeps one for the driver:
+ * the last incarnation's (before), or cleared.
+ */
+static void take_kept_disk(bool before)
 {
 	size_t size;
-	uint8_t *extra = st ? driver_kept_extra(&size) : 0;
+	uint8_t *extra = driver_kept_extra(&size);
 
 	if (extra && size < RAMDISK_BYTES)
 		ax_printf("memory: kept state has %lu bytes for the RAM disk's %lu: the disk is not kept\n",
 			  (unsigned long)size, (unsigned long)RAMDISK_BYTES);
 	if (!extra || size < RAMDISK_BYTES)
 		return; /* the disk in the driver's own memory: a restart empties it */
-	if (!before || st->disk_bytes != RAMDISK_BYTES) {
+	if (!before || state.disk_bytes != RAMDISK_BYTES) {
 		memset(extra, 0, RAMDISK_BYTES);
-		st->disk_bytes = RAMDISK_BYTES;
+		state.disk_bytes = RAMDISK_BYTES;
 		before = false;
 	}
 	disk = extra;
@@ -182,12 +186,8 @@ static void take_kept_disk(struct kept_state *st, bool before)
 
 int main(void)
 {
-	void *st;
-	bool before;
-
 	ax_random_init();
-	driver_start(&memory, &st, &before);
-	take_kept_disk(st, before);
+	take_kept_disk(driver_start(&memory));
 	ax_printf("memory: null, zero, full, random, urandom and an %lu MiB RAM disk, at endpoint %d\n",
 		  (unsigned long)(RAMDISK_BYTES >> 20), ax_self);
 	driver_run(&memory);

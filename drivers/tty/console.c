@@ -11,16 +11,17 @@
 #include "tty.h"
 
 #define VGA_PHYS 0xb8000ULL
-#define VGA_VA 0x500000000000ULL /* where the driver sees the text memory */
+#define VGA_VA 0x580000000000ULL /* where the driver sees the text memory (not RS_KEPT_ADDR: the kept state is there) */
 #define KBD_DATA 0x60
 #define KBD_STATUS 0x64
 #define KBD_HAS_DATA 0x01
 #define KBD_FROM_MOUSE 0x20
 
-static struct vt screens[NR_CONSOLES];
+static struct vt *screens; /* NR_CONSOLES of them, in kept state */
+static uint32_t changed_screens; /* since console_changed last said */
 static struct kbd keyboard;
 static bool have_vga;
-static unsigned shown; /* index into screens: the console on the glass */
+static uint32_t *shown; /* in kept state: index into screens, the console on the glass */
 
 static void show_cursor(const struct vt *v)
 {
@@ -36,23 +37,30 @@ static void show_cursor(const struct vt *v)
 
 static void refresh(void)
 {
-	memcpy((void *)VGA_VA, screens[shown].cells, sizeof(screens[shown].cells));
-	show_cursor(&screens[shown]);
+	memcpy((void *)VGA_VA, screens[*shown].cells, sizeof(screens[*shown].cells));
+	show_cursor(&screens[*shown]);
 }
 
 /* The console terminal of screen i. */
 static struct term *console_term(unsigned i) { return &terms[i]; }
 
-bool console_init(void)
+bool console_init(struct vt *kept_screens, uint32_t *kept_shown, bool again)
 {
 	ax_message m = {.u64 = {(uint64_t)(int64_t)AX_SELF, VGA_VA, VGA_PHYS, 4096, AX_MAP_WRITE | AX_MAP_UNCACHED}};
 
+	screens = kept_screens;
+	shown = kept_shown;
+	if (!again || *shown >= NR_CONSOLES)
+		*shown = 0;
+	if (!again)
+		changed_screens = (1u << NR_CONSOLES) - 1;
 	if (ax_kcall(KC_VMAP, &m) < 0)
 		return false; /* no mem= privilege for the VGA: no consoles */
 	ax_kcall(KC_KLOG_VGA, &(ax_message){.u64 = {0}});
 	have_vga = true;
 	for (unsigned i = 0; i < NR_CONSOLES; i++) {
-		vt_init(&screens[i]);
+		if (!again)
+			vt_init(&screens[i]);
 		console_term(i)->vt = &screens[i];
 		console_term(i)->present = true;
 	}
@@ -61,7 +69,7 @@ bool console_init(void)
 		ax_printf("tty: the keyboard's IRQ 1 refused; consoles show output only\n");
 		return true;
 	}
-	for (int i = 0; i < 32; i++) { /* drop what the firmware left */
+	for (int i = 0; !again && i < 32; i++) { /* drop what the firmware left (a restart: keys typed, read them) */
 		uint32_t st = 0;
 
 		ax_devio(KBD_STATUS, AX_IO_IN8, 0, &st);
@@ -73,8 +81,16 @@ bool console_init(void)
 	return true;
 }
 
+uint32_t console_changed(void)
+{
+	uint32_t c = changed_screens;
+
+	changed_screens = 0;
+	return c;
+}
+
 /* The shown console is 4:0 (tty0). */
-struct term *console_shown(void) { return have_vga ? console_term(shown) : 0; }
+struct term *console_shown(void) { return have_vga ? console_term(*shown) : 0; }
 
 void console_output(struct term *t)
 {
@@ -95,14 +111,16 @@ void console_output(struct term *t)
 		t->vt->reply_len = 0;
 		term_input(t, (const uint8_t *)reply, len);
 	}
-	if (changed && t->vt == &screens[shown])
+	if (changed)
+		changed_screens |= 1u << (t->vt - screens);
+	if (changed && t->vt == &screens[*shown])
 		refresh();
 }
 
 static void switch_to(unsigned i)
 {
-	if (i < NR_CONSOLES && i != shown) {
-		shown = i;
+	if (i < NR_CONSOLES && i != *shown) {
+		*shown = i;
 		refresh();
 	}
 }
@@ -124,7 +142,7 @@ void keyboard_interrupt(void)
 		if (console)
 			switch_to((unsigned)console - 1);
 		if (n)
-			term_input(console_term(shown), out, (size_t)n);
+			term_input(console_term(*shown), out, (size_t)n);
 	}
 	ax_kcall(KC_IRQ_ENABLE, &(ax_message){.u64 = {IRQ_KEYBOARD}});
 }

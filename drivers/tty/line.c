@@ -123,7 +123,11 @@ size_t line_out_take(struct line *l, uint8_t *dst, size_t n)
 	return i;
 }
 
-void line_flush_output(struct line *l) { l->out_len = 0; }
+void line_flush_output(struct line *l)
+{
+	l->out_len = 0;
+	l->out_flushes++;
+}
 
 void line_flush_input(struct line *l)
 {
@@ -437,4 +441,10 @@ size_t line_take(struct line *l, uint8_t *dst, size_t n)
 	l->len -= used;
 	l->ready -= used;
 	return got;
+}
+
+bool line_sane(const struct line *l)
+{
+	return l->len <= LINE_INPUT_MAX && l->ready <= l->len && l->out_head < LINE_OUTPUT_MAX &&
+	       l->out_len <= LINE_OUTPUT_MAX && l->column <= 0xffff && l->line_column <= 0xffff;
 }

@@ -111,7 +111,11 @@ struct line {
 	size_t out_head, out_len;
 	unsigned column;      /* where the cursor is, for erasing tabs and ONOCR */
 	unsigned line_column; /* where the cursor was when the edited line began */
+	unsigned out_flushes; /* times the output queue was dropped (a driver that counts what it may send) */
 };
+
+/* Whether l's counters are within its buffers (a line taken back from kept state is checked first). */
+bool line_sane(const struct line *l);
 
 /* Linux's defaults: canonical, echoing, signals on, ICRNL|IXON, OPOST|ONLCR, 38400 8N1. */
 void line_init(struct line *l);

@@ -6,13 +6,14 @@
  * lib/sys/include/proto/dev.h; design and limits: docs/tty.md.
  *
  * The driver never blocks on a client: a read that cannot complete yet (or
- * a write while output is stopped) is answered DEV_SUSPENDED and kept here
+ * a write the output queue cannot take yet) is answered DEV_SUSPENDED and kept here
  * by (client, id); when it completes the client is notified and collects
  * the result with DEV_STATUS. Keyboard signals are queued for pm, which
  * pulls them (PM_SIGNAL_PULL). Each terminal's settings, window size,
  * session and foreground group are kept in ds too, so a restarted driver
  * takes them back.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <proto/dev.h>
@@ -20,6 +21,7 @@
 #include <proto/pm.h>
 #include <sys/info.h>
 #include <driver/driver.h>
+#include <sys/kept.h>
 #include <sys/sigq.h>
 
 #include "tty.h"
@@ -56,10 +58,9 @@
 #define KDGKBTYPE 0x4b33
 #define KB_101 0x02
 
-struct term terms[NR_TERMS]; /* 0..5 the consoles tty1..tty6, then ttyS0, ttyS1 */
-
-static struct ax_sigq signals; /* for the foreground groups, until pm pulls them */
-static endpoint_t pm_ep = AX_NONE, ds_ep = AX_NONE;
+static struct tty_kept state; /* the live state: the library commits it to the kept region after each request */
+struct term *terms = state.terms;
+static endpoint_t pm_ep = AX_NONE;
 
 /* ---- finding the terminal of a request ---------------------------------------------- */
 
@@ -96,65 +97,16 @@ static struct term *lookup(uint64_t dev, int32_t sid)
 
 static unsigned term_index(const struct term *t) { return (unsigned)(t - terms); }
 
-/* ---- saved state in ds ------------------------------------------------------------ */
-
-/* ds keys per terminal N: "ttyN.f" flags and window size, "ttyN.c" c_line and c_cc, "ttyN.j" session and group. */
-static void key(char *k, const struct term *t, char what)
-{
-	ax_snprintf(k, DS_LABEL_MAX, "tty%u.%c", term_index(t), what);
-}
-
-static void save_state(const struct term *t)
-{
-	uint8_t f[24], c[20];
-	int32_t j[2] = {t->sid, t->pgrp};
-	char k[DS_LABEL_MAX];
-
-	memcpy(f, &t->line.tio, 16);
-	memcpy(f + 16, &t->ws, 8);
-	memcpy(c, &t->line.tio.c_line, 20);
-	key(k, t, 'f');
-	ds_call(ds_ep, DS_STORE, k, f, sizeof(f), 0);
-	key(k, t, 'c');
-	ds_call(ds_ep, DS_STORE, k, c, sizeof(c), 0);
-	key(k, t, 'j');
-	ds_call(ds_ep, DS_STORE, k, j, sizeof(j), 0);
-}
-
-/* Take back what a former copy of the driver saved (nothing, the first time). */
-static void restore_state(struct term *t)
-{
-	struct ds_reply f, c, j;
-	char k[DS_LABEL_MAX];
-	struct line_termios tio = t->line.tio;
-
-	key(k, t, 'f');
-	if (ds_call(ds_ep, DS_RETRIEVE, k, 0, 0, &f) != 0 || f.endpoint != 24)
-		return;
-	key(k, t, 'c');
-	if (ds_call(ds_ep, DS_RETRIEVE, k, 0, 0, &c) != 0 || c.endpoint != 20)
-		return;
-	memcpy(&tio, f.value, 16);
-	memcpy(&tio.c_line, c.value, 20);
-	line_set_termios(&t->line, &tio);
-	memcpy(&t->ws, f.value + 16, 8);
-	key(k, t, 'j');
-	if (ds_call(ds_ep, DS_RETRIEVE, k, 0, 0, &j) == 0 && j.endpoint == 8) {
-		memcpy(&t->sid, j.value, 4);
-		memcpy(&t->pgrp, j.value + 4, 4);
-	}
-}
-
 /* ---- signals for pm ----------------------------------------------------------------- */
 
 /* A signal for a terminal's foreground group, queued for pm to pull (sys/sigq.h). */
 static void queue_signal(int32_t pgrp, int sig)
 {
 	if (pgrp > 0)
-		ax_sigq_push(&signals, pm_ep, "tty", PM_SIG_PGRP, pgrp, (uint64_t)sig);
+		ax_sigq_push(&state.signals, pm_ep, "tty", PM_SIG_PGRP, pgrp, (uint64_t)sig);
 }
 
-static int64_t do_signal_pull(const ax_message *m, ax_message *r) { return ax_sigq_pull(&signals, pm_ep, m, r); }
+static int64_t do_signal_pull(const ax_message *m, ax_message *r) { return ax_sigq_pull(&state.signals, pm_ep, m, r); }
 
 /* ---- moving bytes ------------------------------------------------------------------- */
 
@@ -193,7 +145,7 @@ static int64_t try_write(struct drv_io *p)
 	static uint8_t buf[LINE_OUTPUT_MAX / 2];
 	struct term *t = &terms[p->unit];
 
-	while (p->done < p->len && !t->line.stopped) {
+	while (p->done < p->len) { /* stopped output (^S) still fills the queue, as on Linux; the device waits */
 		size_t n = line_out_room(&t->line) / 2; /* each byte may become two (ONLCR) */
 
 		if (n > p->len - p->done)
@@ -279,7 +231,6 @@ static void make_controlling(struct term *t, int32_t sid, int32_t pgrp)
 {
 	t->sid = sid;
 	t->pgrp = pgrp;
-	save_state(t);
 }
 
 static int64_t open_term(int unit, const struct dev_open_req *rq)
@@ -335,7 +286,6 @@ static int64_t set_termios(const struct ioctl_req *q)
 	if (q->cmd == TCSETSF)
 		line_flush_input(&q->t->line);
 	line_set_termios(&q->t->line, &tio);
-	save_state(q->t);
 	term_kick(q->t); /* new VMIN/VTIME or ICANON may complete a waiting read */
 	return 0;
 }
@@ -350,8 +300,7 @@ static int64_t set_winsize(const struct ioctl_req *q)
 	if (memcmp(&ws, &q->t->ws, sizeof(ws)) != 0) {
 		q->t->ws = ws;
 		queue_signal(q->t->pgrp, SIGWINCH);
-		save_state(q->t);
-	}
+		}
 	return 0;
 }
 
@@ -365,7 +314,6 @@ static int64_t set_pgrp(const struct ioctl_req *q)
 	if (pgrp <= 0)
 		return -AX_EINVAL;
 	q->t->pgrp = pgrp;
-	save_state(q->t);
 	return 0;
 }
 
@@ -531,6 +479,12 @@ static const struct ax_call calls[] = {
 	{PM_SIGNAL_PULL, do_signal_pull},
 };
 
+#define KEPT_MAGIC 0x54545931 /* "TTY1" */
+static uint64_t sum_kept(const void *committed);
+static void commit_state(void *committed, const void *live);
+static void committed(void);
+static void kept_sent(int unit, uint32_t n);
+
 static const struct driver tty = {
 	.name = "tty",
 	.label = "tty",
@@ -538,42 +492,182 @@ static const struct driver tty = {
 	.calls = calls,
 	.ncalls = (int)(sizeof(calls) / sizeof(calls[0])),
 	.interrupt = interrupt,
+	.state = &state,
+	.kept_len = sizeof(state),
+	.kept_magic = KEPT_MAGIC,
+	.kept_version = 1,
+	.kept_copy = commit_state,
+	.kept_sum = sum_kept,
+	.committed = committed,
+	.kept_sent = kept_sent,
 };
 
-static void init_terms(void)
+/* ---- kept state ---------------------------------------------------------------------- */
+
+/*
+ * Committing and checking the state cheaply enough for every request: a
+ * line's settings and counters, its typed bytes and unsent output (not the
+ * rest of its buffers); each screen's state, and its cells when they changed
+ * (cells are only shown, never followed, so they are not summed); the
+ * signals not yet pulled.
+ */
+static void copy_line(struct line *to, const struct line *from)
+{
+	size_t first = from->out_len < LINE_OUTPUT_MAX - from->out_head ? from->out_len : LINE_OUTPUT_MAX - from->out_head;
+
+	to->tio = from->tio;
+	memcpy(&to->len, &from->len, offsetof(struct line, out) - offsetof(struct line, len));
+	memcpy(&to->out_head, &from->out_head, sizeof(*to) - offsetof(struct line, out_head));
+	memcpy(to->in, from->in, from->len);
+	memcpy(to->mark, from->mark, from->len);
+	memcpy(to->out + from->out_head, from->out + from->out_head, first);
+	memcpy(to->out, from->out, from->out_len - first);
+}
+
+#define VT_STATE_AT offsetof(struct vt, row) /* a screen's state after its cells */
+
+static void commit_state(void *committed, const void *live)
+{
+	struct tty_kept *to = committed;
+	const struct tty_kept *from = live;
+	static uint32_t before; /* the commit before this one wrote the other copy: its redrawn screens too */
+	uint32_t now = console_changed(), redrawn = now | before;
+
+	for (unsigned i = 0; i < NR_TERMS; i++) {
+		copy_line(&to->terms[i].line, &from->terms[i].line);
+		memcpy(&to->terms[i].ws, &from->terms[i].ws, offsetof(struct term, kind) - offsetof(struct term, ws));
+	}
+	for (unsigned i = 0; i < NR_CONSOLES; i++) {
+		if (redrawn & (1u << i))
+			to->screens[i] = from->screens[i];
+		else
+			memcpy((uint8_t *)&to->screens[i] + VT_STATE_AT, (const uint8_t *)&from->screens[i] + VT_STATE_AT,
+			       sizeof(struct vt) - VT_STATE_AT);
+	}
+	before = now;
+	to->shown = from->shown;
+	to->signals.head = from->signals.head;
+	to->signals.count = from->signals.count;
+	for (unsigned i = 0; i < from->signals.count; i++)
+		to->signals.q[(from->signals.head + i) % AX_SIGQ_MAX] = from->signals.q[(from->signals.head + i) % AX_SIGQ_MAX];
+}
+
+static uint64_t sum_line(uint64_t h, const struct line *l)
+{
+	h = ax_kept_sum_more(h, &l->tio, sizeof(l->tio));
+	h = ax_kept_sum_more(h, &l->len, offsetof(struct line, out) - offsetof(struct line, len));
+	h = ax_kept_sum_more(h, &l->out_head, sizeof(*l) - offsetof(struct line, out_head));
+	if (l->len <= LINE_INPUT_MAX) {
+		h = ax_kept_sum_more(h, l->in, l->len);
+		h = ax_kept_sum_more(h, l->mark, l->len);
+	}
+	for (size_t i = 0; i < l->out_len && i < LINE_OUTPUT_MAX; i++)
+		h = ax_kept_sum_more(h, &l->out[(l->out_head + i) % LINE_OUTPUT_MAX], 1);
+	return h;
+}
+
+static uint64_t sum_kept(const void *committed)
+{
+	const struct tty_kept *k = committed;
+	uint64_t h = ax_kept_sum(&k->shown, sizeof(k->shown));
+
+	for (unsigned i = 0; i < NR_TERMS; i++) {
+		const struct term *t = &k->terms[i];
+
+		h = sum_line(h, &t->line);
+		h = ax_kept_sum_more(h, &t->ws, offsetof(struct term, kind) - offsetof(struct term, ws));
+	}
+	for (unsigned i = 0; i < NR_CONSOLES; i++)
+		h = ax_kept_sum_more(h, (const uint8_t *)&k->screens[i] + VT_STATE_AT, sizeof(struct vt) - VT_STATE_AT);
+	h = ax_kept_sum_more(h, &k->signals.head, sizeof(k->signals.head) + sizeof(k->signals.count));
+	for (unsigned i = 0; i < k->signals.count && i < AX_SIGQ_MAX; i++)
+		h = ax_kept_sum_more(h, &k->signals.q[(k->signals.head + i) % AX_SIGQ_MAX], sizeof(k->signals.q[0]));
+	return h;
+}
+
+/* After each commit: the serial ports may send what it holds. */
+static void committed(void)
+{
+	for (unsigned i = NR_CONSOLES; i < NR_TERMS; i++)
+		if (terms[i].present)
+			serial_committed(&terms[i]);
+}
+
+/* At start: n bytes at the head of unit's output had gone to the UART after the last commit. */
+static void kept_sent(int unit, uint32_t n)
+{
+	uint8_t drop[256];
+
+	while (n) {
+		size_t k = line_out_take(&terms[unit].line, drop, n < sizeof(drop) ? n : sizeof(drop));
+
+		if (!k)
+			break;
+		n -= (uint32_t)k;
+	}
+}
+
+/* Whether a kept state can be followed: a checksum proves it is what was sealed, not that it was right. */
+static bool kept_sane(const struct tty_kept *k)
+{
+	for (unsigned i = 0; i < NR_TERMS; i++)
+		if (!line_sane(&k->terms[i].line))
+			return false;
+	for (unsigned i = 0; i < NR_CONSOLES; i++)
+		if (!vt_sane(&k->screens[i]))
+			return false;
+	return k->shown < NR_CONSOLES && k->signals.head < AX_SIGQ_MAX && k->signals.count <= AX_SIGQ_MAX;
+}
+
+/* ---- start ------------------------------------------------------------------------------- */
+
+static void init_terms(bool again)
 {
 	for (unsigned i = 0; i < NR_TERMS; i++) {
 		struct term *t = &terms[i];
 
-		line_init(&t->line);
+		if (!again) {
+			line_init(&t->line);
+			t->ws = (struct line_winsize){.ws_row = VT_ROWS, .ws_col = VT_COLS};
+			t->sid = t->pgrp = 0;
+		}
 		t->kind = i < NR_CONSOLES ? TERM_CONSOLE : TERM_SERIAL;
 		t->minor = i < NR_CONSOLES ? i + 1 : TTY_MINOR_SERIAL + i - NR_CONSOLES;
-		t->ws = (struct line_winsize){.ws_row = VT_ROWS, .ws_col = VT_COLS};
+		t->present = false;
+		t->vt = 0;
 	}
-	serial_init(&terms[NR_CONSOLES], 0x3f8, 4);
-	serial_init(&terms[NR_CONSOLES + 1], 0x2f8, 3);
-	console_init();
+	serial_init(&terms[NR_CONSOLES], 0x3f8, 4, again);
+	serial_init(&terms[NR_CONSOLES + 1], 0x2f8, 3, again);
+	console_init(state.screens, &state.shown, again);
 }
 
 int main(void)
 {
 	unsigned up = 0;
-	void *kept;
-	bool kept_before;
+	bool again;
 
 	pm_ep = ax_boot_endpoint("pm");
-	ds_ep = ax_boot_endpoint("ds");
-	init_terms();
-	driver_start(&tty, &kept, &kept_before);
+	again = driver_start(&tty);
+	if (again && !kept_sane(&state)) {
+		ax_printf("tty: the kept state does not hold together: starting from defaults\n");
+		memset(&state, 0, sizeof(state));
+		again = false;
+	}
+	init_terms(again);
 	for (unsigned i = 0; i < NR_TERMS; i++) {
 		if (!terms[i].present)
 			continue;
-		if (ax_restarts()) /* a restart: take back the settings; a first start (or a refresh) begins anew */
-			restore_state(&terms[i]);
 		up++;
+		if (again && terms[i].kind == TERM_SERIAL)
+			serial_interrupt(&terms[i]); /* what came while no driver listened; output goes on */
+		term_kick(&terms[i]);
 	}
-	ax_printf("tty: %u terminals (%s, %s, %s), restart %u, at endpoint %d\n", up,
+	if (again && terms[0].present)
+		keyboard_interrupt();
+	if (state.signals.count && pm_ep != AX_NONE)
+		ax_notify(pm_ep); /* signals the last incarnation queued: pm pulls them from this one */
+	ax_printf("tty: %u terminals (%s, %s, %s), %s, at endpoint %d\n", up,
 		  terms[0].present ? "6 consoles" : "no VGA", terms[NR_CONSOLES].present ? "ttyS0" : "no ttyS0",
-		  terms[NR_CONSOLES + 1].present ? "ttyS1" : "no ttyS1", ax_restarts(), ax_self);
+		  terms[NR_CONSOLES + 1].present ? "ttyS1" : "no ttyS1", again ? "their state kept" : "fresh", ax_self);
 	driver_run(&tty);
 }

@@ -327,3 +327,11 @@ void vt_put(struct vt *v, uint8_t c)
 	}
 	print(v, c);
 }
+
+bool vt_sane(const struct vt *v)
+{
+	return v->row < VT_ROWS && v->col < VT_COLS && v->top <= v->bottom && v->bottom < VT_ROWS &&
+	       v->saved_row < VT_ROWS && v->saved_col < VT_COLS && v->fg < 8 && v->bg < 8 && v->saved_fg < 8 &&
+	       v->saved_bg < 8 && v->nparams <= VT_PARAMS && v->reply_len <= sizeof(v->reply) &&
+	       (v->state == NORMAL || v->state == ESCAPE || v->state == CSI);
+}

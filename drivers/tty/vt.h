@@ -33,6 +33,8 @@ struct vt {
 };
 
 void vt_init(struct vt *v);
+/* Whether v's positions and counters are within the screen and its arrays (a screen taken back from kept state). */
+bool vt_sane(const struct vt *v);
 void vt_put(struct vt *v, uint8_t c);
 
 #endif

@@ -7,28 +7,112 @@
 
 #include "driver.h"
 
-/* What the library keeps for a driver, before the driver's own part. */
+/*
+ * The kept region holds the committed state twice over, in two slots each
+ * with its sequence number and checksum: every commit writes the older slot
+ * and then its number and sum, so a death in the middle of a commit leaves
+ * the other slot good, and the next incarnation takes the newest good one.
+ * A slot is the waiting requests, then the driver's own state. The driver
+ * and the library work on live copies in their own memory, so a death in
+ * the middle of a request leaves the state as it was before the request.
+ *
+ * Before the slots, a word per unit says how many bytes of the output the
+ * committed state still holds the driver handed to the hardware since that
+ * commit (driver_sent): so those are not sent again.
+ */
 struct kept {
 	struct drv_io waiting[DRV_PENDING]; /* character requests that wait, with their progress */
 };
 
-#define KEPT_MAGIC_LIB 0x44525631 /* "DRV1": mixed into the driver's magic */
+struct slot {
+	uint64_t seq; /* which commit (0: never written) */
+	uint64_t sum; /* of the slot's live parts and seq */
+	struct kept k;
+	/* then the driver's state: kept_len bytes */
+};
+
+#define KEPT_MAGIC_LIB 0x44525632 /* "DRV2": mixed into the driver's magic */
+#define UNITS_MAX 64
 
 static const struct driver *drv;
-static struct kept own; /* without kept state: the library's part lives here */
-static struct kept *kept = &own;
+static struct drv_io waiting[DRV_PENDING]; /* the live table */
+static uint8_t *region;                     /* the kept region's checked part, 0: rs keeps none */
+static uint64_t *sent;                      /* UNITS_MAX words, in the region */
+static size_t slot_size;
+static uint64_t seq;                        /* the newest commit's */
 
-static uint64_t sum_kept(const void *state, size_t len)
+static struct slot *slot_of(uint64_t n) { return (struct slot *)(region + UNITS_MAX * sizeof(uint64_t) + (n & 1) * slot_size); }
+
+static uint64_t slot_sum(const struct slot *s)
 {
-	const struct kept *k = state;
-	uint64_t h = ax_kept_sum(0, 0);
+	uint64_t h = ax_kept_sum(&s->seq, sizeof(s->seq));
 
 	for (unsigned i = 0; i < DRV_PENDING; i++)
-		if (k->waiting[i].used)
-			h = ax_kept_sum_more(h, &k->waiting[i], sizeof(k->waiting[i]));
+		h = s->k.waiting[i].used ? ax_kept_sum_more(h, &s->k.waiting[i], sizeof(s->k.waiting[i]))
+					 : ax_kept_sum_more(h, &s->k.waiting[i].used, 1);
 	if (drv->kept_sum)
-		return h ^ drv->kept_sum(k + 1);
-	return ax_kept_sum_more(h, k + 1, len - sizeof(*k));
+		return h ^ drv->kept_sum(&s->k + 1);
+	return ax_kept_sum_more(h, &s->k + 1, drv->kept_len);
+}
+
+/* The live state to the older slot, then its number and sum: after every request and notification. */
+static void commit(void)
+{
+	if (region) {
+		struct slot *s = slot_of(seq + 1);
+
+		for (unsigned i = 0; i < DRV_PENDING; i++)
+			if (waiting[i].used || s->k.waiting[i].used)
+				s->k.waiting[i] = waiting[i];
+		if (drv->kept_copy)
+			drv->kept_copy(&s->k + 1, drv->state);
+		else if (drv->kept_len)
+			memcpy(&s->k + 1, drv->state, drv->kept_len);
+		s->seq = seq + 1;
+		s->sum = slot_sum(s);
+		seq++;
+	}
+	if (drv->committed)
+		drv->committed();
+}
+
+void driver_sent(int unit, uint32_t n)
+{
+	if (region && unit >= 0 && unit < UNITS_MAX)
+		sent[unit] = (seq & 0xffffffffULL) << 32 | n;
+}
+
+/* The region is checked slot by slot (slot_sum), so the header's own sum covers nothing. */
+static uint64_t checked_per_slot(const void *state, size_t len)
+{
+	(void)state;
+	(void)len;
+	return 0;
+}
+
+/* The newest good slot back into the live state: true if there is one. */
+static bool restore(unsigned *orphans, uint32_t *sent_since)
+{
+	struct slot *a = slot_of(0), *b = slot_of(1), *s = 0;
+	bool a_good = a->seq && a->sum == slot_sum(a), b_good = b->seq && b->sum == slot_sum(b);
+
+	if (a_good && (!b_good || a->seq > b->seq))
+		s = a;
+	else if (b_good)
+		s = b;
+	if (!s)
+		return false;
+	if ((a->seq || b->seq) && !(a_good && b_good))
+		ax_printf("%s: one copy of the kept state was cut short by the death: the one before it is taken\n",
+			  drv->name);
+	seq = s->seq;
+	memcpy(waiting, s->k.waiting, sizeof(waiting));
+	if (drv->kept_len)
+		memcpy(drv->state, &s->k + 1, drv->kept_len);
+	*orphans = drv_io_orphan_all(waiting, DRV_PENDING);
+	for (unsigned u = 0; u < UNITS_MAX; u++)
+		sent_since[u] = sent[u] >> 32 == (seq & 0xffffffffULL) ? (uint32_t)sent[u] : 0;
+	return true;
 }
 
 int driver_copy(uint64_t granter, uint64_t grant, uint64_t off, void *buf, uint64_t len, int dir)
@@ -58,40 +142,51 @@ static void announce(const char *label)
 		ax_printf("%s: could not announce itself in ds (%ld)\n", label, m.i64[0]);
 }
 
-void driver_start(const struct driver *d, void **state, bool *kept_before)
+bool driver_start(const struct driver *d)
 {
-	struct kept *k;
+	static uint32_t sent_since[UNITS_MAX];
+	bool before = false;
 	unsigned orphans = 0;
+	size_t need;
 
 	drv = d;
-	*state = 0;
-	*kept_before = false;
-	k = ax_kept_take_summed(d->kept_magic ^ KEPT_MAGIC_LIB, d->kept_version, sizeof(struct kept) + d->kept_len,
-				sum_kept, kept_before);
-	if (k) {
-		kept = k;
-		if (d->kept_len)
-			*state = k + 1;
-		orphans = drv_io_orphan_all(k->waiting, DRV_PENDING);
-		ax_kept_seal();
+	slot_size = (sizeof(struct slot) + d->kept_len + 63) / 64 * 64;
+	need = UNITS_MAX * sizeof(uint64_t) + 2 * slot_size;
+	region = ax_kept_take_summed(d->kept_magic ^ KEPT_MAGIC_LIB, d->kept_version, need, checked_per_slot, &before);
+	if (!region && d->kept_len)
+		ax_printf("%s: no kept state (rs keeps none for it, or under %lu bytes): a restart starts from defaults\n",
+			  d->name, (unsigned long)(sizeof(struct ax_kept_header) + need));
+	if (region) {
+		sent = (uint64_t *)(void *)region;
+		if (before && !restore(&orphans, sent_since)) {
+			ax_printf("%s: neither copy of the kept state is good: starting from defaults\n", d->name);
+			before = false;
+		}
+		if (!before)
+			memset(region, 0, need);
 	}
 	if (orphans)
 		ax_printf("%s: %u requests of the last incarnation kept, for their clients to take back\n", d->name,
 			  orphans);
+	if (before && d->kept_sent)
+		for (unsigned u = 0; u < UNITS_MAX; u++)
+			if (sent_since[u])
+				d->kept_sent((int)u, sent_since[u]);
 	if (d->chr)
-		chardrv_attach(d->chr, kept->waiting);
+		chardrv_attach(d->chr, waiting);
 	if (d->blk)
 		blockdrv_attach(d->blk);
 	if (d->label)
 		announce(d->label);
+	return before;
 }
 
 /* ---- the loop ------------------------------------------------------------------------------ */
 
-/* Every request ends here: its changes to the kept state are sealed before the answer goes. */
+/* Every request ends here: its changes are committed to the kept state before the answer goes. */
 static int64_t sealed(int64_t r)
 {
-	ax_kept_seal();
+	commit();
 	return r;
 }
 
@@ -125,7 +220,7 @@ static void on_notify(const ax_message *m)
 	} else if (m->source == AX_HARDWARE && drv->interrupt) {
 		drv->interrupt(m->u64[0]);
 	}
-	ax_kept_seal();
+	commit();
 }
 
 _Noreturn void driver_run(const struct driver *d)
@@ -137,5 +232,6 @@ _Noreturn void driver_run(const struct driver *d)
 	};
 
 	drv = d;
+	commit(); /* what the driver set up since driver_start */
 	ax_serve(calls, (int)(sizeof(calls) / sizeof(calls[0])), on_notify);
 }

@@ -18,9 +18,11 @@
  *     timers on the kernel's alarm;
  *   - for block devices clamps every transfer to the device's size, answers
  *     DEV_SIZE and BLKGETSIZE64, so the driver only moves bytes;
- *   - takes the kept state from rs at start (sys/kept.h) with the waiting
- *     requests in it, and seals it after every request and interrupt, so
- *     the next incarnation finishes what this one took on (pending.h);
+ *   - keeps state across restarts (sys/kept.h): after every request and
+ *     interrupt it commits the waiting requests and the driver's state to the
+ *     region rs keeps, so the next incarnation starts from the state as it
+ *     was before the request it died in, and finishes what this one took on
+ *     (pending.h);
  *   - announces the driver in ds.
  */
 #ifndef DRIVER_DRIVER_H
@@ -101,19 +103,40 @@ struct driver {
 	int ncalls;
 	void (*interrupt)(uint64_t irqs); /* the hardware's notification: a bit per IRQ line */
 	void (*alarm)(void);              /* the kernel's alarm rang (after the library's timers) */
-	/* Its own kept state: magic, version, bytes (0: none), and the sum of what is live in it (0: all of it). */
-	uint32_t kept_magic, kept_version;
+	/*
+	 * Its own state that outlives it: kept_len bytes at state, which the
+	 * driver works on; magic and version name their layout. After every
+	 * request the library commits them to the kept region (kept_copy: what
+	 * is live in them; 0: all of them) and seals the copy (kept_sum: the
+	 * checksum of what is live; 0: of all of it).
+	 */
+	void *state;
 	size_t kept_len;
-	uint64_t (*kept_sum)(const void *state);
+	uint32_t kept_magic, kept_version;
+	void (*kept_copy)(void *committed, const void *live);
+	uint64_t (*kept_sum)(const void *committed);
+	/*
+	 * Output to hardware is the one thing a rollback cannot take back. A
+	 * driver that streams hands the hardware only bytes the last commit
+	 * holds, after it (committed: called after every commit), and says how
+	 * many with driver_sent; the next incarnation's kept_sent learns how
+	 * many of the committed state's bytes already went out. May be 0.
+	 */
+	void (*committed)(void);
+	void (*kept_sent)(int unit, uint32_t n);
 };
 
+/* Of the output the last commit holds for unit, n bytes are now with the hardware (their running count). */
+void driver_sent(int unit, uint32_t n);
+
 /*
- * Before anything else: takes the kept state (the driver's part: *state,
- * or 0 when rs keeps none for it; *kept_before: the last incarnation's,
- * else zeros) and announces the driver in ds. The waiting requests in it
- * become orphans the clients take back by asking again (pending.h).
+ * Before anything else: takes the kept state. True when the last
+ * incarnation's committed state was good: it is back in d->state, and the
+ * requests it kept are orphans its clients take back by asking again
+ * (pending.h); false: d->state is as the driver left it (zeros at first).
+ * Then announces the driver in ds.
  */
-void driver_start(const struct driver *d, void **state, bool *kept_before);
+bool driver_start(const struct driver *d);
 
 /* Serve forever. */
 _Noreturn void driver_run(const struct driver *d);
@@ -127,7 +150,7 @@ int driver_copy(uint64_t granter, uint64_t grant, uint64_t off, void *buf, uint6
 /* Character part and block part of the loop (driver.c dispatches to them). */
 int64_t chardrv_request(const ax_message *m, ax_message *r);
 int64_t blockdrv_request(const ax_message *m, ax_message *r);
-void chardrv_attach(const struct chardrv *c, struct drv_io *kept_table);
+void chardrv_attach(const struct chardrv *c, struct drv_io *table);
 void blockdrv_attach(const struct blockdrv *b);
 void chardrv_alarm(void);
 

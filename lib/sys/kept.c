@@ -45,6 +45,12 @@ void *ax_kept_take_summed(uint32_t magic, uint32_t version, size_t len, ax_kept_
 	region_size = rp->size;
 	*kept_before = !rp->fresh && h->magic == magic && h->version == version && h->len == len &&
 		       h->sum == sum(h + 1, len);
+	if (!rp->fresh && !*kept_before)
+		ax_printf("kept state of endpoint %d refused (%s): starting from defaults\n", ax_self,
+			  h->magic != magic       ? "another program's"
+			  : h->version != version ? "another version's"
+			  : h->len != len         ? "another length"
+						  : "its checksum does not match: the last incarnation died in a change");
 	if (!*kept_before) {
 		memset(h, 0, sizeof(*h) + len);
 		*h = (struct ax_kept_header){magic, version, len, sum(h + 1, len), 0};

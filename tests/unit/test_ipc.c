@@ -234,6 +234,32 @@ static void notifications_come_before_queued_messages(void)
 	CHECK(buf[A].type == 5 && P(B)->blocked == 0);
 }
 
+/* A device interrupting as fast as its driver serves it does not keep a heartbeat or a request from it. */
+static void interrupts_do_not_starve_processes(void)
+{
+	world();
+	msg_to(B, AX_SEND, ep(A), 5, 0);
+	CHECK(trap(C, AX_NOTIFY, ep(A), AX_ANY) == 0);
+	P(A)->irq_pending = 1;
+	trap(A, AX_RECEIVE, AX_ANY, AX_ANY);
+	runs(A);
+	CHECK(buf[A].source == AX_HARDWARE);
+	P(A)->irq_pending = 1; /* it interrupted again at once */
+	trap(A, AX_RECEIVE, AX_ANY, AX_ANY);
+	runs(A);
+	CHECK(buf[A].type == AX_MSG_NOTIFY && buf[A].source == ep(C));
+	trap(A, AX_RECEIVE, AX_ANY, AX_ANY);
+	runs(A);
+	CHECK(buf[A].source == AX_HARDWARE);
+	P(A)->irq_pending = 1;
+	trap(A, AX_RECEIVE, AX_ANY, AX_ANY);
+	runs(A);
+	CHECK(buf[A].type == 5 && P(B)->blocked == 0);
+	trap(A, AX_RECEIVE, AX_ANY, AX_ANY);
+	runs(A);
+	CHECK(buf[A].source == AX_HARDWARE && !P(A)->irq_pending);
+}
+
 static void replyrecv_answers_then_waits(void)
 {
 	world();
@@ -329,6 +355,7 @@ int main(void)
 	RUN(a_cycle_of_senders_is_refused);
 	RUN(sendrec_waits_for_the_reply_only);
 	RUN(notifications_come_before_queued_messages);
+	RUN(interrupts_do_not_starve_processes);
 	RUN(replyrecv_answers_then_waits);
 	RUN(a_posix_call_reaches_its_server_and_the_answer_its_rax);
 	RUN(a_posix_call_to_a_busy_server_queues);
