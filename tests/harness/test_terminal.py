@@ -188,6 +188,19 @@ def main():
                "saw %r" % (m and m.group(0)))
         sh.prompt()
 
+        # a line typed before a crash of the driver and not read yet is read after it: it was in the kept state
+        sh.run("echo started; (sleep 2; fault crash tty >/dev/null 2>&1; echo crashed) & sleep 5; read v; echo got:$v",
+               r"\nstarted\r?\n", 30)
+        console.type(b"early\r")
+        crashed = sh.wait(r"crashed\r?\n", 20) is not None
+        m = sh.wait(r"got:(\w*)\r?\n", 20)
+        if m is None:
+            console.type(b"lost\r")  # the read still waits: end it, so the rest can go on
+            sh.wait(r"got:(\w*)\r?\n", 10)
+        report("terminal_line_typed_before_a_crash_read_after_it", crashed and m is not None and m.group(1) == "early",
+               "crashed %s, saw %r" % (crashed, m and m.group(0)))
+        sh.prompt()
+
         console.type(b"poweroff\r")
         deadline = time.monotonic() + 30
         while console.proc.poll() is None and time.monotonic() < deadline:
