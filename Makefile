@@ -386,7 +386,7 @@ test-init: setup $(B)/bin/init $(B)/bin/busybox
 	$(PYTHON) tests/init/run-on-host --build $(B)
 
 bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(ISO) $(B)/bin/sysbench \
-		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD) $(RS_ISO) $(B)/bin/fuzz $(B)/bin/stress
+		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD) $(RS_ISO) $(B)/bin/fuzz $(B)/bin/stress $(B)/bin/ramfault
 	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO) --posix-iso $(POSIXBENCH_ISO) \
 		--linux-kernel $(LINUX_KERNEL) --linux-initrd $(LINUX_INITRD)
 	@echo
@@ -394,7 +394,7 @@ bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(IS
 		--linux-kernel $(LINUX_KERNEL) --linux-shell-initrd $(LINUX_SHELL_INITRD) \
 		--linux-sysbench-initrd $(LINUX_SYSBENCH_INITRD)
 	@echo
-	$(PYTHON) tests/harness/bench_recovery.py --iso $(ISO) --rs-iso $(RS_ISO)
+	$(PYTHON) tests/harness/bench_recovery.py --iso $(ISO) --rs-iso $(RS_ISO) --ramfault $(B)/bin/ramfault
 	@echo
 	$(PYTHON) tests/robust/long --iso $(ISO) --fuzz $(B)/bin/fuzz --stress $(B)/bin/stress --seconds 600 --stress-seconds 30
 

@@ -2,13 +2,17 @@
  * fault: inject a fault into a running driver, to watch the system heal
  * (docs/fault.md). For now one kind:
  *
- *   fault crash LABEL   the driver takes a CPU exception at its next
- *                       instruction, in the middle of the next request it
- *                       is asked; rs restarts it, and its clients carry on
+ *   fault crash [--counted] LABEL
+ *       the driver takes a CPU exception at its next instruction, in the
+ *       middle of the next request it is asked; rs restarts it at once, and
+ *       its clients carry on. An experiment, not the driver's own failure:
+ *       rs neither backs off nor gives up. --counted: counted as its own
+ *       failure, as a bug would be (back-off, and after too many in a row
+ *       the driver is marked failed).
  *
- * It goes through rs (AX_SYS_RSCTL, RS_CTL_CRASH, forwarded by pm with the
- * caller's effective uid): root only; the services the system cannot run
- * without (vm, pm, ds, rs, vfs) are refused.
+ * It goes through rs (AX_SYS_RSCTL, RS_CTL_CRASH[_COUNTED], forwarded by pm
+ * with the caller's effective uid): root only; the services the system
+ * cannot run without (vm, pm, ds, rs, vfs) are refused.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -22,7 +26,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fault crash LABEL\n");
+	fprintf(stderr, "usage: fault crash [--counted] LABEL\n");
 	return 2;
 }
 
@@ -30,10 +34,11 @@ int main(int argc, char **argv)
 {
 	uint64_t w[2] = {0, 0};
 	const char *label;
+	int counted = argc == 4 && strcmp(argv[2], "--counted") == 0;
 
-	if (argc != 3 || strcmp(argv[1], "crash") != 0)
+	if (argc < 3 || argc > 4 || strcmp(argv[1], "crash") != 0 || (argc == 4 && !counted))
 		return usage();
-	label = argv[2];
+	label = argv[argc - 1];
 	if (!label[0] || strlen(label) > LABEL_MAX) {
 		fprintf(stderr, "fault: '%s' is not a service label (1 to %d characters)\n", label, LABEL_MAX);
 		return 2;
@@ -43,9 +48,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	memcpy(w, label, strlen(label));
-	if (syscall(AX_SYS_RSCTL, (long)RS_CTL_CRASH, (long)w[0], (long)w[1]) == 0) {
-		printf("fault: crash injected into %s: it faults at its next instruction (service status %s: its restarts)\n",
-		       label, label);
+	if (syscall(AX_SYS_RSCTL, (long)(counted ? RS_CTL_CRASH_COUNTED : RS_CTL_CRASH), (long)w[0], (long)w[1]) == 0) {
+		printf("fault: crash injected into %s%s: it faults at its next instruction (service status %s: its "
+		       "restarts)\n",
+		       label, counted ? ", counted as its own failure" : "", label);
 		return 0;
 	}
 	switch (errno) {

@@ -272,6 +272,12 @@ static void recover(struct service *s, endpoint_t ep, const char *how)
 		ax_printf("rs: service %s (endpoint %d) %s; no binary to restart it from: left down\n", label, ep, how);
 		return;
 	}
+	if (s->injected == INJECTED_UNCOUNTED) {
+		/* an experiment, not the service's failure: at once, its streak and kept state untouched */
+		ax_printf("rs: service %s (endpoint %d) %s (injected); restart now\n", label, ep, how);
+		restart(s);
+		return;
+	}
 	s->streak = policy_streak(s->streak, now - s->started_ns);
 	if (s->streak >= 2 && !s->injected)
 		s->kept_wipe = 1; /* it died again soon after starting, maybe from its kept state: defaults next time */
@@ -600,16 +606,16 @@ static int64_t end_on_demand(struct service *s, int op)
  * faults as it takes the next one, in the middle of serving it: a crash
  * its clients meet, which the kernel reports and rs recovers as any other.
  */
-static int64_t inject_crash(struct service *s)
+static int64_t inject_crash(struct service *s, bool counted)
 {
 	static const struct ax_regs nowhere; /* rip 0, rsp 0 */
 	int r = ax_kcall(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep, (uint64_t)&nowhere}});
 
 	if (r < 0)
 		return r;
-	s->injected = 1; /* not its own fault: its kept state stays trusted */
-	ax_printf("rs: service %s (endpoint %d): a crash injected: it faults at its next instruction\n", s->spec->label,
-		  s->ep);
+	s->injected = counted ? INJECTED_COUNTED : INJECTED_UNCOUNTED; /* not its own fault: its kept state stays trusted */
+	ax_printf("rs: service %s (endpoint %d): a crash injected%s: it faults at its next instruction\n", s->spec->label,
+		  s->ep, counted ? ", counted as its own failure" : "");
 	return 0;
 }
 
@@ -638,7 +644,7 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 	(void)reply;
 	if (m->source != ax_boot_endpoint("pm"))
 		return -AX_EPERM; /* only pm, which vouches for the uid */
-	if (c->op < RS_CTL_UP || c->op > RS_CTL_CRASH || c->reserved[0] || c->reserved[1] || c->reserved[2])
+	if (c->op < RS_CTL_UP || c->op > RS_CTL_CRASH_COUNTED || c->reserved[0] || c->reserved[1] || c->reserved[2])
 		return -AX_EINVAL;
 	memcpy(label, c->label, sizeof(label));
 	if (!label[0] || strnlen(label, sizeof(label)) == sizeof(label))
@@ -655,7 +661,8 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 	case RS_CTL_DOWN:
 		return s->state == SVC_RUNNING ? end_on_demand(s, RS_CTL_DOWN) : leave_down(s);
 	case RS_CTL_CRASH:
-		return s->state == SVC_RUNNING ? inject_crash(s) : -AX_EAGAIN;
+	case RS_CTL_CRASH_COUNTED:
+		return s->state == SVC_RUNNING ? inject_crash(s, c->op == RS_CTL_CRASH_COUNTED) : -AX_EAGAIN;
 	default: /* restart, refresh */
 		if (s->state == SVC_RUNNING)
 			return end_on_demand(s, (int)c->op);

@@ -46,7 +46,7 @@ struct service {
 	int fresh;                  /* its next start is as at boot: restart count 0 (`service refresh`) */
 	uint64_t kept_va;           /* its kept state (a `kept` entry), in rs's own memory; 0 until first asked for */
 	int kept_wipe;              /* its next incarnation starts from defaults: RS_KEPT answers fresh */
-	int injected;               /* the current incarnation was given a crash by the fault command */
+	int injected;               /* the current incarnation was given a crash by the fault command: INJECTED_* */
 	uint64_t recovery_ns;       /* the last restart: from the end of the one before to the first answer */
 	struct ax_death last_death; /* how the last incarnation ended; cause 0 while none has */
 	int last_error;             /* why the last start failed: a negative errno */
@@ -74,5 +74,8 @@ void start_init(void);
  * destroyed again (its death report comes to rs like any other).
  */
 endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, const char **step);
+
+/* service.injected: an experiment (restarted at once, outside its failure streak), or counted as its own failure */
+enum { INJECTED_NONE, INJECTED_UNCOUNTED, INJECTED_COUNTED };
 
 #endif

@@ -47,8 +47,11 @@ enum rs_ctl_op {
 	RS_CTL_RESTART, /* end it and start it again now: it takes back its state */
 	RS_CTL_REFRESH, /* end it and start it again as at boot: its restart count seen as 0, its state dropped */
 	RS_CTL_CRASH,   /* fault injection (the fault command): it takes a CPU exception at its next instruction,
-			   in the middle of whatever it is asked next, and is recovered as after any crash;
-			   -EAGAIN if it is not running */
+			   in the middle of whatever it is asked next; an experiment, not its own failure: rs
+			   restarts it at once, outside its failure streak (no back-off, never marked failed), and
+			   trusts its kept state; -EAGAIN if it is not running */
+	RS_CTL_CRASH_COUNTED, /* the same, counted as the service's own failure, as a bug would be: back-off and
+				 giving up apply (to see what a crash loop does) */
 };
 
 enum {
