@@ -9,8 +9,11 @@
  *       rs neither backs off nor gives up. --counted: counted as its own
  *       failure, as a bug would be (back-off, and after too many in a row
  *       the driver is marked failed).
+ *   fault hang LABEL
+ *       the driver loops from its next instruction, answering nothing; rs
+ *       sees it miss its heartbeat (two periods) and ends and restarts it.
  *
- * It goes through rs (AX_SYS_RSCTL, RS_CTL_CRASH[_COUNTED], forwarded by pm
+ * It goes through rs (AX_SYS_RSCTL, RS_CTL_CRASH[_COUNTED], RS_CTL_HANG, forwarded by pm
  * with the caller's effective uid): root only; the services the system
  * cannot run without (vm, pm, ds, rs, vfs) are refused.
  */
@@ -26,7 +29,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fault crash [--counted] LABEL\n");
+	fprintf(stderr, "usage: fault crash [--counted] LABEL | fault hang LABEL\n");
 	return 2;
 }
 
@@ -34,9 +37,10 @@ int main(int argc, char **argv)
 {
 	uint64_t w[2] = {0, 0};
 	const char *label;
-	int counted = argc == 4 && strcmp(argv[2], "--counted") == 0;
+	int counted = argc == 4 && strcmp(argv[2], "--counted") == 0, hang = argc == 3 && strcmp(argv[1], "hang") == 0;
+	long op = hang ? RS_CTL_HANG : counted ? RS_CTL_CRASH_COUNTED : RS_CTL_CRASH;
 
-	if (argc < 3 || argc > 4 || strcmp(argv[1], "crash") != 0 || (argc == 4 && !counted))
+	if (!hang && (argc < 3 || argc > 4 || strcmp(argv[1], "crash") != 0 || (argc == 4 && !counted)))
 		return usage();
 	label = argv[argc - 1];
 	if (!label[0] || strlen(label) > LABEL_MAX) {
@@ -48,10 +52,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	memcpy(w, label, strlen(label));
-	if (syscall(AX_SYS_RSCTL, (long)(counted ? RS_CTL_CRASH_COUNTED : RS_CTL_CRASH), (long)w[0], (long)w[1]) == 0) {
-		printf("fault: crash injected into %s%s: it faults at its next instruction (service status %s: its "
-		       "restarts)\n",
-		       label, counted ? ", counted as its own failure" : "", label);
+	if (syscall(AX_SYS_RSCTL, op, (long)w[0], (long)w[1]) == 0) {
+		if (hang)
+			printf("fault: hang injected into %s: it loops from its next instruction until rs sees it silent "
+			       "(service status %s: its restarts)\n",
+			       label, label);
+		else
+			printf("fault: crash injected into %s%s: it faults at its next instruction (service status %s: its "
+			       "restarts)\n",
+			       label, counted ? ", counted as its own failure" : "", label);
 		return 0;
 	}
 	switch (errno) {
@@ -59,7 +68,7 @@ int main(int argc, char **argv)
 	case EPERM: fprintf(stderr, "fault: %s may not be faulted: the system cannot run without it\n", label); break;
 	case EAGAIN: fprintf(stderr, "fault: %s is not running\n", label); break;
 	case ENOSYS: fprintf(stderr, "fault: this system has no rs to ask\n"); break;
-	default: fprintf(stderr, "fault: crash %s failed: %s\n", label, strerror(errno));
+	default: fprintf(stderr, "fault: %s %s failed: %s\n", argv[1], label, strerror(errno));
 	}
 	return 1;
 }

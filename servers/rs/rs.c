@@ -198,9 +198,19 @@ static void watch(struct service *s, uint64_t now)
 	s->alive_ns = now;
 	s->ready = 0;
 	s->hung = 0;
+	s->cpu_at_answer_ns = 0;
+	s->starved_said = 0;
 	s->next_ping_ns = now + period_ns(s);
 	if (s->spec->heartbeat_ms)
 		ax_notify(s->ep);
+}
+
+/* s's CPU time so far (0 if rs may not ask). */
+static uint64_t cpu_ns(const struct service *s)
+{
+	ax_message m = {.u64 = {(uint64_t)(int64_t)s->ep}};
+
+	return ax_kcall(KC_CPU_TIME, &m) == 0 ? m.u64[0] : 0;
 }
 
 /*
@@ -215,6 +225,8 @@ static void answered(struct service *s)
 
 	if (pinged > s->alive_ns)
 		s->alive_ns = pinged;
+	s->starved_said = 0;
+	s->cpu_at_answer_ns = cpu_ns(s);
 	if (s->ready)
 		return;
 	s->ready = 1;
@@ -226,6 +238,30 @@ static void answered(struct service *s)
 	publish(s);
 }
 
+/*
+ * A silent service that is ready to run but has had (almost) no CPU since
+ * it last answered is starved by busier ones of higher or equal priority
+ * (a hung driver spinning, a terminal streaming), not hung: ending it would
+ * not help. A hung service spins (it uses the CPU) or waits for a message
+ * that does not come (it is not ready to run).
+ */
+static bool starved(struct service *s, uint64_t now)
+{
+	ax_message m = {.u64 = {(uint64_t)(int64_t)s->ep}};
+	bool was_starved;
+
+	if (ax_kcall(KC_CPU_TIME, &m) < 0)
+		return false; /* no right to ask (an image without cputime for rs): the silence decides */
+	was_starved = m.u64[1] && m.u64[0] >= s->cpu_at_answer_ns && m.u64[0] - s->cpu_at_answer_ns < STARVED_CPU_NS;
+	if (was_starved && !s->starved_said) {
+		ax_printf("rs: service %s (endpoint %d) silent for %lu ms but ready to run and given no CPU: starved by "
+			  "busier services, not hung; waiting\n", s->spec->label, s->ep,
+			  (unsigned long)((now - s->alive_ns) / 1000000));
+		s->starved_said = 1;
+	}
+	return was_starved;
+}
+
 /* Ping every watched service whose time has come; end each that has been silent too long. */
 static void heartbeats(uint64_t now)
 {
@@ -234,7 +270,9 @@ static void heartbeats(uint64_t now)
 
 		if (!watched(s))
 			continue;
-		if (now - s->alive_ns >= silence_limit_ns(s)) {
+		if (now - s->alive_ns >= silence_limit_ns(s) && starved(s, now)) {
+			s->alive_ns = now - silence_limit_ns(s) / 2; /* silent, but it did not run: give it another period */
+		} else if (now - s->alive_ns >= silence_limit_ns(s)) {
 			s->hung = 1; /* its death report, which follows, is a hang */
 			ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}});
 		} else if (now >= s->next_ping_ns) {
@@ -619,6 +657,35 @@ static int64_t inject_crash(struct service *s, bool counted)
 	return 0;
 }
 
+/*
+ * Fault injection: a hang. s's next instruction is a jump to itself, on a
+ * page rs shares into it for that (RS_HANG_ADDR, read and execute): it
+ * takes its next message and loops there, answering nothing, until rs sees
+ * it miss its heartbeat and ends it. An experiment: restarted at once.
+ */
+static int64_t inject_hang(struct service *s)
+{
+	static const uint64_t page_va = 0x4f0000000000ULL; /* rs's own copy of the page */
+	static bool made;
+	static struct ax_regs loop = {.rip = RS_HANG_ADDR};
+	int r;
+
+	if (!made) {
+		if ((r = ax_vmalloc(AX_SELF, page_va, 4096, AX_MAP_WRITE)) < 0)
+			return r;
+		memcpy((void *)page_va, (const uint8_t[]){0xeb, 0xfe}, 2); /* jmp . */
+		made = true;
+	}
+	if ((r = ax_kcall(KC_VSHARE, &(ax_message){.u64 = {(uint64_t)(int64_t)AX_SELF, page_va, (uint64_t)(int64_t)s->ep,
+							    RS_HANG_ADDR, 4096, AX_MAP_EXEC}})) < 0 ||
+	    (r = ax_kcall(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep, (uint64_t)&loop}})) < 0)
+		return r;
+	s->injected = INJECTED_UNCOUNTED;
+	ax_printf("rs: service %s (endpoint %d): a hang injected: it loops from its next instruction\n", s->spec->label,
+		  s->ep);
+	return 0;
+}
+
 /* Take s down without a process to end: it waits out a back-off or has failed. */
 static int64_t leave_down(struct service *s)
 {
@@ -644,7 +711,7 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 	(void)reply;
 	if (m->source != ax_boot_endpoint("pm"))
 		return -AX_EPERM; /* only pm, which vouches for the uid */
-	if (c->op < RS_CTL_UP || c->op > RS_CTL_CRASH_COUNTED || c->reserved[0] || c->reserved[1] || c->reserved[2])
+	if (c->op < RS_CTL_UP || c->op > RS_CTL_HANG || c->reserved[0] || c->reserved[1] || c->reserved[2])
 		return -AX_EINVAL;
 	memcpy(label, c->label, sizeof(label));
 	if (!label[0] || strnlen(label, sizeof(label)) == sizeof(label))
@@ -663,6 +730,8 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 	case RS_CTL_CRASH:
 	case RS_CTL_CRASH_COUNTED:
 		return s->state == SVC_RUNNING ? inject_crash(s, c->op == RS_CTL_CRASH_COUNTED) : -AX_EAGAIN;
+	case RS_CTL_HANG:
+		return s->state == SVC_RUNNING ? inject_hang(s) : -AX_EAGAIN;
 	default: /* restart, refresh */
 		if (s->state == SVC_RUNNING)
 			return end_on_demand(s, (int)c->op);

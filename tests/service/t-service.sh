@@ -132,6 +132,29 @@ status crash_unprivileged_refused 1 su -s /bin/sh nobody -c 'fault crash memory'
 
 check crash_memory_no_back_off 0 "$(field memory 3 | grep -vc running)"
 
+# hangs in the middle of requests: the memory driver loops (fault hang) twice while a program reads
+# /dev/urandom; rs sees it silent for two heartbeat periods, ends and restarts it: no error, no byte lost;
+# procfs, starved meanwhile by the spinning driver, is not mistaken for hung
+restarts_before=$(field procfs 4)
+(dd if=/dev/urandom bs=64k count=256 2>"$T/dd4.err" | wc -c > "$T/dd4.n"; echo done > "$T/dd4.st") &
+n=0 polls=0
+while [ ! -s "$T/dd4.st" ] && [ $n -lt 2 ] && [ $polls -lt 400 ]; do
+	polls=$((polls + 1))
+	if fault hang memory > "$T/fault.out" 2>&1; then
+		n=$((n + 1))
+		sleep 0.1
+	fi
+done
+wait
+check hang_memory_two_injected 2 "$n"
+check hang_urandom_all_bytes 16777216 "$(cat "$T/dd4.n")"
+check hang_urandom_whole_reads "256+0 records in" "$(head -n 1 "$T/dd4.err")"
+check hang_memory_cause hang "$(field memory 6)"
+check hang_procfs_not_restarted "$restarts_before" "$(field procfs 4)"
+check hang_fault_says_what "fault: hang injected into memory: it loops from its next instruction until rs sees it silent (service status memory: its restarts)" "$(cat "$T/fault.out")"
+status hang_usage 2 fault hang
+status hang_vm_refused 1 fault hang vm
+
 # a driver rs gives up on (crashes counted as its own failures, in a row, each once it serves again: rs backs
 # off 0, 0.2, 0.4, 0.8, 1.6 s, then marks it failed): the reader parked on it gets EIO and ends (none hangs); a
 # new open gets ENXIO; 'service up' brings it back (its output to a file: /dev/null is the memory driver's)

@@ -10,17 +10,18 @@ tty_running() {
 check tty_state_kept_across_a_crash "ttystate: same" "$(ttystate /dev/ttyS1 crash)"
 check tty_state_kept_across_a_restart "ttystate: same" "$(ttystate /dev/tty2 restart)"
 
-# large writes (64 KiB), which the driver takes a queue's worth at a time: a crash finds one half done
+# large writes (64 KiB), which the driver takes a queue's worth at a time, while it crashes twice and hangs (rs ends
+# it after two silent heartbeat periods)
 count=150000
 seq 1 $count > "$T/lines"
-echo "stream-begin tty_output_once_across_crashes $count"
+echo "stream-begin tty_output_once_across_faults $count"
 rm -f "$T/written"
 { dd if="$T/lines" bs=64k 2>"$T/dd.err"; echo $? > "$T/written"; } &
 during=0
 # fault refuses while the driver is still being restarted: try again (/proc/services is slow to ask meanwhile)
-for i in 1 2 3; do
+for how in crash crash hang; do
 	tries=0
-	until [ -e "$T/written" ] || fault crash tty > "$T/fault.out" 2>&1 || [ $tries -ge 100 ]; do
+	until [ -e "$T/written" ] || fault $how tty > "$T/fault.out" 2>&1 || [ $tries -ge 100 ]; do
 		tries=$((tries + 1))
 		sleep 0.05
 	done
@@ -30,8 +31,8 @@ done
 wait
 writer_status=$(cat "$T/written")
 tty_running
-echo "stream-end tty_output_once_across_crashes"
-check tty_crashes_while_writing 3 "$during"
+echo "stream-end tty_output_once_across_faults"
+check tty_faults_while_writing 3 "$during"
 check tty_writer_saw_no_error "0 0" "$writer_status $(grep -c 'dd:' "$T/dd.err")"
 
 # a write that waits in the driver, part of it queued, while the driver crashes (output stopped with

@@ -52,6 +52,9 @@ enum rs_ctl_op {
 			   trusts its kept state; -EAGAIN if it is not running */
 	RS_CTL_CRASH_COUNTED, /* the same, counted as the service's own failure, as a bug would be: back-off and
 				 giving up apply (to see what a crash loop does) */
+	RS_CTL_HANG,    /* fault injection: it loops from its next instruction (a jump to itself at RS_HANG_ADDR),
+			   answering nothing, until rs sees it miss its heartbeat and ends it; restarted as after
+			   RS_CTL_CRASH */
 };
 
 enum {
@@ -145,6 +148,7 @@ _Static_assert(sizeof(struct rs_service_info) == 80, "rs_service_info layout");
  * magic, version and checksum. -ENOENT: the table gives it none.
  */
 #define RS_KEPT_ADDR 0x500000000000ULL
+#define RS_HANG_ADDR 0x4ff000000000ULL /* RS_CTL_HANG: the page with the loop, read and execute */
 
 struct rs_kept_reply {
 	int64_t status; /* 0 or a negative errno */
