@@ -91,7 +91,7 @@ static int64_t park(struct vproc *p, int d)
 	p->parked_on = d;
 	if (!p->deadline) {
 		p->deadline = ax_now_ns() + PARK_NS;
-		poll_waiting = true; /* vfs's alarm looks at parked calls' deadlines too */
+		deadline_waiting = true; /* vfs's alarm looks at parked calls' deadlines too */
 	}
 	return DEV_WOULD_WAIT;
 }
@@ -386,7 +386,7 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 {
 	uint32_t major = extra[file].major;
 	int d = driver_of(major);
-	endpoint_t ep = dev_driver(major);
+	endpoint_t ep = d < 0 ? AX_NONE : drivers[d].ep;
 	struct dev_select_req rq = {.minor = file_minor(file), .events = events,
 				    .notify = notify ? DEV_SELECT_NOTIFY : 0, .sid = p->sid};
 	ax_message m = dev_message(DEV_SELECT, &rq, sizeof(rq));

@@ -105,20 +105,20 @@ void run_again(struct vproc *p)
 }
 
 /* The earliest deadline of a waiting poll or select, or of a parked call, sets vfs's one alarm. */
-bool poll_waiting; /* a call may wait with a deadline (poll.c, dev.c set it; a scan that finds none clears it) */
+bool deadline_waiting; /* a call may wait with a deadline (poll.c, dev.c set it; a scan that finds none clears it) */
 
 static void arm_alarm(void)
 {
 	uint64_t first = 0, now;
 	struct vproc *p;
 
-	if (!poll_waiting)
+	if (!deadline_waiting)
 		return;
 	for_each_blocked(i, p)
 		if ((p->wait == W_POLL || p->wait == W_DRIVER) && p->deadline && (!first || p->deadline < first))
 			first = p->deadline;
 	if (!first) {
-		poll_waiting = false;
+		deadline_waiting = false;
 		return;
 	}
 	now = ax_now_ns();

@@ -61,7 +61,7 @@ static int64_t wait_for_events(struct vproc *p, int64_t timeout_ns)
 		p->deadline = timeout_ns < 0 ? 0 : ax_now_ns() + (uint64_t)timeout_ns;
 	p->deadline_set = true;
 	if (p->deadline)
-		poll_waiting = true;
+		deadline_waiting = true;
 	p->wait = W_POLL;
 	return WOULD_WAIT;
 }

@@ -123,7 +123,7 @@ void reply_later(struct vproc *p, int64_t value);
 void retry(struct vproc *p);
 void run_again(struct vproc *p);
 void run_queue(void);
-extern bool poll_waiting;
+extern bool deadline_waiting;
 enum { MASK_NONE, MASK_SETTING, MASK_SET, MASK_RESTORING };
 
 /* request.c: copies, grants, and the file servers (proto/fs.h) */
