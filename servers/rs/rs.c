@@ -198,7 +198,7 @@ static void watch(struct service *s, uint64_t now)
 	s->alive_ns = now;
 	s->ready = 0;
 	s->hung = 0;
-	s->cpu_at_answer_ns = 0;
+	s->cpu_at_ping_ns = 0;
 	s->starved_said = 0;
 	s->next_ping_ns = now + period_ns(s);
 	if (s->spec->heartbeat_ms)
@@ -226,7 +226,6 @@ static void answered(struct service *s)
 	if (pinged > s->alive_ns)
 		s->alive_ns = pinged;
 	s->starved_said = 0;
-	s->cpu_at_answer_ns = cpu_ns(s);
 	if (s->ready)
 		return;
 	s->ready = 1;
@@ -240,7 +239,7 @@ static void answered(struct service *s)
 
 /*
  * A silent service that is ready to run but has had (almost) no CPU since
- * it last answered is starved by busier ones of higher or equal priority
+ * its last ping is starved by busier ones of higher or equal priority
  * (a hung driver spinning, a terminal streaming), not hung: ending it would
  * not help. A hung service spins (it uses the CPU) or waits for a message
  * that does not come (it is not ready to run).
@@ -252,7 +251,7 @@ static bool starved(struct service *s, uint64_t now)
 
 	if (ax_kcall(KC_CPU_TIME, &m) < 0)
 		return false; /* no right to ask (an image without cputime for rs): the silence decides */
-	was_starved = m.u64[1] && m.u64[0] >= s->cpu_at_answer_ns && m.u64[0] - s->cpu_at_answer_ns < STARVED_CPU_NS;
+	was_starved = m.u64[1] && m.u64[0] >= s->cpu_at_ping_ns && m.u64[0] - s->cpu_at_ping_ns < STARVED_CPU_NS;
 	if (was_starved && !s->starved_said) {
 		ax_printf("rs: service %s (endpoint %d) silent for %lu ms but ready to run and given no CPU: starved by "
 			  "busier services, not hung; waiting\n", s->spec->label, s->ep,
@@ -276,6 +275,7 @@ static void heartbeats(uint64_t now)
 			s->hung = 1; /* its death report, which follows, is a hang */
 			ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}});
 		} else if (now >= s->next_ping_ns) {
+			s->cpu_at_ping_ns = cpu_ns(s);
 			ax_notify(s->ep); /* never blocks: a hung service cannot stall rs */
 			s->next_ping_ns = now + period_ns(s);
 		}

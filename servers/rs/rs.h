@@ -39,7 +39,7 @@ struct service {
 	/* heartbeats (a `heartbeat` period in the table) */
 	uint64_t alive_ns;          /* when rs sent the last ping it answered, or its start */
 	uint64_t next_ping_ns;      /* when rs pings it next */
-	uint64_t cpu_at_answer_ns;  /* its CPU time when it last answered: a silence without CPU is starvation */
+	uint64_t cpu_at_ping_ns;    /* its CPU time at the last ping: a silence without CPU since is starvation */
 	int starved_said;           /* the log said so for this silence */
 	int ready;                  /* the current incarnation has answered */
 	int hung;                   /* rs ended it for its silence: its death is a hang */
@@ -77,7 +77,7 @@ void start_init(void);
  */
 endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, const char **step);
 
-#define STARVED_CPU_NS 2000000ULL /* less CPU than this (the clock's resolution is 1 ms) since it answered */
+#define STARVED_CPU_NS 2000000ULL /* less CPU than this (the clock's resolution is 1 ms) since the last ping */
 
 /* service.injected: an experiment (restarted at once, outside its failure streak), or counted as its own failure */
 enum { INJECTED_NONE, INJECTED_UNCOUNTED, INJECTED_COUNTED };

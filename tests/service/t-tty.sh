@@ -32,7 +32,8 @@ wait
 writer_status=$(cat "$T/written")
 tty_running
 echo "stream-end tty_output_once_across_faults"
-check tty_faults_while_writing 3 "$during"
+# (the first fault comes as the writer starts; the others may find it done on a fast machine)
+check tty_faults_while_writing yes "$([ "$during" -ge 1 ] && echo yes)"
 check tty_writer_saw_no_error "0 0" "$writer_status $(grep -c 'dd:' "$T/dd.err")"
 
 # a write that waits in the driver, part of it queued, while the driver crashes (output stopped with
@@ -41,3 +42,8 @@ echo "stream-begin tty_waiting_write_goes_on_after_a_crash 3000"
 ttystate /dev/ttyS1 stopped-write 3000 > "$T/stopped.out"
 echo "stream-end tty_waiting_write_goes_on_after_a_crash"
 check tty_waiting_write_returned_whole "ttystate: written 13893" "$(cat "$T/stopped.out")"
+
+echo "stream-begin tty_waiting_write_goes_on_after_a_hang 3000"
+ttystate /dev/ttyS1 stopped-write 3000 hang > "$T/stopped.out"
+echo "stream-end tty_waiting_write_goes_on_after_a_hang"
+check tty_waiting_write_returned_whole_after_a_hang "ttystate: written 13893" "$(cat "$T/stopped.out")"

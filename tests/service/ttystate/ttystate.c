@@ -3,7 +3,7 @@
  * driver restarts under it (issue 16: terminals keep their state).
  *
  *   ttystate DEVICE HOW     HOW: crash (fault crash tty) or restart (service restart tty)
- *   ttystate DEVICE stopped-write COUNT
+ *   ttystate DEVICE stopped-write COUNT [crash|hang]
  *
  * Becomes a session leader with DEVICE as its controlling terminal, gives
  * the terminal settings and a window size of its own, reads tcgetattr,
@@ -13,8 +13,8 @@
  *
  * stopped-write: stops DEVICE's output (tcflow TCOOFF), has a child write
  * the lines 1 to COUNT to DEVICE in one
- * write, which the driver takes only in part; crashes the driver while that
- * write waits, starts output again (TCOON) once it is back, and prints
+ * write, which the driver takes only in part; crashes (or hangs) the driver
+ * while that write waits, starts output again (TCOON) once it is back, and prints
  * "ttystate: written N" when the child's write returned N. What the far end
  * must see: every line once, in order (tests/shell/run's stream check).
  */
@@ -95,9 +95,9 @@ static int back_again(long restarts0)
 	return -1;
 }
 
-static int stopped_write(const char *dev, long count)
+static int stopped_write(const char *dev, long count, const char *how)
 {
-	static char *crash[] = {"/sbin/fault", "crash", "tty", 0};
+	char *fault[] = {"/sbin/fault", (char *)how, "tty", 0};
 	struct timespec settle = {0, 300 * 1000 * 1000};
 	int fd = open(dev, O_RDWR | O_NOCTTY), running, status;
 	long n0 = restarts(&running);
@@ -116,9 +116,9 @@ static int stopped_write(const char *dev, long count)
 	if ((child = fork()) == 0)
 		_exit(write(fd, buf, len) == (ssize_t)len ? 0 : 1);
 	nanosleep(&settle, 0); /* the write is in the driver, stopped, part of it queued */
-	if (run(crash) != 0 || back_again(n0) < 0) {
+	if (run(fault) != 0 || back_again(n0) < 0) {
 		tcflow(fd, TCOON);
-		return printf("ttystate: crash tty failed\n"), 1;
+		return printf("ttystate: %s tty failed\n", how), 1;
 	}
 	tcflow(fd, TCOON);
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -136,10 +136,11 @@ int main(int argc, char **argv)
 	int fd, running = 0, differs = 0;
 	long n0;
 
-	if (argc == 4 && strcmp(argv[2], "stopped-write") == 0)
-		return stopped_write(argv[1], strtol(argv[3], 0, 10));
+	if ((argc == 4 || argc == 5) && strcmp(argv[2], "stopped-write") == 0 &&
+	    (argc == 4 || strcmp(argv[4], "crash") == 0 || strcmp(argv[4], "hang") == 0))
+		return stopped_write(argv[1], strtol(argv[3], 0, 10), argc == 5 ? argv[4] : "crash");
 	if (argc != 3 || (strcmp(argv[2], "crash") && strcmp(argv[2], "restart"))) {
-		fprintf(stderr, "usage: ttystate DEVICE crash|restart | ttystate DEVICE stopped-write COUNT\n");
+		fprintf(stderr, "usage: ttystate DEVICE crash|restart | ttystate DEVICE stopped-write COUNT [crash|hang]\n");
 		return 2;
 	}
 	if (setsid() < 0 || (fd = open(argv[1], O_RDWR)) < 0) {
