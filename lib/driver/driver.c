@@ -102,7 +102,7 @@ static bool restore(unsigned *orphans, uint32_t *sent_since)
 		s = b;
 	if (!s)
 		return false;
-	if ((a->seq || b->seq) && !(a_good && b_good))
+	if ((a->seq && !a_good) || (b->seq && !b_good))
 		ax_printf("%s: one copy of the kept state was cut short by the death: the one before it is taken\n",
 			  drv->name);
 	seq = s->seq;
