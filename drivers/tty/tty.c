@@ -500,6 +500,7 @@ static const struct driver tty = {
 	.kept_sum = sum_kept,
 	.committed = committed,
 	.kept_sent = kept_sent,
+	.state_always_changes = true,
 };
 
 /* ---- kept state ---------------------------------------------------------------------- */

@@ -82,7 +82,10 @@ static void kick_once(int unit)
 		struct drv_io *p = &waiting[i];
 		int64_t r;
 
-		if (live(p) && (int)p->unit == unit && (r = attempt(p, &now)) != DEV_SUSPENDED)
+		if (!live(p) || (int)p->unit != unit)
+			continue;
+		driver_changed(); /* its progress, at least, may move */
+		if ((r = attempt(p, &now)) != DEV_SUSPENDED)
 			finish(p, r);
 	}
 	if (chr->flush)
@@ -155,11 +158,15 @@ static int64_t do_io(const ax_message *m, ax_message *r, bool write)
 	case DRV_CLAIM_DUPLICATE:
 		return -AX_EINVAL;
 	case DRV_CLAIM_RESUMED: /* the last incarnation's: finished, or on from its progress */
+		driver_changed();
 		rc = slot->finished ? slot->result : attempt(slot, &now);
 		if (rc != DEV_SUSPENDED)
 			slot->used = 0;
 		set_alarm();
 		return rc;
+	case DRV_CLAIM_REPLACED:
+		driver_changed();
+		break;
 	case DRV_CLAIM_NEW:
 		break;
 	}
@@ -173,6 +180,7 @@ static int64_t do_io(const ax_message *m, ax_message *r, bool write)
 		return -AX_EAGAIN;
 	if (!drv_io_add(waiting, DRV_PENDING, &io))
 		return io.done ? (int64_t)io.done : -ENOBUFS;
+	driver_changed();
 	set_alarm();
 	return DEV_SUSPENDED;
 }
@@ -185,6 +193,7 @@ static int64_t do_cancel(const ax_message *m)
 
 	if (!p || p->orphan)
 		return -AX_EINVAL;
+	driver_changed();
 	if (p->finished)
 		rc = p->result; /* it completed before the cancel came: the client still gets its bytes */
 	else
@@ -200,6 +209,7 @@ static int64_t do_status(const ax_message *m, ax_message *r)
 	struct drv_io *p = drv_io_next_done(waiting, DRV_PENDING, m->source);
 
 	if (p) {
+		driver_changed();
 		*(struct dev_status_reply *)(void *)r->bytes =
 			(struct dev_status_reply){.minor = p->minor, .id = p->id, .result = p->result};
 		p->used = 0;

@@ -40,6 +40,9 @@ static uint8_t *region;                     /* the kept region's checked part, 0
 static uint64_t *sent;                      /* UNITS_MAX words, in the region */
 static size_t slot_size;
 static uint64_t seq;                        /* the newest commit's */
+static bool changed = true;                 /* since the newest commit (the first one always writes) */
+
+void driver_changed(void) { changed = true; }
 
 static struct slot *slot_of(uint64_t n) { return (struct slot *)(region + UNITS_MAX * sizeof(uint64_t) + (n & 1) * slot_size); }
 
@@ -55,10 +58,13 @@ static uint64_t slot_sum(const struct slot *s)
 	return ax_kept_sum_more(h, &s->k + 1, drv->kept_len);
 }
 
-/* The live state to the older slot, then its number and sum: after every request and notification. */
+/*
+ * The live state to the older slot, then its number and sum: after every
+ * request and notification that changed it (the newest slot holds it else).
+ */
 static void commit(void)
 {
-	if (region) {
+	if (region && (changed || drv->state_always_changes)) {
 		struct slot *s = slot_of(seq + 1);
 
 		for (unsigned i = 0; i < DRV_PENDING; i++)
@@ -71,6 +77,7 @@ static void commit(void)
 		s->seq = seq + 1;
 		s->sum = slot_sum(s);
 		seq++;
+		changed = false;
 	}
 	if (drv->committed)
 		drv->committed();
@@ -130,16 +137,11 @@ void *driver_kept_extra(size_t *size) { return ax_kept_extra(size); }
 
 static void announce(const char *label)
 {
-	ax_message m = {.type = DS_PUBLISH};
-	struct ds_request *rq = (struct ds_request *)m.bytes;
 	endpoint_t ds = ax_boot_endpoint("ds");
+	int r = ds == AX_NONE ? 0 : ds_call(ds, DS_PUBLISH, label, 0, 0, 0);
 
-	if (ds == AX_NONE)
-		return;
-	strcpy(rq->label, label);
-	rq->endpoint = ax_self;
-	if (ax_sendrec(ds, &m) < 0 || m.i64[0] < 0)
-		ax_printf("%s: could not announce itself in ds (%ld)\n", label, m.i64[0]);
+	if (r < 0)
+		ax_printf("%s: could not announce itself in ds (%d)\n", label, r);
 }
 
 bool driver_start(const struct driver *d)

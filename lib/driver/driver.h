@@ -124,7 +124,17 @@ struct driver {
 	 */
 	void (*committed)(void);
 	void (*kept_sent)(int unit, uint32_t n);
+	/*
+	 * Its state changes with nearly every request and interrupt (a
+	 * terminal's queues): committed after each. Otherwise only after the
+	 * driver says driver_changed() (and after the library's own changes),
+	 * so a driver whose requests change nothing (/dev/null) pays nothing.
+	 */
+	bool state_always_changes;
 };
+
+/* The state changed: the next commit copies it. */
+void driver_changed(void);
 
 /* Of the output the last commit holds for unit, n bytes are now with the hardware (their running count). */
 void driver_sent(int unit, uint32_t n);

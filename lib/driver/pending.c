@@ -38,7 +38,7 @@ enum drv_claim drv_io_claim(struct drv_io *t, unsigned n, const struct drv_io *r
 		return DRV_CLAIM_DUPLICATE;
 	if (!reissue || !same_request(o, rq)) {
 		o->used = 0; /* the client gave up on it while the driver was away */
-		return DRV_CLAIM_NEW;
+		return DRV_CLAIM_REPLACED;
 	}
 	o->orphan = 0;
 	o->grant = rq->grant;

@@ -35,7 +35,8 @@ struct drv_io {
 };
 
 enum drv_claim {
-	DRV_CLAIM_NEW,       /* no request of the client has that id (an orphan of it was dropped): a new one */
+	DRV_CLAIM_NEW,       /* no request of the client has that id: a new one */
+	DRV_CLAIM_REPLACED,  /* an orphan had it and was dropped (not asked for again): a new one */
 	DRV_CLAIM_DUPLICATE, /* the client has a live request with that id: the new one is malformed */
 	DRV_CLAIM_RESUMED,   /* an orphan taken back: *slot, with the new request's grant */
 };

@@ -205,12 +205,16 @@ static void watch(struct service *s, uint64_t now)
 		ax_notify(s->ep);
 }
 
-/* s's CPU time so far (0 if rs may not ask). */
-static uint64_t cpu_ns(const struct service *s)
+/* s's CPU time so far, and whether it is ready to run: false if rs may not ask (no cputime right). */
+static bool cpu_of(const struct service *s, uint64_t *ns, bool *ready)
 {
 	ax_message m = {.u64 = {(uint64_t)(int64_t)s->ep}};
 
-	return ax_kcall(KC_CPU_TIME, &m) == 0 ? m.u64[0] : 0;
+	if (ax_kcall(KC_CPU_TIME, &m) < 0)
+		return false;
+	*ns = m.u64[0];
+	*ready = m.u64[1] != 0;
+	return true;
 }
 
 /*
@@ -246,12 +250,12 @@ static void answered(struct service *s)
  */
 static bool starved(struct service *s, uint64_t now)
 {
-	ax_message m = {.u64 = {(uint64_t)(int64_t)s->ep}};
-	bool was_starved;
+	uint64_t ns;
+	bool ready, was_starved;
 
-	if (ax_kcall(KC_CPU_TIME, &m) < 0)
+	if (!cpu_of(s, &ns, &ready))
 		return false; /* no right to ask (an image without cputime for rs): the silence decides */
-	was_starved = m.u64[1] && m.u64[0] >= s->cpu_at_ping_ns && m.u64[0] - s->cpu_at_ping_ns < STARVED_CPU_NS;
+	was_starved = ready && ns >= s->cpu_at_ping_ns && ns - s->cpu_at_ping_ns < STARVED_CPU_NS;
 	if (was_starved && !s->starved_said) {
 		ax_printf("rs: service %s (endpoint %d) silent for %lu ms but ready to run and given no CPU: starved by "
 			  "busier services, not hung; waiting\n", s->spec->label, s->ep,
@@ -275,7 +279,10 @@ static void heartbeats(uint64_t now)
 			s->hung = 1; /* its death report, which follows, is a hang */
 			ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}});
 		} else if (now >= s->next_ping_ns) {
-			s->cpu_at_ping_ns = cpu_ns(s);
+			bool ready;
+
+			if (!cpu_of(s, &s->cpu_at_ping_ns, &ready))
+				s->cpu_at_ping_ns = 0;
 			ax_notify(s->ep); /* never blocks: a hung service cannot stall rs */
 			s->next_ping_ns = now + period_ns(s);
 		}

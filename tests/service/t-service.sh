@@ -109,15 +109,21 @@ check restart_procfs_services_listed running "$(field procfs 3)"
 # faults in the middle of requests: the memory driver crashes five times (each time once it serves again;
 # injected faults are restarted at once, outside the failure streak) while a program reads /dev/urandom:
 # no error, no byte lost
+# inject HOW N DONE: fault HOW memory, each once it serves again (fault refuses until then), until N are in
+# or the file DONE says the reader ended; prints how many went in
+inject() {
+	n=0 polls=0
+	while [ ! -s "$3" ] && [ $n -lt "$2" ] && [ $polls -lt 400 ]; do
+		polls=$((polls + 1))
+		if [ "$(field memory 3)" = running ] && fault "$1" memory > "$T/fault.out" 2>&1; then
+			n=$((n + 1))
+			sleep 0.1 # the fault happens at its next request: let it come
+		fi
+	done
+	echo $n
+}
 (dd if=/dev/urandom bs=64k count=512 2>"$T/dd2.err" | wc -c > "$T/dd2.n"; echo done > "$T/dd2.st") &
-n=0 polls=0
-while [ ! -s "$T/dd2.st" ] && [ $n -lt 5 ] && [ $polls -lt 400 ]; do
-	polls=$((polls + 1))
-	if [ "$(field memory 3)" = running ] && fault crash memory > "$T/fault.out" 2>&1; then
-		n=$((n + 1))
-		sleep 0.1 # the crash happens at its next request: let it come
-	fi
-done
+n=$(inject crash 5 "$T/dd2.st")
 wait
 check crash_memory_five_injected 5 "$n"
 check crash_urandom_all_bytes 33554432 "$(cat "$T/dd2.n")"
@@ -137,14 +143,7 @@ check crash_memory_no_back_off 0 "$(field memory 3 | grep -vc running)"
 # procfs, starved meanwhile by the spinning driver, is not mistaken for hung
 restarts_before=$(field procfs 4)
 (dd if=/dev/urandom bs=64k count=256 2>"$T/dd4.err" | wc -c > "$T/dd4.n"; echo done > "$T/dd4.st") &
-n=0 polls=0
-while [ ! -s "$T/dd4.st" ] && [ $n -lt 2 ] && [ $polls -lt 400 ]; do
-	polls=$((polls + 1))
-	if fault hang memory > "$T/fault.out" 2>&1; then
-		n=$((n + 1))
-		sleep 0.1
-	fi
-done
+n=$(inject hang 2 "$T/dd4.st")
 wait
 check hang_memory_two_injected 2 "$n"
 check hang_urandom_all_bytes 16777216 "$(cat "$T/dd4.n")"

@@ -73,17 +73,17 @@ static void an_orphan_not_asked_for_again_is_replaced(void)
 	kept = drv_io_add(table, N, &rq);
 	kept->done = 40;
 	drv_io_orphan_all(table, N);
-	CHECK(drv_io_claim(table, N, &rq, false, &slot) == DRV_CLAIM_NEW && !slot && !kept->used); /* no DEV_REISSUE */
+	CHECK(drv_io_claim(table, N, &rq, false, &slot) == DRV_CLAIM_REPLACED && !slot && !kept->used); /* no DEV_REISSUE */
 
 	kept = drv_io_add(table, N, &rq);
 	kept->done = 40;
 	drv_io_orphan_all(table, N);
-	CHECK(drv_io_claim(table, N, &other, true, &slot) == DRV_CLAIM_NEW && !kept->used); /* another length */
+	CHECK(drv_io_claim(table, N, &other, true, &slot) == DRV_CLAIM_REPLACED && !kept->used); /* another length */
 
 	kept = drv_io_add(table, N, &rq);
 	drv_io_orphan_all(table, N);
 	other = request(5, 1, false, 100); /* a read now, where a write was */
-	CHECK(drv_io_claim(table, N, &other, true, &slot) == DRV_CLAIM_NEW && !kept->used);
+	CHECK(drv_io_claim(table, N, &other, true, &slot) == DRV_CLAIM_REPLACED && !kept->used);
 }
 
 static void orphans_give_way_to_live_requests_oldest_first(void)
