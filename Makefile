@@ -373,7 +373,7 @@ unit: setup $(UNIT_BIN)
 
 test: setup $(UNIT_BIN) $(ROOT_CPIO) $(ISO) $(B)/bin/fuzz $(B)/bin/stress $(B)/bin/ttystate $(SUITE_DEPS)
 	AXOLOTL_ISO=$(ISO) AXOLOTL_BUILD=$(B) $(PYTHON) tests/harness/run_all.py --unit $(B)/unit --script tests/harness/test_qemu_run.py \
-		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/service/run --script tests/robust/run --script tests/harness/test_terminal.py \
+		--script tests/root/test_root_archive.py --script tests/shell/run --script tests/service/run --script tests/fault/run --script tests/robust/run --script tests/harness/test_terminal.py \
 		$(SUITE_ARGS)
 
 # Not in make test yet: the shell suite needs the default image to boot to BusyBox

@@ -78,7 +78,7 @@ static int control(const char *verb, int op, const char *label)
 	long r;
 
 	memcpy(w, label, strlen(label));
-	r = syscall(AX_SYS_RSCTL, (long)op, (long)w[0], (long)w[1]);
+	r = syscall(AX_SYS_RSCTL, (long)op, (long)w[0], (long)w[1], 0L, 0L, 0L);
 	if (r == 0)
 		return 0;
 	switch (errno) {

@@ -1,4 +1,7 @@
 /* The receive-dispatch-reply loop every server runs. */
+#include <stdbool.h>
+
+#include <proto/rs.h>
 #include <sys/server.h>
 
 static ax_handler find(const struct ax_call *calls, int n, int32_t type)
@@ -41,6 +44,8 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 
 	/* rs's heartbeat: a notification from rs, answered with one (lib/sys/include/proto/rs.h). */
 	endpoint_t rs = ax_boot_endpoint("rs");
+	/* fault injection (proto/rs.h, RS_FAULT): the next reply to anyone but rs carries RS_GARBAGE */
+	bool garbage = false;
 
 	index_posix(calls, ncalls);
 	r = ax_receive(AX_ANY, req);
@@ -62,6 +67,12 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 			r = ax_receive(AX_ANY, req);
 			continue;
 		}
+		if (req->type == RS_FAULT && req->source == rs && rs != AX_NONE) { /* sent without waiting: no reply */
+			if (req->u64[0] == RS_FAULT_GARBAGE)
+				garbage = true;
+			r = ax_receive(AX_ANY, req);
+			continue;
+		}
 		/* A POSIX caller gets only i64[0]; anyone else gets all 64 bytes, never a former reply's. */
 		if ((uint32_t)req->type - AX_MSG_POSIX >= AX_MSG_POSIX_MAX)
 			memset(reply, 0, sizeof(*reply));
@@ -72,7 +83,8 @@ _Noreturn void ax_serve(const struct ax_call *calls, int ncalls, void (*on_notif
 			continue;
 		}
 		reply->type = req->type;
-		reply->i64[0] = status;
+		reply->i64[0] = garbage ? RS_GARBAGE : status;
+		garbage = false;
 		/* One trap answers and takes the next request, into the same buffer. */
 		r = ax_replyrecv(req->source, reply, AX_ANY);
 		if (r == 0) {

@@ -23,6 +23,8 @@ int64_t do_rsctl(struct mproc *p, const ax_message *m)
 	c->op = arg_ulong(m, 0);
 	memcpy(c->label, label, sizeof(label));
 	c->euid = p->euid;
+	for (int i = 0; i < 3; i++) /* RS_CTL_FLIP's count, where and seed; 0 for the rest (rs checks) */
+		c->arg[i] = arg_ulong(m, 3 + i);
 	if (ax_sendrec(rs, &rq) < 0)
 		return -EIO;
 	return rq.i64[0];

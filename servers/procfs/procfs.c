@@ -32,12 +32,12 @@
 /* The root and its files. */
 enum {
 	INO_ROOT = 1, INO_SELF, INO_MEMINFO, INO_UPTIME, INO_LOADAVG, INO_MOUNTS, INO_FILESYSTEMS, INO_SERVICES,
-	INO_STAT, INO_FIXED_END
+	INO_STAT, INO_RECOVERY, INO_FIXED_END
 };
 static const char *const root_names[INO_FIXED_END] = {
 	[INO_SELF] = "self",           [INO_MEMINFO] = "meminfo", [INO_UPTIME] = "uptime",
 	[INO_LOADAVG] = "loadavg",     [INO_MOUNTS] = "mounts",   [INO_FILESYSTEMS] = "filesystems",
-	[INO_SERVICES] = "services",   [INO_STAT] = "stat",
+	[INO_SERVICES] = "services",   [INO_STAT] = "stat",       [INO_RECOVERY] = "recovery",
 };
 
 /* A process's directory and its files. */
@@ -170,6 +170,11 @@ static int64_t contents(const struct node *n, struct text *t, int reader)
 			return r;
 		src_clock(&a, &b);
 		text_services(t, services, (unsigned)r, a);
+		break;
+	case INO_RECOVERY:
+		if ((r = src_services(services, sizeof(services) / sizeof(services[0]))) < 0)
+			return r;
+		text_recovery(t, services, (unsigned)r);
 		break;
 	case 0:
 		if (reader > 0 && v.info.pid == reader && v.info.state == PM_STATE_ALIVE)

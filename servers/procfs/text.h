@@ -64,5 +64,6 @@ const char *service_state_name(int32_t state);
 const char *service_cause_name(int32_t cause);
 /* /proc/services at monotonic time now_ns: a header, then one line per service. */
 void text_services(struct text *t, const struct rs_service_info *s, unsigned n, uint64_t now_ns);
+void text_recovery(struct text *t, const struct rs_service_info *s, unsigned n);
 
 #endif

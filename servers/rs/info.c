@@ -54,6 +54,11 @@ void info_service(int i, const struct service *s)
 	e->recovery_ns = s->recovery_ns;
 	e->started_ns = s->started_ns;
 	e->ended_ns = s->ended_ns;
+	e->injected_ns = s->injected_ns;
+	e->ready_ns = s->ready_ns;
+	e->injections = s->injections;
+	e->injected = (uint32_t)s->injected_op;
+	e->flipped = s->flipped;
 	seq_write_end(&e->seq);
 	if ((uint32_t)i >= table.header.entries) {
 		__atomic_signal_fence(__ATOMIC_SEQ_CST); /* the entry is whole before it is counted */

@@ -197,6 +197,7 @@ static void watch(struct service *s, uint64_t now)
 {
 	s->alive_ns = now;
 	s->ready = 0;
+	s->ready_ns = 0;
 	s->hung = 0;
 	s->cpu_at_ping_ns = 0;
 	s->starved_said = 0;
@@ -233,6 +234,7 @@ static void answered(struct service *s)
 	if (s->ready)
 		return;
 	s->ready = 1;
+	s->ready_ns = now;
 	if (s->restarts && s->ended_ns) {
 		s->recovery_ns = now - s->ended_ns;
 		ax_printf("rs: service %s answers (endpoint %d): recovered %lu us after the end of the last one\n",
@@ -645,52 +647,59 @@ static int64_t end_on_demand(struct service *s, int op)
 	return s->state == SVC_RUNNING ? 0 : s->last_error;
 }
 
-/*
- * Fault injection: s's next instruction is at address 0, where nothing is
- * mapped. It is waiting for a message (a driver between requests), so it
- * faults as it takes the next one, in the middle of serving it: a crash
- * its clients meet, which the kernel reports and rs recovers as any other.
- */
-static int64_t inject_crash(struct service *s, bool counted)
+/* Fault injection: a kill. rs ends s at once; its death, reaped now, is recovered as an experiment's. */
+static int64_t inject_kill(struct service *s)
 {
-	static const struct ax_regs nowhere; /* rip 0, rsp 0 */
-	int r = ax_kcall(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep, (uint64_t)&nowhere}});
+	int r;
 
-	if (r < 0)
+	s->injected = INJECTED_UNCOUNTED;
+	if ((r = ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}})) < 0) {
+		s->injected = INJECTED_NONE;
 		return r;
-	s->injected = counted ? INJECTED_COUNTED : INJECTED_UNCOUNTED; /* not its own fault: its kept state stays trusted */
-	ax_printf("rs: service %s (endpoint %d): a crash injected%s: it faults at its next instruction\n", s->spec->label,
-		  s->ep, counted ? ", counted as its own failure" : "");
+	}
+	reap_deaths();
+	arm_alarm();
 	return 0;
 }
 
-/*
- * Fault injection: a hang. s's next instruction is a jump to itself, on a
- * page rs shares into it for that (RS_HANG_ADDR, read and execute): it
- * takes its next message and loops there, answering nothing, until rs sees
- * it miss its heartbeat and ends it. An experiment: restarted at once.
- */
-static int64_t inject_hang(struct service *s)
-{
-	static const uint64_t page_va = 0x4f0000000000ULL; /* rs's own copy of the page */
-	static bool made;
-	static struct ax_regs loop = {.rip = RS_HANG_ADDR};
-	int r;
+static const char *const fault_names[RS_CTL_LAST + 1] = {
+	[RS_CTL_CRASH] = "a crash", [RS_CTL_CRASH_COUNTED] = "a crash (counted as its own failure)",
+	[RS_CTL_HANG] = "a hang",   [RS_CTL_KILL] = "a kill",
+	[RS_CTL_EXIT] = "an exit",  [RS_CTL_GARBAGE] = "a garbage reply",
+	[RS_CTL_FLIP] = "bit flips",
+};
 
-	if (!made) {
-		if ((r = ax_vmalloc(AX_SELF, page_va, 4096, AX_MAP_WRITE)) < 0)
-			return r;
-		memcpy((void *)page_va, (const uint8_t[]){0xeb, 0xfe}, 2); /* jmp . */
-		made = true;
+/* Fault injection (inject.c, and the kill here): recorded before it acts, so its death finds it. */
+static int64_t do_inject(struct service *s, const struct rs_ctl_request *c)
+{
+	uint64_t then = s->injected_ns;
+	int op = s->injected_op;
+	int64_t r;
+
+	if (s->state != SVC_RUNNING)
+		return -AX_EAGAIN;
+	s->injected_ns = ax_now_ns();
+	s->injected_op = (int)c->op;
+	s->injections++;
+	if (c->op == RS_CTL_KILL) /* said first: its death is said as it happens */
+		ax_printf("rs: service %s (endpoint %d): a kill injected\n", s->spec->label, s->ep);
+	r = c->op == RS_CTL_KILL ? inject_kill(s) : inject(s, c);
+	if (r < 0) {
+		s->injected_ns = then;
+		s->injected_op = op;
+		s->injections--;
+		if (r != -AX_EAGAIN) /* busy: the fault command asks again */
+			ax_printf("rs: service %s: %s could not be injected (%ld)\n", s->spec->label, fault_names[c->op],
+				  (long)r);
+	} else if (c->op == RS_CTL_FLIP) {
+		ax_printf("rs: service %s (endpoint %d): %u bit%s of its %s flipped (seed %lu)\n", s->spec->label,
+			  s->ep, s->flipped, s->flipped == 1 ? "" : "s", c->arg[1] == RS_FLIP_TEXT ? "text" : "data",
+			  (unsigned long)c->arg[2]);
+	} else if (c->op != RS_CTL_KILL) {
+		ax_printf("rs: service %s (endpoint %d): %s injected\n", s->spec->label, s->ep, fault_names[c->op]);
 	}
-	if ((r = ax_kcall(KC_VSHARE, &(ax_message){.u64 = {(uint64_t)(int64_t)AX_SELF, page_va, (uint64_t)(int64_t)s->ep,
-							    RS_HANG_ADDR, 4096, AX_MAP_EXEC}})) < 0 ||
-	    (r = ax_kcall(KC_SET_REGS, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep, (uint64_t)&loop}})) < 0)
-		return r;
-	s->injected = INJECTED_UNCOUNTED;
-	ax_printf("rs: service %s (endpoint %d): a hang injected: it loops from its next instruction\n", s->spec->label,
-		  s->ep);
-	return 0;
+	publish(s);
+	return r;
 }
 
 /* Take s down without a process to end: it waits out a back-off or has failed. */
@@ -718,7 +727,11 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 	(void)reply;
 	if (m->source != ax_boot_endpoint("pm"))
 		return -AX_EPERM; /* only pm, which vouches for the uid */
-	if (c->op < RS_CTL_UP || c->op > RS_CTL_HANG || c->reserved[0] || c->reserved[1] || c->reserved[2])
+	if (c->op < RS_CTL_UP || c->op > RS_CTL_LAST)
+		return -AX_EINVAL;
+	if (c->op == RS_CTL_FLIP ? c->arg[0] < 1 || c->arg[0] > RS_FLIP_MAX ||
+					   (c->arg[1] != RS_FLIP_TEXT && c->arg[1] != RS_FLIP_DATA)
+				 : c->arg[0] || c->arg[1] || c->arg[2])
 		return -AX_EINVAL;
 	memcpy(label, c->label, sizeof(label));
 	if (!label[0] || strnlen(label, sizeof(label)) == sizeof(label))
@@ -734,15 +747,13 @@ static int64_t do_ctl(const ax_message *m, ax_message *reply)
 		return s->state == SVC_RUNNING ? -AX_EBUSY : bring_up(s, 0);
 	case RS_CTL_DOWN:
 		return s->state == SVC_RUNNING ? end_on_demand(s, RS_CTL_DOWN) : leave_down(s);
-	case RS_CTL_CRASH:
-	case RS_CTL_CRASH_COUNTED:
-		return s->state == SVC_RUNNING ? inject_crash(s, c->op == RS_CTL_CRASH_COUNTED) : -AX_EAGAIN;
-	case RS_CTL_HANG:
-		return s->state == SVC_RUNNING ? inject_hang(s) : -AX_EAGAIN;
-	default: /* restart, refresh */
+	case RS_CTL_RESTART:
+	case RS_CTL_REFRESH:
 		if (s->state == SVC_RUNNING)
 			return end_on_demand(s, (int)c->op);
 		return bring_up(s, c->op == RS_CTL_REFRESH);
+	default: /* fault injection */
+		return do_inject(s, c);
 	}
 }
 

@@ -48,7 +48,12 @@ struct service {
 	int fresh;                  /* its next start is as at boot: restart count 0 (`service refresh`) */
 	uint64_t kept_va;           /* its kept state (a `kept` entry), in rs's own memory; 0 until first asked for */
 	int kept_wipe;              /* its next incarnation starts from defaults: RS_KEPT answers fresh */
-	int injected;               /* the current incarnation was given a crash by the fault command: INJECTED_* */
+	int injected;               /* the current incarnation was given a fault by the fault command: INJECTED_* */
+	unsigned injections;        /* faults injected so far */
+	int injected_op;            /* the last one (enum rs_ctl_op) */
+	unsigned flipped;           /* bits it flipped (RS_CTL_FLIP) */
+	uint64_t injected_ns;       /* when; 0: never */
+	uint64_t ready_ns;          /* when the current incarnation first answered; 0: not yet */
 	uint64_t recovery_ns;       /* the last restart: from the end of the one before to the first answer */
 	struct ax_death last_death; /* how the last incarnation ended; cause 0 while none has */
 	int last_error;             /* why the last start failed: a negative errno */
@@ -76,6 +81,12 @@ void start_init(void);
  * destroyed again (its death report comes to rs like any other).
  */
 endpoint_t start_service(struct service *s, const struct ax_bootinfo *base, const char **step);
+/* Copy len bytes between buf (ours) and va in ep (direction AX_COPY_TO: into ep): 0 or a negative errno. */
+int copy_with(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int direction);
+
+/* inject.c: act out fault c->op (all but RS_CTL_KILL) in the running s: 0, or a negative errno. */
+struct rs_ctl_request;
+int64_t inject(struct service *s, const struct rs_ctl_request *c);
 
 #define STARVED_CPU_NS 2000000ULL /* less CPU than this (the clock's resolution is 1 ms) since the last ping */
 

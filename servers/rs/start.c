@@ -48,12 +48,19 @@ void start_init(void)
 		ax_printf("rs: cannot publish a grant table: no service can be loaded\n");
 }
 
-/* Copy len bytes of ours to va in process ep, through a magic grant over its memory. */
+/* Copy len bytes between ours at buf and va in process ep (AX_COPY_TO: into it), through a magic grant. */
+int copy_with(endpoint_t ep, uint64_t va, void *buf, uint64_t len, int direction)
+{
+	grant[0] = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_MAGIC |
+					     (direction == AX_COPY_TO ? AX_GRANT_WRITE : AX_GRANT_READ),
+				     ax_self, ep, 0, va, len};
+	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)ax_self, 0, 0, (uint64_t)buf, len,
+								(uint64_t)direction}});
+}
+
 static int copy_to(endpoint_t ep, uint64_t va, const void *src, uint64_t len)
 {
-	grant[0] = (struct ax_grant){AX_GRANT_VALID | AX_GRANT_WRITE | AX_GRANT_MAGIC, ax_self, ep, 0, va, len};
-	return ax_kcall(KC_SAFECOPY, &(ax_message){.u64 = {(uint64_t)(int64_t)ax_self, 0, 0, (uint64_t)src, len,
-								AX_COPY_TO}});
+	return copy_with(ep, va, (void *)src, len, AX_COPY_TO);
 }
 
 /* The checking pass, before the process exists: only count. */

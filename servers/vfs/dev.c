@@ -123,6 +123,20 @@ static void complain(endpoint_t drv, uint64_t why)
 }
 
 /*
+ * The driver's answer r to a request (what: "an open", ...): r itself, or
+ * -EIO and a complaint when no request could have it (below every errno,
+ * or above max); DEV_SUSPENDED and DEV_BACKGROUND only where allowed.
+ */
+static int64_t checked(endpoint_t ep, int64_t r, int64_t max, bool background, const char *what)
+{
+	if ((r >= -4095 && r <= max) || (background && r == DEV_BACKGROUND))
+		return r;
+	ax_printf("vfs: driver %d answered %s with %ld: EIO; asking rs to restart it\n", ep, what, (long)r);
+	complain(ep, RS_WHY_BAD_REPLY);
+	return -EIO;
+}
+
+/*
  * ds says driver d is now ep in state (DS_UP, DS_DOWN, DS_FAILED). What
  * the old incarnation kept (W_DEV) is issued again, from what it had moved,
  * once there is a new one; parked calls run again then; pollers register
@@ -239,7 +253,7 @@ int64_t dev_open(struct vproc *p, uint32_t major, uint32_t minor, bool block, ui
 		return r;
 	if (ax_sendrec(ep, &m) < 0)
 		return died(p, major);
-	return m.i64[0];
+	return checked(ep, m.i64[0], 0, false, "an open");
 }
 
 void dev_close(uint32_t major, uint32_t minor, bool block)
@@ -248,8 +262,8 @@ void dev_close(uint32_t major, uint32_t minor, bool block)
 	struct dev_minor_req rq = {request_minor(major, minor, block)};
 	ax_message m = dev_message(DEV_CLOSE, &rq, sizeof(rq));
 
-	if (ep != AX_NONE)
-		ax_sendrec(ep, &m);
+	if (ep != AX_NONE && ax_sendrec(ep, &m) == 0)
+		checked(ep, m.i64[0], 0, false, "a close"); /* a close cannot fail, but the driver's answer is checked */
 }
 
 /*
@@ -371,9 +385,9 @@ int64_t dev_ioctl(struct vproc *p, int file, uint64_t cmd, uint64_t arg)
 		return died(p, major); /* the terminal ioctls set or read state: asking again is harmless */
 	}
 	revoke(g);
-	if (m.i64[0] == DEV_BACKGROUND)
+	if (checked(ep, m.i64[0], INT32_MAX, true, "an ioctl") == DEV_BACKGROUND)
 		return background(p, ep, &m);
-	return m.i64[0];
+	return checked(ep, m.i64[0], INT32_MAX, false, "an ioctl");
 }
 
 /*
@@ -391,10 +405,14 @@ int64_t dev_select(struct vproc *p, int file, uint32_t events, bool notify)
 				    .notify = notify ? DEV_SELECT_NOTIFY : 0, .sid = p->sid};
 	ax_message m = dev_message(DEV_SELECT, &rq, sizeof(rq));
 	bool restarting = d >= 0 && coming_back(d);
+	int64_t r;
 
 	if (ep == AX_NONE || ax_sendrec(ep, &m) < 0)
 		return restarting ? 0 : DEV_POLLERR;
-	return m.i64[0] < 0 ? DEV_POLLERR : m.i64[0];
+	r = checked(ep, m.i64[0], DEV_POLLIN | DEV_POLLPRI | DEV_POLLOUT | DEV_POLLERR | DEV_POLLHUP, false, "a select");
+	if (r == -EIO && m.i64[0] != -EIO)
+		return 0; /* garbage: it is being restarted; the poller is woken when ds names the next incarnation */
+	return r < 0 ? DEV_POLLERR : r;
 }
 
 /* A block device's size in bytes (lseek's SEEK_END), or -errno, or DEV_WOULD_WAIT (its driver restarts). */
@@ -409,7 +427,7 @@ int64_t dev_size(struct vproc *p, int file)
 		return r;
 	if (ax_sendrec(ep, &m) < 0)
 		return died(p, extra[file].major);
-	return m.i64[0];
+	return checked(ep, m.i64[0], INT64_MAX, false, "a size request");
 }
 
 /* The leader of session sid ended: the terminal driver gives up the terminal it controlled. */
@@ -418,8 +436,8 @@ void dev_session_end(int sid)
 	struct dev_session_end_req rq = {sid};
 	ax_message m = dev_message(DEV_SESSION_END, &rq, sizeof(rq));
 
-	if (drivers[DRV_TTY].ep != AX_NONE)
-		ax_sendrec(drivers[DRV_TTY].ep, &m);
+	if (drivers[DRV_TTY].ep != AX_NONE && ax_sendrec(drivers[DRV_TTY].ep, &m) == 0)
+		checked(drivers[DRV_TTY].ep, m.i64[0], 0, false, "a session's end");
 }
 
 /* The waiting call of p is given up (a signal, or p's end): take the request back. */
@@ -430,7 +448,7 @@ void dev_cancel(struct vproc *p)
 	int64_t r = -EINTR;
 
 	if (ax_sendrec(p->driver, &m) == 0)
-		r = m.i64[0];
+		r = checked(p->driver, m.i64[0], (int64_t)p->dev_len, false, "a cancel");
 	revoke(G_PROC(p));
 	p->wait = W_NONE;
 	if (r > 0)

@@ -297,6 +297,33 @@ static void services_header_and_lines(void)
 	CHECK(strcmp(label, "svc_missing") == 0 && strcmp(ep, "-") == 0 && strcmp(state, "start-fail") == 0);
 }
 
+static void recovery_times_in_microseconds(void)
+{
+	struct rs_service_info s[2] = {
+		{.state = RS_SVC_RUNNING, .label = "memory", .starts = 4, .last_cause = RS_CAUSE_COMPLAINT,
+		 .injections = 3, .injected = RS_CTL_GARBAGE, .injected_ns = 5000123456, .ended_ns = 5000200999,
+		 .started_ns = 5000300000, .ready_ns = 5001000000},
+		{.state = RS_SVC_RUNNING, .label = "tty", .starts = 1, .injections = 1, .injected = RS_CTL_FLIP,
+		 .flipped = 10},
+	};
+	struct text t = fresh();
+	char label[16], last[16], state[16], cause[16];
+	unsigned faults, flipped, starts;
+	unsigned long inj, end, start, ready;
+
+	text_recovery(&t, s, 2);
+	done(&t);
+	CHECK(strncmp(buf, "LABEL ", 6) == 0);
+	CHECK(sscanf(strchr(buf, '\n') + 1, "%15s %u %15s %u %u %15s %15s %lu %lu %lu %lu", label, &faults, last, &flipped,
+		     &starts, state, cause, &inj, &end, &start, &ready) == 11);
+	CHECK(strcmp(label, "memory") == 0 && faults == 3 && strcmp(last, "garbage") == 0 && flipped == 0 &&
+	      starts == 4 && strcmp(state, "running") == 0 && strcmp(cause, "complaint") == 0);
+	CHECK(inj == 5000123 && end == 5000200 && start == 5000300 && ready == 5001000);
+	CHECK(sscanf(strstr(buf, "\ntty ") + 1, "%15s %u %15s %u %u %15s %15s %lu %lu %lu %lu", label, &faults, last,
+		     &flipped, &starts, state, cause, &inj, &end, &start, &ready) == 11);
+	CHECK(strcmp(last, "flip") == 0 && flipped == 10 && strcmp(cause, "-") == 0 && inj == 0 && ready == 0);
+}
+
 static void text_buffer_never_overflows(void)
 {
 	char small[8];
@@ -354,6 +381,7 @@ int main(void)
 	RUN(loadavg_follows_linux_decay);
 	RUN(stat_cpu_line_busy_and_idle);
 	RUN(services_header_and_lines);
+	RUN(recovery_times_in_microseconds);
 	RUN(text_buffer_never_overflows);
 	RUN(mounts_text_linux_lines_and_escapes);
 	RUN(mounts_text_too_long_keeps_whole_lines);

@@ -66,7 +66,7 @@ static void crasher(int done)
 		nanosleep(&period, 0);
 		if (read(done, &c, 1) == 0)
 			_exit(n);
-		if (syscall(AX_SYS_RSCTL, (long)RS_CTL_CRASH, (long)label[0], (long)label[1]) == 0 && n < 255)
+		if (syscall(AX_SYS_RSCTL, (long)RS_CTL_CRASH, (long)label[0], (long)label[1], 0L, 0L, 0L) == 0 && n < 255)
 			n++;
 	}
 }

@@ -31,9 +31,12 @@
  * system call number Linux does not use, served by pm, which forwards it to
  * rs as RS_CTL with the caller's effective uid. From a program:
  *
- *     syscall(AX_SYS_RSCTL, op, label[0..7], label[8..15])
+ *     syscall(AX_SYS_RSCTL, op, label[0..7], label[8..15], arg0, arg1, arg2)
  *
- * the label packed into two words, little-endian, NUL-padded. It returns 0
+ * the label packed into two words, little-endian, NUL-padded; the three
+ * arguments 0 except for RS_CTL_FLIP (give all six: musl's syscall passes
+ * six registers whatever the call names, and rs refuses nonzero ones with
+ * -EINVAL). It returns 0
  * or -errno: -EPERM for a caller that is not root, or a service that may
  * not be stopped or started (recovery none, or a boot process rs does not
  * supervise: vm, pm, ds, rs, vfs); -ESRCH no such service; -EBUSY not
@@ -52,15 +55,43 @@ enum rs_ctl_op {
 			   trusts its kept state; -EAGAIN if it is not running */
 	RS_CTL_CRASH_COUNTED, /* the same, counted as the service's own failure, as a bug would be: back-off and
 				 giving up apply (to see what a crash loop does) */
-	RS_CTL_HANG,    /* fault injection: it loops from its next instruction (a jump to itself at RS_HANG_ADDR),
+	RS_CTL_HANG,    /* fault injection: it loops from its next instruction (a jump to itself at RS_FAULT_ADDR),
 			   answering nothing, until rs sees it miss its heartbeat and ends it; restarted as after
 			   RS_CTL_CRASH */
+	RS_CTL_KILL,    /* fault injection: rs ends it at once, as a kill -9 would; restarted as after RS_CTL_CRASH */
+	RS_CTL_EXIT,    /* fault injection: it ends itself (KC_PROC_DESTROY of itself, at RS_FAULT_ADDR +
+			   RS_FAULT_EXIT_AT) at its next instruction, as a driver taking an exit path would */
+	RS_CTL_GARBAGE, /* fault injection: its next reply to a client carries a result no request can have
+			   (RS_GARBAGE); the client (vfs) complains and rs restarts it (RS_CAUSE_COMPLAINT).
+			   Through lib/sys's server loop (an RS_FAULT message): -EAGAIN if it is not waiting for
+			   a message just now */
+	RS_CTL_FLIP,    /* fault injection: arg[0] bits (1..RS_FLIP_MAX) flipped at random in its text (arg[1]
+			   RS_FLIP_TEXT: made writable for the flip, then read-only again) or data (RS_FLIP_DATA:
+			   its writable segments, .data and .bss), chosen by a generator seeded with arg[2]. What
+			   follows is its own: a death counts as its failure, as a bug's would */
 };
+#define RS_CTL_LAST RS_CTL_FLIP
+#define RS_FLIP_MAX 1000
+enum rs_flip_where { RS_FLIP_TEXT = 1, RS_FLIP_DATA };
+
+/* The code rs shares into a service for RS_CTL_HANG and RS_CTL_EXIT, read and execute. */
+#define RS_FAULT_ADDR 0x4ff000000000ULL
+#define RS_FAULT_HANG_AT 0   /* jmp . */
+#define RS_FAULT_EXIT_AT 16  /* KC_PROC_DESTROY of itself, on its own stack */
+
+/*
+ * RS_FAULT: rs -> a service on lib/sys's server loop, sent only if it waits
+ * (AX_SENDNB), never answered. u64[0] RS_FAULT_GARBAGE: the loop's next
+ * reply to anyone but rs has RS_GARBAGE as its result.
+ */
+#define RS_FAULT_GARBAGE 1
+#define RS_GARBAGE ((int64_t)-0x4741524241474521LL) /* below every errno: no request can have it as its result */
 
 enum {
 	RS_CTL = 0x600, /* pm -> rs: struct rs_ctl_request; the reply's i64[0] is the result */
 	RS_COMPLAIN,    /* a server -> rs: struct rs_complaint; 0, or -ESRCH (no such running service), -EINVAL, -EPERM */
 	RS_KEPT,        /* a service -> rs: (nothing) -> struct rs_kept_reply: its kept state, mapped at RS_KEPT_ADDR */
+	RS_FAULT,       /* rs -> a service: a fault to act out (RS_FAULT_GARBAGE); no reply */
 };
 
 /*
@@ -88,7 +119,7 @@ struct rs_ctl_request {
 	uint64_t op;    /* enum rs_ctl_op */
 	char label[16]; /* NUL-terminated */
 	uint64_t euid;  /* the POSIX caller's effective uid, as pm knows it */
-	uint64_t reserved[3];
+	uint64_t arg[3]; /* RS_CTL_FLIP: count, enum rs_flip_where, seed; 0 for every other op */
 };
 
 _Static_assert(sizeof(struct rs_ctl_request) == 56, "an rs control request fills a message payload");
@@ -98,7 +129,7 @@ _Static_assert(sizeof(struct rs_ctl_request) == 56, "an rs control request fills
 #define RS_CAUSE_COMPLAINT 17 /* rs ended it: a server said it answered something impossible */
 
 #define RS_INFO_GRANT 1          /* rs's grant over its service information */
-#define RS_INFO_MAGIC 0x52534931 /* "RSI1": this layout */
+#define RS_INFO_MAGIC 0x52534932 /* "RSI2": this layout */
 
 struct rs_info_header {
 	uint32_t magic;      /* RS_INFO_MAGIC */
@@ -130,11 +161,17 @@ struct rs_service_info {
 	uint64_t started_ns; /* monotonic ns the current incarnation started (0: by the kernel) */
 	uint64_t ended_ns;   /* the last one ended */
 	uint64_t recovery_ns; /* the last restart: from the end of the one before to the first answer; 0: none yet */
-	uint64_t reserved;
+	/* fault injection (the fault command): the last fault, and what followed it */
+	uint64_t injected_ns; /* monotonic ns the last fault was injected; 0: never */
+	uint64_t ready_ns;    /* the current incarnation first answered a heartbeat; 0: not yet */
+	uint32_t injections;  /* faults injected so far */
+	uint32_t injected;    /* the last one: enum rs_ctl_op (RS_CTL_CRASH ... RS_CTL_FLIP) */
+	uint32_t flipped;     /* RS_CTL_FLIP: bits flipped */
+	uint32_t reserved;
 };
 
 _Static_assert(sizeof(struct rs_info_header) == 16, "rs_info_header layout");
-_Static_assert(sizeof(struct rs_service_info) == 80, "rs_service_info layout");
+_Static_assert(sizeof(struct rs_service_info) == 104, "rs_service_info layout");
 
 /*
  * Kept state (DESIGN.md, "State that must outlive a driver lives outside
@@ -148,7 +185,6 @@ _Static_assert(sizeof(struct rs_service_info) == 80, "rs_service_info layout");
  * magic, version and checksum. -ENOENT: the table gives it none.
  */
 #define RS_KEPT_ADDR 0x500000000000ULL
-#define RS_HANG_ADDR 0x4ff000000000ULL /* RS_CTL_HANG: the page with the loop, read and execute */
 
 struct rs_kept_reply {
 	int64_t status; /* 0 or a negative errno */
