@@ -292,7 +292,7 @@ $(B)/gen/busybox-links.spec: $(B)/bin/busybox
 	@mkdir -p $(@D)
 	$(B)/bin/busybox --list-full | awk -F/ '{ t = "bin/busybox"; if ($$1 == "bin" && NF == 2) t = "busybox"; \
 		else for (i = 1; i < NF; i++) t = "../" t; print "slink " $$0 " " t }' > $@.new && mv $@.new $@
-$(ROOT_CPIO): release/images/root.spec $(B)/gen/busybox-links.spec $(B)/bin/busybox $(B)/bin/service $(B)/bin/fault $(wildcard etc/root/*) release/mkcpio
+$(ROOT_CPIO): release/images/root.spec $(B)/gen/busybox-links.spec $(B)/bin/busybox $(B)/bin/service $(B)/bin/fault $(B)/bin/typein $(wildcard etc/root/* demos/*) release/mkcpio
 	B=$(B) release/mkcpio $@ --spec release/images/root.spec --spec $(B)/gen/busybox-links.spec
 $(B)/bin/root.cpio: $(ROOT_CPIO)
 	@mkdir -p $(@D)

@@ -122,7 +122,19 @@ static void await_reply(struct proc *caller, endpoint_t from, uint64_t uptr)
 	caller->getfrom = from;
 	caller->msg_uptr = uptr;
 	caller->flags |= PF_REPLY;
+	caller->replies_awaited++;
 	sched_block(caller, BLK_RECEIVING);
+}
+
+struct proc *ipc_reply_waiter(const struct proc *p)
+{
+	for (int s = 0; s < AX_NR_SLOTS; s++) {
+		struct proc *q = &proc_table[s];
+
+		if (q->blocked == BLK_RECEIVING && (q->flags & PF_REPLY) && q->getfrom == p->ep)
+			return q;
+	}
+	return 0;
 }
 
 /* Stage a message for the caller that it will get when it next runs. */

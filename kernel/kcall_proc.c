@@ -1,6 +1,7 @@
 /* Kernel calls on processes: create, copy, start, end and reap them; their registers, privileges, scheduling, signals and POSIX routes. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "ipc.h"
 #include "kcall.h"
 
 endpoint_t posix_routes[AX_MSG_POSIX_MAX];
@@ -227,8 +228,13 @@ int do_cputime(struct proc *c, ax_message *m)
 
 	if (r < 0)
 		return r;
+	struct proc *waiter;
+
 	m->u64[0] = p->cpu_ns;
 	m->u64[1] = proc_runnable(p); /* ready to run (or running) now, not waiting for a message */
+	waiter = ipc_reply_waiter(p);  /* a caller it owes an answer: a request it took */
+	m->u64[2] = waiter ? (uint64_t)(int64_t)waiter->ep : (uint64_t)(int64_t)AX_NONE;
+	m->u64[3] = waiter ? waiter->replies_awaited : 0;
 	return 0;
 }
 

@@ -61,6 +61,7 @@ struct proc {
 	unsigned quantum_ms, ticks_left;
 	endpoint_t bill;   /* a system process: the POSIX process whose request it serves, whose quantum its time uses */
 	uint64_t cpu_ns; /* CPU time used, counted by timer ticks */
+	uint64_t replies_awaited; /* its sendrecs so far: tells one wait for an answer from the next (KC_CPU_TIME) */
 	struct proc *run_next;
 
 	/* memory */

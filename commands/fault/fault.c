@@ -31,7 +31,8 @@ static const struct kind {
 static int usage(void)
 {
 	fprintf(stderr, "usage: fault kill|crash|hang|exit|garbage LABEL [--wait MS] | fault crash --counted LABEL | "
-			"fault flip LABEL --text|--data [--count N] [--seed S] [--wait MS] (see docs/fault.md)\n");
+			"fault flip LABEL --text|--data [--count N] [--seed S] [--wait MS] | fault campaign LABEL[,LABEL...] "
+			"[options] (see docs/fault.md)\n");
 	return 2;
 }
 
@@ -94,13 +95,18 @@ const char *detector(const char *cause)
 int follow(const char *label, const struct record *before, unsigned wait_ms, struct outcome *o)
 {
 	struct record r;
-	unsigned waited = 0;
+	unsigned waited = 0, limit = wait_ms;
 
 	memset(o, 0, sizeof(*o));
 	for (;;) {
-		if (read_record(label, &r) < 0) {
-			o->what = OUT_LOST;
-			return -1;
+		if (read_record(label, &r) < 0) { /* procfs itself may be the one faulted: ask again */
+			if (waited >= limit) {
+				o->what = OUT_LOST;
+				return -1;
+			}
+			sleep_ms(2);
+			waited += 2;
+			continue;
 		}
 		o->rec = r;
 		if (r.starts > before->starts && r.ready_us >= r.started_us && r.ready_us) {
@@ -112,7 +118,9 @@ int follow(const char *label, const struct record *before, unsigned wait_ms, str
 			o->what = OUT_FAILED;
 			return 0;
 		}
-		if (waited >= wait_ms) {
+		if (r.ended_us > r.injected_us && limit == wait_ms && waited + BACK_MS > limit)
+			limit = waited + BACK_MS; /* it ended: give its successor time to come (a back-off, a start) */
+		if (waited >= limit) {
 			o->what = r.ended_us > r.injected_us ? OUT_NOT_BACK : OUT_UNDETECTED;
 			return 0;
 		}
@@ -143,8 +151,8 @@ void describe(const char *label, const struct outcome *o, unsigned wait_ms, FILE
 			detector(r->cause), ms(r->injected_us, r->ended_us), r->state, label);
 		break;
 	case OUT_NOT_BACK:
-		fprintf(out, "fault: %s: detected by %s after %.3f ms, but not serving again within %u ms\n", label,
-			detector(r->cause), ms(r->injected_us, r->ended_us), wait_ms);
+		fprintf(out, "fault: %s: detected by %s after %.3f ms, but not serving again %u ms later\n", label,
+			detector(r->cause), ms(r->injected_us, r->ended_us), BACK_MS);
 		break;
 	case OUT_UNDETECTED:
 		fprintf(out, "fault: %s: no failure detected within %u ms: it still runs%s\n", label, wait_ms,
@@ -212,6 +220,8 @@ int main(int argc, char **argv)
 	struct record before;
 	struct outcome o;
 
+	if (argc >= 2 && strcmp(argv[1], "campaign") == 0)
+		return campaign(argc - 1, argv + 1);
 	for (size_t i = 0; argc >= 2 && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(argv[1], kinds[i].name) == 0)
 			k = &kinds[i];

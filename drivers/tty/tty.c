@@ -49,6 +49,7 @@
 #define TIOCGPGRP 0x540f
 #define TIOCSPGRP 0x5410
 #define TIOCOUTQ 0x5411
+#define TIOCSTI 0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541b
@@ -393,6 +394,23 @@ static int64_t flow(const struct ioctl_req *q)
 	return 0;
 }
 
+/*
+ * TIOCSTI: one byte taken as if typed (the demos type with it). Only on the
+ * caller's own controlling terminal, as Linux has it for the unprivileged.
+ */
+static int64_t simulate_input(const struct ioctl_req *q)
+{
+	uint8_t c;
+	int64_t rc;
+
+	if (q->sid != q->t->sid || !q->t->sid)
+		return -AX_EPERM;
+	if ((rc = arg_in(q, &c, 1)) < 0)
+		return rc;
+	term_input(q->t, &c, 1);
+	return 0;
+}
+
 /* The ioctls that change the terminal, refused to background groups with SIGTTOU. */
 static bool changes_terminal(uint64_t cmd)
 {
@@ -426,6 +444,7 @@ static int64_t ioctl(const struct ioctl_req *q)
 	case TIOCNOTTY: return drop_ctty(q);
 	case FIONREAD: v = (int32_t)line_readable(&t->line); return arg_out(q, &v, sizeof(v));
 	case TIOCOUTQ: v = (int32_t)t->line.out_len; return arg_out(q, &v, sizeof(v));
+	case TIOCSTI: return simulate_input(q);
 	case TCFLSH: return flush(q);
 	case TCXONC: return flow(q);
 	case TCSBRK: return 0; /* output goes out on its own: nothing to wait for, no break to send */

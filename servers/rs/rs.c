@@ -199,6 +199,8 @@ static void watch(struct service *s, uint64_t now)
 	s->ready = 0;
 	s->ready_ns = 0;
 	s->hung = 0;
+	s->dropped = 0;
+	s->owes = AX_NONE;
 	s->cpu_at_ping_ns = 0;
 	s->starved_said = 0;
 	s->next_ping_ns = now + period_ns(s);
@@ -206,8 +208,12 @@ static void watch(struct service *s, uint64_t now)
 		ax_notify(s->ep);
 }
 
-/* s's CPU time so far, and whether it is ready to run: false if rs may not ask (no cputime right). */
-static bool cpu_of(const struct service *s, uint64_t *ns, bool *ready)
+/*
+ * s's CPU time so far, and whether it is ready to run; what it owes (a
+ * caller whose request it took and has not answered, and which call of
+ * theirs): false if rs may not ask (no cputime right).
+ */
+static bool cpu_of(const struct service *s, uint64_t *ns, bool *ready, endpoint_t *owes, uint64_t *call)
 {
 	ax_message m = {.u64 = {(uint64_t)(int64_t)s->ep}};
 
@@ -215,7 +221,27 @@ static bool cpu_of(const struct service *s, uint64_t *ns, bool *ready)
 		return false;
 	*ns = m.u64[0];
 	*ready = m.u64[1] != 0;
+	*owes = (endpoint_t)(int64_t)m.u64[2];
+	*call = m.u64[3];
 	return true;
+}
+
+/*
+ * s answers its pings but has kept the same request of the same caller
+ * unanswered since the ping before last: the request is lost (a bug, a
+ * flipped bit), and its caller (vfs) would wait for ever. A driver on
+ * lib/sys's loop answers every request before it takes the next message,
+ * pings included, so no request can honestly outlast a period.
+ */
+static bool dropped_request(struct service *s, uint64_t now, endpoint_t owes, uint64_t call)
+{
+	if (owes == AX_NONE || owes != s->owes || call != s->owes_call) {
+		s->owes = owes;
+		s->owes_call = call;
+		s->owes_since_ns = now;
+		return false;
+	}
+	return now - s->owes_since_ns >= 2 * period_ns(s);
 }
 
 /*
@@ -254,8 +280,10 @@ static bool starved(struct service *s, uint64_t now)
 {
 	uint64_t ns;
 	bool ready, was_starved;
+	endpoint_t owes;
+	uint64_t call;
 
-	if (!cpu_of(s, &ns, &ready))
+	if (!cpu_of(s, &ns, &ready, &owes, &call))
 		return false; /* no right to ask (an image without cputime for rs): the silence decides */
 	was_starved = ready && ns >= s->cpu_at_ping_ns && ns - s->cpu_at_ping_ns < STARVED_CPU_NS;
 	if (was_starved && !s->starved_said) {
@@ -282,9 +310,16 @@ static void heartbeats(uint64_t now)
 			ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}});
 		} else if (now >= s->next_ping_ns) {
 			bool ready;
+			endpoint_t owes;
+			uint64_t call;
 
-			if (!cpu_of(s, &s->cpu_at_ping_ns, &ready))
+			if (!cpu_of(s, &s->cpu_at_ping_ns, &ready, &owes, &call)) {
 				s->cpu_at_ping_ns = 0;
+			} else if (dropped_request(s, now, owes, call)) {
+				s->hung = s->dropped = 1; /* its death report, which follows, is a hang */
+				ax_kcall(KC_PROC_DESTROY, &(ax_message){.u64 = {(uint64_t)(int64_t)s->ep}});
+				continue;
+			}
 			ax_notify(s->ep); /* never blocks: a hung service cannot stall rs */
 			s->next_ping_ns = now + period_ns(s);
 		}
@@ -381,6 +416,9 @@ static void service_ended(const struct ax_death *d)
 		ax_snprintf(how, sizeof(how), "was ended by 'service %s'", s->demand == RS_CTL_DOWN ? "down"
 									   : s->demand == RS_CTL_RESTART ? "restart"
 													  : "refresh");
+	else if (s && s->dropped)
+		ax_snprintf(how, sizeof(how), "answered its heartbeat but held a request of %s unanswered for %lu ms",
+			    server_name(s->owes), (unsigned long)((ax_now_ns() - s->owes_since_ns) / 1000000));
 	else if (s && s->hung) {
 		uint64_t silent = ax_now_ns() - s->alive_ns;
 

@@ -43,6 +43,10 @@ struct service {
 	int starved_said;           /* the log said so for this silence */
 	int ready;                  /* the current incarnation has answered */
 	int hung;                   /* rs ended it for its silence: its death is a hang */
+	endpoint_t owes;            /* a caller whose request it took and had not answered at the last ping */
+	uint64_t owes_call;         /* which of that caller's calls (KC_CPU_TIME's count) */
+	uint64_t owes_since_ns;     /* the ping that first saw it */
+	int dropped;                /* rs ended it for holding a request while answering pings: its death is a hang */
 	endpoint_t complainer;      /* rs ended it on this server's complaint (RS_COMPLAIN); 0 if not */
 	int demand;                 /* rs ended it for `service down|restart|refresh` (enum rs_ctl_op): 0 if not */
 	int fresh;                  /* its next start is as at boot: restart count 0 (`service refresh`) */

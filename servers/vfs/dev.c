@@ -350,6 +350,7 @@ static int ioctl_size(uint64_t cmd, bool *out)
 	case 0x5429: return 4;                  /* TIOCGSID */
 	case 0x541b: return 4;                  /* FIONREAD */
 	case 0x5411: return 4;                  /* TIOCOUTQ */
+	case 0x5412: *out = false; return 1;    /* TIOCSTI: the byte to push */
 	case 0x4b33: return 1;                  /* KDGKBTYPE */
 	case 0x80045430: return 4;              /* TIOCGPTN */
 	case BLKGETSIZE64: return 8;            /* a block device's size in bytes */

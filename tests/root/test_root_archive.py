@@ -172,7 +172,7 @@ def check_etc(entries):
     report("root_profile_sets_ps1_path_aliases", "PS1=" in prof and "PATH=" in prof and "alias " in prof,
            "etc/profile lacks PS1, PATH or aliases")
     motd = text(entries, "etc/motd") or ""
-    report("root_motd_says_what_to_try", "poweroff" in motd and "fault injection" in motd, "etc/motd")
+    report("root_motd_says_what_to_try", "poweroff" in motd and "demo" in motd and "fault kill" in motd, "etc/motd")
     fstab = [l.split() for l in (text(entries, "etc/fstab") or "").splitlines() if l.strip() and l[0] != "#"]
     report("root_fstab_mounts_proc", ["proc", "/proc", "proc"] in [f[:3] for f in fstab], "fstab: %s" % fstab)
     host = (text(entries, "etc/hostname") or "").strip()

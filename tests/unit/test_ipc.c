@@ -220,6 +220,27 @@ static void sendrec_waits_for_the_reply_only(void)
 	CHECK(buf[B].type == AX_MSG_NOTIFY && buf[B].source == ep(C));
 }
 
+/* rs asks (KC_CPU_TIME) whom a driver owes an answer: a request taken and not answered, a wait of its own. */
+static void a_taken_sendrec_is_owed_an_answer(void)
+{
+	uint64_t before;
+
+	world();
+	before = P(B)->replies_awaited;
+	msg_to(B, AX_SENDREC, ep(A), 9, 0); /* A is not receiving: B still sends, A owes nothing */
+	CHECK(ipc_reply_waiter(P(A)) == 0);
+	trap(A, AX_RECEIVE, AX_ANY, AX_ANY); /* taken */
+	CHECK(ipc_reply_waiter(P(A)) == P(B) && P(B)->replies_awaited == before + 1);
+	CHECK(ipc_reply_waiter(P(B)) == 0 && ipc_reply_waiter(P(C)) == 0);
+	runs(A);
+	CHECK(msg_to(A, AX_SEND, ep(B), 10, 99) == 0); /* answered */
+	CHECK(ipc_reply_waiter(P(A)) == 0);
+	runs(B);
+	msg_to(B, AX_SENDREC, ep(A), 9, 0); /* the next request is another wait */
+	trap(A, AX_RECEIVE, AX_ANY, AX_ANY);
+	CHECK(ipc_reply_waiter(P(A)) == P(B) && P(B)->replies_awaited == before + 2);
+}
+
 static void notifications_come_before_queued_messages(void)
 {
 	world();
@@ -354,6 +375,7 @@ int main(void)
 	RUN(refusals_change_nothing);
 	RUN(a_cycle_of_senders_is_refused);
 	RUN(sendrec_waits_for_the_reply_only);
+	RUN(a_taken_sendrec_is_owed_an_answer);
 	RUN(notifications_come_before_queued_messages);
 	RUN(interrupts_do_not_starve_processes);
 	RUN(replyrecv_answers_then_waits);

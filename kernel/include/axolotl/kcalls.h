@@ -42,7 +42,7 @@
 	X(SIGNAL, 30, "signal", do_signal)              /* u64[0]=POSIX endpoint: at its next return to user mode it sends AX_MSG_SIGNAL to the exception handler */ \
 	X(FPU, 31, "fpu", do_fpu)                       /* u64[0]=endpoint u64[1]=ptr to 512 bytes (fxsave layout) u64[2]=AX_COPY_FROM (get) / AX_COPY_TO (set) */ \
 	X(EXC_HANDLER, 32, "exchandler", do_exchandler) /* u64[0]=endpoint (AX_SELF) or AX_NONE: who gets POSIX processes' exceptions and signal stops */ \
-	X(CPU_TIME, 33, "cputime", do_cputime)          /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution), u64[1]=1 if ready to run */ \
+	X(CPU_TIME, 33, "cputime", do_cputime)          /* u64[0]=endpoint -> u64[0]=CPU time it has used, in ns (1 ms resolution), u64[1]=1 if ready to run, u64[2]=a caller whose sendrec it took and has not answered (AX_NONE: none), u64[3]=that caller's sendrecs so far */ \
 	X(KLOG_VGA, 34, "klogvga", do_klogvga)          /* u64[0]=0: the kernel log stops writing the VGA screen (the tty driver has it), 1: again */ \
 	X(SLOT_RELEASE, 35, "release", do_release)      /* u64[0]=slot: free a slot KC_REAP kept for the caller (AX_REAP_RESERVE) */
 
