@@ -385,6 +385,8 @@ test-shell: setup $(ISO) $(ROOT_CPIO)
 test-init: setup $(B)/bin/init $(B)/bin/busybox
 	$(PYTHON) tests/init/run-on-host --build $(B)
 
+# kills, crashes and exits per driver class in bench_faults.py's campaigns (about 30 ms each under -icount)
+FAULTS ?= 100000
 bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(ISO) $(B)/bin/sysbench \
 		$(LINUX_SHELL_INITRD) $(LINUX_SYSBENCH_INITRD) $(RS_ISO) $(B)/bin/fuzz $(B)/bin/stress $(B)/bin/ramfault
 	$(PYTHON) tests/harness/bench.py --iso $(BENCH_ISO) --posix-iso $(POSIXBENCH_ISO) \
@@ -395,6 +397,8 @@ bench: setup $(BENCH_ISO) $(POSIXBENCH_ISO) $(LINUX_KERNEL) $(LINUX_INITRD) $(IS
 		--linux-sysbench-initrd $(LINUX_SYSBENCH_INITRD)
 	@echo
 	$(PYTHON) tests/harness/bench_recovery.py --iso $(ISO) --rs-iso $(RS_ISO) --ramfault $(B)/bin/ramfault
+	@echo
+	$(PYTHON) tests/harness/bench_faults.py --iso $(ISO) --faults $(FAULTS)
 	@echo
 	$(PYTHON) tests/robust/long --iso $(ISO) --fuzz $(B)/bin/fuzz --stress $(B)/bin/stress --seconds 600 --stress-seconds 30
 
