@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <proto/rs.h>
+#include <sys/splitmix.h>
 
 #include "fault.h"
 
@@ -65,15 +66,6 @@ static void on_term(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
 }
 
 static void tell(int fd, char kind, unsigned long n)
@@ -366,7 +358,7 @@ int campaign(int argc, char **argv)
 	fflush(stdout);
 	state = seed;
 	for (unsigned long f = 0; f < faults; f++) {
-		uint64_t pick = next_random(&state);
+		uint64_t pick = splitmix_next(&state);
 		const char *label = labels[pick % (unsigned)nlabels];
 		int k = kinds[(pick >> 32) % (unsigned)nkinds];
 		long arg[3] = {0, 0, 0}, r;
@@ -385,7 +377,7 @@ int campaign(int argc, char **argv)
 		if (kind_ops[k] == RS_CTL_FLIP) {
 			arg[0] = (long)bits;
 			arg[1] = k == K_TEXT ? RS_FLIP_TEXT : RS_FLIP_DATA;
-			arg[2] = (long)next_random(&state);
+			arg[2] = (long)splitmix_next(&state);
 		}
 		tally[k].injected++;
 		r = inject(label, kind_ops[k], arg);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <proto/rs.h>
+#include <sys/splitmix.h>
 
 #include <elf/elf.h>
 #include "rs.h"
@@ -118,16 +119,6 @@ static bool in_region(unsigned rights, uint64_t where)
 	return where == RS_FLIP_TEXT ? (rights & AX_MAP_EXEC) != 0 : (rights & AX_MAP_WRITE) != 0;
 }
 
-/* splitmix64: small, and the same flips for the same seed */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Flip one bit of the byte at va in s; a page without write access gets it for the flip only. */
 static int flip_bit(const struct service *s, const struct segments *g, uint64_t va, unsigned bit)
 {
@@ -169,7 +160,7 @@ static int64_t flip(const struct service *s, uint64_t count, uint64_t where, uin
 	if (total == 0)
 		return -AX_EINVAL;
 	while ((uint64_t)done < count) {
-		uint64_t n = next_random(&state), at = n % total;
+		uint64_t n = splitmix_next(&state), at = n % total;
 		int i = 0;
 
 		for (; !in_region(g.seg[i].rights, where) || at >= g.seg[i].len; i++)

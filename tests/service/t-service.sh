@@ -122,12 +122,18 @@ inject() {
 	done
 	echo $n
 }
-(dd if=/dev/urandom bs=64k count=512 2>"$T/dd2.err" | wc -c > "$T/dd2.n"; echo done > "$T/dd2.st") &
-n=$(inject crash 5 "$T/dd2.st")
-wait
-check crash_memory_five_injected 5 "$n"
-check crash_urandom_all_bytes 33554432 "$(cat "$T/dd2.n")"
-check crash_urandom_whole_reads "512+0 records in" "$(head -n 1 "$T/dd2.err")"
+# read_under HOW N WORD BLOCKS: dd reads BLOCKS x 64 KiB of /dev/urandom while N faults HOW go in (WORD: N in
+# words, for the check's name): all N injected, every byte read, every read whole
+read_under() {
+	rm -f "$T/under.st"
+	(dd if=/dev/urandom bs=64k count="$4" 2>"$T/under.err" | wc -c > "$T/under.n"; echo done > "$T/under.st") &
+	n=$(inject "$1" "$2" "$T/under.st")
+	wait
+	check "$1_memory_$3_injected" "$2" "$n"
+	check "$1_urandom_all_bytes" $(($4 * 65536)) "$(cat "$T/under.n")"
+	check "$1_urandom_whole_reads" "$4+0 records in" "$(head -n 1 "$T/under.err")"
+}
+read_under crash 5 five 512
 check crash_memory_serving_again running "$(field memory 3)"
 check crash_fault_says_what "fault: crash injected into memory" "$(cat "$T/fault.out")"
 status crash_vm_refused 1 fault crash vm
@@ -142,12 +148,7 @@ check crash_memory_no_back_off 0 "$(field memory 3 | grep -vc running)"
 # /dev/urandom; rs sees it silent for two heartbeat periods, ends and restarts it: no error, no byte lost;
 # procfs, starved meanwhile by the spinning driver, is not mistaken for hung
 restarts_before=$(field procfs 4)
-(dd if=/dev/urandom bs=64k count=256 2>"$T/dd4.err" | wc -c > "$T/dd4.n"; echo done > "$T/dd4.st") &
-n=$(inject hang 2 "$T/dd4.st")
-wait
-check hang_memory_two_injected 2 "$n"
-check hang_urandom_all_bytes 16777216 "$(cat "$T/dd4.n")"
-check hang_urandom_whole_reads "256+0 records in" "$(head -n 1 "$T/dd4.err")"
+read_under hang 2 two 256
 check hang_memory_cause hang "$(field memory 6)"
 check hang_procfs_not_restarted "$restarts_before" "$(field procfs 4)"
 check hang_fault_says_what "fault: hang injected into memory" "$(cat "$T/fault.out")"
