@@ -43,9 +43,14 @@
 #define SPARE_CONSOLE "/dev/tty4"
 
 enum kind { K_KILL, K_CRASH, K_HANG, K_EXIT, K_GARBAGE, K_TEXT, K_DATA, K_COUNT };
-static const char *const kind_names[K_COUNT] = {"kill", "crash", "hang", "exit", "garbage", "flip-text", "flip-data"};
 static const long kind_ops[K_COUNT] = {RS_CTL_KILL, RS_CTL_CRASH, RS_CTL_HANG, RS_CTL_EXIT,
 				       RS_CTL_GARBAGE, RS_CTL_FLIP, RS_CTL_FLIP};
+
+/* rs's names (proto/rs.h), a flip's split by where it goes */
+static const char *kind_name(int k)
+{
+	return k == K_TEXT ? "flip-text" : k == K_DATA ? "flip-data" : rs_fault_name(kind_ops[k]);
+}
 
 /* How each fault ended. */
 enum verdict { V_RECOVERED, V_FAILED, V_NOT_BACK, V_NO_EFFECT, V_WRONG, V_ERRORS, V_REFUSED, V_COUNT };
@@ -320,7 +325,7 @@ int campaign(int argc, char **argv)
 			for (int k = 0; k < nkinds; k++) {
 				kinds[k] = -1;
 				for (int j = 0; j < K_COUNT; j++)
-					if (strcmp(names[k], kind_names[j]) == 0)
+					if (strcmp(names[k], kind_name(j)) == 0)
 						kinds[k] = j;
 				if (kinds[k] < 0) {
 					fprintf(stderr, "fault: campaign: '%s' is not a kind of fault\n", names[k]);
@@ -353,7 +358,7 @@ int campaign(int argc, char **argv)
 	}
 	printf("fault: campaign of %lu faults into %s (kinds", faults, argv[1]);
 	for (int k = 0; k < nkinds; k++)
-		printf("%s%s", k ? "," : " ", kind_names[kinds[k]]);
+		printf("%s%s", k ? "," : " ", kind_name(kinds[k]));
 	printf("; seed %lu), a workload checking its data\n", seed);
 	fflush(stdout);
 	state = seed;
@@ -382,7 +387,7 @@ int campaign(int argc, char **argv)
 		tally[k].injected++;
 		r = inject(label, kind_ops[k], arg);
 		if (r < 0 && r != -EAGAIN) { /* not a driver rs lets us fault: say why, and stop */
-			refused(label, r, kind_names[k]);
+			refused(label, r, kind_name(k));
 			aborted = 1;
 			break;
 		}
@@ -446,7 +451,7 @@ int campaign(int argc, char **argv)
 
 		if (k < K_COUNT && !t->injected)
 			continue;
-		printf("%-10s %9lu %9lu %9lu %9lu %9lu %9lu %9lu %9lu\n", k < K_COUNT ? kind_names[k] : "all", t->injected,
+		printf("%-10s %9lu %9lu %9lu %9lu %9lu %9lu %9lu %9lu\n", k < K_COUNT ? kind_name(k) : "all", t->injected,
 		       t->verdict[V_RECOVERED], t->verdict[V_FAILED], t->verdict[V_NOT_BACK], t->verdict[V_NO_EFFECT],
 		       t->verdict[V_WRONG], t->verdict[V_ERRORS], t->verdict[V_REFUSED]);
 	}

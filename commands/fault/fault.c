@@ -20,13 +20,8 @@
 
 #define LABEL_MAX 15
 
-static const struct kind {
-	const char *name;
-	long op;
-} kinds[] = {
-	{"kill", RS_CTL_KILL}, {"crash", RS_CTL_CRASH}, {"hang", RS_CTL_HANG},
-	{"exit", RS_CTL_EXIT}, {"garbage", RS_CTL_GARBAGE}, {"flip", RS_CTL_FLIP},
-};
+/* The single faults, named by rs_fault_name (proto/rs.h). */
+static const long single[] = {RS_CTL_KILL, RS_CTL_CRASH, RS_CTL_HANG, RS_CTL_EXIT, RS_CTL_GARBAGE, RS_CTL_FLIP};
 
 static int usage(void)
 {
@@ -212,32 +207,32 @@ int root_only(void)
 
 int main(int argc, char **argv)
 {
-	const struct kind *k = 0;
-	const char *label = 0, *where = 0;
+	const char *label = 0, *where = 0, *name;
 	unsigned long count = 1, seed = 1, wait_ms = 5000;
-	long arg[3] = {0, 0, 0}, op, r;
+	long arg[3] = {0, 0, 0}, kind = -1, op, r;
 	int counted = 0;
 	struct record before;
 	struct outcome o;
 
 	if (argc >= 2 && strcmp(argv[1], "campaign") == 0)
 		return campaign(argc - 1, argv + 1);
-	for (size_t i = 0; argc >= 2 && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(argv[1], kinds[i].name) == 0)
-			k = &kinds[i];
-	if (!k)
+	for (size_t i = 0; argc >= 2 && i < sizeof(single) / sizeof(single[0]); i++)
+		if (strcmp(argv[1], rs_fault_name(single[i])) == 0)
+			kind = single[i];
+	if (kind < 0)
 		return usage();
+	name = rs_fault_name(kind);
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--counted") == 0 && k->op == RS_CTL_CRASH)
+		if (strcmp(a, "--counted") == 0 && kind == RS_CTL_CRASH)
 			counted = 1;
-		else if ((strcmp(a, "--text") == 0 || strcmp(a, "--data") == 0) && k->op == RS_CTL_FLIP && !where)
+		else if ((strcmp(a, "--text") == 0 || strcmp(a, "--data") == 0) && kind == RS_CTL_FLIP && !where)
 			where = a + 2;
-		else if (strcmp(a, "--count") == 0 && k->op == RS_CTL_FLIP) {
+		else if (strcmp(a, "--count") == 0 && kind == RS_CTL_FLIP) {
 			if (number(a, i + 1 < argc ? argv[++i] : 0, 1, RS_FLIP_MAX, &count) < 0)
 				return 2;
-		} else if (strcmp(a, "--seed") == 0 && k->op == RS_CTL_FLIP) {
+		} else if (strcmp(a, "--seed") == 0 && kind == RS_CTL_FLIP) {
 			if (number(a, i + 1 < argc ? argv[++i] : 0, 0, ~0UL, &seed) < 0)
 				return 2;
 		} else if (strcmp(a, "--wait") == 0) {
@@ -249,13 +244,13 @@ int main(int argc, char **argv)
 			label = a;
 		}
 	}
-	if (!label || (k->op == RS_CTL_FLIP && !where))
+	if (!label || (kind == RS_CTL_FLIP && !where))
 		return usage();
 	if (!label_ok(label))
 		return 2;
 	if (!root_only())
 		return 1;
-	op = counted ? RS_CTL_CRASH_COUNTED : k->op;
+	op = counted ? RS_CTL_CRASH_COUNTED : kind;
 	if (op == RS_CTL_FLIP) {
 		arg[0] = (long)count;
 		arg[1] = strcmp(where, "text") == 0 ? RS_FLIP_TEXT : RS_FLIP_DATA;
@@ -264,12 +259,12 @@ int main(int argc, char **argv)
 	if (read_record(label, &before) < 0)
 		memset(&before, 0, sizeof(before)); /* not a service: rs says so below */
 	if ((r = inject(label, op, arg)) < 0)
-		return refused(label, r, k->name);
+		return refused(label, r, name);
 	if (op == RS_CTL_FLIP)
 		printf("fault: %lu bit%s of the %s of %s flipped (seed %lu)\n", count, count == 1 ? "" : "s", where, label,
 		       seed);
 	else
-		printf("fault: %s injected into %s%s\n", k->name, label, counted ? ", counted as its own failure" : "");
+		printf("fault: %s injected into %s%s\n", name, label, counted ? ", counted as its own failure" : "");
 	fflush(stdout);
 	if (wait_ms == 0) /* --wait 0: do not follow it */
 		return 0;

@@ -246,20 +246,6 @@ void text_services(struct text *t, const struct rs_service_info *s, unsigned n, 
 	}
 }
 
-/* The last fault injected, as the fault command names it. */
-static const char *fault_name(uint32_t op)
-{
-	switch (op) {
-	case RS_CTL_CRASH: case RS_CTL_CRASH_COUNTED: return "crash";
-	case RS_CTL_HANG: return "hang";
-	case RS_CTL_KILL: return "kill";
-	case RS_CTL_EXIT: return "exit";
-	case RS_CTL_GARBAGE: return "garbage";
-	case RS_CTL_FLIP: return "flip";
-	default: return "-";
-	}
-}
-
 /*
  * Our own, for the fault command (docs/fault.md): per service of rs's
  * table, its faults injected, the last one's kind and bits flipped, its
@@ -271,10 +257,13 @@ void text_recovery(struct text *t, const struct rs_service_info *s, unsigned n)
 {
 	text_printf(t, "%-15s %6s %-7s %7s %6s %-11s %-9s %12s %12s %12s %12s\n", "LABEL", "FAULTS", "LAST", "FLIPPED",
 		    "STARTS", "STATE", "CAUSE", "INJECTED_US", "ENDED_US", "STARTED_US", "READY_US");
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		const char *last = rs_fault_name(s[i].injected);
+
 		text_printf(t, "%-15.15s %6u %-7s %7u %6u %-11s %-9s %12lu %12lu %12lu %12lu\n", s[i].label,
-			    s[i].injections, fault_name(s[i].injected), s[i].flipped, s[i].starts,
+			    s[i].injections, last ? last : "-", s[i].flipped, s[i].starts,
 			    service_state_name(s[i].state), service_cause_name(s[i].last_cause),
 			    (unsigned long)(s[i].injected_ns / 1000), (unsigned long)(s[i].ended_ns / 1000),
 			    (unsigned long)(s[i].started_ns / 1000), (unsigned long)(s[i].ready_ns / 1000));
+	}
 }

@@ -4,7 +4,7 @@
  * the service itself, from its next instruction, except a kill (rs.c):
  *
  *   crash    its registers point at address 0: it faults as it takes its next message;
- *   hang     they point at a jump to itself, on a page rs shares into it (RS_FAULT_ADDR);
+ *   hang     they point at an endless loop, on a page rs shares into it (RS_FAULT_ADDR);
  *   exit     they point at code on that page that ends the process itself;
  *   garbage  lib/sys's server loop is told (RS_FAULT) to answer its next request with RS_GARBAGE;
  *   flip     bits of its text or data flipped at random (a seeded generator), through a
@@ -28,9 +28,16 @@
 #define SEGMENTS_MAX 16
 
 /*
- * The code page: at RS_FAULT_HANG_AT `jmp .`; at RS_FAULT_EXIT_AT a kernel
- * call KC_PROC_DESTROY of AX_SELF with the message on the service's own
- * stack (below where it was, 16-byte aligned), as ax_exit makes it.
+ * The code page: at RS_FAULT_EXIT_AT a kernel call KC_PROC_DESTROY of
+ * AX_SELF with the message on the service's own stack (below where it was,
+ * 16-byte aligned), as ax_exit makes it. At RS_FAULT_HANG_AT the endless
+ * loop: one-byte no-ops to the end of the page and a jump back, about 4,000
+ * instructions a turn. A hang is seen after two heartbeats (500 ms of
+ * guest time, 500 million instructions under -icount); a `jmp .` costs the
+ * emulator a translated block, its instruction count and checks for every
+ * instruction, a block of 512 no-ops about as much for all of them, so
+ * campaigns of hangs take minutes instead of days (docs/bench.md). On a
+ * real CPU either loop is a hang.
  */
 static const uint8_t exit_code[] = {
 	0x48, 0x83, 0xe4, 0xf0,                         /* and  rsp, -16 */
@@ -46,7 +53,8 @@ static const uint8_t exit_code[] = {
 
 _Static_assert(AX_SELF == -5 && AX_TRAP_MAGIC == 0x41580000UL && KC_PROC_DESTROY < 128 && AX_KCALL < 128,
 	       "the exit code above encodes these values");
-_Static_assert(RS_FAULT_EXIT_AT >= 2, "the exit code lies after the loop");
+_Static_assert(RS_FAULT_EXIT_AT + sizeof(exit_code) <= RS_FAULT_HANG_AT && RS_FAULT_HANG_AT < PAGE - 5,
+	       "the exit code lies before the loop, the loop on the page");
 
 static int set_rip(const struct service *s, uint64_t rip)
 {
@@ -72,8 +80,13 @@ static int run_fault_code(const struct service *s, uint64_t at)
 	if (!made) {
 		if ((r = ax_vmalloc(AX_SELF, FAULT_PAGE_VA, PAGE, AX_MAP_WRITE)) < 0)
 			return r;
-		memcpy((void *)(FAULT_PAGE_VA + RS_FAULT_HANG_AT), (const uint8_t[]){0xeb, 0xfe}, 2);
-		memcpy((void *)(FAULT_PAGE_VA + RS_FAULT_EXIT_AT), exit_code, sizeof(exit_code));
+		uint8_t *page = (uint8_t *)FAULT_PAGE_VA;
+		int32_t back = (int32_t)RS_FAULT_HANG_AT - (int32_t)PAGE; /* from the end of the page */
+
+		memcpy(page + RS_FAULT_EXIT_AT, exit_code, sizeof(exit_code));
+		memset(page + RS_FAULT_HANG_AT, 0x90, PAGE - 5 - RS_FAULT_HANG_AT); /* nop */
+		page[PAGE - 5] = 0xe9;                                             /* jmp rel32 */
+		memcpy(page + PAGE - 4, &back, 4);
 		made = true;
 	}
 	r = ax_kcall(KC_VSHARE, &(ax_message){.u64 = {(uint64_t)(int64_t)AX_SELF, FAULT_PAGE_VA,

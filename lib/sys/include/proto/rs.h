@@ -55,7 +55,7 @@ enum rs_ctl_op {
 			   trusts its kept state; -EAGAIN if it is not running */
 	RS_CTL_CRASH_COUNTED, /* the same, counted as the service's own failure, as a bug would be: back-off and
 				 giving up apply (to see what a crash loop does) */
-	RS_CTL_HANG,    /* fault injection: it loops from its next instruction (a jump to itself at RS_FAULT_ADDR),
+	RS_CTL_HANG,    /* fault injection: it loops from its next instruction (RS_FAULT_ADDR + RS_FAULT_HANG_AT),
 			   answering nothing, until rs sees it miss its heartbeat and ends it; restarted as after
 			   RS_CTL_CRASH */
 	RS_CTL_KILL,    /* fault injection: rs ends it at once, as a kill -9 would; restarted as after RS_CTL_CRASH */
@@ -71,13 +71,27 @@ enum rs_ctl_op {
 			   follows is its own: a death counts as its failure, as a bug's would */
 };
 #define RS_CTL_LAST RS_CTL_FLIP
+
+/* A fault injection's name, as the fault command takes it and /proc/recovery shows it; 0 for other ops. */
+static inline const char *rs_fault_name(long op)
+{
+	switch (op) {
+	case RS_CTL_KILL: return "kill";
+	case RS_CTL_CRASH: case RS_CTL_CRASH_COUNTED: return "crash";
+	case RS_CTL_HANG: return "hang";
+	case RS_CTL_EXIT: return "exit";
+	case RS_CTL_GARBAGE: return "garbage";
+	case RS_CTL_FLIP: return "flip";
+	default: return 0;
+	}
+}
 #define RS_FLIP_MAX 1000
 enum rs_flip_where { RS_FLIP_TEXT = 1, RS_FLIP_DATA };
 
 /* The code rs shares into a service for RS_CTL_HANG and RS_CTL_EXIT, read and execute. */
 #define RS_FAULT_ADDR 0x4ff000000000ULL
-#define RS_FAULT_HANG_AT 0   /* jmp . */
-#define RS_FAULT_EXIT_AT 16  /* KC_PROC_DESTROY of itself, on its own stack */
+#define RS_FAULT_EXIT_AT 0   /* KC_PROC_DESTROY of itself, on its own stack */
+#define RS_FAULT_HANG_AT 64  /* an endless loop: no-ops to the end of the page, and a jump back */
 
 /*
  * RS_FAULT: rs -> a service on lib/sys's server loop, sent only if it waits
