@@ -38,6 +38,7 @@
 #define LABELS_MAX 8
 #define FAULTS_MAX 1000000
 #define FOLLOW_MS 5000     /* how long a driver may take to be detected and serve again */
+#define STALL_MS 5000      /* how long a workload may go without an operation done, its driver serving */
 #define RAM_BLOCKS 256     /* the workload's part of /dev/ram0: 1 MiB */
 #define BLOCK 4096
 #define SPARE_CONSOLE "/dev/tty4"
@@ -59,13 +60,17 @@ struct tally {
 	unsigned long injected, verdict[V_COUNT];
 };
 
-/* What a workload child tells its parent: one event each. */
+/* What a workload child tells its parent, after each round of operations. */
 struct event {
-	char kind;       /* 'e' error, 'w' wrong bytes, 'o' operations (at the end) */
+	char kind;       /* 'e' errors, 'w' wrong bytes, 'o' operations done */
+	char who;        /* the workload: its label's place in the campaign's list */
 	unsigned long n;
 };
 
 static volatile sig_atomic_t stop;
+static int who;                  /* in a workload child: which */
+static unsigned long untold[3];  /* its errors, wrong bytes, operations not told yet */
+static const char told_as[3] = {'e', 'w', 'o'};
 
 static void on_term(int sig)
 {
@@ -75,10 +80,30 @@ static void on_term(int sig)
 
 static void tell(int fd, char kind, unsigned long n)
 {
-	struct event e = {kind, n};
+	(void)fd; /* told at the end of the round (told) */
+	untold[kind == 'e' ? 0 : kind == 'w' ? 1 : 2] += n;
+}
 
-	if (n && write(fd, &e, sizeof(e)) != (ssize_t)sizeof(e))
-		stop = 1; /* the parent is gone */
+/*
+ * Tell the parent what this round saw. The pipe does not block (a full one
+ * keeps the news for the next round, so the workload goes on while the
+ * parent follows a fault), except at the end, when all is told.
+ */
+static void told(int fd)
+{
+	for (int i = 0; i < 3; i++) {
+		struct event e = {told_as[i], (char)who, untold[i]};
+		ssize_t r;
+
+		if (!untold[i])
+			continue;
+		if ((r = write(fd, &e, sizeof(e))) == (ssize_t)sizeof(e))
+			untold[i] = 0;
+		else if (!(r < 0 && errno == EAGAIN)) {
+			stop = 1; /* the parent is gone */
+			return;
+		}
+	}
 }
 
 /* ---- the workloads --------------------------------------------------------------- */
@@ -115,6 +140,7 @@ static int reopen(int fd, const char *path, int flags, int events)
 		return fd;
 	if ((fd = open(path, flags)) < 0) {
 		tell(events, 'e', failed(fd));
+		told(events);
 		sleep_ms(10);
 	}
 	return fd;
@@ -123,7 +149,6 @@ static int reopen(int fd, const char *path, int flags, int events)
 static void memory_workload(int fd)
 {
 	static unsigned char want[BLOCK], got[BLOCK], zero[BLOCK];
-	unsigned long ops = 0;
 	int zfd = -1, nfd = -1, rfd = -1;
 
 	for (unsigned round = 0; !stop; round++) {
@@ -146,10 +171,10 @@ static void memory_workload(int fd)
 			tell(fd, 'e', failed(r));
 		else
 			tell(fd, 'w', differing(got, want, BLOCK));
-		ops += 4;
+		tell(fd, 'o', 4);
+		told(fd);
 		sched_yield(); /* the campaign, woken to follow a fault, runs at once */
 	}
-	tell(fd, 'o', ops);
 }
 
 /*
@@ -160,9 +185,8 @@ static void memory_workload(int fd)
 static void tty_workload(int fd)
 {
 	static const char line[] = "fault campaign: the terminal workload writes this line\r\n";
-	struct termios first, now;
+	struct termios first = {0}, now; /* TCGETS fills the kernel's part of musl's struct: zero the rest */
 	struct winsize size0 = {0}, got;
-	unsigned long ops = 0;
 	int t = -1, have_first = 0, spare = 1;
 
 	for (unsigned round = 0; !stop; round++) {
@@ -184,15 +208,16 @@ static void tty_workload(int fd)
 			tell(fd, 'e', failed(-1));
 		else
 			tell(fd, 'w', differing((const void *)&set, (const void *)&got, 4));
+		memset(&now, 0, sizeof(now));
 		if (tcgetattr(t, &now) < 0)
 			tell(fd, 'e', failed(-1));
 		else
 			tell(fd, 'w', differing((const void *)&first, (const void *)&now, sizeof(now)));
 		if (spare && (r = write(t, line, sizeof(line) - 1)) != (ssize_t)sizeof(line) - 1)
 			tell(fd, 'e', failed(r));
-		ops += 3 + spare;
+		tell(fd, 'o', 3 + (unsigned)spare);
+		told(fd);
 	}
-	tell(fd, 'o', ops);
 }
 
 /* One child per label it knows a workload for: their pids, and the pipe they report on. */
@@ -213,7 +238,11 @@ static int start_workloads(char labels[][16], int n, pid_t *pids, int *events)
 		if ((pids[i] = fork()) == 0) {
 			close(p[0]);
 			signal(SIGTERM, on_term);
+			who = i;
+			fcntl(p[1], F_SETFL, O_NONBLOCK);
 			work(p[1]);
+			fcntl(p[1], F_SETFL, 0);
+			told(p[1]);
 			_exit(0);
 		}
 	}
@@ -224,7 +253,7 @@ static int start_workloads(char labels[][16], int n, pid_t *pids, int *events)
 }
 
 struct seen {
-	unsigned long errors, wrong, ops;
+	unsigned long errors, wrong, ops, ops_by[LABELS_MAX];
 };
 
 /* Take every event the workloads have sent so far. */
@@ -237,8 +266,29 @@ static void drain(int fd, struct seen *s)
 			s->errors += e.n;
 		else if (e.kind == 'w')
 			s->wrong += e.n;
-		else if (e.kind == 'o')
+		else if (e.kind == 'o' && e.who >= 0 && e.who < LABELS_MAX) {
 			s->ops += e.n;
+			s->ops_by[(int)e.who] += e.n;
+		}
+	}
+}
+
+/*
+ * Whether workload who has done something since it had done since
+ * operations, within wait_ms: before each fault into its driver, so that
+ * each fault finds the last one's requests answered and the workload busy
+ * again (else a workload held up for good would go unseen: a call still
+ * waiting when it is stopped is no error).
+ */
+static int progressed(int events, struct seen *s, int who, unsigned long since, unsigned wait_ms)
+{
+	for (unsigned waited = 0;; waited += 2) {
+		drain(events, s);
+		if (s->ops_by[who] > since)
+			return 1;
+		if (waited >= wait_ms)
+			return 0;
+		sleep_ms(2);
 	}
 }
 
@@ -291,7 +341,7 @@ int campaign(int argc, char **argv)
 	char labels[LABELS_MAX][16], names[K_COUNT][16];
 	int nlabels, nkinds = 3, kinds[K_COUNT] = {K_KILL, K_CRASH, K_HANG}, verbose = 0, events, transparent = 1, aborted = 0;
 	unsigned long faults = 100, every = 0, seed = 1, bits = 1, window = 300;
-	unsigned long *recovery, *detection, nrec = 0, ndet = 0, by_cause[5] = {0};
+	unsigned long *recovery, *detection, nrec = 0, ndet = 0, by_cause[5] = {0}, mark[LABELS_MAX] = {0}, stalls = 0;
 	static const char *const causes[5] = {"killed", "exception", "exit", "hang", "complaint"};
 	struct tally tally[K_COUNT] = {{0}}, all = {0};
 	struct seen seen = {0};
@@ -364,7 +414,8 @@ int campaign(int argc, char **argv)
 	state = seed;
 	for (unsigned long f = 0; f < faults; f++) {
 		uint64_t pick = splitmix_next(&state);
-		const char *label = labels[pick % (unsigned)nlabels];
+		int li = (int)(pick % (unsigned)nlabels);
+		const char *label = labels[li];
 		int k = kinds[(pick >> 32) % (unsigned)nkinds];
 		long arg[3] = {0, 0, 0}, r;
 		struct record before;
@@ -374,6 +425,13 @@ int campaign(int argc, char **argv)
 
 		if (every)
 			sleep_ms((unsigned)every);
+		if (pids[li] > 0 && !progressed(events, &seen, li, mark[li], STALL_MS)) {
+			stalls++;
+			seen.errors++; /* a program held up is a program that sees the fault */
+			if (verbose)
+				printf("fault: campaign: the %s workload did nothing for %u ms after %s served again\n",
+				       label, STALL_MS, label);
+		}
 		drain(events, &seen);
 		then = seen;
 		if (read_record(label, &before) < 0) {
@@ -429,6 +487,8 @@ int campaign(int argc, char **argv)
 			}
 			if (verbose)
 				describe(label, &o, wait, stdout);
+			drain(events, &seen);
+			mark[li] = seen.ops_by[li]; /* the next fault into it waits for it to do something after this */
 		}
 		tally[k].verdict[v]++;
 		all.injected++;
@@ -437,9 +497,11 @@ int campaign(int argc, char **argv)
 	for (int i = 0; i < nlabels; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
-	for (int i = 0; i < nlabels; i++)
-		if (pids[i] > 0)
-			waitpid(pids[i], &status, 0);
+	for (int i = 0; i < nlabels; i++) /* each tells the rest as it ends: take it, or a full pipe holds it */
+		while (pids[i] > 0 && waitpid(pids[i], &status, WNOHANG) == 0) {
+			drain(events, &seen);
+			sleep_ms(1);
+		}
 	drain(events, &seen);
 	if (aborted)
 		return 1;
@@ -462,6 +524,9 @@ int campaign(int argc, char **argv)
 	spread("detection, injection to the end of the faulty incarnation", detection, ndet);
 	spread("recovery, its end to its successor serving", recovery, nrec);
 	printf("workload: %lu operations, %lu errors, %lu wrong bytes\n", seen.ops, seen.errors, seen.wrong);
+	if (stalls)
+		printf("stalled: %lu time%s a workload did nothing for %u ms after its driver served again (among the "
+		       "errors)\n", stalls, stalls == 1 ? "" : "s", STALL_MS);
 	printf("system: up after %lu faults\n", all.injected);
 	for (int k = 0; k < nkinds; k++)
 		transparent &= kinds[k] == K_KILL || kinds[k] == K_CRASH || kinds[k] == K_HANG || kinds[k] == K_EXIT;

@@ -18,10 +18,27 @@ check campaign_1000_each_kind yes "$([ "$(row kill 2)" -gt 0 ] && [ "$(row crash
 check campaign_1000_detectors "the kernel $(($(row kill 2) + $(row crash 2))) (killed $(row kill 2), exception $(row crash 2), exit 0), missed heartbeats $(row hang 2), complaints 0" \
 	"$(sed -n 's/^detected by: //p' "$T/c.out")"
 check campaign_1000_workload_clean "0 errors, 0 wrong bytes" "$(sed -n 's/^workload: [0-9]* operations, //p' "$T/c.out")"
-check campaign_1000_workload_ran yes "$(awk '$1 == "workload:" && $2 > 100 { print "yes" }' "$T/c.out")"
+# each fault waited for a round of four calls of its driver's workload since the last one
+check campaign_1000_workload_ran yes "$(awk '$1 == "workload:" && $2 >= 4000 { print "yes" }' "$T/c.out")"
 check campaign_1000_recovery_said yes "$(grep -q '^recovery, its end to its successor serving (guest ms): min [0-9.]*, median [0-9.]*, max [0-9.]*$' "$T/c.out" && echo yes)"
 check campaign_1000_system_up "system: up after 1000 faults" "$(tail -n 1 "$T/c.out")"
 check campaign_1000_drivers_running "running running " "$(running)"
+
+# a workload held up is seen: the memory workload stopped (SIGSTOP) as the campaign begins, the second
+# fault waits 5 s for it to do something, and counts a stall among the errors (status 1)
+fault campaign memory --faults 2 --kinds kill --every 1000 > "$T/s.out" 2>&1 &
+f=$!
+tries=0
+until w=$(pgrep -P "$f") || [ $tries -ge 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+kill -STOP $w
+sleep 12
+kill -CONT $w
+wait "$f"
+check stall_status 1 "$?"
+sed 's/^/# /' "$T/s.out"
+check stall_both_restarted 2 "$(awk '$1 == "all" { print $3 }' "$T/s.out")"
+check stall_said yes "$(grep -q '^stalled: [1-9][0-9]* times\? a workload did nothing for 5000 ms after its driver served again' "$T/s.out" && echo yes)"
+check stall_among_errors yes "$(awk '$1 == "workload:" && $4 >= 1 { print "yes" }' "$T/s.out")"
 
 # bit flips into each driver's text and data: the system stays up, and every injection is classified (a
 # flipped driver may fail, be marked failed, or do nothing anyone sees; none is left unaccounted for)

@@ -67,6 +67,7 @@ status usage_flip_count_zero 2 fault flip memory --text --count 0
 status usage_flip_count_big 2 fault flip memory --text --count 1001
 status usage_flip_count_word 2 fault flip memory --text --count many
 status usage_counted_kill 2 fault kill --counted memory
+status usage_count_crash 2 fault crash --count memory
 status usage_wait_negative 2 fault kill memory --wait -1
 status usage_long_label 2 fault kill a_label_much_too_long
 check usage_one_line 1 "$(fault flip memory --text --count 0 2>&1 | wc -l)"

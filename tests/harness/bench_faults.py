@@ -59,7 +59,7 @@ def summarize(driver, out):
     for line in out.splitlines():
         line = line.rstrip()
         if BEGIN_RE.match(line) or ROW_RE.match(line) or line.startswith(("detected by", "restarts:", "detection",
-                                                                          "recovery", "workload", "system:")):
+                                                                          "recovery", "workload", "stalled:", "system:")):
             print("  " + line)
         m = BEGIN_RE.match(line)
         if m:

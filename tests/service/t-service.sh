@@ -136,12 +136,7 @@ read_under() {
 read_under crash 5 five 512
 check crash_memory_serving_again running "$(field memory 3)"
 check crash_fault_says_what "fault: crash injected into memory" "$(cat "$T/fault.out")"
-status crash_vm_refused 1 fault crash vm
-status crash_unknown_refused 1 fault crash nosuch
-status crash_usage 2 fault crash
-status crash_bad_flag_usage 2 fault crash --count memory
-status crash_unprivileged_refused 1 su -s /bin/sh nobody -c 'fault crash memory'
-
+# (refusals and usage errors of the fault command: tests/fault/t-fault.sh)
 check crash_memory_no_back_off 0 "$(field memory 3 | grep -vc running)"
 
 # hangs in the middle of requests: the memory driver loops (fault hang) twice while a program reads
@@ -152,8 +147,6 @@ read_under hang 2 two 256
 check hang_memory_cause hang "$(field memory 6)"
 check hang_procfs_not_restarted "$restarts_before" "$(field procfs 4)"
 check hang_fault_says_what "fault: hang injected into memory" "$(cat "$T/fault.out")"
-status hang_usage 2 fault hang
-status hang_vm_refused 1 fault hang vm
 
 # a driver rs gives up on (crashes counted as its own failures, in a row, each once it serves again: rs backs
 # off 0, 0.2, 0.4, 0.8, 1.6 s, then marks it failed): the reader parked on it gets EIO and ends (none hangs); a
