@@ -223,13 +223,11 @@ int do_signal(struct proc *c, ax_message *m)
 
 int do_cputime(struct proc *c, ax_message *m)
 {
-	struct proc *p;
+	struct proc *p, *waiter;
 	int r = target(c, m->u64[0], &p);
 
 	if (r < 0)
 		return r;
-	struct proc *waiter;
-
 	m->u64[0] = p->cpu_ns;
 	m->u64[1] = proc_runnable(p); /* ready to run (or running) now, not waiting for a message */
 	waiter = ipc_reply_waiter(p);  /* a caller it owes an answer: a request it took */

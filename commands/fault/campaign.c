@@ -61,16 +61,16 @@ struct tally {
 };
 
 /* What a workload child tells its parent, after each round of operations. */
+enum news { N_ERRORS, N_WRONG, N_OPS, N_COUNT }; /* calls failed, bytes wrong, operations done */
 struct event {
-	char kind;       /* 'e' errors, 'w' wrong bytes, 'o' operations done */
-	char who;        /* the workload: its label's place in the campaign's list */
+	unsigned char kind; /* enum news */
+	unsigned char who;  /* the workload: its label's place in the campaign's list */
 	unsigned long n;
 };
 
 static volatile sig_atomic_t stop;
-static int who;                  /* in a workload child: which */
-static unsigned long untold[3];  /* its errors, wrong bytes, operations not told yet */
-static const char told_as[3] = {'e', 'w', 'o'};
+static int who;                      /* in a workload child: which */
+static unsigned long untold[N_COUNT]; /* what it has not told yet */
 
 static void on_term(int sig)
 {
@@ -78,10 +78,10 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-static void tell(int fd, char kind, unsigned long n)
+/* Note news, told at the end of the round (told). */
+static void tell(enum news kind, unsigned long n)
 {
-	(void)fd; /* told at the end of the round (told) */
-	untold[kind == 'e' ? 0 : kind == 'w' ? 1 : 2] += n;
+	untold[kind] += n;
 }
 
 /*
@@ -91,8 +91,8 @@ static void tell(int fd, char kind, unsigned long n)
  */
 static void told(int fd)
 {
-	for (int i = 0; i < 3; i++) {
-		struct event e = {told_as[i], (char)who, untold[i]};
+	for (int i = 0; i < N_COUNT; i++) {
+		struct event e = {(unsigned char)i, (unsigned char)who, untold[i]};
 		ssize_t r;
 
 		if (!untold[i])
@@ -139,7 +139,7 @@ static int reopen(int fd, const char *path, int flags, int events)
 	if (fd >= 0)
 		return fd;
 	if ((fd = open(path, flags)) < 0) {
-		tell(events, 'e', failed(fd));
+		tell(N_ERRORS, failed(fd));
 		told(events);
 		sleep_ms(10);
 	}
@@ -159,19 +159,19 @@ static void memory_workload(int fd)
 		    (rfd = reopen(rfd, "/dev/ram0", O_RDWR, fd)) < 0)
 			continue;
 		if ((r = read(zfd, got, BLOCK)) != BLOCK)
-			tell(fd, 'e', failed(r));
+			tell(N_ERRORS, failed(r));
 		else
-			tell(fd, 'w', differing(got, zero, BLOCK));
+			tell(N_WRONG, differing(got, zero, BLOCK));
 		if ((r = write(nfd, got, BLOCK)) != BLOCK)
-			tell(fd, 'e', failed(r));
+			tell(N_ERRORS, failed(r));
 		block_pattern(want, block, round);
 		if ((r = pwrite(rfd, want, BLOCK, (off_t)block * BLOCK)) != BLOCK)
-			tell(fd, 'e', failed(r));
+			tell(N_ERRORS, failed(r));
 		else if ((r = pread(rfd, got, BLOCK, (off_t)block * BLOCK)) != BLOCK)
-			tell(fd, 'e', failed(r));
+			tell(N_ERRORS, failed(r));
 		else
-			tell(fd, 'w', differing(got, want, BLOCK));
-		tell(fd, 'o', 4);
+			tell(N_WRONG, differing(got, want, BLOCK));
+		tell(N_OPS, 4);
 		told(fd);
 		sched_yield(); /* the campaign, woken to follow a fault, runs at once */
 	}
@@ -205,17 +205,17 @@ static void tty_workload(int fd)
 		if (!spare)
 			set = size0;
 		if ((spare && ioctl(t, TIOCSWINSZ, &set) < 0) || ioctl(t, TIOCGWINSZ, &got) < 0)
-			tell(fd, 'e', failed(-1));
+			tell(N_ERRORS, failed(-1));
 		else
-			tell(fd, 'w', differing((const void *)&set, (const void *)&got, 4));
+			tell(N_WRONG, differing((const void *)&set, (const void *)&got, 4));
 		memset(&now, 0, sizeof(now));
 		if (tcgetattr(t, &now) < 0)
-			tell(fd, 'e', failed(-1));
+			tell(N_ERRORS, failed(-1));
 		else
-			tell(fd, 'w', differing((const void *)&first, (const void *)&now, sizeof(now)));
+			tell(N_WRONG, differing((const void *)&first, (const void *)&now, sizeof(now)));
 		if (spare && (r = write(t, line, sizeof(line) - 1)) != (ssize_t)sizeof(line) - 1)
-			tell(fd, 'e', failed(r));
-		tell(fd, 'o', 3 + (unsigned)spare);
+			tell(N_ERRORS, failed(r));
+		tell(N_OPS, 3 + (unsigned)spare);
 		told(fd);
 	}
 }
@@ -253,7 +253,7 @@ static int start_workloads(char labels[][16], int n, pid_t *pids, int *events)
 }
 
 struct seen {
-	unsigned long errors, wrong, ops, ops_by[LABELS_MAX];
+	unsigned long errors, wrong, ops_by[LABELS_MAX]; /* operations, by workload */
 };
 
 /* Take every event the workloads have sent so far. */
@@ -262,14 +262,12 @@ static void drain(int fd, struct seen *s)
 	struct event e;
 
 	while (read(fd, &e, sizeof(e)) == (ssize_t)sizeof(e)) {
-		if (e.kind == 'e')
+		if (e.kind == N_ERRORS)
 			s->errors += e.n;
-		else if (e.kind == 'w')
+		else if (e.kind == N_WRONG)
 			s->wrong += e.n;
-		else if (e.kind == 'o' && e.who >= 0 && e.who < LABELS_MAX) {
-			s->ops += e.n;
-			s->ops_by[(int)e.who] += e.n;
-		}
+		else if (e.kind == N_OPS && e.who < LABELS_MAX)
+			s->ops_by[e.who] += e.n;
 	}
 }
 
@@ -341,7 +339,7 @@ int campaign(int argc, char **argv)
 	char labels[LABELS_MAX][16], names[K_COUNT][16];
 	int nlabels, nkinds = 3, kinds[K_COUNT] = {K_KILL, K_CRASH, K_HANG}, verbose = 0, events, transparent = 1, aborted = 0;
 	unsigned long faults = 100, every = 0, seed = 1, bits = 1, window = 300;
-	unsigned long *recovery, *detection, nrec = 0, ndet = 0, by_cause[5] = {0}, mark[LABELS_MAX] = {0}, stalls = 0;
+	unsigned long *recovery, *detection, nrec = 0, ndet = 0, by_cause[5] = {0}, mark[LABELS_MAX] = {0}, stalls = 0, ops = 0;
 	static const char *const causes[5] = {"killed", "exception", "exit", "hang", "complaint"};
 	struct tally tally[K_COUNT] = {{0}}, all = {0};
 	struct seen seen = {0};
@@ -523,7 +521,9 @@ int campaign(int argc, char **argv)
 	printf("restarts: %lu; services marked failed: %lu\n", all.verdict[V_RECOVERED], all.verdict[V_FAILED]);
 	spread("detection, injection to the end of the faulty incarnation", detection, ndet);
 	spread("recovery, its end to its successor serving", recovery, nrec);
-	printf("workload: %lu operations, %lu errors, %lu wrong bytes\n", seen.ops, seen.errors, seen.wrong);
+	for (int i = 0; i < nlabels; i++)
+		ops += seen.ops_by[i];
+	printf("workload: %lu operations, %lu errors, %lu wrong bytes\n", ops, seen.errors, seen.wrong);
 	if (stalls)
 		printf("stalled: %lu time%s a workload did nothing for %u ms after its driver served again (among the "
 		       "errors)\n", stalls, stalls == 1 ? "" : "s", STALL_MS);
